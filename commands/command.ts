@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { Logger } from '../src/logger.ts';
+import type { Reply } from './reply.ts';
+import type { BotServices } from './services.ts';
+
+/** viewer < trader < admin. */
+export type Role = 'viewer' | 'trader' | 'admin';
+export const ROLE_RANK: Record<Role, number> = { viewer: 0, trader: 1, admin: 2 };
+
+export type Platform = 'telegram' | 'discord' | 'line' | 'console' | 'http';
+
+/** Who is asking, where. Transports fill it from the platform's update. */
+export interface Caller {
+  platform: Platform;
+  userId: string;
+  chatId?: string;
+  displayName?: string;
+}
+
+export interface CommandContext {
+  caller: Caller;
+  /** Undefined for unknown users (only commands with `public: true` run for them). */
+  role?: Role;
+  services: BotServices;
+  logger: Logger;
+  now(): number;
+  /** Long commands report progress; transports edit their message where the platform allows it. */
+  progress(text: string): Promise<void>;
+}
+
+/**
+ * One chat command, written once for every platform. `args` is a zod schema over the parsed
+ * arguments object (see commands/args.ts for how a line of text becomes that object); Discord slash
+ * options are generated from it.
+ */
+export interface Command<A extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  /** Positional usage shown in help, e.g. `STRATEGY SYMBOL TIMEFRAME [FROM] [TO] [k=v …]`. */
+  usage?: string;
+  examples?: string[];
+  /** Ordered positional argument names mapped onto the schema's keys. */
+  positional?: string[];
+  args: A;
+  role: Role;
+  /** Answered to unknown users too (`/whoami`, `/help`). */
+  public?: boolean;
+  /** Destructive: answer first with what will happen and Confirm/Cancel. */
+  confirm?: (args: z.infer<A>, ctx: CommandContext) => string | Promise<string>;
+  /** Slow (backtest): Discord defers, others get an immediate "working" answer. */
+  slow?: boolean;
+  run(ctx: CommandContext, args: z.infer<A>): Promise<Reply>;
+}

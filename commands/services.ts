@@ -1,0 +1,131 @@
+import type { TradingState, TradingStateName } from '../src/domain/trading-state.ts';
+
+/**
+ * What command handlers may call. Handlers never touch an SDK, the database or the exchange
+ * directly: the composition root (src/main.ts) implements this interface over the kernel and the
+ * repositories; tests implement it over the same kernel with PGlite and the simulated exchange.
+ */
+export interface BotServices {
+  status(): Promise<StatusView>;
+  positions(): Promise<PositionView[]>;
+  balances(): Promise<BalanceView[]>;
+  trades(limit: number): Promise<TradeView[]>;
+  pnl(period: 'day' | 'week' | 'month', count: number): Promise<PnlRow[]>;
+  strategies(): Promise<StrategyView[]>;
+  health(): Promise<HealthView>;
+  /** Symbols tradable on the configured exchange (argument validation). */
+  symbols(): Promise<string[]>;
+  setTradingState(state: TradingStateName, reason: string, by: string): Promise<TradingState>;
+  backtests: {
+    list(limit: number): Promise<BacktestRunView[]>;
+    get(id: number): Promise<BacktestRunView | undefined>;
+    /** Queue a run; it is stored before this returns, so a restart does not lose it. */
+    enqueue(request: BacktestRequest): Promise<BacktestRunView>;
+    /**
+     * Called on every state/progress change of any run (queued → running with progress → done |
+     * failed). Chat transports use it to edit the progress message and send the result; a run
+     * finished after a restart still reaches its requester through this and the alert fan-out.
+     */
+    onUpdate(listener: (run: BacktestRunView & { requestedBy?: BacktestRequest['requestedBy'] }) => void): () => void;
+  };
+}
+
+export interface StatusView {
+  mode: 'paper' | 'live';
+  exchange: string;
+  strategy: string;
+  symbols: string[];
+  timeframe: string;
+  tradingState: TradingState;
+  startedAt: number;
+  uptimeMs: number;
+  equity: number;
+  cash: number;
+  quoteCurrency: string;
+  todayPnl: number;
+  openPositions: PositionView[];
+  lastTickAt?: number;
+  lastCandleAt?: number;
+  database: 'pglite' | 'postgres';
+  warnings: string[];
+}
+
+export interface PositionView {
+  symbol: string;
+  side: 'long' | 'short';
+  quantity: number;
+  entryPrice: number;
+  markPrice: number;
+  unrealizedPnl: number;
+  unrealizedPnlPct: number;
+  stopLoss?: number;
+  takeProfit?: number;
+  openedAt?: number;
+}
+
+export interface BalanceView {
+  asset: string;
+  free: number;
+  used: number;
+  total: number;
+}
+
+export interface TradeView {
+  ts: number;
+  symbol: string;
+  side: 'buy' | 'sell';
+  price: number;
+  amount: number;
+  fee: number;
+  realizedPnl: number;
+  clientOrderId: string;
+}
+
+export interface PnlRow {
+  periodStart: number;
+  realizedPnl: number;
+  fees: number;
+  trades: number;
+  endEquity?: number;
+}
+
+export interface StrategyView {
+  name: string;
+  description: string;
+  active: boolean;
+  params: Record<string, unknown>;
+}
+
+export interface HealthView {
+  version: string;
+  uptimeMs: number;
+  database: { kind: 'pglite' | 'postgres'; ok: boolean; latencyMs?: number };
+  marketData: { lastCandleAt?: number; stale: boolean };
+  exchange: { id: string; ok: boolean; latencyMs?: number; error?: string };
+  engine: { lastTickAt?: number; ticking: boolean };
+}
+
+export interface BacktestRequest {
+  strategy: string;
+  symbol: string;
+  timeframe: string;
+  from?: number;
+  to?: number;
+  params: Record<string, unknown>;
+  requestedBy: { platform: string; userId: string; chatId?: string };
+}
+
+export interface BacktestRunView {
+  id: number;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  strategy: string;
+  symbol: string;
+  timeframe: string;
+  createdAt: number;
+  progress: number;
+  params: Record<string, unknown>;
+  metrics?: Record<string, number | string | null>;
+  summary?: string;
+  chartPath?: string;
+  error?: string;
+}

@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import type { Logger } from '../../logger.ts';
+import * as schema from './schema.ts';
+
+/** One database type for both drivers (PGlite embedded, postgres.js server). */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: 'pglite' | 'postgres';
+  /** Where it lives, secrets removed: a directory or host/dbname. */
+  readonly location: string;
+  /** Raw rows of a SQL statement, normalised across drivers. */
+  rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… — a server; undefined = embedded PGlite. */
+  url?: string;
+  /** PGlite data directory; `memory://` (or undefined with no url) = in memory. */
+  dataDir?: string;
+  logger?: Logger;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+}
+
+/** Open the configured database. PGlite and postgres.js are imported lazily (only the one in use). */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
+  return openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  let dir: string | undefined;
+  if (dataDir && dataDir !== 'memory://') {
+    mkdirSync(dataDir, { recursive: true });
+    dir = join(dataDir, 'pgdata');
+  }
+  const client = dir ? new PGlite(dir) : new PGlite();
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    location: dir ?? 'memory',
+    async rows<T>(query: ReturnType<typeof sql>) {
+      const res = (await db.execute(query)) as unknown as { rows: T[] };
+      return res.rows;
+    },
+    async ping() {
+      if (closed) return false;
+      try {
+        await client.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10, idle_timeout: 30 });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  const parsed = new URL(url);
+  let closed = false;
+  return {
+    db,
+    kind: 'postgres',
+    location: `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
+    async rows<T>(query: ReturnType<typeof sql>) {
+      return (await db.execute(query)) as unknown as T[];
+    },
+    async ping() {
+      if (closed) return false;
+      try {
+        await client`select 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end({ timeout: 5 });
+    },
+  };
+}

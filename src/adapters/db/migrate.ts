@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { Database } from './client.ts';
+
+/** Resolved from this module, not the working directory: works from any cwd and in the image. */
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+
+/** Arbitrary but fixed key: every tradeops process contends for the same lock. */
+const MIGRATION_LOCK_KEY = 7_346_512_019;
+
+export interface MigrationResult {
+  applied: number;
+  total: number;
+}
+
+/**
+ * Apply pending migrations under a Postgres advisory lock, so two processes starting at once do not
+ * both migrate (drizzle's migrator takes no lock of its own). The lock is held on one reserved
+ * connection for postgres.js; PGlite is single-connection and single-process, the lock is harmless.
+ */
+export async function migrate(database: Database, migrationsDir = MIGRATIONS_DIR): Promise<MigrationResult> {
+  const journalPath = join(migrationsDir, 'meta', '_journal.json');
+  if (!existsSync(journalPath)) throw new Error(`migrations not found at ${migrationsDir}`);
+  const total = (JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] }).entries.length;
+
+  const run = async (): Promise<number> => {
+    const before = await countApplied(database);
+    if (database.kind === 'pglite') {
+      const { migrate: m } = await import('drizzle-orm/pglite/migrator');
+      await m(database.db as never, { migrationsFolder: migrationsDir });
+    } else {
+      const { migrate: m } = await import('drizzle-orm/postgres-js/migrator');
+      await m(database.db as never, { migrationsFolder: migrationsDir });
+    }
+    return (await countApplied(database)) - before;
+  };
+
+  if (database.kind === 'pglite') {
+    return { applied: await run(), total };
+  }
+  // postgres.js: hold the lock on a dedicated connection for the whole migration.
+  const client = (database.db as unknown as { $client: import('postgres').Sql }).$client;
+  const reserved = await client.reserve();
+  try {
+    await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    try {
+      return { applied: await run(), total };
+    } finally {
+      await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    }
+  } finally {
+    reserved.release();
+  }
+}
+
+async function countApplied(database: Database): Promise<number> {
+  const exists = await database.rows<{ ok: boolean }>(
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`,
+  );
+  if (!exists[0]?.ok) return 0;
+  const rows = await database.rows<{ n: number | string }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** True when every migration in the folder has been applied (readiness check). */
+export async function migrationsUpToDate(database: Database, migrationsDir = MIGRATIONS_DIR): Promise<boolean> {
+  const total = (JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+  return (await countApplied(database)) >= total;
+}

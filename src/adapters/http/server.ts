@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Hono } from 'hono';
+import { getRequestListener } from '@hono/node-server';
+import type { Logger } from '../../logger.ts';
+
+export interface ReadinessProbe {
+  name: string;
+  check(): Promise<boolean>;
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** Checks behind GET /readyz (database, migrations, engine ticking). */
+  readiness: ReadinessProbe[];
+  /** Routes added by other components (webhooks, metrics, charts). */
+  mount?: Array<(app: Hono) => void>;
+}
+
+export interface HttpServer {
+  readonly app: Hono;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The one HTTP server of the process. Hono keeps routing and request parsing declarative; raw bodies
+ * stay available (`c.req.text()`) for signature checks of LINE and Discord.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const app = new Hono();
+  const log = options.logger;
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const results: Record<string, boolean> = {};
+    await Promise.all(
+      options.readiness.map(async (p) => {
+        try {
+          results[p.name] = await p.check();
+        } catch {
+          results[p.name] = false;
+        }
+      }),
+    );
+    const ready = Object.values(results).every(Boolean);
+    return c.json({ status: ready ? 'ready' : 'not ready', checks: results }, ready ? 200 : 503);
+  });
+  for (const mount of options.mount ?? []) mount(app);
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((err, c) => {
+    log.error({ err, path: c.req.path }, 'http handler failed');
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  const server: Server = createServer(getRequestListener(app.fetch));
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+  return {
+    app,
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), 3_000);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}

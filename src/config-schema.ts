@@ -1,0 +1,193 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable tradeops knows, with its doc line. `.env.example` and the README's
+ * configuration reference are checked against this list by tests/unit/config-docs.test.ts.
+ */
+
+const int = (min: number, max: number, def: number) =>
+  z
+    .string()
+    .default(String(def))
+    .refine((s) => /^-?[0-9]+$/.test(s.trim()), { message: `expected a whole number from ${min} to ${max}` })
+    .transform((s) => Number(s.trim()))
+    .refine((n) => n >= min && n <= max, { message: `expected a whole number from ${min} to ${max}` });
+
+const num = (min: number, max: number, def: number) =>
+  z
+    .string()
+    .default(String(def))
+    .refine((s) => /^-?[0-9]+(\.[0-9]+)?$/.test(s.trim()), { message: `expected a decimal number from ${min} to ${max}` })
+    .transform((s) => Number(s.trim()))
+    .refine((n) => Number.isFinite(n) && n >= min && n <= max, { message: `expected a decimal number from ${min} to ${max}` });
+
+const bool = (def: boolean) =>
+  z
+    .string()
+    .default(String(def))
+    .transform((s) => s.trim().toLowerCase())
+    .refine((s) => ['true', 'false', '1', '0', 'yes', 'no'].includes(s), { message: 'expected true or false' })
+    .transform((s) => s === 'true' || s === '1' || s === 'yes');
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .refine(
+      (s) => {
+        try {
+          return protocols.includes(new URL(s).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+    );
+
+const list = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const json = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((s, ctx) => {
+      try {
+        const v = JSON.parse(s) as unknown;
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
+        return v as Record<string, unknown>;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON object such as {"fast":10,"slow":30}' });
+        return z.NEVER;
+      }
+    });
+
+export interface EnvVarDoc {
+  doc: string;
+  default?: string;
+  group: string;
+  example?: string;
+}
+
+/** Doc line, default and group of each variable; the order here is the order of .env.example. */
+export const ENV_DOCS: Record<string, EnvVarDoc> = {
+  MODE: { group: 'Core', doc: 'paper (simulated fills, default) or live (real orders; needs LIVE_TRADING_ACK=yes and keys)', default: 'paper' },
+  LIVE_TRADING_ACK: { group: 'Core', doc: 'must be "yes" for MODE=live to start: an explicit opt-in to real money', default: '' },
+  DATA_DIR: { group: 'Core', doc: 'where the embedded database, charts and reports are kept', default: './data' },
+  DATABASE_URL: { group: 'Core', doc: 'postgres://user:pass@host:5432/db — use a PostgreSQL server instead of the embedded PGlite', default: '' },
+  LOG_LEVEL: { group: 'Core', doc: 'trace | debug | info | warn | error | fatal | silent', default: 'info' },
+  LOG_FORMAT: { group: 'Core', doc: 'json or pretty (default: pretty on a terminal, json otherwise)', default: '' },
+  HTTP_HOST: { group: 'HTTP', doc: 'address the HTTP server binds (0.0.0.0 in Docker)', default: '127.0.0.1' },
+  HTTP_PORT: { group: 'HTTP', doc: 'port of the HTTP server (health, metrics, webhooks, charts); 0 picks a free port', default: '8080' },
+  PUBLIC_URL: { group: 'HTTP', doc: 'public https:// base URL of the HTTP server (LINE images, webhooks)', default: '' },
+  EXCHANGE: { group: 'Exchange', doc: 'sim (built-in simulated exchange) or any ccxt exchange id: binance, bybit, okx, …', default: 'sim' },
+  EXCHANGE_API_KEY: { group: 'Exchange', doc: 'exchange API key (live trading)', default: '' },
+  EXCHANGE_API_SECRET: { group: 'Exchange', doc: 'exchange API secret (live trading)', default: '' },
+  EXCHANGE_API_PASSWORD: { group: 'Exchange', doc: 'exchange API passphrase, for exchanges that need one (okx, kucoin, …)', default: '' },
+  EXCHANGE_MARKET: { group: 'Exchange', doc: 'spot (default) or swap (linear USDT perpetuals: long and short)', default: 'spot' },
+  EXCHANGE_SANDBOX: { group: 'Exchange', doc: "true uses the exchange's testnet/demo endpoints", default: 'false' },
+  EXCHANGE_URL: { group: 'Exchange', doc: 'one base URL replacing the host of every REST endpoint (proxy, gateway, local test exchange)', default: '' },
+  MAX_LEVERAGE: { group: 'Exchange', doc: 'leverage cap for swap markets', default: '3' },
+  SYMBOLS: { group: 'Trading', doc: 'comma-separated symbols to trade', default: 'BTC/USDT' },
+  TIMEFRAME: { group: 'Trading', doc: 'candle timeframe the strategy trades on (1m, 5m, 1h, …)', default: '1m' },
+  STRATEGY: { group: 'Trading', doc: 'strategy name (built-in or a file in STRATEGIES_DIR)', default: 'sma-cross' },
+  STRATEGY_PARAMS: { group: 'Trading', doc: 'JSON object of strategy parameters, e.g. {"fast":10,"slow":30}', default: '{}' },
+  STRATEGIES_DIR: { group: 'Trading', doc: 'folder with your own strategy files (.ts/.js), loaded by name', default: '' },
+  TICK_CRON: { group: 'Trading', doc: 'node-cron expression of the engine tick (6 fields = seconds); default: every second for sim, every 10 s otherwise', default: '' },
+  PAPER_CASH: { group: 'Trading', doc: 'starting quote balance of the paper account', default: '10000' },
+  ORDER_SIZE_PCT: { group: 'Trading', doc: 'percent of equity committed per entry when no other sizing applies', default: '10' },
+  SIM_SEED: { group: 'Simulated exchange', doc: 'seed of the synthetic market (same seed, same prices)', default: '42' },
+  SIM_SPEED: { group: 'Simulated exchange', doc: 'simulated candles per second of real time', default: '1' },
+  SIM_DATA: { group: 'Simulated exchange', doc: 'replay this candle file (any import-candles format) instead of the synthetic market', default: '' },
+  SIM_FEE_BPS: { group: 'Simulated exchange', doc: 'taker fee of the simulated exchange in basis points', default: '10' },
+  SIM_SLIPPAGE_BPS: { group: 'Simulated exchange', doc: 'slippage of simulated market orders in basis points', default: '2' },
+  CONSOLE: { group: 'Chat', doc: 'console chat on stdin/stdout: auto (when stdin is a terminal), true or false', default: 'auto' },
+  CHAT_USERS: { group: 'Chat', doc: 'who may use the bot: platform:id=role,… e.g. telegram:123=admin,discord:456=trader', default: '' },
+  COMMAND_RATE_LIMIT: { group: 'Chat', doc: 'commands per user per minute', default: '30' },
+  TELEGRAM_BOT_TOKEN: { group: 'Telegram', doc: 'bot token from @BotFather; enables Telegram', default: '' },
+  TELEGRAM_API_ROOT: { group: 'Telegram', doc: 'Bot API base URL (self-hosted Bot API server)', default: 'https://api.telegram.org' },
+  TELEGRAM_WEBHOOK_URL: { group: 'Telegram', doc: 'public URL of POST /webhooks/telegram; unset = long polling', default: '' },
+  TELEGRAM_WEBHOOK_SECRET: { group: 'Telegram', doc: 'secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token (required with a webhook)', default: '' },
+  TELEGRAM_ALERT_CHAT_IDS: { group: 'Telegram', doc: 'comma-separated chat ids that receive alerts', default: '' },
+  DISCORD_BOT_TOKEN: { group: 'Discord', doc: 'bot token; enables Discord', default: '' },
+  DISCORD_APP_ID: { group: 'Discord', doc: 'application id (slash-command registration)', default: '' },
+  DISCORD_PUBLIC_KEY: { group: 'Discord', doc: 'hex Ed25519 public key: enables POST /interactions/discord', default: '' },
+  DISCORD_GUILD_ID: { group: 'Discord', doc: 'register slash commands in this server only (instant); unset = global', default: '' },
+  DISCORD_API_URL: { group: 'Discord', doc: 'REST API base URL', default: 'https://discord.com/api' },
+  DISCORD_GATEWAY: { group: 'Discord', doc: 'connect to the Discord gateway for interactions (false when only the HTTP endpoint is used)', default: 'true' },
+  DISCORD_ALERT_CHANNEL_ID: { group: 'Discord', doc: 'channel id that receives alerts', default: '' },
+  DISCORD_WEBHOOK_URL: { group: 'Discord', doc: 'channel webhook URL for alerts (alternative to the channel id)', default: '' },
+  LINE_CHANNEL_SECRET: { group: 'LINE', doc: 'channel secret (webhook signature); enables LINE with the access token', default: '' },
+  LINE_CHANNEL_ACCESS_TOKEN: { group: 'LINE', doc: 'long-lived channel access token', default: '' },
+  LINE_API_URL: { group: 'LINE', doc: 'Messaging API base URL', default: 'https://api.line.me' },
+  LINE_ALERT_TO: { group: 'LINE', doc: 'comma-separated user/group ids that receive alerts', default: '' },
+};
+
+export const ENV_SCHEMA_SHAPE = {
+  MODE: z.enum(['paper', 'live'], { message: 'expected one of paper, live' }).default('paper'),
+  LIVE_TRADING_ACK: z.string().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'expected json or pretty' }).optional(),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: int(0, 65535, 8080),
+  PUBLIC_URL: url(['https:', 'http:']).optional(),
+  EXCHANGE: z
+    .string()
+    .default('sim')
+    .refine((s) => /^[a-z0-9]+$/.test(s), { message: 'expected sim or a ccxt exchange id (lowercase letters and digits, e.g. binance)' }),
+  EXCHANGE_API_KEY: z.string().optional(),
+  EXCHANGE_API_SECRET: z.string().optional(),
+  EXCHANGE_API_PASSWORD: z.string().optional(),
+  EXCHANGE_MARKET: z.enum(['spot', 'swap'], { message: 'expected spot or swap' }).default('spot'),
+  EXCHANGE_SANDBOX: bool(false),
+  EXCHANGE_URL: url(['http:', 'https:']).optional(),
+  MAX_LEVERAGE: num(1, 125, 3),
+  SYMBOLS: list('BTC/USDT').refine((l) => l.length > 0 && l.every((s) => /^[A-Z0-9]{2,20}\/[A-Z0-9]{2,20}(:[A-Z0-9]{2,20})?$/.test(s)), {
+    message: 'expected comma-separated symbols such as BTC/USDT,ETH/USDT (swap: BTC/USDT:USDT)',
+  }),
+  TIMEFRAME: z.string().default('1m'),
+  STRATEGY: z
+    .string()
+    .default('sma-cross')
+    .refine((s) => /^[a-z0-9][a-z0-9-]{0,63}$/.test(s), { message: 'expected a strategy name (lowercase letters, digits and dashes)' }),
+  STRATEGY_PARAMS: json('{}'),
+  STRATEGIES_DIR: z.string().optional(),
+  TICK_CRON: z.string().optional(),
+  PAPER_CASH: num(1, 1e12, 10000),
+  ORDER_SIZE_PCT: num(0.01, 100, 10),
+  SIM_SEED: int(0, 2 ** 31 - 1, 42),
+  SIM_SPEED: num(0.01, 10000, 1),
+  SIM_DATA: z.string().optional(),
+  SIM_FEE_BPS: num(0, 1000, 10),
+  SIM_SLIPPAGE_BPS: num(0, 1000, 2),
+  CONSOLE: z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }).default('auto'),
+  CHAT_USERS: z.string().optional(),
+  COMMAND_RATE_LIMIT: int(1, 10000, 30),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_API_ROOT: url(['http:', 'https:']).default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: url(['https:', 'http:']).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .refine((s) => /^[A-Za-z0-9_-]{1,256}$/.test(s), { message: 'expected 1-256 characters of A-Z, a-z, 0-9, _ and -' })
+    .optional(),
+  TELEGRAM_ALERT_CHAT_IDS: list(''),
+  DISCORD_BOT_TOKEN: z.string().optional(),
+  DISCORD_APP_ID: z.string().optional(),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .refine((s) => /^[0-9a-fA-F]{64}$/.test(s), { message: 'expected 64 hex characters (the Ed25519 public key from the developer portal)' })
+    .optional(),
+  DISCORD_GUILD_ID: z.string().optional(),
+  DISCORD_API_URL: url(['http:', 'https:']).default('https://discord.com/api'),
+  DISCORD_GATEWAY: bool(true),
+  DISCORD_ALERT_CHANNEL_ID: z.string().optional(),
+  DISCORD_WEBHOOK_URL: url(['https:', 'http:']).optional(),
+  LINE_CHANNEL_SECRET: z.string().optional(),
+  LINE_CHANNEL_ACCESS_TOKEN: z.string().optional(),
+  LINE_API_URL: url(['http:', 'https:']).default('https://api.line.me'),
+  LINE_ALERT_TO: list(''),
+};

@@ -1,0 +1,82 @@
+/**
+ * Decimal parsing straight from a range of a larger string, so a CSV row can be parsed without
+ * slicing every field into its own string.
+ *
+ * Why not `Number(text.slice(a, b))` everywhere: on a million-row file that is five million short
+ * strings. The fast path below is Clinger's: when the digits fit in an exact double (< 2^53) and the
+ * power of ten is exact (|e| <= 22), one multiplication or division of two exact values is correctly
+ * rounded, so the result is bit-for-bit what `Number()` gives. Anything else (long mantissas, huge
+ * exponents) falls back to `Number()` on the slice, which stays correct, only slower.
+ */
+
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const MAX_EXACT = 2 ** 53;
+
+/**
+ * Parse the decimal number in `text[start, end)` (no surrounding whitespace expected).
+ * Accepts `[+-]digits[.digits][(e|E)[+-]digits]`, also `.5` and `5.`.
+ * Returns NaN for anything else — including an empty range, `NaN`, `Infinity`, hex and `1_000` —
+ * so callers can report "not a number" without a second check.
+ */
+export function parseDecimal(text: string, start: number, end: number): number {
+  let p = start;
+  if (p >= end) return Number.NaN;
+  let negative = false;
+  let c = text.charCodeAt(p);
+  if (c === 45 /* - */ || c === 43 /* + */) {
+    negative = c === 45;
+    p++;
+  }
+  let mantissa = 0;
+  let digits = 0; // digits seen in integer + fraction part
+  let fractionDigits = 0;
+  let exact = true;
+  while (p < end) {
+    c = text.charCodeAt(p);
+    if (c < 48 || c > 57) break;
+    mantissa = mantissa * 10 + (c - 48);
+    digits++;
+    p++;
+  }
+  if (p < end && text.charCodeAt(p) === 46 /* . */) {
+    p++;
+    while (p < end) {
+      c = text.charCodeAt(p);
+      if (c < 48 || c > 57) break;
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      fractionDigits++;
+      p++;
+    }
+  }
+  if (digits === 0) return Number.NaN;
+  if (mantissa >= MAX_EXACT) exact = false;
+  let exponent = 0;
+  if (p < end) {
+    c = text.charCodeAt(p);
+    if (c !== 101 /* e */ && c !== 69 /* E */) return Number.NaN;
+    p++;
+    let expNegative = false;
+    if (p < end) {
+      c = text.charCodeAt(p);
+      if (c === 45 || c === 43) {
+        expNegative = c === 45;
+        p++;
+      }
+    }
+    let expDigits = 0;
+    while (p < end) {
+      c = text.charCodeAt(p);
+      if (c < 48 || c > 57) return Number.NaN;
+      exponent = exponent * 10 + (c - 48);
+      expDigits++;
+      p++;
+    }
+    if (expDigits === 0) return Number.NaN;
+    if (expNegative) exponent = -exponent;
+  }
+  const e = exponent - fractionDigits;
+  if (!exact || e > 22 || e < -22) return Number(text.slice(start, end));
+  const magnitude = e >= 0 ? mantissa * POW10[e]! : mantissa / POW10[-e]!;
+  return negative ? -magnitude : magnitude;
+}

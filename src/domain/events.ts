@@ -1,0 +1,28 @@
+import type { Fill, OrderSide } from './orders.ts';
+import type { TradingStateName } from './trading-state.ts';
+
+/**
+ * Everything the engine tells the outside world. The alert fan-out maps these to alerts; the engine
+ * never knows which chat platforms exist.
+ */
+export type DomainEvent =
+  | { type: 'startup'; ts: number; mode: string; exchange: string; strategy: string; symbols: string[] }
+  | { type: 'shutdown'; ts: number; reason: string }
+  | { type: 'entry'; ts: number; symbol: string; side: 'long' | 'short'; price: number; quantity: number; clientOrderId: string; strategy: string; reason?: string }
+  | { type: 'exit'; ts: number; symbol: string; side: 'long' | 'short'; price: number; quantity: number; pnl: number; pnlPct: number; reason: string; clientOrderId: string }
+  | { type: 'fill'; ts: number; fill: Fill }
+  | { type: 'order-rejected'; ts: number; symbol: string; side: OrderSide; clientOrderId: string; reason: string }
+  | { type: 'order-denied'; ts: number; symbol: string; reasons: string[]; intent: string }
+  | { type: 'trading-state-changed'; ts: number; from: TradingStateName; to: TradingStateName; reason: string; by: string }
+  | { type: 'backtest-finished'; ts: number; runId: number; strategy: string; symbol: string; summary: string; ok: boolean; chartPath?: string }
+  | { type: 'stale-data'; ts: number; symbol: string; timeframe: string; lastCandleTs: number }
+  | { type: 'exchange-error'; ts: number; kind: string; message: string; critical: boolean }
+  | { type: 'strategy-message'; ts: number; strategy: string; symbol: string; message: string }
+  | { type: 'daily-summary'; ts: number; equity: number; pnl: number; pnlPct: number; trades: number; openPositions: number };
+
+export type DomainEventType = DomainEvent['type'];
+
+export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
+  'startup', 'shutdown', 'entry', 'exit', 'fill', 'order-rejected', 'order-denied', 'trading-state-changed',
+  'backtest-finished', 'stale-data', 'exchange-error', 'strategy-message', 'daily-summary',
+];

@@ -1,0 +1,45 @@
+import type { MarketInfo } from '../domain/market.ts';
+import type { Fill, OrderReport, OrderRequest } from '../domain/orders.ts';
+
+export interface Balance {
+  free: number;
+  used: number;
+  total: number;
+}
+
+/**
+ * Where orders go: the simulated exchange (paper, backtest) or ccxt (live).
+ * Every implementation passes tests/contract/execution.contract.ts.
+ *
+ * Errors are typed, never the venue library's own classes:
+ * - `ExecutionError` with kind `rejected` — the venue refused (funds, invalid order, bad symbol);
+ * - kind `unknown-outcome` — the request may have reached the venue (timeout, lost response): look the
+ *   order up with `fetchOrder(clientOrderId)` before any resend;
+ * - kind `retryable` — a read failed for a transient reason after bounded retries;
+ * - kind `auth` / `banned` — trading must halt (see src/adapters/exchange/error-mapping.ts).
+ */
+export interface Execution {
+  readonly exchangeId: string;
+  market(symbol: string): MarketInfo | undefined;
+  placeOrder(req: OrderRequest): Promise<OrderReport>;
+  cancelOrder(clientOrderId: string, symbol: string): Promise<OrderReport>;
+  /** The order as the venue knows it, or undefined when the venue has never seen that clientOrderId. */
+  fetchOrder(clientOrderId: string, symbol: string): Promise<OrderReport | undefined>;
+  fetchOpenOrders(symbol?: string): Promise<OrderReport[]>;
+  fetchBalances(): Promise<Record<string, Balance>>;
+  fetchMyTrades(symbol: string, since?: number): Promise<Fill[]>;
+}
+
+export type ExecutionErrorKind = 'rejected' | 'unknown-outcome' | 'retryable' | 'auth' | 'banned' | 'unsupported';
+
+export class ExecutionError extends Error {
+  readonly kind: ExecutionErrorKind;
+  /** For `banned`/rate limits: when trading may resume (UTC ms). */
+  readonly retryAt?: number;
+  constructor(kind: ExecutionErrorKind, message: string, options?: { retryAt?: number; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = 'ExecutionError';
+    this.kind = kind;
+    this.retryAt = options?.retryAt;
+  }
+}
