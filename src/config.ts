@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isTimeframe } from './domain/timeframe.ts';
-import { ENV_SCHEMA_SHAPE } from './config-schema.ts';
+import { ENV_DOCS, ENV_SCHEMA_SHAPE } from './config-schema.ts';
 
 /**
  * The only reader of process.env. The environment (plus a `.env` file when present) is validated
@@ -12,19 +12,19 @@ import { ENV_SCHEMA_SHAPE } from './config-schema.ts';
 export const envSchema = z.object(ENV_SCHEMA_SHAPE).superRefine((env, ctx) => {
   if (env.MODE === 'live') {
     if (env.LIVE_TRADING_ACK !== 'yes') {
-      ctx.addIssue({ code: 'custom', path: ['LIVE_TRADING_ACK'], message: 'live mode trades real money: set LIVE_TRADING_ACK=yes to confirm', input: env.LIVE_TRADING_ACK });
+      ctx.addIssue({ code: 'custom', path: ['LIVE_TRADING_ACK'], message: 'live mode trades real money: set LIVE_TRADING_ACK=yes to confirm' });
     }
     if (env.EXCHANGE === 'sim') {
-      ctx.addIssue({ code: 'custom', path: ['EXCHANGE'], message: 'live mode needs a real exchange id (binance, bybit, okx, …), not sim', input: env.EXCHANGE });
+      ctx.addIssue({ code: 'custom', path: ['EXCHANGE'], message: 'live mode needs a real exchange id (binance, bybit, okx, …), not sim' });
     }
-    if (!env.EXCHANGE_API_KEY) ctx.addIssue({ code: 'custom', path: ['EXCHANGE_API_KEY'], message: 'live mode needs exchange API credentials', input: '' });
-    if (!env.EXCHANGE_API_SECRET) ctx.addIssue({ code: 'custom', path: ['EXCHANGE_API_SECRET'], message: 'live mode needs exchange API credentials', input: '' });
+    if (!env.EXCHANGE_API_KEY) ctx.addIssue({ code: 'custom', path: ['EXCHANGE_API_KEY'], message: 'live mode needs exchange API credentials' });
+    if (!env.EXCHANGE_API_SECRET) ctx.addIssue({ code: 'custom', path: ['EXCHANGE_API_SECRET'], message: 'live mode needs exchange API credentials' });
   }
   for (const tf of [env.TIMEFRAME]) {
-    if (!isTimeframe(tf)) ctx.addIssue({ code: 'custom', path: ['TIMEFRAME'], message: 'expected a timeframe such as 1m, 5m, 1h, 4h, 1d', input: tf });
+    if (!isTimeframe(tf)) ctx.addIssue({ code: 'custom', path: ['TIMEFRAME'], message: 'expected a timeframe such as 1m, 5m, 1h, 4h, 1d' });
   }
   if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'webhook mode (TELEGRAM_WEBHOOK_URL set) requires a secret token', input: '' });
+    ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'webhook mode (TELEGRAM_WEBHOOK_URL set) requires a secret token' });
   }
 });
 
@@ -56,7 +56,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '(config)');
-      const got = cleaned[name] ?? (issue as { input?: unknown }).input;
+      const got = cleaned[name] ?? ENV_DOCS[name]?.default; // defaults apply when unset
       return `${name}: got ${shown(name, got === '' ? undefined : got)} — ${issue.message}`;
     });
     throw new ConfigError(problems);

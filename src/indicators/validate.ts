@@ -1,7 +1,8 @@
 /**
- * Argument checks shared by every kernel. A bad period is a programming error in a strategy or a
- * config that slipped through validation, so it throws a RangeError naming the indicator and the
- * parameter instead of quietly returning an all-NaN series that would look like a long warm-up.
+ * Argument checks (and the NaN-filled allocation) shared by every kernel. A bad period is a
+ * programming error in a strategy or a config that slipped through validation, so it throws a
+ * RangeError naming the indicator and the parameter instead of quietly returning an all-NaN series
+ * that would look like a long warm-up.
  */
 
 /** Throws a RangeError unless `value` is a positive safe integer. */
@@ -35,6 +36,6 @@ export function checkSameLength(indicator: string, series: Readonly<Record<strin
 }
 
 /** A fresh Float64Array of `length` NaNs (the default for every warm-up slot). */
-export function nanArray(length: number): Float64Array {
+export function nanArray(length: number): Float64Array<ArrayBuffer> {
   return new Float64Array(length).fill(Number.NaN);
 }

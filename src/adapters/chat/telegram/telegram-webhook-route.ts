@@ -1,0 +1,30 @@
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Update } from 'telegraf/types';
+import type { Logger } from '../../../logger.ts';
+import { safeEqual } from '../secret-compare.ts';
+
+export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+
+/**
+ * POST /webhooks/telegram: checks X-Telegram-Bot-Api-Secret-Token in constant time (missing → 401,
+ * wrong → 403, nothing parsed), answers 200 at once and hands the update to `onUpdate` for
+ * background processing — Telegram waits for the response and retries slow ones.
+ */
+export function mountTelegramWebhook(app: Hono, options: { secret: string; logger: Logger; onUpdate: (update: Update) => void }): void {
+  if (!options.secret) throw new Error('Telegram webhook mode needs TELEGRAM_WEBHOOK_SECRET');
+  app.post(TELEGRAM_WEBHOOK_PATH, bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'too large' }, 413) }), async (c) => {
+    const given = c.req.header('x-telegram-bot-api-secret-token');
+    if (given === undefined || given === '') return c.json({ error: 'unauthorized' }, 401);
+    if (!safeEqual(given, options.secret)) return c.json({ error: 'forbidden' }, 403);
+    let update: Update;
+    try {
+      update = (await c.req.json()) as Update;
+    } catch {
+      return c.json({ error: 'bad json' }, 400);
+    }
+    if (!update || typeof update !== 'object' || typeof update.update_id !== 'number') return c.json({ error: 'not an update' }, 400);
+    options.onUpdate(update);
+    return c.json({ ok: true });
+  });
+}

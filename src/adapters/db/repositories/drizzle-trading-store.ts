@@ -1,0 +1,232 @@
+import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import type { OrderStatus } from '../../../domain/orders.ts';
+import type { Position } from '../../../domain/portfolio.ts';
+import type { TradingState, TradingStateName } from '../../../domain/trading-state.ts';
+import type { DecisionRecord, EquitySnapshot, FillRecord, OrderRecord, TradingStore } from '../../../ports/store.ts';
+import type { Db } from '../client.ts';
+import { balances, decisions, equitySnapshots, fills, orders, positions, strategyState, tradingState } from '../schema.ts';
+
+const CASH_ASSET = '__cash__';
+
+type OrderRow = typeof orders.$inferSelect;
+type FillRow = typeof fills.$inferSelect;
+type PositionRow = typeof positions.$inferSelect;
+
+function toOrder(r: OrderRow): OrderRecord {
+  return {
+    clientOrderId: r.clientOrderId,
+    exchangeOrderId: r.exchangeOrderId ?? undefined,
+    exchange: r.exchange,
+    mode: r.mode as OrderRecord['mode'],
+    symbol: r.symbol,
+    side: r.side as OrderRecord['side'],
+    type: r.type as OrderRecord['type'],
+    amount: Number(r.amount),
+    price: r.price === null ? undefined : Number(r.price),
+    reduceOnly: r.reduceOnly,
+    status: r.status as OrderStatus,
+    filled: Number(r.filled),
+    avgPrice: r.avgPrice === null ? undefined : Number(r.avgPrice),
+    fee: Number(r.fee),
+    feeCurrency: r.feeCurrency ?? undefined,
+    strategy: r.strategy ?? undefined,
+    reason: r.reason ?? undefined,
+    intent: r.intent ?? undefined,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function toFill(r: FillRow): FillRecord {
+  return {
+    tradeId: r.tradeId,
+    clientOrderId: r.clientOrderId,
+    exchange: r.exchange,
+    symbol: r.symbol,
+    side: r.side as FillRecord['side'],
+    price: Number(r.price),
+    amount: Number(r.amount),
+    fee: Number(r.fee),
+    feeCurrency: r.feeCurrency ?? '',
+    realizedPnl: Number(r.realizedPnl),
+    ts: r.ts,
+  };
+}
+
+function toPosition(r: PositionRow): Position {
+  return {
+    symbol: r.symbol,
+    quantity: Number(r.quantity),
+    entryPrice: Number(r.entryPrice ?? 0),
+    realizedPnl: Number(r.realizedPnl),
+    openedAt: r.openedAt ?? r.updatedAt,
+    stopLoss: r.stopLoss === null ? undefined : Number(r.stopLoss),
+    takeProfit: r.takeProfit === null ? undefined : Number(r.takeProfit),
+  };
+}
+
+/** TradingStore over drizzle; the same code runs on PGlite and postgres.js. */
+export class DrizzleTradingStore implements TradingStore {
+  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {}
+
+  async insertOrder(o: OrderRecord): Promise<void> {
+    await this.db.insert(orders).values({
+      clientOrderId: o.clientOrderId,
+      exchangeOrderId: o.exchangeOrderId ?? null,
+      exchange: o.exchange,
+      mode: o.mode,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      amount: o.amount,
+      price: o.price ?? null,
+      reduceOnly: o.reduceOnly,
+      status: o.status,
+      filled: o.filled,
+      avgPrice: o.avgPrice ?? null,
+      fee: o.fee,
+      feeCurrency: o.feeCurrency ?? null,
+      strategy: o.strategy ?? null,
+      reason: o.reason ?? null,
+      intent: (o.intent ?? null) as never,
+      createdAt: o.createdAt,
+      updatedAt: o.updatedAt,
+    });
+  }
+
+  async updateOrder(id: string, patch: Partial<Omit<OrderRecord, 'clientOrderId'>>): Promise<void> {
+    const set: Record<string, unknown> = { updatedAt: patch.updatedAt ?? this.now() };
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined) set[k] = v;
+    await this.db.update(orders).set(set).where(eq(orders.clientOrderId, id));
+  }
+
+  async getOrder(id: string): Promise<OrderRecord | undefined> {
+    const rows = await this.db.select().from(orders).where(eq(orders.clientOrderId, id)).limit(1);
+    return rows[0] ? toOrder(rows[0]) : undefined;
+  }
+
+  async ordersByStatus(statuses: readonly OrderStatus[]): Promise<OrderRecord[]> {
+    const rows = await this.db.select().from(orders).where(inArray(orders.status, [...statuses])).orderBy(orders.createdAt);
+    return rows.map(toOrder);
+  }
+
+  async recordFill(fill: FillRecord, positionAfter: Position | undefined, cash: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(fills)
+        .values({
+          tradeId: fill.tradeId,
+          clientOrderId: fill.clientOrderId,
+          exchange: fill.exchange,
+          symbol: fill.symbol,
+          side: fill.side,
+          price: fill.price,
+          amount: fill.amount,
+          fee: fill.fee,
+          feeCurrency: fill.feeCurrency || null,
+          realizedPnl: fill.realizedPnl,
+          ts: fill.ts,
+        })
+        .onConflictDoNothing()
+        .returning({ id: fills.id });
+      if (inserted.length === 0) return false;
+      await writePosition(tx as unknown as Db, fill.exchange, fill.symbol, positionAfter, fill.ts);
+      await tx
+        .insert(balances)
+        .values({ exchange: fill.exchange, asset: CASH_ASSET, free: cash, used: 0, total: cash, updatedAt: fill.ts })
+        .onConflictDoUpdate({ target: [balances.exchange, balances.asset], set: { free: cash, total: cash, updatedAt: fill.ts } });
+      return true;
+    });
+  }
+
+  async recentFills(limit: number): Promise<FillRecord[]> {
+    const rows = await this.db.select().from(fills).orderBy(desc(fills.ts), desc(fills.id)).limit(limit);
+    return rows.map(toFill);
+  }
+
+  async fillsSince(ts: number): Promise<FillRecord[]> {
+    const rows = await this.db.select().from(fills).where(gte(fills.ts, ts)).orderBy(fills.ts, fills.id);
+    return rows.map(toFill);
+  }
+
+  async positions(exchange: string): Promise<Position[]> {
+    const rows = await this.db.select().from(positions).where(eq(positions.exchange, exchange));
+    return rows.filter((r) => Number(r.quantity) !== 0).map(toPosition);
+  }
+
+  async savePosition(exchange: string, symbol: string, position: Position | undefined): Promise<void> {
+    await writePosition(this.db, exchange, symbol, position, this.now());
+  }
+
+  async cash(exchange: string): Promise<number | undefined> {
+    const rows = await this.db
+      .select({ total: balances.total })
+      .from(balances)
+      .where(and(eq(balances.exchange, exchange), eq(balances.asset, CASH_ASSET)))
+      .limit(1);
+    return rows[0] ? Number(rows[0].total) : undefined;
+  }
+
+  async loadTradingState(): Promise<TradingState | undefined> {
+    const rows = await this.db.select().from(tradingState).where(eq(tradingState.id, 1)).limit(1);
+    const r = rows[0];
+    if (!r) return undefined;
+    return { state: r.state as TradingStateName, reason: r.reason, changedBy: r.changedBy, changedAt: r.changedAt, haltedUntil: r.haltedUntil ?? undefined };
+  }
+
+  async saveTradingState(s: TradingState): Promise<void> {
+    const values = { state: s.state, reason: s.reason, changedBy: s.changedBy, changedAt: s.changedAt, haltedUntil: s.haltedUntil ?? null };
+    await this.db.insert(tradingState).values({ id: 1, ...values }).onConflictDoUpdate({ target: tradingState.id, set: values });
+  }
+
+  async loadStrategyState(strategy: string, symbol: string): Promise<unknown> {
+    const rows = await this.db
+      .select({ state: strategyState.state })
+      .from(strategyState)
+      .where(and(eq(strategyState.strategy, strategy), eq(strategyState.symbol, symbol)))
+      .limit(1);
+    return rows[0]?.state ?? undefined;
+  }
+
+  async saveStrategyState(strategy: string, symbol: string, state: unknown): Promise<void> {
+    const now = this.now();
+    await this.db
+      .insert(strategyState)
+      .values({ strategy, symbol, state: state as never, updatedAt: now })
+      .onConflictDoUpdate({ target: [strategyState.strategy, strategyState.symbol], set: { state: state as never, updatedAt: now } });
+  }
+
+  async insertDecision(d: DecisionRecord): Promise<void> {
+    await this.db.insert(decisions).values({
+      ts: d.ts,
+      strategy: d.strategy,
+      symbol: d.symbol,
+      intent: d.intent as never,
+      verdict: d.verdict,
+      reasons: d.reasons as never,
+      clientOrderId: d.clientOrderId ?? null,
+    });
+  }
+
+  async snapshotEquity(s: EquitySnapshot): Promise<void> {
+    await this.db
+      .insert(equitySnapshots)
+      .values(s)
+      .onConflictDoUpdate({ target: equitySnapshots.ts, set: { equity: s.equity, cash: s.cash, unrealizedPnl: s.unrealizedPnl } });
+  }
+
+  async equitySnapshots(since: number): Promise<EquitySnapshot[]> {
+    const rows = await this.db.select().from(equitySnapshots).where(gte(equitySnapshots.ts, since)).orderBy(equitySnapshots.ts);
+    return rows.map((r) => ({ ts: r.ts, equity: Number(r.equity), cash: Number(r.cash), unrealizedPnl: Number(r.unrealizedPnl) }));
+  }
+}
+
+async function writePosition(db: Db, exchange: string, symbol: string, p: Position | undefined, ts: number): Promise<void> {
+  const values = p
+    ? { quantity: p.quantity, entryPrice: p.entryPrice, realizedPnl: p.realizedPnl, stopLoss: p.stopLoss ?? null, takeProfit: p.takeProfit ?? null, openedAt: p.openedAt, updatedAt: ts }
+    : { quantity: 0, entryPrice: null, realizedPnl: 0, stopLoss: null, takeProfit: null, openedAt: null, updatedAt: ts };
+  await db
+    .insert(positions)
+    .values({ exchange, symbol, ...values })
+    .onConflictDoUpdate({ target: [positions.exchange, positions.symbol], set: values });
+}

@@ -1,0 +1,77 @@
+import { ConfigError } from './config.ts';
+import { isAppError } from './domain/errors.ts';
+import { processIo, type CliIo } from './cli/io.ts';
+import { VERSION } from './app/version.ts';
+
+interface Subcommand {
+  summary: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** Subcommands load their modules lazily: `backtest` never loads ccxt or the chat SDKs. */
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  start: { summary: 'run the bot: engine, risk loop, chat, HTTP server (the default)', run: async (a, io) => (await import('./cli/start.ts')).runStartCommand(a, io) },
+  migrate: { summary: 'apply database migrations and exit', run: async (a, io) => (await import('./cli/migrate.ts')).runMigrateCommand(a, io) },
+  backtest: { summary: 'backtest a strategy on stored candles or a file', run: async (a, io) => (await import('./cli/backtest.ts')).runBacktestCommand(a, io) },
+  'fetch-data': { summary: 'download candles from an exchange into the database', run: async (a, io) => (await import('./cli/fetch-data.ts')).runFetchDataCommand(a, io) },
+  'import-candles': { summary: 'import a candle file (CSV or JSON) into the database', run: async (a, io) => (await import('./cli/import-candles.ts')).runImportCandlesCommand(a, io) },
+  config: { summary: 'check the configuration, or print the reference (--example)', run: async (a, io) => (await import('./cli/config-command.ts')).runConfigCommand(a, io) },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(SUBCOMMANDS).map((k) => k.length));
+  const lines = Object.entries(SUBCOMMANDS).map(([k, v]) => `  ${k.padEnd(width)}  ${v.summary}`);
+  return `tradeops ${VERSION} — chat-operated crypto trading bot
+
+Usage: tradeops <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Run \`tradeops <command> --help\` for the options of a command.
+Configuration comes from the environment and ./.env (see \`tradeops config --example\`).
+`;
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.stdout.write(usage());
+    return 0;
+  }
+  const name = first === undefined || first.startsWith('-') ? 'start' : first;
+  const args = first === undefined || first.startsWith('-') ? argv : rest;
+  const sub = SUBCOMMANDS[name];
+  if (!sub) {
+    io.stderr.write(`unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await sub.run(args, io);
+  } catch (err) {
+    return reportCliError(err, io);
+  }
+}
+
+/** Exit code 2 for what the user can fix (configuration, arguments, input files), 1 for the rest. */
+export function reportCliError(err: unknown, io: CliIo): number {
+  if (err instanceof ConfigError) {
+    io.stderr.write(`${err.message}\n`);
+    return 2;
+  }
+  if (isAppError(err)) {
+    io.stderr.write(`error: ${err.message}\n`);
+    return 2;
+  }
+  const e = err as { code?: string; message?: string };
+  if (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
+    io.stderr.write(`error: ${e.message}\n`);
+    return 2;
+  }
+  io.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+}

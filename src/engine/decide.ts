@@ -1,0 +1,111 @@
+import type { MarketInfo } from '../domain/market.ts';
+import { floorToStep } from '../domain/market.ts';
+import type { Position } from '../domain/portfolio.ts';
+import type { TradingState } from '../domain/trading-state.ts';
+import { DEFAULT_PREFLIGHT, runPreflight, type Denial, type PreflightRule } from '../risk/preflight/index.ts';
+import type { Intent } from '../strategies/strategy.ts';
+import { entryQuoteAmount, type Sizing } from './sizing.ts';
+
+/** An approved order, not yet sent: quantities are rounded to the market's lot. */
+export interface PlannedOrder {
+  kind: 'entry' | 'exit';
+  symbol: string;
+  side: 'buy' | 'sell';
+  positionSide: 'long' | 'short';
+  quantity: number;
+  /** For `all-in` entries the executor re-sizes at the fill price from what is available then. */
+  allIn: boolean;
+  reduceOnly: boolean;
+  stopLoss?: number;
+  takeProfit?: number;
+  reason: string;
+}
+
+export interface Decision {
+  intent: Intent;
+  verdict: 'approved' | 'denied';
+  denials: Denial[];
+  order?: PlannedOrder;
+}
+
+export interface DecideInput {
+  symbol: string;
+  intents: readonly Intent[];
+  position: Position | undefined;
+  /** Reference price (close of the decision candle). */
+  price: number;
+  equity: number;
+  available: number;
+  market: MarketInfo;
+  sizing: Sizing;
+  tradingState: TradingState;
+  allowShort: boolean;
+  rules?: readonly PreflightRule[];
+}
+
+/**
+ * From a strategy's intents to approved orders or denials — the one path every mode uses (backtest,
+ * paper, live). Intents are handled in order; an approved exit makes the position flat for the
+ * intents after it (exit-then-reverse on one candle).
+ */
+export function decide(input: DecideInput): Decision[] {
+  const out: Decision[] = [];
+  let position = input.position;
+  let available = input.available;
+  const rules = input.rules ?? DEFAULT_PREFLIGHT;
+  for (const intent of input.intents) {
+    if (intent.kind === 'message') continue;
+    if (intent.kind === 'exit') {
+      const q = position?.quantity ?? 0;
+      const quantity = Math.abs(q);
+      const side = q >= 0 ? 'long' : 'short';
+      const denials = runPreflight(
+        { kind: 'exit', side, symbol: input.symbol, quantity, price: input.price, position, market: input.market, tradingState: input.tradingState, allowShort: input.allowShort, available, equity: input.equity },
+        rules,
+      );
+      if (denials.length > 0) {
+        out.push({ intent, verdict: 'denied', denials });
+        continue;
+      }
+      out.push({
+        intent,
+        verdict: 'approved',
+        denials: [],
+        order: { kind: 'exit', symbol: input.symbol, side: q > 0 ? 'sell' : 'buy', positionSide: side, quantity, allIn: false, reduceOnly: true, reason: intent.reason ?? 'strategy exit' },
+      });
+      available += quantity * (q > 0 ? input.price : position!.entryPrice);
+      position = undefined;
+      continue;
+    }
+    const quote = entryQuoteAmount(input.sizing, input.equity, available, intent.sizeFraction);
+    const feeAdj = 1 + input.market.takerFee;
+    const quantity = floorToStep(quote / (input.price * input.market.contractSize * feeAdj), input.market.amountStep);
+    const denials = runPreflight(
+      { kind: 'entry', side: intent.side, symbol: input.symbol, quantity, price: input.price, position, market: input.market, tradingState: input.tradingState, allowShort: input.allowShort, available, equity: input.equity },
+      rules,
+    );
+    if (denials.length > 0) {
+      out.push({ intent, verdict: 'denied', denials });
+      continue;
+    }
+    out.push({
+      intent,
+      verdict: 'approved',
+      denials: [],
+      order: {
+        kind: 'entry',
+        symbol: input.symbol,
+        side: intent.side === 'long' ? 'buy' : 'sell',
+        positionSide: intent.side,
+        quantity,
+        allIn: input.sizing.kind === 'all-in',
+        reduceOnly: false,
+        stopLoss: intent.stopLoss,
+        takeProfit: intent.takeProfit,
+        reason: intent.reason ?? 'strategy entry',
+      },
+    });
+    available -= quantity * input.price * input.market.contractSize * feeAdj;
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../logger.ts';
+
+export interface TickScheduler {
+  start(): void;
+  /** Stop scheduling and wait for the tick in flight to finish. */
+  stop(): Promise<void>;
+  readonly running: boolean;
+}
+
+/**
+ * node-cron drives the engine tick. Overlap is prevented twice: node-cron's `noOverlap` and our own
+ * in-flight promise (which `stop()` awaits so shutdown never cuts a tick in half). Errors inside a
+ * tick are logged here; node-cron would swallow them into its own logger.
+ */
+export function createTickScheduler(expression: string, tick: () => Promise<void>, logger: Logger): TickScheduler {
+  if (!cron.validate(expression)) throw new Error(`TICK_CRON "${expression}" is not a valid cron expression`);
+  cron.setLogger({
+    info: (m) => logger.debug({ source: 'node-cron' }, m),
+    warn: (m) => logger.warn({ source: 'node-cron' }, m),
+    error: (m, err) => logger.error({ source: 'node-cron', err: err ?? m }, typeof m === 'string' ? m : m.message),
+    debug: (m) => logger.debug({ source: 'node-cron' }, typeof m === 'string' ? m : m.message),
+  });
+  let task: ScheduledTask | undefined;
+  let inFlight: Promise<void> | undefined;
+  let stopped = false;
+  const run = async () => {
+    if (inFlight || stopped) return;
+    inFlight = tick()
+      .catch((err) => logger.error({ err }, 'engine tick failed'))
+      .finally(() => {
+        inFlight = undefined;
+      });
+    await inFlight;
+  };
+  return {
+    get running() {
+      return task !== undefined && !stopped;
+    },
+    start() {
+      task = cron.createTask(expression, run, { noOverlap: true, name: 'engine-tick' });
+      task.start();
+      void run();
+    },
+    async stop() {
+      stopped = true;
+      if (task) {
+        await task.stop();
+        await task.destroy();
+      }
+      if (inFlight) await inFlight;
+    },
+  };
+}

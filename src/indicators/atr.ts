@@ -1,0 +1,106 @@
+import type { IndicatorStream } from './stream.ts';
+import { trOf } from './true-range.ts';
+import { checkPeriod, checkSameLength } from './validate.ts';
+
+/**
+ * Average true range as TA-Lib ATR: true ranges start at index 1 (they need the previous close);
+ * the first ATR, at index n, is the simple mean of the first n true ranges (indices 1…n); after
+ * that Wilder's smoothing `atr = (atr × (n−1) + tr) / n` in TA-Lib's operation order. n = 1 gives
+ * the true range itself, as in TA-Lib.
+ * A bar with any NaN field restarts the warm-up: the next clean bar is the new first bar.
+ */
+export function atr(high: Float64Array, low: Float64Array, close: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  checkPeriod('atr', 'n', n);
+  const len = checkSameLength('atr', { high, low, close });
+  const out = new Float64Array(len);
+  const nm1 = n - 1;
+  let seg = 0; // clean bars in this segment before the current one (capped at n + 1)
+  let prevClose = 0;
+  let sum = 0;
+  let avg = 0;
+  for (let i = 0; i < len; i++) {
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    if (h !== h || l !== l || c !== c) {
+      seg = 0;
+      out[i] = Number.NaN;
+      continue;
+    }
+    if (seg === 0) {
+      sum = 0;
+      prevClose = c;
+      seg = 1;
+      out[i] = Number.NaN;
+      continue;
+    }
+    const tr = trOf(h, l, prevClose);
+    prevClose = c;
+    if (seg < n) {
+      sum += tr;
+      seg++;
+      out[i] = Number.NaN;
+      continue;
+    }
+    if (seg === n) {
+      sum += tr;
+      avg = sum / n;
+      seg++;
+    } else {
+      avg = (avg * nm1 + tr) / n;
+    }
+    out[i] = avg;
+  }
+  return out;
+}
+
+/** Streaming ATR: `next(high, low, close)`, bit-identical to {@link atr}. */
+export function createAtrStream(n: number): IndicatorStream<[high: number, low: number, close: number], number> {
+  checkPeriod('atr', 'n', n);
+  return new AtrStream(n);
+}
+
+class AtrStream implements IndicatorStream<[high: number, low: number, close: number], number> {
+  value = Number.NaN;
+  private readonly n: number;
+  private seg = 0;
+  private prevClose = 0;
+  private sum = 0;
+  constructor(n: number) {
+    this.n = n;
+  }
+  next(h: number, l: number, c: number): number {
+    const n = this.n;
+    if (h !== h || l !== l || c !== c) {
+      this.reset();
+      return this.value;
+    }
+    if (this.seg === 0) {
+      this.sum = 0;
+      this.prevClose = c;
+      this.seg = 1;
+      return this.value;
+    }
+    const tr = trOf(h, l, this.prevClose);
+    this.prevClose = c;
+    if (this.seg < n) {
+      this.sum += tr;
+      this.seg++;
+      return this.value;
+    }
+    if (this.seg === n) {
+      this.sum += tr;
+      this.value = this.sum / n;
+      this.seg++;
+    } else {
+      this.value = (this.value * (n - 1) + tr) / n;
+    }
+    return this.value;
+  }
+  reset(): void {
+    this.seg = 0;
+    this.prevClose = 0;
+    this.sum = 0;
+    this.value = Number.NaN;
+  }
+}

@@ -1,0 +1,51 @@
+import { RollingMoments, rollingMoments } from './rolling-moments.ts';
+import type { SeriesStream } from './stream.ts';
+import { checkFinite, checkPeriod } from './validate.ts';
+
+/**
+ * Bollinger band width: (upper − lower) / middle for {@link bollinger}(close, n, k), i.e. a
+ * volatility measure relative to price. First value at index n−1; NaN where the middle band is
+ * exactly 0 (the ratio is undefined; an Infinity would poison downstream comparisons). A NaN input
+ * restarts the warm-up.
+ */
+export function bbWidth(close: Float64Array, n: number, k: number): Float64Array<ArrayBuffer> {
+  checkPeriod('bbWidth', 'n', n);
+  checkFinite('bbWidth', 'k', k);
+  const len = close.length;
+  const out = new Float64Array(len);
+  const mean = new Float64Array(len);
+  rollingMoments(close, n, mean, out);
+  for (let i = 0; i < len; i++) out[i] = widthOf(mean[i]!, out[i]!, k);
+  return out;
+}
+
+// Same expressions as bollinger(): the width is computed from the very bands bollinger() returns.
+function widthOf(m: number, s: number, k: number): number {
+  if (m === 0) return Number.NaN;
+  return (m + k * s - (m - k * s)) / m;
+}
+
+/** Streaming band width, bit-identical to {@link bbWidth}. */
+export function createBbWidthStream(n: number, k: number): SeriesStream {
+  checkPeriod('bbWidth', 'n', n);
+  checkFinite('bbWidth', 'k', k);
+  return new BbWidthStream(n, k);
+}
+
+class BbWidthStream implements SeriesStream {
+  value = Number.NaN;
+  private readonly m: RollingMoments;
+  private readonly k: number;
+  constructor(n: number, k: number) {
+    this.m = new RollingMoments(n, true);
+    this.k = k;
+  }
+  next(close: number): number {
+    this.value = this.m.push(close) ? widthOf(this.m.mean, this.m.std, this.k) : Number.NaN;
+    return this.value;
+  }
+  reset(): void {
+    this.m.reset();
+    this.value = Number.NaN;
+  }
+}

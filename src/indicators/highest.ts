@@ -1,0 +1,105 @@
+import type { SeriesStream } from './stream.ts';
+import { checkPeriod } from './validate.ts';
+
+/**
+ * Rolling maximum of the last `n` values (TA-Lib MAX): first value at index n−1. O(len) overall
+ * with a monotonic deque of indices (each index enters and leaves it at most once), instead of
+ * the O(len·n) rescan. A NaN input restarts the warm-up.
+ */
+export function highest(x: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  checkPeriod('highest', 'n', n);
+  const len = x.length;
+  const out = new Float64Array(len);
+  const dq = new Int32Array(n); // ring buffer of indices, values strictly decreasing front to back
+  let head = 0;
+  let size = 0;
+  let seg = 0;
+  for (let i = 0; i < len; i++) {
+    const v = x[i]!;
+    if (v !== v) {
+      seg = 0;
+      size = 0;
+      out[i] = Number.NaN;
+      continue;
+    }
+    seg++;
+    if (size > 0 && dq[head]! <= i - n) {
+      head = head + 1 === n ? 0 : head + 1;
+      size--;
+    }
+    while (size > 0) {
+      let back = head + size - 1;
+      if (back >= n) back -= n;
+      if (x[dq[back]!]! > v) break;
+      size--;
+    }
+    let tail = head + size;
+    if (tail >= n) tail -= n;
+    dq[tail] = i;
+    size++;
+    out[i] = seg >= n ? x[dq[head]!]! : Number.NaN;
+  }
+  return out;
+}
+
+/** Streaming rolling maximum, bit-identical to {@link highest}. */
+export function createHighestStream(n: number): SeriesStream {
+  checkPeriod('highest', 'n', n);
+  return new ExtremeStream(n, true);
+}
+
+/**
+ * Streaming monotonic deque shared by the highest and lowest streams: values and their sequence
+ * numbers in two ring buffers of capacity n.
+ */
+export class ExtremeStream implements SeriesStream {
+  value = Number.NaN;
+  private readonly n: number;
+  private readonly isMax: boolean;
+  private readonly vals: Float64Array;
+  private readonly seqs: Float64Array;
+  private head = 0;
+  private size = 0;
+  private seg = 0;
+
+  constructor(n: number, isMax: boolean) {
+    this.n = n;
+    this.isMax = isMax;
+    this.vals = new Float64Array(n);
+    this.seqs = new Float64Array(n);
+  }
+
+  next(v: number): number {
+    const n = this.n;
+    if (v !== v) {
+      this.reset();
+      return this.value;
+    }
+    const seq = this.seg++;
+    if (this.size > 0 && this.seqs[this.head]! <= seq - n) {
+      this.head = this.head + 1 === n ? 0 : this.head + 1;
+      this.size--;
+    }
+    while (this.size > 0) {
+      let back = this.head + this.size - 1;
+      if (back >= n) back -= n;
+      const b = this.vals[back]!;
+      if (this.isMax ? b > v : b < v) break;
+      this.size--;
+    }
+    let tail = this.head + this.size;
+    if (tail >= n) tail -= n;
+    this.vals[tail] = v;
+    this.seqs[tail] = seq;
+    this.size++;
+    this.value = this.seg >= n ? this.vals[this.head]! : Number.NaN;
+    return this.value;
+  }
+
+  reset(): void {
+    this.head = 0;
+    this.size = 0;
+    this.seg = 0;
+    this.value = Number.NaN;
+  }
+}

@@ -1,0 +1,83 @@
+import { Portfolio } from './domain/portfolio.ts';
+import { EventBus } from './engine/bus.ts';
+import { OrderManager } from './engine/order-manager.ts';
+import type { Sizing } from './engine/sizing.ts';
+import { TradingEngine } from './engine/trading-engine.ts';
+import type { Logger } from './logger.ts';
+import type { Clock } from './ports/clock.ts';
+import type { Execution } from './ports/execution.ts';
+import type { MarketData } from './ports/market-data.ts';
+import type { TradingStore } from './ports/store.ts';
+import { TradingStateHolder } from './risk/trading-state.ts';
+import { instantiate } from './strategies/registry.ts';
+import type { StrategyDefinition, StrategyInstance } from './strategies/strategy.ts';
+
+export interface KernelPorts {
+  marketData: MarketData;
+  execution: Execution;
+  clock: Clock;
+  store: TradingStore;
+  logger: Logger;
+}
+
+export interface KernelOptions {
+  mode: 'paper' | 'live';
+  strategy: StrategyDefinition;
+  params: Record<string, unknown>;
+  symbols: readonly string[];
+  timeframe: string;
+  sizing: Sizing;
+  allowShort: boolean;
+  /** Starting cash when the store has none yet (paper account). */
+  initialCash: number;
+}
+
+export interface Kernel {
+  readonly bus: EventBus;
+  readonly engine: TradingEngine;
+  readonly portfolio: Portfolio;
+  readonly tradingState: TradingStateHolder;
+  readonly orders: OrderManager;
+  readonly ports: KernelPorts;
+  readonly options: KernelOptions;
+}
+
+/**
+ * Wire bus, trading state, portfolio, order manager and engine over the given ports. The same code
+ * runs paper and live; only the ports differ (the backtester runs the same strategy, decide() and
+ * Portfolio over the simulated matching engine and a simulated clock).
+ */
+export async function createKernel(ports: KernelPorts, options: KernelOptions): Promise<Kernel> {
+  const { store, clock, logger, execution } = ports;
+  const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
+  const tradingState = await TradingStateHolder.load(store, bus, clock);
+  const portfolio = new Portfolio((await store.cash(execution.exchangeId)) ?? options.initialCash);
+  for (const p of await store.positions(execution.exchangeId)) portfolio.restore(p);
+
+  const strategies = new Map<string, StrategyInstance>();
+  for (const symbol of options.symbols) {
+    const instance = instantiate(options.strategy, options.params);
+    if (instance.setState) {
+      const saved = await store.loadStrategyState(options.strategy.name, symbol);
+      if (saved !== undefined) instance.setState(saved);
+    }
+    strategies.set(symbol, instance);
+  }
+  const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }) });
+  const engine = new TradingEngine({
+    ...ports,
+    logger: logger.child({ component: 'engine' }),
+    bus,
+    portfolio,
+    tradingState,
+    orders,
+    strategyName: options.strategy.name,
+    strategies,
+    symbols: options.symbols,
+    timeframe: options.timeframe,
+    warmup: options.strategy.warmup(options.params),
+    sizing: options.sizing,
+    allowShort: options.allowShort,
+  });
+  return { bus, engine, portfolio, tradingState, orders, ports, options };
+}

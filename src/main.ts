@@ -1,0 +1,151 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Hono } from 'hono';
+import { openDatabase, type Database } from './adapters/db/client.ts';
+import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
+import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
+import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
+import { createBotServices } from './app/bot-services.ts';
+import { buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
+import { buildChat, type ChatRuntime } from './app/build-chat.ts';
+import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
+import type { Config } from './config.ts';
+import { parseSizing } from './engine/sizing.ts';
+import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
+import { createKernel, type Kernel } from './kernel.ts';
+import { createLogger, registerSecrets, type Logger } from './logger.ts';
+import { loadStrategyCatalog, parseStrategyParams } from './strategies/registry.ts';
+
+export interface AppIo {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+}
+
+export interface App {
+  readonly config: Config;
+  readonly kernel: Kernel;
+  readonly database: Database;
+  readonly http: HttpServer;
+  readonly logger: Logger;
+  readonly readyLine: string;
+  stop(reason?: string): Promise<void>;
+}
+
+/** Secrets that must never appear in any output; registered with the logger's scrubber at start. */
+export function secretValues(c: Config): Array<string | undefined> {
+  const dbPassword = c.DATABASE_URL ? decodeURIComponent(new URL(c.DATABASE_URL).password) || undefined : undefined;
+  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, c.DISCORD_BOT_TOKEN, c.LINE_CHANNEL_SECRET, c.LINE_CHANNEL_ACCESS_TOKEN, dbPassword];
+}
+
+/** Default tick: every second on the simulated exchange (accelerated time), every 10 s on a real one. */
+export function tickExpression(c: Config): string {
+  if (c.TICK_CRON) return c.TICK_CRON;
+  return c.EXCHANGE === 'sim' ? '* * * * * *' : '*/10 * * * * *';
+}
+
+/**
+ * The composition root: the only place that picks and builds adapters. Order matters for a clean
+ * shutdown — everything started here is stopped in reverse in `stop()`.
+ */
+export async function startApp(config: Config, io: AppIo, logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT })): Promise<App> {
+  registerSecrets(secretValues(config));
+  const wallClock = () => Date.now();
+  const startedAt = wallClock();
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.error({ err }, 'shutdown step failed');
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger });
+    cleanups.push(() => database.close());
+    const m = await migrate(database);
+    logger.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
+
+    const catalog = await loadStrategyCatalog(config.STRATEGIES_DIR);
+    const strategy = catalog.get(config.STRATEGY);
+    const params = parseStrategyParams(strategy, config.STRATEGY_PARAMS);
+
+    const exchange: ExchangeBundle = await buildExchange(config, logger);
+    cleanups.push(() => exchange.close());
+    await exchange.marketData.loadMarkets();
+
+    const store = new DrizzleTradingStore(database.db, () => exchange.clock.now());
+    const kernel = await createKernel(
+      { marketData: exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger },
+      {
+        mode: config.MODE,
+        strategy,
+        params,
+        symbols: config.SYMBOLS,
+        timeframe: config.TIMEFRAME,
+        sizing: parseSizing(`percent:${config.ORDER_SIZE_PCT}`),
+        allowShort: config.EXCHANGE_MARKET === 'swap',
+        initialCash: config.PAPER_CASH,
+      },
+    );
+
+    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
+    cleanups.push(() => backtests.stop());
+
+    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service });
+    const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
+    cleanups.push(() => chat.stop());
+
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => kernel.engine.tick(), logger.child({ component: 'scheduler' }));
+    const http = await startHttpServer({
+      host: config.HTTP_HOST,
+      port: config.HTTP_PORT,
+      logger: logger.child({ component: 'http' }),
+      readiness: [
+        { name: 'database', check: () => database.ping() },
+        { name: 'migrations', check: () => migrationsUpToDate(database) },
+        { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
+      ],
+      mount: [(app: Hono) => chat.mount(app)],
+    });
+    cleanups.push(() => http.close());
+
+    kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
+    scheduler.start();
+    cleanups.push(async () => {
+      await scheduler.stop();
+      kernel.bus.publish({ type: 'shutdown', ts: wallClock(), reason: 'stopped' });
+      await kernel.bus.drain();
+    });
+    await backtests.start();
+    await chat.start();
+
+    const readyLine =
+      `tradeops ready: mode=${config.MODE} exchange=${config.EXCHANGE}${config.EXCHANGE === 'sim' ? '' : `(${config.EXCHANGE_MARKET})`} ` +
+      `database=${database.kind}(${database.location}) strategy=${config.STRATEGY} symbols=${config.SYMBOLS.join(',')} ` +
+      `timeframe=${config.TIMEFRAME} http=${http.url} chat=${chat.platforms.join(',') || 'none'}`;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      kernel,
+      database,
+      http,
+      logger,
+      readyLine,
+      stop(reason = 'stopped') {
+        stopping ??= (async () => {
+          logger.info({ reason }, 'shutting down');
+          await cleanup();
+          logger.info('stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Fill, OrderSide, OrderStatus, OrderType } from '../domain/orders.ts';
+import type { Position } from '../domain/portfolio.ts';
+import type { TradingState } from '../domain/trading-state.ts';
+
+/** An order as tradeops stores it (write-ahead: inserted as `pending` before it is sent). */
+export interface OrderRecord {
+  clientOrderId: string;
+  exchangeOrderId?: string;
+  exchange: string;
+  mode: 'paper' | 'live';
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  amount: number;
+  price?: number;
+  reduceOnly: boolean;
+  status: OrderStatus;
+  filled: number;
+  avgPrice?: number;
+  fee: number;
+  feeCurrency?: string;
+  strategy?: string;
+  reason?: string;
+  intent?: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FillRecord extends Fill {
+  exchange: string;
+  realizedPnl: number;
+}
+
+export interface DecisionRecord {
+  ts: number;
+  strategy: string;
+  symbol: string;
+  intent: unknown;
+  verdict: 'approved' | 'denied';
+  reasons: Array<{ code: string; message: string }>;
+  clientOrderId?: string;
+}
+
+export interface EquitySnapshot {
+  ts: number;
+  equity: number;
+  cash: number;
+  unrealizedPnl: number;
+}
+
+/**
+ * Persistence the trading engine needs. Implemented over drizzle (PGlite or Postgres); every
+ * implementation passes tests/contract/trading-store.contract.ts.
+ */
+export interface TradingStore {
+  insertOrder(order: OrderRecord): Promise<void>;
+  updateOrder(clientOrderId: string, patch: Partial<Omit<OrderRecord, 'clientOrderId'>>): Promise<void>;
+  getOrder(clientOrderId: string): Promise<OrderRecord | undefined>;
+  ordersByStatus(statuses: readonly OrderStatus[]): Promise<OrderRecord[]>;
+  /**
+   * Store a fill, the position after it and the cash balance, atomically. Returns false (and
+   * changes nothing) when the fill was already recorded (same exchange trade id).
+   */
+  recordFill(fill: FillRecord, positionAfter: Position | undefined, cash: number): Promise<boolean>;
+  recentFills(limit: number): Promise<FillRecord[]>;
+  fillsSince(ts: number): Promise<FillRecord[]>;
+  positions(exchange: string): Promise<Position[]>;
+  savePosition(exchange: string, symbol: string, position: Position | undefined): Promise<void>;
+  /** Cash of the account as last recorded (undefined before the first fill). */
+  cash(exchange: string): Promise<number | undefined>;
+  loadTradingState(): Promise<TradingState | undefined>;
+  saveTradingState(state: TradingState): Promise<void>;
+  loadStrategyState(strategy: string, symbol: string): Promise<unknown>;
+  saveStrategyState(strategy: string, symbol: string, state: unknown): Promise<void>;
+  insertDecision(decision: DecisionRecord): Promise<void>;
+  snapshotEquity(snapshot: EquitySnapshot): Promise<void>;
+  equitySnapshots(since: number): Promise<EquitySnapshot[]>;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { sma } from '../indicators/index.ts';
+import type { Candles } from '../domain/candles.ts';
+import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
+
+const params = z
+  .object({
+    fast: z.number().int().min(1).max(1000).default(10),
+    slow: z.number().int().min(2).max(5000).default(30),
+  })
+  .strict()
+  .refine((p) => p.fast < p.slow, { message: 'fast must be smaller than slow', path: ['fast'] });
+
+type Params = z.infer<typeof params>;
+
+/**
+ * Trend following on two simple moving averages. A cross is strict: previous fast < previous slow
+ * and current fast > current slow (and the mirror for a cross down). Up-cross: close any short, go
+ * long. Down-cross: close any long, go short when shorting is allowed, else stay flat.
+ */
+export const smaCross: StrategyDefinition<Params> = {
+  name: 'sma-cross',
+  description: 'fast/slow SMA crossover: long on a cross up, flat (or short) on a cross down',
+  params: params as unknown as z.ZodType<Params>,
+  warmup: (p) => p.slow + 1,
+  create(p): StrategyInstance {
+    let fast = new Float64Array(0);
+    let slow = new Float64Array(0);
+    const enterLong: readonly Intent[] = [{ kind: 'enter', side: 'long', reason: 'sma cross up' }];
+    const exitThenLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross up' }, ...enterLong];
+    const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross down' }];
+    const enterShort: readonly Intent[] = [{ kind: 'enter', side: 'short', reason: 'sma cross down' }];
+    const exitThenShort: readonly Intent[] = [...exitLong, ...enterShort];
+    return {
+      prepare(c: Candles) {
+        fast = sma(c.close, p.fast);
+        slow = sma(c.close, p.slow);
+      },
+      onCandle({ i, position, allowShort }) {
+        if (i < 1) return NO_INTENTS;
+        const f0 = fast[i - 1]!, s0 = slow[i - 1]!, f1 = fast[i]!, s1 = slow[i]!;
+        if (f0 < s0 && f1 > s1) {
+          if (position?.side === 'long') return NO_INTENTS;
+          return position?.side === 'short' ? exitThenLong : enterLong;
+        }
+        if (f0 > s0 && f1 < s1) {
+          if (position?.side === 'long') return allowShort ? exitThenShort : exitLong;
+          if (!position && allowShort) return enterShort;
+        }
+        return NO_INTENTS;
+      },
+    };
+  },
+};

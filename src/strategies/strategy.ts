@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { Candles } from '../domain/candles.ts';
+
+/** What a strategy asks for on a closed candle. Sizing and risk are decided after it, not by it. */
+export type Intent =
+  | {
+      kind: 'enter';
+      side: 'long' | 'short';
+      /** Absolute stop-loss price (checked inside every candle). */
+      stopLoss?: number;
+      /** Absolute take-profit price. */
+      takeProfit?: number;
+      /** Fraction of the configured size, 0 < f ≤ 1 (default 1). */
+      sizeFraction?: number;
+      reason?: string;
+    }
+  | { kind: 'exit'; reason?: string }
+  | { kind: 'message'; text: string };
+
+export interface PositionSnapshot {
+  side: 'long' | 'short';
+  quantity: number;
+  entryPrice: number;
+  /** Index (in the current candles) or time of the entry. */
+  openedAt: number;
+}
+
+export interface StrategyContext {
+  symbol: string;
+  timeframe: string;
+  /** Candles up to and including the one that just closed (index `i`). Never any later candle. */
+  candles: Candles;
+  i: number;
+  /** Current position on this symbol, if any. */
+  position: PositionSnapshot | undefined;
+  /** Shorting allowed by the venue/market and configuration. */
+  allowShort: boolean;
+  /** External factors fed through the signal intake (composite strategy), by name. */
+  signals?: ReadonlyMap<string, number>;
+}
+
+/**
+ * A running strategy. The same object runs in backtest, paper and live:
+ * - `prepare(candles)` computes vectorised indicators over the candles it is given (the whole series
+ *   in a backtest, the rolling window in live) — it must be causal (value i uses rows ≤ i only);
+ * - `onCandle(ctx)` decides on the candle `ctx.i` that just closed, reading what `prepare` computed.
+ */
+export interface StrategyInstance {
+  prepare(candles: Candles): void;
+  onCandle(ctx: StrategyContext): readonly Intent[] | undefined;
+  /** Live state that must survive a restart (stored in strategy_state). */
+  getState?(): unknown;
+  setState?(state: unknown): void;
+}
+
+export interface StrategyDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
+  name: string;
+  description: string;
+  /** Parameters with defaults; unknown keys are refused. */
+  params: z.ZodType<P>;
+  /** Timeframes it reads besides the trading one (higher timeframes, visible once closed). */
+  timeframes?: readonly string[];
+  /** Candles needed before the first decision (indicator warm-up). */
+  warmup(params: P): number;
+  create(params: P): StrategyInstance;
+}
+
+export const NO_INTENTS: readonly Intent[] = Object.freeze([]);

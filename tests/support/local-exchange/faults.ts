@@ -1,0 +1,89 @@
+/**
+ * Per-call fault injection for the local exchange. Faults are queued per endpoint key
+ * (`'POST /api/v3/order'`, `'GET /fapi/v1/klines'`, or `'*'` for any endpoint) and each call consumes one.
+ */
+
+/** Answer with this status/body/headers instead of serving the call (nothing is processed). */
+export interface RespondFault {
+  status: number;
+  /** Object → JSON; string → sent as-is (e.g. an HTML 502 page). */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Wait, then serve the call normally. */
+export interface DelayFault {
+  delayMs: number;
+}
+
+/** Never answer (the client times out); the socket is destroyed when the server closes. */
+export interface HangFault {
+  hang: true;
+}
+
+/**
+ * Serve the call (an order is created, balances move), then lose the answer: reply with a 5xx
+ * (`status`, default 500) or never reply (`'hang'`), so the client cannot know the outcome.
+ */
+export interface RecordThenFailFault {
+  recordThenFail: 'hang' | { status?: number; body?: unknown };
+}
+
+export type Fault = RespondFault | DelayFault | HangFault | RecordThenFailFault;
+
+/** Binance's error JSON, for building RespondFault bodies. */
+export function binanceError(code: number, msg: string): { code: number; msg: string } {
+  return { code, msg };
+}
+
+/** Ready-made faults for the cases the test suite exercises. */
+export const FAULTS = {
+  rateLimited: (retryAfterSeconds = 1): RespondFault => ({
+    status: 429,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+    body: binanceError(-1003, 'Too many requests; current limit of IP(127.0.0.1) is 6000 requests per minute. Please use the websocket for live updates to avoid polling the API.'),
+  }),
+  banned: (untilMs: number, retryAfterSeconds = 120): RespondFault => ({
+    status: 418,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+    body: binanceError(-1003, `Way too much request weight used; IP banned until ${untilMs}. Please use WebSocket Streams for live updates to avoid bans.`),
+  }),
+  unavailable: (): RespondFault => ({ status: 503, body: binanceError(-1008, 'Service Unavailable.') }),
+  badGatewayHtml: (): RespondFault => ({ status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'Content-Type': 'text/html' } }),
+  insufficientBalance: (): RespondFault => ({ status: 400, body: binanceError(-2010, 'Account has insufficient balance for requested action.') }),
+  invalidSymbol: (): RespondFault => ({ status: 400, body: binanceError(-1121, 'Invalid symbol.') }),
+  filterFailure: (filter = 'LOT_SIZE'): RespondFault => ({ status: 400, body: binanceError(-1013, `Filter failure: ${filter}`) }),
+  invalidKey: (): RespondFault => ({ status: 401, body: binanceError(-2015, 'Invalid API-key, IP, or permissions for action.') }),
+} as const;
+
+export class FaultQueue {
+  private readonly queues = new Map<string, Fault[]>();
+
+  /** Queue `fault` for the next `times` calls of `endpoint` (`'METHOD /path'` or `'*'`). */
+  add(endpoint: string, fault: Fault, times = 1): this {
+    const q = this.queues.get(endpoint) ?? [];
+    for (let i = 0; i < times; i++) q.push(fault);
+    this.queues.set(endpoint, q);
+    return this;
+  }
+
+  /** Take the next fault for a call, exact endpoint first, then the wildcard queue. */
+  take(endpoint: string): Fault | undefined {
+    for (const key of [endpoint, '*']) {
+      const q = this.queues.get(key);
+      if (q && q.length > 0) return q.shift();
+    }
+    return undefined;
+  }
+
+  /** Faults still queued (all endpoints). */
+  pending(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.length;
+    return n;
+  }
+
+  clear(): void {
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ENV_DOCS, ENV_SCHEMA_SHAPE } from '../../src/config-schema.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error(`configuration ${JSON.stringify(env)} was accepted`);
+}
+
+describe('config', () => {
+  it('starts with no configuration at all: paper, sim, embedded database', () => {
+    const c = loadConfig({});
+    expect(c.MODE).toBe('paper');
+    expect(c.EXCHANGE).toBe('sim');
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.HTTP_PORT).toBe(8080);
+    expect(c.SYMBOLS).toEqual(['BTC/USDT']);
+    expect(c.STRATEGY_PARAMS).toEqual({});
+  });
+
+  it('treats empty values (an untouched .env.example) as unset', () => {
+    const env = Object.fromEntries(Object.keys(ENV_DOCS).map((k) => [k, '']));
+    expect(loadConfig(env).MODE).toBe('paper');
+  });
+
+  it.each([
+    [{ MODE: 'fast' }, 'MODE', '"fast"', 'paper, live'],
+    [{ HTTP_PORT: 'abc' }, 'HTTP_PORT', '"abc"', 'whole number from 0 to 65535'],
+    [{ HTTP_PORT: '70000' }, 'HTTP_PORT', '"70000"', 'whole number'],
+    [{ HTTP_PORT: '80.5' }, 'HTTP_PORT', '"80.5"', 'whole number'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT', '"xml"', 'json or pretty'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', '"loud"', 'trace'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', '(hidden)', 'postgres://'],
+    [{ SYMBOLS: 'btc-usdt' }, 'SYMBOLS', '"btc-usdt"', 'BTC/USDT'],
+    [{ TIMEFRAME: '7x' }, 'TIMEFRAME', '"7x"', '1m'],
+    [{ STRATEGY_PARAMS: '{bad' }, 'STRATEGY_PARAMS', '"{bad"', 'JSON object'],
+    [{ STRATEGY_PARAMS: '[1,2]' }, 'STRATEGY_PARAMS', '"[1,2]"', 'JSON object'],
+    [{ SIM_SPEED: '0' }, 'SIM_SPEED', '"0"', 'decimal number'],
+    [{ EXCHANGE_MARKET: 'futures' }, 'EXCHANGE_MARKET', '"futures"', 'spot or swap'],
+    [{ EXCHANGE_SANDBOX: 'maybe' }, 'EXCHANGE_SANDBOX', '"maybe"', 'true or false'],
+    [{ DISCORD_PUBLIC_KEY: 'xyz' }, 'DISCORD_PUBLIC_KEY', '(hidden)', '64 hex'],
+    [{ TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/webhooks/telegram' }, 'TELEGRAM_WEBHOOK_SECRET', 'nothing', 'secret'],
+  ])('refuses %j naming the variable, the value and what it accepts', (env, name, shown, accepts) => {
+    const problems = problemsOf(env as Record<string, string>);
+    const line = problems.find((p) => p.startsWith(`${name}:`));
+    expect(line, problems.join('\n')).toBeDefined();
+    expect(line).toContain(shown);
+    expect(line).toContain(accepts);
+  });
+
+  it('refuses live mode without the acknowledgement, a real exchange and keys', () => {
+    const problems = problemsOf({ MODE: 'live' });
+    expect(problems.some((p) => p.startsWith('LIVE_TRADING_ACK:') && p.includes('LIVE_TRADING_ACK=yes'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('EXCHANGE:') && p.includes('"sim"'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('EXCHANGE_API_KEY:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('EXCHANGE_API_SECRET:'))).toBe(true);
+  });
+
+  it('accepts live mode with everything in place', () => {
+    const c = loadConfig({ MODE: 'live', LIVE_TRADING_ACK: 'yes', EXCHANGE: 'binance', EXCHANGE_API_KEY: 'k'.repeat(20), EXCHANGE_API_SECRET: 's'.repeat(20) });
+    expect(c.MODE).toBe('live');
+  });
+
+  it('never echoes a secret value in an error', () => {
+    const problems = problemsOf({ DISCORD_PUBLIC_KEY: 'supersecretvalue' });
+    expect(problems.join('\n')).not.toContain('supersecretvalue');
+  });
+
+  it('documents every variable the schema knows, and nothing else', () => {
+    expect(Object.keys(ENV_DOCS).sort()).toEqual(Object.keys(ENV_SCHEMA_SHAPE).sort());
+  });
+});
