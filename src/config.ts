@@ -49,7 +49,8 @@ function shown(name: string, value: unknown): string {
 }
 
 /** Parse and validate configuration. `env` defaults to process.env plus ./.env when present. */
-export function loadConfig(env: Record<string, string | undefined> = readEnv()): Config {
+export function loadConfig(env?: Record<string, string | undefined>): Config {
+  env ??= readEnv();
   const cleaned: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(env)) cleaned[k] = v === '' ? undefined : v;
   const result = envSchema.safeParse(cleaned);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ENV_DOCS } from '../config-schema.ts';
 import { loadConfig } from '../config.ts';
-import type { CliIo } from './io.ts';
+import { envOf, type CliIo } from './io.ts';
 
 export const CONFIG_HELP = `Usage: tradeops config [--example | --markdown]
 
@@ -40,7 +40,7 @@ export async function runConfigCommand(argv: string[], io: CliIo): Promise<numbe
   if (values.help) return io.stdout.write(CONFIG_HELP), 0;
   if (values.example) return io.stdout.write(renderEnvExample()), 0;
   if (values.markdown) return io.stdout.write(renderEnvMarkdown()), 0;
-  const c = loadConfig(io.env);
+  const c = loadConfig(await envOf(io));
   io.stdout.write(
     `configuration OK: mode=${c.MODE} exchange=${c.EXCHANGE} market=${c.EXCHANGE_MARKET} database=${c.DATABASE_URL ? 'postgres' : `pglite (${c.dataDir})`} strategy=${c.STRATEGY} symbols=${c.SYMBOLS.join(',')} timeframe=${c.TIMEFRAME} http=${c.HTTP_HOST}:${c.HTTP_PORT}\n`,
   );

@@ -9,3 +9,10 @@ export interface CliIo {
 }
 
 export const processIo = (): CliIo => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+
+/** The environment a command configures itself from: process.env plus ./.env, or the test's own. */
+export async function envOf(io: CliIo): Promise<Record<string, string | undefined>> {
+  if (io.env !== process.env) return io.env;
+  const { readEnv } = await import('../config.ts');
+  return readEnv();
+}

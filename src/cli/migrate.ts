@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../adapters/db/client.ts';
 import { migrate } from '../adapters/db/migrate.ts';
 import { loadConfig } from '../config.ts';
-import type { CliIo } from './io.ts';
+import { envOf, type CliIo } from './io.ts';
 
 export const MIGRATE_HELP = `Usage: tradeops migrate [--database-url URL] [--data-dir DIR]
 
@@ -22,7 +22,7 @@ export async function runMigrateCommand(argv: string[], io: CliIo): Promise<numb
     io.stdout.write(MIGRATE_HELP);
     return 0;
   }
-  const env = { ...io.env };
+  const env = { ...(await envOf(io)) };
   if (values['database-url']) env.DATABASE_URL = values['database-url'];
   if (values['data-dir']) env.DATA_DIR = values['data-dir'];
   const config = loadConfig(env);

@@ -156,7 +156,7 @@ export class MarginAccount implements SimAccount {
   }
 }
 
-/** Drop float dust below 1e-10 so balances read as people expect (0, not 1e-17). */
+/** Drop float dust so balances read as people expect (0.06, not 0.060000000000000005). */
 function clean(x: number): number {
-  return Math.abs(x) < 1e-10 ? 0 : x;
+  return Math.abs(x) < 1e-10 ? 0 : Math.round(x * 1e10) / 1e10;
 }

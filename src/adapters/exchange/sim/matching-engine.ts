@@ -200,6 +200,11 @@ export class MatchingEngine {
     return this.open.size > 0;
   }
 
+  hasOpenOrdersFor(symbol: string): boolean {
+    for (const s of this.open.values()) if (s.req.symbol === symbol) return true;
+    return false;
+  }
+
   /** Symbols with resting orders. */
   openSymbols(): Set<string> {
     const out = new Set<string>();
@@ -284,7 +289,7 @@ function report(s: OrderState): OrderReport {
     amount: s.req.amount,
     filled: s.filled,
     price: s.req.price,
-    avgPrice: s.filled > 0 ? s.cost / s.filled : undefined,
+    avgPrice: s.fills.length === 1 ? s.fills[0]!.price : s.filled > 0 ? Number((s.cost / s.filled).toPrecision(12)) : undefined,
     fee: s.fee,
     feeCurrency: s.market.quote,
     fills: s.fills.map((f) => ({ ...f })),

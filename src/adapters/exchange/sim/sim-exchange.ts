@@ -73,7 +73,7 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
   } else {
     markets = buildSimMarkets({ marketType: o.marketType, symbols: o.symbols, takerFeeBps: o.feeBps, makerFeeBps });
     const replay = o.dataFile ? await loadReplay(o.dataFile, o.timeframe) : undefined;
-    timeline = new SimTimeline({ seed: o.seed, timeframe: o.timeframe, speed: o.speed, historyCandles: o.historyCandles, now: realNow, replay, replaySymbols: o.symbols, startTs: o.startTs });
+    timeline = new SimTimeline({ seed: o.seed, timeframe: o.timeframe, speed: o.speed, historyCandles: o.historyCandles, now: realNow, replay, replaySymbols: o.symbols, startTs: o.startTs, priceStep: (s) => markets.get(s)?.priceStep ?? 0 });
   }
   const quote = [...markets.values()].find((m) => o.symbols.includes(m.symbol))?.quote ?? SIM_QUOTE;
   const engine = new MatchingEngine({
@@ -111,7 +111,7 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
     const now = timeline!.now();
     for (const s of symbols) {
       const upTo = timeline!.closedCount(s, now);
-      for (let k = matchedUpTo.get(s) ?? upTo; k < upTo && engine.openSymbols().has(s); k++) {
+      for (let k = matchedUpTo.get(s) ?? upTo; k < upTo && engine.hasOpenOrdersFor(s); k++) {
         const c = timeline!.candle(s, k);
         engine.matchCandle(s, c.ts, c.open, c.high, c.low, c.close, c.volume);
       }

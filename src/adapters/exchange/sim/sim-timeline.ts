@@ -21,6 +21,8 @@ export interface SimTimelineOptions {
   replaySymbols?: readonly string[];
   /** Open time of synthetic candle 0; default: history ends at the real time the sim starts. */
   startTs?: number;
+  /** Tick size per symbol: synthetic prices are published on the tick. */
+  priceStep?: (symbol: string) => number;
 }
 
 /**
@@ -74,7 +76,7 @@ export class SimTimeline {
     if (!s) {
       s = this.replay && this.replaySymbols.has(symbol)
         ? this.replay
-        : new SyntheticSeries({ seed: this.o.seed, symbol, timeframeMs: this.tfMs, startTs: this.startTs, basePrice: simBasePrice(symbol) });
+        : new SyntheticSeries({ seed: this.o.seed, symbol, timeframeMs: this.tfMs, startTs: this.startTs, basePrice: simBasePrice(symbol), priceStep: this.o.priceStep?.(symbol) });
       this.sources.set(symbol, s);
     }
     return s;
@@ -84,7 +86,8 @@ export class SimTimeline {
   closedCount(symbol: string, now = this.now()): number {
     const src = this.source(symbol);
     if (src instanceof SyntheticSeries) return Math.max(0, Math.floor((now - this.startTs) / this.tfMs + 1e-9));
-    return lowerBound(src, now - this.tfMs + 1e-6, src.length);
+    // Times are whole milliseconds: +0.5 turns "ts ≤ now − tf" into a lower bound.
+    return lowerBound(src, now - this.tfMs + 0.5, src.length);
   }
 
   /** Candle k of `symbol` into a reused row (read it before the next call). */

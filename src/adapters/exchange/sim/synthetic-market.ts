@@ -31,6 +31,8 @@ export interface SyntheticSeriesOptions {
   /** Open time of candle 0 (UTC ms). */
   startTs: number;
   basePrice: number;
+  /** Tick size: prices are published rounded to it, as a venue's candles are (0 = no rounding). */
+  priceStep?: number;
 }
 
 interface ChunkData {
@@ -82,11 +84,12 @@ export class SyntheticSeries implements CandleSource {
   row(k: number, out: CandleRow): void {
     const chunk = this.chunk(Math.floor(k / CHUNK));
     const j = k - Math.floor(k / CHUNK) * CHUNK;
+    const tick = this.o.priceStep ?? 0;
     out.ts = this.tsOf(k);
-    out.open = chunk.open[j]!;
-    out.high = chunk.high[j]!;
-    out.low = chunk.low[j]!;
-    out.close = chunk.close[j]!;
+    out.open = tick > 0 ? roundTick(chunk.open[j]!, tick) : chunk.open[j]!;
+    out.high = tick > 0 ? roundTick(chunk.high[j]!, tick) : chunk.high[j]!;
+    out.low = tick > 0 ? roundTick(chunk.low[j]!, tick) : chunk.low[j]!;
+    out.close = tick > 0 ? roundTick(chunk.close[j]!, tick) : chunk.close[j]!;
     out.volume = chunk.volume[j]!;
   }
 
@@ -177,4 +180,11 @@ export class SyntheticSeries implements CandleSource {
     this.setCheckpoint(c + 1, logP, v, eps, crashLeft, crashStep);
     return d;
   }
+}
+
+/** Round to the tick without float dust (no string formatting: this runs per candle). */
+function roundTick(value: number, tick: number): number {
+  const inv = 1 / tick;
+  // Ticks are 10^-n here, so multiplying by the integer inverse is exact enough and cheap.
+  return Number.isInteger(inv) ? Math.round(value * inv) / inv : Math.round(value / tick) * tick;
 }

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import type { Command } from '../../../../commands/command.ts';
+
+/** Discord application command option types used here. */
+export const OPTION_TYPE = { string: 3, integer: 4, boolean: 5, number: 10 } as const;
+type OptionType = (typeof OPTION_TYPE)[keyof typeof OPTION_TYPE];
+
+export interface SlashOption {
+  type: OptionType;
+  name: string;
+  description: string;
+  required: boolean;
+  choices?: Array<{ name: string; value: string | number }>;
+  min_value?: number;
+  max_value?: number;
+  min_length?: number;
+  max_length?: number;
+}
+
+export interface SlashCommandDefinition {
+  type: 1;
+  name: string;
+  description: string;
+  options: SlashOption[];
+}
+
+/** How a slash command's options map back onto the command's schema keys. */
+export interface SlashMapping {
+  command: string;
+  /** Discord option name → schema key and how to convert the value. */
+  options: Map<string, { key: string; kind: 'scalar' | 'object' | 'array' }>;
+  /** Schema keys in positional order (for an audit-friendly text line). */
+  positional: string[];
+}
+
+export interface SlashCommands {
+  definitions: SlashCommandDefinition[];
+  mappings: Map<string, SlashMapping>;
+}
+
+const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+interface JsonProp {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  anyOf?: JsonProp[];
+  oneOf?: JsonProp[];
+}
+
+/** `fromDate` → `from_date`; anything Discord does not accept becomes `_`. */
+export function optionName(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^-_\p{L}\p{N}]/gu, '_')
+    .slice(0, 32);
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+function enumValues(p: JsonProp): unknown[] | undefined {
+  if (Array.isArray(p.enum)) return p.enum;
+  if (p.const !== undefined) return [p.const];
+  const alts = p.anyOf ?? p.oneOf;
+  if (alts && alts.every((a) => Array.isArray(a.enum) || a.const !== undefined)) return alts.flatMap((a) => enumValues(a) ?? []);
+  return undefined;
+}
+
+function primaryType(p: JsonProp): string | undefined {
+  const t = Array.isArray(p.type) ? p.type.filter((x) => x !== 'null') : p.type ? [p.type] : [];
+  if (t.length === 1) return t[0];
+  const alts = p.anyOf ?? p.oneOf;
+  if (alts) {
+    const types = new Set(alts.map(primaryType).filter((x) => x !== 'null'));
+    if (types.size === 1) return [...types][0];
+  }
+  return t.length > 1 ? 'string' : undefined;
+}
+
+function toOption(key: string, p: JsonProp, required: boolean): { option: SlashOption; kind: 'scalar' | 'object' | 'array' } {
+  const name = optionName(key);
+  const description = clip(p.description?.trim() || key, 100);
+  const values = enumValues(p);
+  const type = primaryType(p);
+  if (values && values.length > 0 && values.length <= 25 && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+    const allInt = values.every((v) => typeof v === 'number' && Number.isInteger(v));
+    const allNum = values.every((v) => typeof v === 'number');
+    const optType = allInt ? OPTION_TYPE.integer : allNum ? OPTION_TYPE.number : OPTION_TYPE.string;
+    return {
+      option: {
+        type: optType,
+        name,
+        description,
+        required,
+        choices: values.map((v) => ({ name: clip(String(v), 100), value: optType === OPTION_TYPE.string ? clip(String(v), 100) : (v as number) })),
+      },
+      kind: 'scalar',
+    };
+  }
+  if (type === 'integer' || type === 'number') {
+    const option: SlashOption = { type: type === 'integer' ? OPTION_TYPE.integer : OPTION_TYPE.number, name, description, required };
+    const min = p.minimum ?? p.exclusiveMinimum;
+    const max = p.maximum ?? p.exclusiveMaximum;
+    if (typeof min === 'number' && Math.abs(min) <= SAFE) option.min_value = type === 'integer' && p.exclusiveMinimum !== undefined && p.minimum === undefined ? min + 1 : min;
+    if (typeof max === 'number' && Math.abs(max) <= SAFE) option.max_value = type === 'integer' && p.exclusiveMaximum !== undefined && p.maximum === undefined ? max - 1 : max;
+    return { option, kind: 'scalar' };
+  }
+  if (type === 'boolean') return { option: { type: OPTION_TYPE.boolean, name, description, required }, kind: 'scalar' };
+  const option: SlashOption = { type: OPTION_TYPE.string, name, description, required };
+  if (type === 'object' || type === 'array') {
+    option.description = clip(`${description} (${type === 'object' ? 'k=v k=v' : 'space-separated'})`, 100);
+    return { option, kind: type };
+  }
+  if (typeof p.minLength === 'number' && p.minLength <= 6000) option.min_length = p.minLength;
+  if (typeof p.maxLength === 'number' && p.maxLength >= 1 && p.maxLength <= 6000) option.max_length = p.maxLength;
+  return { option, kind: 'scalar' };
+}
+
+/**
+ * Slash-command definitions generated from the commands' zod schemas (the input side, before
+ * transforms): string/integer/number/boolean options, choices from enums, descriptions from
+ * `.describe()`, required unless optional or defaulted, numeric bounds and string lengths. Required
+ * options come first (Discord's rule), positional ones in their usage order. A schema that cannot be
+ * expressed gets one free-text `args` option parsed like a typed line.
+ */
+export function buildSlashCommands(commands: readonly Command[]): SlashCommands {
+  const definitions: SlashCommandDefinition[] = [];
+  const mappings = new Map<string, SlashMapping>();
+  for (const c of commands.slice(0, 100)) {
+    const name = c.name.toLowerCase();
+    if (!NAME.test(name)) continue;
+    const mapping: SlashMapping = { command: c.name, options: new Map(), positional: c.positional ?? [] };
+    let options: SlashOption[] = [];
+    try {
+      const schema = z.toJSONSchema(c.args, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonProp>; required?: string[] };
+      const props = schema.properties ?? {};
+      const required = new Set(schema.required ?? []);
+      const order = [...(c.positional ?? []).filter((k) => k in props), ...Object.keys(props).filter((k) => !(c.positional ?? []).includes(k))];
+      for (const key of order) {
+        const { option, kind } = toOption(key, props[key], required.has(key));
+        if (mapping.options.has(option.name)) continue;
+        mapping.options.set(option.name, { key, kind });
+        options.push(option);
+      }
+    } catch {
+      options = [{ type: OPTION_TYPE.string, name: 'args', description: clip(c.usage ?? 'arguments', 100), required: false }];
+      mapping.options.set('args', { key: '*', kind: 'scalar' });
+    }
+    options = [...options.filter((o) => o.required), ...options.filter((o) => !o.required)].slice(0, 25);
+    definitions.push({ type: 1, name, description: clip(c.description || c.name, 100), options });
+    mappings.set(name, mapping);
+  }
+  return { definitions, mappings };
+}
+
+function parsePairs(text: string): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const v = part.slice(eq + 1);
+    out[part.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+  }
+  return out;
+}
+
+/**
+ * Interaction options → the router's input: `options` keyed by schema key, and a readable command
+ * line for the audit log. The free-text fallback becomes a plain line with no structured options.
+ */
+export function interactionToInput(
+  mapping: SlashMapping,
+  given: Array<{ name: string; value?: unknown }> | undefined,
+): { text: string; options?: Record<string, unknown> } {
+  const options: Record<string, unknown> = {};
+  let free: string | undefined;
+  for (const o of given ?? []) {
+    const m = mapping.options.get(o.name);
+    if (!m || o.value === undefined) continue;
+    if (m.key === '*') free = String(o.value);
+    else if (m.kind === 'object') options[m.key] = parsePairs(String(o.value));
+    else if (m.kind === 'array') options[m.key] = String(o.value).split(/[\s,]+/).filter(Boolean);
+    else options[m.key] = o.value;
+  }
+  if (free !== undefined) return { text: `/${mapping.command} ${free}`.trim() };
+  const shown = [
+    ...mapping.positional.filter((k) => k in options).map((k) => String(options[k])),
+    ...Object.entries(options)
+      .filter(([k]) => !mapping.positional.includes(k))
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`),
+  ];
+  return { text: [`/${mapping.command}`, ...shown].join(' '), options };
+}

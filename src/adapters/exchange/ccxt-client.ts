@@ -1,0 +1,195 @@
+/**
+ * Builds the configured ccxt instance: dynamic import (ccxt costs ~0.5 s and ~120 MB, so only paths
+ * that trade load it), exchange id check, market-type restriction, sandbox/demo switch, base-URL
+ * rewrite for a proxy or test exchange, and a hook that records HTTP status and Retry-After of failed
+ * calls for the error mapper. Nothing here is exported beyond the adapter folder and its tests.
+ */
+import type { Exchange } from 'ccxt';
+import { AppError } from '../../domain/errors.ts';
+import { errorClassesOf, parseRetryAfter, tagHttpFailure, type CcxtErrorClasses } from './error-mapping.ts';
+
+export type CcxtModule = typeof import('ccxt');
+export type MarketType = 'spot' | 'swap';
+
+let modulePromise: Promise<CcxtModule> | undefined;
+
+/** Import ccxt once per process, on first use. */
+export function loadCcxt(): Promise<CcxtModule> {
+  modulePromise ??= import('ccxt');
+  return modulePromise;
+}
+
+export interface CcxtClientOptions {
+  exchangeId: string;
+  apiKey?: string;
+  secret?: string;
+  password?: string;
+  marketType: MarketType;
+  sandbox: boolean;
+  /** EXCHANGE_URL: replaces scheme+host of every REST URL (a proxy or the local test exchange). */
+  baseUrl?: string;
+  /** Per-request timeout (ccxt default 10 s). */
+  timeoutMs?: number;
+  /** ccxt's request-weight throttling (default on). */
+  enableRateLimit?: boolean;
+}
+
+export interface CcxtClient {
+  exchange: Exchange;
+  classes: CcxtErrorClasses;
+  /** How the sandbox flag was honoured. */
+  environment: 'production' | 'sandbox' | 'demo';
+}
+
+/** Exchange ids ccxt knows (the ESM build exposes the list on its default export). */
+export function exchangeIdsOf(mod: CcxtModule): string[] {
+  const anyMod = mod as unknown as { exchanges?: unknown; default?: { exchanges?: unknown } };
+  const list = anyMod.exchanges ?? anyMod.default?.exchanges;
+  return Array.isArray(list) ? (list as string[]) : [];
+}
+
+function suggestions(id: string, ids: readonly string[]): string[] {
+  const lower = id.toLowerCase();
+  return ids.filter((x) => x.includes(lower) || lower.includes(x) || x.startsWith(lower.slice(0, 4))).slice(0, 5);
+}
+
+/**
+ * Narrow ccxt's `options.fetchMarkets` so loadMarkets calls only the endpoints of one market type
+ * (binance/bybit use `types: [...]` arrays, htx/mexc `types: { spot: true, … }` maps).
+ */
+export function restrictMarketTypes(current: unknown, marketType: MarketType): unknown {
+  const wantedArray = (types: readonly string[]): string[] => {
+    if (marketType === 'spot') return types.filter((t) => t === 'spot');
+    const linear = types.filter((t) => t === 'linear');
+    return linear.length > 0 ? linear : types.filter((t) => t === 'swap');
+  };
+  const narrow = (types: unknown): unknown => {
+    if (Array.isArray(types)) {
+      const kept = wantedArray(types as string[]);
+      return kept.length > 0 ? kept : types;
+    }
+    if (types && typeof types === 'object') {
+      const entries = Object.entries(types as Record<string, unknown>);
+      const keep = (k: string) => (marketType === 'spot' ? k === 'spot' : k === 'linear' || k === 'swap');
+      if (!entries.some(([k]) => keep(k))) return types;
+      return Object.fromEntries(
+        entries.map(([k, v]) => {
+          if (!keep(k)) return [k, v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).map((kk) => [kk, false])) : false];
+          if (k === 'swap' && v !== null && typeof v === 'object') return [k, { ...(v as object), linear: true, inverse: false }];
+          return [k, true];
+        }),
+      );
+    }
+    return types;
+  };
+  if (Array.isArray(current)) return narrow(current);
+  if (current && typeof current === 'object' && 'types' in current) return { ...(current as object), types: narrow((current as { types: unknown }).types) };
+  return current;
+}
+
+/**
+ * Replace scheme+host of every http(s) string in `urls.api` (nested objects included; `ws` entries
+ * and websocket URLs untouched). A base URL with a path (`http://proxy/binance`) prefixes the
+ * original path. Returns a new structure.
+ */
+export function rewriteApiUrls(api: unknown, baseUrl: string): unknown {
+  const base = baseUrl.replace(/\/+$/, '');
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return /^https?:\/\//i.test(value) ? value.replace(/^https?:\/\/[^/]+/i, base) : value;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k.toLowerCase().startsWith('ws') ? v : walk(v)]));
+    }
+    return value;
+  };
+  return walk(api);
+}
+
+function enableSandbox(ex: Exchange, marketType: MarketType): 'sandbox' | 'demo' {
+  const urls = ex.urls as Record<string, unknown>;
+  // Binance futures testnet is gone (ccxt throws); its demo environment replaces it.
+  if (ex.id.startsWith('binance') && marketType === 'swap' && urls.demo) {
+    ex.enableDemoTrading(true);
+    return 'demo';
+  }
+  if (urls.test) {
+    ex.setSandboxMode(true);
+    return 'sandbox';
+  }
+  if (urls.demo) {
+    ex.enableDemoTrading(true);
+    return 'demo';
+  }
+  throw new AppError('BAD_REQUEST', `exchange "${ex.id}" has no sandbox or demo environment in ccxt: set EXCHANGE_SANDBOX=false or choose another exchange`);
+}
+
+/** Record status and Retry-After of failed HTTP answers on the thrown error (see error-mapping.ts). */
+function hookHttpFailures(ex: Exchange, now: () => number): void {
+  const target = ex as unknown as {
+    handleRestResponse: (response: unknown, ...rest: unknown[]) => unknown;
+    getResponseHeaders: (response: unknown) => Record<string, string>;
+  };
+  if (typeof target.handleRestResponse !== 'function') return;
+  const original = target.handleRestResponse.bind(ex);
+  target.handleRestResponse = (response: unknown, ...rest: unknown[]) => {
+    const status = (response as { status?: number } | undefined)?.status;
+    return Promise.resolve()
+      .then(() => original(response, ...rest))
+      .catch((err: unknown) => {
+        if (typeof status === 'number' && status >= 400) {
+          let retryAfter: string | undefined;
+          try {
+            const headers = target.getResponseHeaders(response);
+            const key = Object.keys(headers).find((k) => k.toLowerCase() === 'retry-after');
+            retryAfter = key === undefined ? undefined : String(headers[key]);
+          } catch {
+            retryAfter = undefined;
+          }
+          tagHttpFailure(err, { status, retryAfterMs: parseRetryAfter(retryAfter, now()) });
+        }
+        throw err;
+      });
+  };
+}
+
+/** Create and configure the ccxt instance for one exchange and market type. */
+export async function createCcxtClient(o: CcxtClientOptions, now: () => number = Date.now): Promise<CcxtClient> {
+  const mod = await loadCcxt();
+  const ids = exchangeIdsOf(mod);
+  const Ctor = (mod as unknown as Record<string, unknown>)[o.exchangeId];
+  if (!ids.includes(o.exchangeId) || typeof Ctor !== 'function') {
+    const near = suggestions(o.exchangeId, ids);
+    throw new AppError(
+      'BAD_REQUEST',
+      `unknown exchange id "${o.exchangeId}" (EXCHANGE_ID)${near.length ? `; did you mean ${near.join(', ')}?` : ''} ` +
+        `— valid ids are ccxt's lowercase exchange ids (${ids.length} known, e.g. binance, bybit, okx, kraken); list them with ` +
+        `\`node -e "import('ccxt').then(m => console.log(m.default.exchanges.join(' ')))"\` or see https://docs.ccxt.com/#/Exchange-Markets`,
+      { exchangeId: o.exchangeId },
+    );
+  }
+  const exchange = new (Ctor as new (config: Record<string, unknown>) => Exchange)({
+    apiKey: o.apiKey,
+    secret: o.secret,
+    password: o.password,
+    enableRateLimit: o.enableRateLimit ?? true,
+    timeout: o.timeoutMs ?? 10_000,
+    verbose: false,
+  });
+  const options = exchange.options as Record<string, unknown>;
+  options.defaultType = o.marketType;
+  if (o.marketType === 'swap') options.defaultSubType = 'linear';
+  options.fetchMarkets = restrictMarketTypes(options.fetchMarkets, o.marketType);
+  // Margin pairs and currencies need extra (often signed) endpoints the bot never uses.
+  options.fetchMargins = false;
+  options.fetchCurrencies = false;
+  options.warnOnFetchOpenOrdersWithoutSymbol = false;
+  // ccxt would resend createOrder on a network error: never (see LIBRARY-NOTES).
+  options.maxRetriesOnFailure = 0;
+
+  const environment = o.sandbox ? enableSandbox(exchange, o.marketType) : 'production';
+  if (o.baseUrl) {
+    const urls = exchange.urls as Record<string, unknown>;
+    urls.api = rewriteApiUrls(urls.api, o.baseUrl);
+  }
+  hookHttpFailures(exchange, now);
+  return { exchange, classes: errorClassesOf(mod as unknown as Record<string, unknown>), environment };
+}

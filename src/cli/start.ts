@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { envOf, type CliIo } from './io.ts';
+
+export const START_HELP = `Usage: tradeops start
+
+Run the bot: the strategy engine on cron ticks, the risk gate, the alert fan-out, the chat
+transports that are configured (Telegram, Discord, LINE; the console when stdin is a terminal or
+CONSOLE=true) and the HTTP server (health, readiness, webhooks, charts).
+
+With no configuration at all it paper-trades the default strategy on BTC/USDT against the
+built-in simulated exchange, with the embedded database under ./data. Configuration comes from the
+environment and ./.env — see \`tradeops config --example\` and README.md.
+
+Stops cleanly on Ctrl-C or SIGTERM (exit code 0): the tick in flight finishes, alerts are kept in
+the outbox, the database is closed.
+
+Options:
+  -h, --help   show this help
+`;
+
+/** Exit code when shutdown does not finish in time (the deadline is a safety net, not the plan). */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
+export async function runStartCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) {
+    io.stdout.write(START_HELP);
+    return 0;
+  }
+  const config = loadConfig(await envOf(io));
+  const { startApp } = await import('../main.ts');
+  const app = await startApp(config, { stdin: io.stdin, stdout: io.stdout });
+  io.stdout.write(`${app.readyLine}\n`);
+  app.logger.info({ url: app.http.url }, 'ready');
+
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        app.logger.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      const deadline = setTimeout(() => {
+        app.logger.error('shutdown took too long: exiting');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS);
+      deadline.unref();
+      app
+        .stop(`signal ${signal}`)
+        .then(() => resolve(0))
+        .catch((err) => {
+          app.logger.error({ err }, 'shutdown failed');
+          resolve(1);
+        })
+        .finally(() => clearTimeout(deadline));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Portfolio } from '../../../src/domain/portfolio.ts';
+
+const marks = (m: Record<string, number>) => new Map(Object.entries(m));
+
+describe('Portfolio', () => {
+  it('opens, adds to and closes a long with realised P&L and fees', () => {
+    const p = new Portfolio(10_000);
+    p.applyFill('BTC/USDT', 'buy', 1, 100, 0.1, 1);
+    p.applyFill('BTC/USDT', 'buy', 1, 110, 0.11, 2);
+    expect(p.get('BTC/USDT')!.quantity).toBe(2);
+    expect(p.get('BTC/USDT')!.entryPrice).toBeCloseTo(105, 12);
+    expect(p.equity(marks({ 'BTC/USDT': 120 }))).toBeCloseTo(10_000 - 0.21 + (120 - 105) * 2, 9);
+    const e = p.applyFill('BTC/USDT', 'sell', 2, 120, 0.24, 3);
+    expect(e.realizedPnl).toBeCloseTo(30, 9);
+    expect(e.closedQuantity).toBe(2);
+    expect(e.after).toBeUndefined();
+    expect(p.get('BTC/USDT')).toBeUndefined();
+    expect(p.cash).toBeCloseTo(10_000 + 30 - 0.1 - 0.11 - 0.24, 9);
+  });
+
+  it('accounts a short and a flip from short to long', () => {
+    const p = new Portfolio(1_000);
+    p.applyFill('ETH/USDT', 'sell', 2, 50, 0, 1);
+    expect(p.get('ETH/USDT')!.quantity).toBe(-2);
+    expect(p.unrealizedPnl(marks({ 'ETH/USDT': 40 }))).toBeCloseTo(20, 12);
+    const e = p.applyFill('ETH/USDT', 'buy', 3, 40, 0, 2);
+    expect(e.realizedPnl).toBeCloseTo(20, 12);
+    expect(e.closedQuantity).toBe(2);
+    expect(p.get('ETH/USDT')!.quantity).toBe(1);
+    expect(p.get('ETH/USDT')!.entryPrice).toBe(40);
+    expect(p.cash).toBeCloseTo(1_020, 12);
+  });
+
+  it('partially reduces a position keeping its entry price', () => {
+    const p = new Portfolio(0);
+    p.applyFill('X/USDT', 'buy', 4, 10, 0, 1);
+    const e = p.applyFill('X/USDT', 'sell', 1, 12, 0, 2);
+    expect(e.realizedPnl).toBeCloseTo(2, 12);
+    expect(p.get('X/USDT')!.quantity).toBe(3);
+    expect(p.get('X/USDT')!.entryPrice).toBe(10);
+    expect(p.lockedNotional()).toBe(30);
+  });
+
+  it('rolls back to a checkpoint', () => {
+    const p = new Portfolio(100);
+    p.applyFill('X/USDT', 'buy', 1, 10, 1, 1);
+    const cp = p.checkpoint('X/USDT');
+    p.applyFill('X/USDT', 'sell', 1, 20, 1, 2);
+    expect(p.get('X/USDT')).toBeUndefined();
+    p.rollback(cp);
+    expect(p.get('X/USDT')!.quantity).toBe(1);
+    expect(p.cash).toBe(99);
+  });
+});
