@@ -35,7 +35,6 @@ export function createDiscordAlertSender(options: DiscordAlertSenderOptions): Al
     async send(destination: string, alert: Alert): Promise<void> {
       const { body, files } = await prepareDiscordMessage(alert.body, options.payloads);
       const message = { ...body, flags: alert.silent ? SUPPRESS_NOTIFICATIONS : undefined };
-      delete (message as { ephemeral?: unknown }).ephemeral;
       try {
         if (/^\d+$/.test(destination)) {
           if (!options.hasToken) throw new Error('discord: channel alerts need DISCORD_BOT_TOKEN');

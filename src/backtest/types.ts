@@ -1,0 +1,102 @@
+import type { Candles } from '../domain/candles.ts';
+import type { Sizing } from '../engine/sizing.ts';
+import type { PreflightRule } from '../risk/preflight/index.ts';
+import type { StrategyDefinition, StrategyInstance } from '../strategies/strategy.ts';
+import type { BacktestMetrics, Breakdowns } from './metrics-types.ts';
+
+/** How a backtest sizes entries: the engine's sizings, plus Kelly from the trades so far. */
+export type BacktestSizing = Sizing | { kind: 'kelly-auto' };
+
+export interface BacktestOptions {
+  /** Columnar candles of the traded timeframe, ascending. */
+  candles: Candles;
+  /** Symbol the candles belong to (default `ASSET/USDT`). */
+  symbol?: string;
+  /** Timeframe of `candles` (ccxt notation); inferred from the candle spacing when absent. */
+  timeframe?: string;
+  /** The strategy: a definition plus raw parameters (validated against its schema), or an instance. */
+  strategy: StrategyDefinition<any> | { instance: StrategyInstance; name: string; warmup: number };
+  params?: Record<string, unknown>;
+  /** Starting quote balance (default 10,000). */
+  cash?: number;
+  /** Fee per fill: a fraction (0.001), or text `0.1%` / `10bps` (default 0). */
+  fee?: number | string;
+  /** Slippage of market fills: basis points, or text `5bps` / `0.05%` (default 0). */
+  slippage?: number | string;
+  /** Bid–ask spread: basis points or text; half of it is paid on every fill (default 0). */
+  spread?: number | string;
+  /** `next-open` (default): an order decided on candle i fills at the open of i + 1; `close`: at the close of i. */
+  fill?: 'next-open' | 'close';
+  /** Entry sizing (default all-in), or its text form: `all-in`, `fixed:500`, `percent:10`, `kelly`, `kelly:0.25`. */
+  sizing?: BacktestSizing | string;
+  /** Lot step of the quantity (e.g. 1 for shares; default 0 = any fraction). */
+  lot?: number;
+  /** Minimum order value in quote currency (default 0). */
+  minNotional?: number;
+  /** Allow short entries (margin-style account, like linear perpetuals). Default false. */
+  allowShort?: boolean;
+  /** Lower-timeframe candles over the same period: decide which of stop-loss and take-profit came first. */
+  lowerTimeframe?: Candles;
+  /** External factors per candle (aligned with `candles`), fed to the strategy as `ctx.signals`. */
+  signals?: Readonly<Record<string, Float64Array>>;
+  /** Pre-flight rules (default: the live chain). */
+  rules?: readonly PreflightRule[];
+  /** Called with 0..1 as the run progresses (about every 1 % and at the end). */
+  onProgress?: (fraction: number) => void;
+  /** Periods per year for annualising daily figures (default 365: crypto trades every day). */
+  daysPerYear?: number;
+}
+
+export type ExitReason = string;
+
+/** One round trip. Returns are net of both fees. */
+export interface BacktestTrade {
+  symbol: string;
+  side: 'long' | 'short';
+  entryIndex: number;
+  exitIndex: number;
+  entryTs: number;
+  exitTs: number;
+  entryPrice: number;
+  exitPrice: number;
+  quantity: number;
+  /** Net P&L in quote currency (after entry and exit fees). */
+  pnl: number;
+  /** Net P&L over the entry value, in %. */
+  returnPct: number;
+  fees: number;
+  entryReason: string;
+  exitReason: ExitReason;
+  /** The position was still open at the end of the data and was closed at the last price. */
+  openAtEnd: boolean;
+  stopLoss?: number;
+  takeProfit?: number;
+}
+
+/** The fields `--json` prints, plus everything else the run knows. */
+export interface BacktestResult extends BacktestMetrics {
+  strategy: string;
+  params: Record<string, unknown>;
+  symbol: string;
+  timeframe: string;
+  options: {
+    cash: number;
+    feeRate: number;
+    slippageBps: number;
+    spreadBps: number;
+    fill: 'next-open' | 'close';
+    sizing: string;
+    lot: number;
+    allowShort: boolean;
+  };
+  tradeList: BacktestTrade[];
+  /** Equity at the close of every candle (the last point after closing any open position). */
+  equity: Float64Array;
+  /** Candle open times, the x axis of `equity` (the input's `ts` column, not a copy). */
+  equityTs: Float64Array;
+  breakdowns: Breakdowns;
+  /** Intents refused by the pre-flight chain, by reason code. */
+  denials: Record<string, number>;
+  /** Wall time of the run in ms. */
+  elapsedMs: number;
+}
