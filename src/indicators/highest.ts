@@ -1,45 +1,15 @@
+import { rollingExtreme } from './rolling-extreme.ts';
 import type { SeriesStream } from './stream.ts';
 import { checkPeriod } from './validate.ts';
 
 /**
- * Rolling maximum of the last `n` values (TA-Lib MAX): first value at index n−1. O(len) overall
- * with a monotonic deque of indices (each index enters and leaves it at most once), instead of
- * the O(len·n) rescan. A NaN input restarts the warm-up.
+ * Rolling maximum of the last `n` values (TA-Lib MAX): first value at index n−1. A NaN input
+ * restarts the warm-up. O(len) whatever `n` (see rolling-extreme.ts); the stream uses a monotonic
+ * deque and returns the very same values.
  */
 export function highest(x: Float64Array, n: number): Float64Array<ArrayBuffer> {
   checkPeriod('highest', 'n', n);
-  const len = x.length;
-  const out = new Float64Array(len);
-  const dq = new Int32Array(n); // ring buffer of indices, values strictly decreasing front to back
-  let head = 0;
-  let size = 0;
-  let seg = 0;
-  for (let i = 0; i < len; i++) {
-    const v = x[i]!;
-    if (v !== v) {
-      seg = 0;
-      size = 0;
-      out[i] = Number.NaN;
-      continue;
-    }
-    seg++;
-    if (size > 0 && dq[head]! <= i - n) {
-      head = head + 1 === n ? 0 : head + 1;
-      size--;
-    }
-    while (size > 0) {
-      let back = head + size - 1;
-      if (back >= n) back -= n;
-      if (x[dq[back]!]! > v) break;
-      size--;
-    }
-    let tail = head + size;
-    if (tail >= n) tail -= n;
-    dq[tail] = i;
-    size++;
-    out[i] = seg >= n ? x[dq[head]!]! : Number.NaN;
-  }
-  return out;
+  return rollingExtreme(x, n, true);
 }
 
 /** Streaming rolling maximum, bit-identical to {@link highest}. */
@@ -49,8 +19,9 @@ export function createHighestStream(n: number): SeriesStream {
 }
 
 /**
- * Streaming monotonic deque shared by the highest and lowest streams: values and their sequence
- * numbers in two ring buffers of capacity n.
+ * Streaming rolling max/min with a monotonic deque: values and their sequence numbers in two ring
+ * buffers of capacity n; each value enters and leaves the deque at most once, so a tick costs O(1)
+ * amortised. Shared by the highest and lowest streams.
  */
 export class ExtremeStream implements SeriesStream {
   value = Number.NaN;

@@ -1,5 +1,5 @@
 import type { IndicatorStream } from './stream.ts';
-import { checkFinite, checkPeriod, checkSameLength } from './validate.ts';
+import { checkPeriod, checkSameLength } from './validate.ts';
 
 /** Typical price as TA-Lib TYPPRICE; shared by every VWAP kernel and stream so they agree bit for bit. */
 export function typical(h: number, l: number, c: number): number {
@@ -18,6 +18,9 @@ export function vwap(high: Float64Array, low: Float64Array, close: Float64Array,
   checkPeriod('vwap', 'n', n);
   const len = checkSameLength('vwap', { high, low, close, volume });
   const out = new Float64Array(len);
+  // typical × volume of the last n bars, so the bar leaving the window is not recomputed
+  const pv = new Float64Array(n);
+  let slot = 0; // where the current bar goes; once the window is full, also its oldest bar
   let seg = 0;
   let zeroRun = 0;
   let pvSum = 0;
@@ -30,12 +33,17 @@ export function vwap(high: Float64Array, low: Float64Array, close: Float64Array,
     const v = volume[i]!;
     if (h !== h || l !== l || c !== c || v !== v) {
       seg = 0;
+      slot = 0;
       zeroRun = 0;
       out[i] = Number.NaN;
       continue;
     }
     seg++;
     zeroRun = v === 0 ? zeroRun + 1 : 0;
+    const pvIn = typical(h, l, c) * v;
+    const pvOut = pv[slot]!;
+    pv[slot] = pvIn;
+    slot = slot + 1 === n ? 0 : slot + 1;
     if (seg < n) {
       out[i] = Number.NaN;
       continue;
@@ -45,19 +53,18 @@ export function vwap(high: Float64Array, low: Float64Array, close: Float64Array,
       vSum = 0;
       since = 0;
     } else if (seg === n || since === n) {
+      // oldest to newest: the ring from `slot` (the oldest) round to the bar just written
       pvSum = 0;
       vSum = 0;
-      for (let j = i - n + 1; j <= i; j++) {
-        const vj = volume[j]!;
-        pvSum += typical(high[j]!, low[j]!, close[j]!) * vj;
-        vSum += vj;
+      for (let j = 0, k = slot, b = i - n + 1; j < n; j++, b++) {
+        pvSum += pv[k]!;
+        vSum += volume[b]!;
+        k = k + 1 === n ? 0 : k + 1;
       }
       since = 0;
     } else {
-      const o = i - n;
-      const vOut = volume[o]!;
-      pvSum += typical(h, l, c) * v - typical(high[o]!, low[o]!, close[o]!) * vOut;
-      vSum += v - vOut;
+      pvSum += pvIn - pvOut;
+      vSum += v - volume[i - n]!;
       since++;
     }
     out[i] = pvSum / vSum;

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Candles } from '../../src/domain/candles.ts';
+import { roundToStep } from '../../src/domain/market.ts';
 import { alignTs, timeframeToMs } from '../../src/domain/timeframe.ts';
 import type { MarketData } from '../../src/ports/market-data.ts';
 
@@ -67,12 +68,16 @@ export function describeMarketDataContract(name: string, makeSubject: () => Prom
     });
 
     it('fetchPrice returns the current (set) price, always positive', async () => {
-      await s.setPrice(12_345.67);
-      expect(await s.marketData.fetchPrice(s.symbol)).toBeCloseTo(12_345.67, 6);
-      await s.setPrice(23_456.78);
+      const m = (await s.marketData.loadMarkets()).get(s.symbol)!;
+      // Prices on the market's tick grid: a venue quotes nothing finer.
+      const first = roundToStep(12_345.67, m.priceStep);
+      const second = roundToStep(23_456.78, m.priceStep);
+      await s.setPrice(first);
+      expect(await s.marketData.fetchPrice(s.symbol)).toBeCloseTo(first, 6);
+      await s.setPrice(second);
       const p = await s.marketData.fetchPrice(s.symbol);
       expect(p).toBeGreaterThan(0);
-      expect(p).toBeCloseTo(23_456.78, 6);
+      expect(p).toBeCloseTo(second, 6);
     });
 
     it('without since: the latest `limit` closed candles, ascending, no forming candle', async () => {

@@ -44,8 +44,11 @@ export interface CcxtClient {
 /** Exchange ids ccxt knows (the ESM build exposes the list on its default export). */
 export function exchangeIdsOf(mod: CcxtModule): string[] {
   const anyMod = mod as unknown as { exchanges?: unknown; default?: { exchanges?: unknown } };
-  const list = anyMod.exchanges ?? anyMod.default?.exchanges;
-  return Array.isArray(list) ? (list as string[]) : [];
+  // The ESM build's named `exchanges` is a map of classes; the id list is on the default export.
+  for (const list of [anyMod.default?.exchanges, anyMod.exchanges]) {
+    if (Array.isArray(list)) return list as string[];
+  }
+  return [];
 }
 
 function suggestions(id: string, ids: readonly string[]): string[] {
@@ -122,33 +125,47 @@ function enableSandbox(ex: Exchange, marketType: MarketType): 'sandbox' | 'demo'
   throw new AppError('BAD_REQUEST', `exchange "${ex.id}" has no sandbox or demo environment in ccxt: set EXCHANGE_SANDBOX=false or choose another exchange`);
 }
 
-/** Record status and Retry-After of failed HTTP answers on the thrown error (see error-mapping.ts). */
+/**
+ * Record status, Retry-After and body of failed HTTP answers on the error ccxt throws for them (see
+ * error-mapping.ts): ccxt's messages sometimes drop the venue's error code, and never carry headers.
+ * `handleErrors` and then `handleHttpStatusCode` run synchronously one after the other for one
+ * response, so the headers seen by the first are the ones of the second.
+ */
 function hookHttpFailures(ex: Exchange, now: () => number): void {
-  const target = ex as unknown as {
-    handleRestResponse: (response: unknown, ...rest: unknown[]) => unknown;
-    getResponseHeaders: (response: unknown) => Record<string, string>;
+  type Fn = (...args: unknown[]) => unknown;
+  const target = ex as unknown as { handleErrors?: Fn; handleHttpStatusCode?: Fn };
+  let lastHeaders: Record<string, unknown> | undefined;
+  const tag = (err: unknown, status: unknown, body: unknown, headers: Record<string, unknown> | undefined) => {
+    if (typeof status !== 'number' || status < 400) return;
+    const key = headers ? Object.keys(headers).find((k) => k.toLowerCase() === 'retry-after') : undefined;
+    const retryAfter = key === undefined ? undefined : String(headers![key]);
+    tagHttpFailure(err, { status, retryAfterMs: parseRetryAfter(retryAfter, now()), body: typeof body === 'string' ? body.slice(0, 2_000) : undefined });
   };
-  if (typeof target.handleRestResponse !== 'function') return;
-  const original = target.handleRestResponse.bind(ex);
-  target.handleRestResponse = (response: unknown, ...rest: unknown[]) => {
-    const status = (response as { status?: number } | undefined)?.status;
-    return Promise.resolve()
-      .then(() => original(response, ...rest))
-      .catch((err: unknown) => {
-        if (typeof status === 'number' && status >= 400) {
-          let retryAfter: string | undefined;
-          try {
-            const headers = target.getResponseHeaders(response);
-            const key = Object.keys(headers).find((k) => k.toLowerCase() === 'retry-after');
-            retryAfter = key === undefined ? undefined : String(headers[key]);
-          } catch {
-            retryAfter = undefined;
-          }
-          tagHttpFailure(err, { status, retryAfterMs: parseRetryAfter(retryAfter, now()) });
-        }
+  if (typeof target.handleErrors === 'function') {
+    const original = target.handleErrors.bind(ex);
+    // (code, reason, url, method, headers, body, response, requestHeaders, requestBody)
+    target.handleErrors = (...args: unknown[]) => {
+      lastHeaders = (args[4] ?? undefined) as Record<string, unknown> | undefined;
+      try {
+        return original(...args);
+      } catch (err) {
+        tag(err, args[0], args[5], lastHeaders);
         throw err;
-      });
-  };
+      }
+    };
+  }
+  if (typeof target.handleHttpStatusCode === 'function') {
+    const original = target.handleHttpStatusCode.bind(ex);
+    // (code, reason, url, method, body)
+    target.handleHttpStatusCode = (...args: unknown[]) => {
+      try {
+        return original(...args);
+      } catch (err) {
+        tag(err, args[0], args[4], lastHeaders);
+        throw err;
+      }
+    };
+  }
 }
 
 /** Create and configure the ccxt instance for one exchange and market type. */

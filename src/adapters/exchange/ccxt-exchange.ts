@@ -273,14 +273,27 @@ class CcxtExchangeAdapter implements CcxtExchange {
   /** Venues whose order answers carry no fills (binance futures, order queries): fetch the order's trades. */
   private async withFills(order: Order, clientOrderId: string, symbol: string): Promise<OrderReport> {
     const report = toOrderReport(order, clientOrderId, this.now());
-    if (report.filled <= 0 || report.fills.length > 0 || !this.has('fetchOrderTrades') || !order.id) return report;
+    if (report.filled <= 0 || report.fills.length > 0 || !order.id) return report;
     try {
-      const trades: Trade[] = await this.read('fetchOrderTrades', () => this.ex.fetchOrderTrades(String(order.id), symbol));
-      return toOrderReport(order, clientOrderId, this.now(), trades);
+      return toOrderReport(order, clientOrderId, this.now(), await this.orderTrades(String(order.id), symbol, report.ts));
     } catch (err) {
       this.log.warn({ clientOrderId, symbol, error: err instanceof Error ? err.message : String(err) }, 'could not fetch the fills of an order; reporting it without fills');
       return report;
     }
+  }
+
+  /** fetchOrderTrades where the venue has it (binance: spot only), else the account's trades since the order, filtered. */
+  private async orderTrades(orderId: string, symbol: string, orderTs: number): Promise<Trade[]> {
+    if (this.has('fetchOrderTrades')) {
+      try {
+        return await this.read('fetchOrderTrades', () => this.ex.fetchOrderTrades(orderId, symbol));
+      } catch (err) {
+        if (!(err instanceof ExecutionError && err.kind === 'unsupported')) throw err;
+      }
+    }
+    // A little before the order's time: venue clocks and order/trade timestamps differ by a few ms.
+    const trades = await this.read('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, orderTs - 60_000));
+    return trades.filter((t) => String(t.order ?? '') === orderId);
   }
 }
 

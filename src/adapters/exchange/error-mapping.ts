@@ -47,6 +47,8 @@ export function errorClassesOf(mod: Record<string, unknown>): CcxtErrorClasses {
 export interface HttpTag {
   status: number;
   retryAfterMs?: number;
+  /** Response body (truncated): the venue's `{ code, msg }` when ccxt's message dropped it. */
+  body?: string;
 }
 
 const httpTags = new WeakMap<object, HttpTag>();
@@ -136,13 +138,14 @@ export class ErrorMapper {
     const tag = httpTagOf(err);
     const rawMessage = err instanceof Error ? err.message : String(err);
     const className = err instanceof Error ? err.constructor?.name || err.name : typeof err;
-    const venue = extractVenueError(rawMessage);
+    const fromBody = tag?.body !== undefined ? extractVenueError(tag.body) : {};
+    const venue = fromBody.code !== undefined || fromBody.msg !== undefined ? fromBody : extractVenueError(rawMessage);
     const reasonText = venue.msg !== undefined ? `${venue.msg}${venue.code !== undefined ? ` (code ${venue.code})` : ''}` : this.stripPrefix(rawMessage);
     const base = { className, status: tag?.status, venueCode: venue.code, reason: this.scrub(reasonText), retryAfterMs: tag?.retryAfterMs, cause: scrubbedError(err, this.o.secrets) };
     const is = (c: ErrorCtor) => err instanceof c;
     const code = venue.code;
 
-    const bannedUntil = /banned until (\d{12,})/i.exec(rawMessage);
+    const bannedUntil = /banned until (\d{12,})/i.exec(`${rawMessage} ${tag?.body ?? ''}`);
     if (tag?.status === 418 || bannedUntil) {
       const retryAt = bannedUntil ? Number(bannedUntil[1]) : now + (tag?.retryAfterMs ?? this.o.defaultBanMs ?? 120_000);
       return { ...base, kind: 'banned', retryAt };

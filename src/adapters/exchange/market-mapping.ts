@@ -40,11 +40,11 @@ export function toMarketInfo(m: Market, precisionMode: number): MarketInfo | und
   };
 }
 
-/** Should a loaded market be offered for the configured market type? Swaps: linear perpetuals only. */
+/** Should a loaded market be offered for the configured market type? Swaps: linear USDT perpetuals only. */
 export function marketMatchesType(m: Market, marketType: 'spot' | 'swap'): boolean {
   if (!m || m.active === false) return false;
   if (marketType === 'spot') return m.type === 'spot';
-  return m.type === 'swap' && m.linear === true;
+  return m.type === 'swap' && m.linear === true && m.settle === 'USDT';
 }
 
 type CcxtFee = { cost?: number; currency?: string } | undefined;

@@ -72,10 +72,12 @@ function spotSymbol(m: LocalMarketSpec): Record<string, unknown> {
     icebergAllowed: true,
     ocoAllowed: true,
     otoAllowed: true,
+    opoAllowed: false,
     quoteOrderQtyMarketAllowed: true,
     allowTrailingStop: true,
     cancelReplaceAllowed: true,
     amendAllowed: false,
+    pegInstructionsAllowed: false,
     isSpotTradingAllowed: true,
     isMarginTradingAllowed: false,
     filters: [

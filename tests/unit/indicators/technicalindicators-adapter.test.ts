@@ -5,7 +5,7 @@
  * pinned here — if an upgrade fixes one, a test fails and docs/indicators.md needs an update.
  */
 import { getConfig, setConfig } from 'technicalindicators';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { syntheticCandles } from '../../../bench/support/synthetic-candles.ts';
 import { allocCandles } from '../../../src/domain/candles.ts';
 import { bollinger, ema, highest, lowest, macd, rsi, sma } from '../../../src/indicators/index.ts';
@@ -203,6 +203,21 @@ describe('candlestick patterns', () => {
     const got = ta.tiCandlestickPattern('bullishengulfingpattern', c);
     expect(Number.isNaN(got[0]!)).toBe(true);
     expect(Array.from(got.subarray(1))).toEqual([0, 0, 1]);
+  });
+  it('every pattern runs bar by bar with enough candles (the package warns when given too few)', () => {
+    const c = syntheticCandles(120, 4);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      for (const [name, need] of Object.entries(ta.CANDLESTICK_PATTERNS)) {
+        const out = ta.tiCandlestickPattern(name as ta.CandlestickPattern, c);
+        expect(out.length, name).toBe(120);
+        expect(out.subarray(0, need - 1).every((v) => Number.isNaN(v)), name).toBe(true);
+        expect(out.subarray(need - 1).every((v) => v === 0 || v === 1), name).toBe(true);
+      }
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
   it('rejects an unknown pattern name and NaN candles', () => {
     const c = candles([[1, 2, 0.5, 1.5]]);

@@ -54,7 +54,7 @@ export function createDiscordChat(options: DiscordChatOptions): DiscordChat {
     rejectOnRateLimit: (data) => data.retryAfter > MAX_INTERACTIVE_RATE_LIMIT_WAIT_MS || data.timeToReset > MAX_INTERACTIVE_RATE_LIMIT_WAIT_MS,
   });
   // The outbox must see every 429 (it owns the retry schedule), so its REST never waits silently.
-  const alertRest = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 1 });
+  const alertRest = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0 });
   if (options.token) {
     rest.setToken(options.token);
     alertRest.setToken(options.token);

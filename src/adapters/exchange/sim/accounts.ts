@@ -128,6 +128,8 @@ export class MarginAccount implements SimAccount {
     if (reduceOnly && opening > 1e-12) {
       return `reduceOnly order would open or increase a position (${opening} ${m.base} beyond the position)`;
     }
+    // Reducing a position needs no margin (its fee comes out of the wallet): closing must always work.
+    if (opening <= 1e-12) return undefined;
     const needed = (opening * price * m.contractSize) / this.leverage + qty * price * m.contractSize * feeRate;
     const free = this.freeMargin();
     return exceeds(needed, free) ? `insufficient margin: needs ${needed.toFixed(8)} ${m.quote}, free ${free.toFixed(8)}` : undefined;

@@ -13,7 +13,7 @@ export interface ChartLinks {
   readonly enabled: boolean;
   /** A public URL for the PNG at `path`, or undefined when PUBLIC_URL is unset. */
   create(path: string, ttlMs?: number): string | undefined;
-  /** Adds `GET /charts/:token.png` to the app. */
+  /** Adds `GET /charts/:token.png` to the app (once per app). */
   mount(app: Hono): void;
   /** Live links (tests, metrics). */
   size(): number;
@@ -37,6 +37,7 @@ export function createChartLinks(options: ChartLinksOptions = {}): ChartLinks {
   const max = options.maxLinks ?? 5_000;
   const links = new Map<string, { path: string; expiresAt: number }>();
   const base = options.publicUrl?.replace(/\/+$/, '');
+  const mounted = new WeakSet<Hono>();
 
   const sweep = () => {
     const t = now();
@@ -54,6 +55,9 @@ export function createChartLinks(options: ChartLinksOptions = {}): ChartLinks {
       return `${base}/charts/${token}.png`;
     },
     mount(app) {
+      // Idempotent: the composition root and the chat may both mount it.
+      if (mounted.has(app)) return;
+      mounted.add(app);
       app.get('/charts/:file', async (c) => {
         const file = c.req.param('file');
         const token = file.endsWith('.png') ? file.slice(0, -4) : '';

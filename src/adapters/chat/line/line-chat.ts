@@ -1,0 +1,108 @@
+import { messagingApi } from '@line/bot-sdk';
+import type { Hono } from 'hono';
+import type { CommandRouter } from '../../../../commands/router-types.ts';
+import type { AlertSender } from '../../../alerts/alert.ts';
+import type { Logger } from '../../../logger.ts';
+import type { ChartLinks } from '../../http/routes/chart-links.ts';
+import { BackgroundTasks } from '../background-tasks.ts';
+import { dispatchCommand } from '../dispatch.ts';
+import { RecentIds } from '../recent-ids.ts';
+import type { ButtonPayloads } from '../render/button-payloads.ts';
+import { renderLine } from '../render/line-messages.ts';
+import { createLineAlertSender } from './line-alert-sender.ts';
+import { type LineEvent, parseLineEvent } from './line-events.ts';
+import { deliverLine, type LineTarget } from './line-send.ts';
+import { mountLineWebhook } from './line-webhook-route.ts';
+
+export interface LineChatOptions {
+  channelSecret: string;
+  channelAccessToken: string;
+  apiUrl: string;
+  router: CommandRouter;
+  logger: Logger;
+  payloads: ButtonPayloads;
+  chartLinks?: ChartLinks;
+  placeholderAfterMs?: number;
+  now?: () => number;
+}
+
+export interface LineChat {
+  readonly sender: AlertSender;
+  readonly client: messagingApi.MessagingApiClient;
+  mount(app: Hono): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Handle one event (the webhook route ends here); resolves when its answer is sent. */
+  processEvent(event: LineEvent, receivedAt: number): Promise<void>;
+}
+
+/**
+ * LINE through @line/bot-sdk's MessagingApiClient: the webhook route (signature over the raw body),
+ * typed commands with or without `/`, postbacks as commands, replies by reply token while fresh and
+ * by push after, tables as Flex and charts as image messages under PUBLIC_URL.
+ */
+export function createLineChat(options: LineChatOptions): LineChat {
+  const log = options.logger.child({ platform: 'line' });
+  const now = options.now ?? Date.now;
+  const client = new messagingApi.MessagingApiClient({ channelAccessToken: options.channelAccessToken, baseURL: options.apiUrl });
+  const tasks = new BackgroundTasks(log);
+  const recent = new RecentIds();
+  let started = false;
+
+  async function processEvent(event: LineEvent, receivedAt: number): Promise<void> {
+    // A redelivered event carries the same webhookEventId: the same dedupe covers both.
+    if (event.webhookEventId && recent.checkAndAdd(event.webhookEventId)) return;
+    const inbound = parseLineEvent(event);
+    if (!inbound) return;
+    const target: LineTarget = { to: inbound.to, replyToken: inbound.replyToken, receivedAt, isRedelivery: inbound.isRedelivery };
+    let text = inbound.text;
+    if (inbound.kind === 'postback') {
+      const decoded = options.payloads.decode(text);
+      if (!decoded) {
+        await deliverLine(client, target, [{ type: 'text', text: 'This button has expired: type the command instead.' }], now);
+        return;
+      }
+      text = decoded;
+    }
+    const result = await dispatchCommand(
+      options.router,
+      { caller: inbound.caller, text, deliveryId: inbound.deliveryId },
+      {
+        showPlaceholder: async () => {
+          // LINE cannot edit messages: the placeholder uses up the reply token, the result is pushed.
+          const { replied } = await deliverLine(client, target, [{ type: 'text', text: '⏳ queued…' }], now);
+          if (replied) target.replyToken = undefined;
+        },
+        editPlaceholder: async () => {},
+      },
+      { placeholderAfterMs: options.placeholderAfterMs },
+    );
+    if (!result.reply) return;
+    const messages = renderLine(result.reply, { payloads: options.payloads, imageUrl: (image) => options.chartLinks?.create(image.path) });
+    await deliverLine(client, target, messages, now);
+  }
+
+  return {
+    client,
+    sender: createLineAlertSender(client, options.payloads, options.chartLinks, now),
+    processEvent,
+    mount(app) {
+      mountLineWebhook(app, {
+        channelSecret: options.channelSecret,
+        logger: log,
+        now,
+        onEvents: (events, receivedAt) => {
+          for (const event of events) tasks.run('line event', () => processEvent(event, receivedAt));
+        },
+      });
+    },
+    async start() {
+      started = true;
+      if (!options.chartLinks?.enabled) log.info('line: PUBLIC_URL unset, charts are sent as text');
+    },
+    async stop() {
+      if (started || tasks.size > 0) await tasks.drain(10_000);
+      started = false;
+    },
+  };
+}

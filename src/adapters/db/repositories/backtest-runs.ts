@@ -1,0 +1,187 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { BacktestRunView } from '../../../../commands/services.ts';
+import type { Db } from '../client.ts';
+import { backtestRuns } from '../schema.ts';
+
+export type BacktestRunStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** Where a finished run's outputs are (paths) and its text summary. */
+export interface BacktestRunFiles {
+  summary?: string;
+  chartPath?: string;
+  dir?: string;
+  [name: string]: string | undefined;
+}
+
+export interface BacktestRunRecord {
+  id: number;
+  createdAt: number;
+  status: BacktestRunStatus;
+  source: 'cli' | 'chat';
+  requestedBy?: { platform: string; userId: string; chatId?: string };
+  strategy: string;
+  symbol: string;
+  timeframe: string;
+  fromTs?: number;
+  toTs?: number;
+  params: Record<string, unknown>;
+  options: Record<string, unknown>;
+  metrics?: Record<string, number | string | null>;
+  files?: BacktestRunFiles;
+  progress: number;
+  error?: string;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface NewBacktestRun {
+  source: 'cli' | 'chat';
+  requestedBy?: BacktestRunRecord['requestedBy'];
+  strategy: string;
+  symbol: string;
+  timeframe: string;
+  fromTs?: number;
+  toTs?: number;
+  params: Record<string, unknown>;
+  options?: Record<string, unknown>;
+  /** `queued` for the job runner (default), `running` for a run the caller executes itself (CLI). */
+  status?: 'queued' | 'running';
+}
+
+type Row = typeof backtestRuns.$inferSelect;
+
+function toRecord(r: Row): BacktestRunRecord {
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    status: r.status as BacktestRunStatus,
+    source: r.source as 'cli' | 'chat',
+    requestedBy: (r.requestedBy ?? undefined) as BacktestRunRecord['requestedBy'],
+    strategy: r.strategy,
+    symbol: r.symbol,
+    timeframe: r.timeframe,
+    fromTs: r.fromTs ?? undefined,
+    toTs: r.toTs ?? undefined,
+    params: (r.params ?? {}) as Record<string, unknown>,
+    options: (r.options ?? {}) as Record<string, unknown>,
+    metrics: (r.metrics ?? undefined) as BacktestRunRecord['metrics'],
+    files: (r.files ?? undefined) as BacktestRunFiles | undefined,
+    progress: r.progress,
+    error: r.error ?? undefined,
+    startedAt: r.startedAt ?? undefined,
+    finishedAt: r.finishedAt ?? undefined,
+  };
+}
+
+/** The chat-facing view of a run (commands/services.ts). */
+export function toBacktestRunView(r: BacktestRunRecord): BacktestRunView {
+  return {
+    id: r.id,
+    status: r.status,
+    strategy: r.strategy,
+    symbol: r.symbol,
+    timeframe: r.timeframe,
+    createdAt: r.createdAt,
+    progress: r.progress,
+    params: r.params,
+    metrics: r.metrics,
+    summary: r.files?.summary,
+    chartPath: r.files?.chartPath,
+    error: r.error,
+  };
+}
+
+/**
+ * backtest_runs: every backtest, from the CLI or chat. The job runner claims queued rows one at a
+ * time (`FOR UPDATE SKIP LOCKED`: safe with several runners on one Postgres) and re-queues rows left
+ * `running` by a process that died.
+ */
+export class BacktestRunsRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(run: NewBacktestRun): Promise<BacktestRunRecord> {
+    const t = this.now();
+    const running = run.status === 'running';
+    const [row] = await this.db
+      .insert(backtestRuns)
+      .values({
+        createdAt: t,
+        status: run.status ?? 'queued',
+        source: run.source,
+        requestedBy: run.requestedBy ?? null,
+        strategy: run.strategy,
+        symbol: run.symbol,
+        timeframe: run.timeframe,
+        fromTs: run.fromTs ?? null,
+        toTs: run.toTs ?? null,
+        params: run.params,
+        options: run.options ?? {},
+        progress: 0,
+        startedAt: running ? t : null,
+      })
+      .returning();
+    return toRecord(row!);
+  }
+
+  async get(id: number): Promise<BacktestRunRecord | undefined> {
+    const [row] = await this.db.select().from(backtestRuns).where(eq(backtestRuns.id, id));
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Newest first. */
+  async list(limit: number): Promise<BacktestRunRecord[]> {
+    const rows = await this.db.select().from(backtestRuns).orderBy(desc(backtestRuns.id)).limit(Math.max(1, Math.min(limit, 500)));
+    return rows.map(toRecord);
+  }
+
+  /** Take the oldest queued run and mark it running, atomically; undefined when none is queued. */
+  async claimNext(): Promise<BacktestRunRecord | undefined> {
+    const t = this.now();
+    const [row] = await this.db
+      .update(backtestRuns)
+      .set({ status: 'running', startedAt: t, progress: 0, error: null })
+      .where(
+        eq(
+          backtestRuns.id,
+          sql`(select ${backtestRuns.id} from ${backtestRuns} where ${backtestRuns.status} = 'queued' order by ${backtestRuns.id} limit 1 for update skip locked)`,
+        ),
+      )
+      .returning();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async setProgress(id: number, progress: number): Promise<void> {
+    await this.db.update(backtestRuns).set({ progress: Math.max(0, Math.min(1, progress)) }).where(eq(backtestRuns.id, id));
+  }
+
+  async finish(id: number, metrics: Record<string, number | string | null>, files: BacktestRunFiles): Promise<BacktestRunRecord> {
+    const [row] = await this.db
+      .update(backtestRuns)
+      .set({ status: 'done', progress: 1, metrics, files, finishedAt: this.now(), error: null })
+      .where(eq(backtestRuns.id, id))
+      .returning();
+    return toRecord(row!);
+  }
+
+  async fail(id: number, error: string): Promise<BacktestRunRecord> {
+    const [row] = await this.db.update(backtestRuns).set({ status: 'failed', error, finishedAt: this.now() }).where(eq(backtestRuns.id, id)).returning();
+    return toRecord(row!);
+  }
+
+  /**
+   * At start: queued-run jobs (chat) left `running` by a process that died go back to the queue
+   * (their progress is reset). CLI runs execute in their own process and are never re-queued.
+   * Returns how many. Call it before the runner claims anything.
+   */
+  async requeueRunning(): Promise<number> {
+    const rows = await this.db
+      .update(backtestRuns)
+      .set({ status: 'queued', progress: 0, startedAt: null })
+      .where(and(eq(backtestRuns.status, 'running'), eq(backtestRuns.source, 'chat')))
+      .returning({ id: backtestRuns.id });
+    return rows.length;
+  }
+}

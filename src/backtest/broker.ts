@@ -1,0 +1,156 @@
+import { MatchingEngine } from '../adapters/exchange/sim/matching-engine.ts';
+import type { MarketInfo } from '../domain/market.ts';
+import { floorToStep } from '../domain/market.ts';
+import type { OrderSide } from '../domain/orders.ts';
+import { Portfolio } from '../domain/portfolio.ts';
+import type { PlannedOrder } from '../engine/decide.ts';
+import { ExecutionError } from '../ports/execution.ts';
+import { KellyEstimator } from '../risk/kelly.ts';
+import type { PositionSnapshot } from '../strategies/strategy.ts';
+import type { BacktestTrade } from './types.ts';
+
+export interface BrokerOptions {
+  market: MarketInfo;
+  cash: number;
+  /** Slippage plus half the spread, bps: what every market fill pays. */
+  costBps: number;
+  allowShort: boolean;
+}
+
+/**
+ * The backtest's side of the venue: sends planned orders to the sim's {@link MatchingEngine} as
+ * market orders at a reference price, books the fills in a {@link Portfolio} (the same accounting
+ * as live) and keeps the round-trip trades. Also mirrors the open position in plain fields so the
+ * per-candle loop reads numbers, not objects.
+ */
+export class BacktestBroker {
+  readonly portfolio: Portfolio;
+  readonly trades: BacktestTrade[] = [];
+  readonly denials: Record<string, number> = {};
+  readonly kelly = new KellyEstimator();
+  /** Signed quantity of the open position (0 = flat), its entry price, stop-loss and take-profit (NaN = none). */
+  qty = 0;
+  entry = 0;
+  sl = NaN;
+  tp = NaN;
+  /** What the strategy sees as `ctx.position` (one object per trade). */
+  snapshot: PositionSnapshot | undefined;
+  private readonly engine: MatchingEngine;
+  private readonly symbol: string;
+  private readonly slip: number;
+  private open: { index: number; ts: number; price: number; qty: number; fee: number; side: 'long' | 'short'; reason: string; sl?: number; tp?: number } | undefined;
+  private seq = 0;
+
+  constructor(private readonly o: BrokerOptions) {
+    this.symbol = o.market.symbol;
+    this.portfolio = new Portfolio(o.cash);
+    this.slip = o.costBps / 10_000;
+    this.engine = new MatchingEngine({
+      markets: new Map([[o.market.symbol, o.market]]),
+      marketType: o.allowShort ? 'swap' : 'spot',
+      quote: o.market.quote,
+      cash: o.cash,
+      slippageBps: o.costBps,
+      maxVolumeShare: Infinity,
+      idPrefix: 'bt',
+    });
+  }
+
+  /** Quote currency free for a new entry: cash less what open positions hold (spot coins / 1× margin). */
+  available(): number {
+    return this.portfolio.cash - this.portfolio.lockedNotional();
+  }
+
+  deny(code: string): void {
+    this.denials[code] = (this.denials[code] ?? 0) + 1;
+  }
+
+  /**
+   * Execute a planned order at `ref` (before costs) on candle `i`. All-in entries — and any entry the
+   * cash can no longer pay at the fill price — are sized at the fill price, rounded down to the lot.
+   */
+  execute(order: PlannedOrder, ref: number, i: number, ts: number): void {
+    if (order.kind === 'exit') {
+      if (this.qty !== 0) this.close(ref, i, ts, order.reason);
+      return;
+    }
+    if (this.qty !== 0) return this.deny('POSITION_OPEN_AT_FILL');
+    const m = this.o.market;
+    const side: OrderSide = order.positionSide === 'long' ? 'buy' : 'sell';
+    const fillPrice = side === 'buy' ? ref * (1 + this.slip) : ref * (1 - this.slip);
+    const perUnit = fillPrice * m.contractSize * (1 + m.takerFee);
+    const affordable = floorToStep(this.available() / perUnit, m.amountStep);
+    let qty = order.allIn ? affordable : Math.min(order.quantity, affordable);
+    if (!(qty > 0) || qty < m.minAmount || (m.minNotional > 0 && qty * fillPrice < m.minNotional)) return this.deny('TOO_SMALL_AT_FILL');
+    const f = this.send(side, qty, ref, ts, false);
+    if (!f) return;
+    this.open = { index: i, ts, price: f.price, qty: f.qty, fee: f.fee, side: order.positionSide, reason: order.reason, sl: order.stopLoss, tp: order.takeProfit };
+    this.portfolio.setProtection(this.symbol, order.stopLoss, order.takeProfit);
+    this.sl = order.stopLoss ?? NaN;
+    this.tp = order.takeProfit ?? NaN;
+    this.snapshot = { side: order.positionSide, quantity: f.qty, entryPrice: f.price, openedAt: ts };
+  }
+
+  /** Close the whole position at `ref` (before costs). */
+  close(ref: number, i: number, ts: number, reason: string, openAtEnd = false): void {
+    const open = this.open;
+    if (!open || this.qty === 0) return;
+    const side: OrderSide = this.qty > 0 ? 'sell' : 'buy';
+    const f = this.send(side, Math.abs(this.qty), ref, ts, true);
+    if (!f) return;
+    const pnl = f.realized - open.fee - f.fee;
+    const value = open.price * open.qty * this.o.market.contractSize;
+    const trade: BacktestTrade = {
+      symbol: this.symbol,
+      side: open.side,
+      entryIndex: open.index,
+      exitIndex: i,
+      entryTs: open.ts,
+      exitTs: ts,
+      entryPrice: open.price,
+      exitPrice: f.price,
+      quantity: open.qty,
+      pnl,
+      returnPct: value > 0 ? (pnl / value) * 100 : 0,
+      fees: open.fee + f.fee,
+      entryReason: open.reason,
+      exitReason: reason,
+      openAtEnd,
+    };
+    if (open.sl !== undefined) trade.stopLoss = open.sl;
+    if (open.tp !== undefined) trade.takeProfit = open.tp;
+    this.trades.push(trade);
+    this.kelly.add(trade.returnPct);
+    this.open = undefined;
+    this.snapshot = undefined;
+    this.sl = NaN;
+    this.tp = NaN;
+  }
+
+  private send(side: OrderSide, qty: number, ref: number, ts: number, reduceOnly: boolean): { price: number; qty: number; fee: number; realized: number } | undefined {
+    let report;
+    try {
+      report = this.engine.placeOrder({ clientOrderId: `bt-${++this.seq}`, symbol: this.symbol, side, type: 'market', amount: qty, reduceOnly }, ts, ref);
+    } catch (err) {
+      if (err instanceof ExecutionError && err.kind === 'rejected') {
+        this.deny('REJECTED_BY_VENUE');
+        return undefined;
+      }
+      throw err;
+    }
+    let realized = 0;
+    let fee = 0;
+    let filled = 0;
+    let cost = 0;
+    for (const f of report.fills) {
+      realized += this.portfolio.applyFill(this.symbol, f.side, f.amount, f.price, f.fee, f.ts).realizedPnl;
+      fee += f.fee;
+      filled += f.amount;
+      cost += f.amount * f.price;
+    }
+    const p = this.portfolio.get(this.symbol);
+    this.qty = p ? p.quantity : 0;
+    this.entry = p ? p.entryPrice : 0;
+    return { price: filled > 0 ? cost / filled : ref, qty: filled, fee, realized };
+  }
+}

@@ -1,0 +1,87 @@
+import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import type { Db } from '../adapters/db/client.ts';
+import { candles as candleTable } from '../adapters/db/schema.ts';
+import { allocCandles, type Candles } from '../domain/candles.ts';
+import { AppError } from '../domain/errors.ts';
+import { alignTs, timeframeToMs } from '../domain/timeframe.ts';
+
+export interface CandleRequest {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  /** Inclusive bounds on the candle open time (UTC ms). */
+  from?: number;
+  to?: number;
+}
+
+/** Stored candles of one market, ascending, as columns (empty when none are stored). */
+export async function loadStoredCandles(db: Db, req: CandleRequest): Promise<Candles> {
+  const conds = [eq(candleTable.exchange, req.exchange), eq(candleTable.symbol, req.symbol), eq(candleTable.timeframe, req.timeframe)];
+  if (req.from !== undefined) conds.push(gte(candleTable.ts, req.from));
+  if (req.to !== undefined) conds.push(lte(candleTable.ts, req.to));
+  const rows = await db
+    .select({ ts: candleTable.ts, open: candleTable.open, high: candleTable.high, low: candleTable.low, close: candleTable.close, volume: candleTable.volume })
+    .from(candleTable)
+    .where(and(...conds))
+    .orderBy(asc(candleTable.ts));
+  const c = allocCandles(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    c.ts[i] = r.ts;
+    c.open[i] = r.open;
+    c.high[i] = r.high;
+    c.low[i] = r.low;
+    c.close[i] = r.close;
+    c.volume[i] = r.volume;
+  }
+  return c;
+}
+
+/** Candles the simulated market of the sim exchange yields at most in one backtest. */
+export const MAX_SIM_CANDLES = 2_000_000;
+
+export interface SimHistoryRequest {
+  seed: number;
+  symbol: string;
+  timeframe: string;
+  from?: number;
+  to?: number;
+  /** Without from/to: this many candles ending now (the bot's sim keeps 20,000). */
+  defaultCount: number;
+  marketType?: 'spot' | 'swap';
+  now?: () => number;
+}
+
+/**
+ * Candles from the sim exchange's seeded synthetic market (EXCHANGE=sim and nothing stored): the
+ * closed history of a sim started so that it covers [from, to] (default: `defaultCount` candles up
+ * to now). Same seed, same range → same candles.
+ */
+export async function simHistoryCandles(req: SimHistoryRequest): Promise<Candles> {
+  const tf = timeframeToMs(req.timeframe);
+  const now = req.now ?? Date.now;
+  const end = req.to !== undefined ? alignTs(req.to, tf) + tf : alignTs(now(), tf);
+  const start = req.from !== undefined ? alignTs(req.from, tf) + (alignTs(req.from, tf) < req.from ? tf : 0) : end - req.defaultCount * tf;
+  const count = Math.floor((end - start) / tf);
+  if (count < 1) throw new AppError('BAD_REQUEST', 'the requested period holds no candle (check --from and --to)');
+  if (count > MAX_SIM_CANDLES) throw new AppError('BAD_REQUEST', `the requested period holds ${count} candles; the simulated market yields at most ${MAX_SIM_CANDLES} per backtest`);
+  const { createSimExchange } = await import('../adapters/exchange/sim/index.ts');
+  const sim = await createSimExchange({
+    symbols: [req.symbol],
+    timeframe: req.timeframe,
+    seed: req.seed,
+    speed: 0,
+    historyCandles: count,
+    cash: 0,
+    feeBps: 0,
+    slippageBps: 0,
+    marketType: req.marketType ?? 'spot',
+    startTs: start,
+    now: () => 0,
+  });
+  try {
+    return await sim.fetchCandles(req.symbol, req.timeframe, start, count);
+  } finally {
+    await sim.close();
+  }
+}

@@ -1,0 +1,284 @@
+import type { BacktestMetrics, Breakdowns, GroupStats, MonthStats } from './metrics-types.ts';
+
+export const DAY_MS = 86_400_000;
+
+/** What metrics need from a trade (BacktestTrade satisfies it). */
+export interface TradeLike {
+  symbol: string;
+  exitTs: number;
+  pnl: number;
+  returnPct: number;
+  exitReason: string;
+  fees: number;
+}
+
+export interface MetricsInput {
+  /** Candle open times. */
+  ts: Float64Array;
+  /** Closes, for buy & hold. */
+  close: Float64Array;
+  /** Equity at each candle's close. */
+  equity: Float64Array;
+  initialEquity: number;
+  timeframeMs: number;
+  trades: readonly TradeLike[];
+  /** Candles at whose close a position was open. */
+  exposedCandles: number;
+  /** Days per year for annualising (365 for crypto). */
+  daysPerYear?: number;
+}
+
+/**
+ * Every metric of a run from its equity curve and trades, in two passes over the curve and no
+ * per-candle allocation. Definitions: docs/backtesting.md ("Metrics").
+ */
+export function computeMetrics(m: MetricsInput): BacktestMetrics {
+  const n = m.equity.length;
+  const daysPerYear = m.daysPerYear ?? 365;
+  const e0 = m.initialEquity;
+  const final = n > 0 ? m.equity[n - 1]! : e0;
+  const start = n > 0 ? m.ts[0]! : 0;
+  const end = n > 0 ? m.ts[n - 1]! : 0;
+  const durationMs = n > 0 ? end - start + m.timeframeMs : 0;
+  const years = durationMs / (daysPerYear * DAY_MS);
+
+  const dd = drawdowns(m.ts, m.equity, e0);
+  const periods = periodReturns(m.ts, m.equity, e0, Math.max(DAY_MS, m.timeframeMs));
+  const periodsPerYear = (daysPerYear * DAY_MS) / Math.max(DAY_MS, m.timeframeMs);
+  const ret = final / e0 - 1;
+  const cagr = years > 0 ? (final > 0 ? Math.pow(final / e0, 1 / years) - 1 : -1) : 0;
+
+  let annualReturnPct: number | null = null;
+  let annualVolatilityPct: number | null = null;
+  let sharpe: number | null = null;
+  let sortino: number | null = null;
+  if (periods.count >= 1) {
+    const g = final > 0 ? Math.pow(final / e0, 1 / periods.count) - 1 : -1;
+    annualReturnPct = (Math.pow(1 + g, periodsPerYear) - 1) * 100;
+  }
+  if (periods.count >= 2) {
+    const sd = Math.sqrt(periods.variance);
+    annualVolatilityPct = sd * Math.sqrt(periodsPerYear) * 100;
+    if (sd > 0) sharpe = (periods.mean / sd) * Math.sqrt(periodsPerYear);
+    if (periods.downside > 0) sortino = (periods.mean / periods.downside) * Math.sqrt(periodsPerYear);
+  }
+
+  const t = tradeStats(m.trades);
+  return {
+    start,
+    end,
+    durationMs,
+    exposurePct: n > 0 ? (m.exposedCandles / n) * 100 : 0,
+    initialEquity: e0,
+    finalEquity: final,
+    peakEquity: dd.peak,
+    returnPct: ret * 100,
+    buyHoldReturnPct: n > 0 ? (m.close[n - 1]! / m.close[0]! - 1) * 100 : 0,
+    cagrPct: cagr * 100,
+    annualReturnPct,
+    annualVolatilityPct,
+    sharpe,
+    sortino,
+    calmar: dd.max > 0 ? cagr / dd.max : null,
+    maxDrawdownPct: dd.max > 0 ? -dd.max * 100 : 0,
+    maxDrawdownDurationMs: dd.maxDurationMs,
+    avgDrawdownPct: dd.episodes > 0 ? (-dd.sumDepth / dd.episodes) * 100 : 0,
+    avgDrawdownDurationMs: dd.episodes > 0 ? dd.sumDurationMs / dd.episodes : 0,
+    ...t,
+  };
+}
+
+interface DrawdownStats {
+  peak: number;
+  /** Deepest drawdown as a positive fraction. */
+  max: number;
+  maxDurationMs: number;
+  episodes: number;
+  sumDepth: number;
+  sumDurationMs: number;
+}
+
+/**
+ * One pass: the running peak starts at the initial equity; an episode runs from the last peak until
+ * equity is back at or above it (or the data ends). Its duration is from the peak's candle to the
+ * recovering candle (or the last candle).
+ */
+export function drawdowns(ts: Float64Array, equity: Float64Array, initial: number): DrawdownStats {
+  let peak = initial;
+  let peakTs = ts.length > 0 ? ts[0]! : 0;
+  let max = 0;
+  let maxDur = 0;
+  let inDd = false;
+  let depth = 0;
+  let episodes = 0;
+  let sumDepth = 0;
+  let sumDur = 0;
+  for (let i = 0; i < equity.length; i++) {
+    const e = equity[i]!;
+    if (e >= peak) {
+      if (inDd) {
+        const dur = ts[i]! - peakTs;
+        episodes++;
+        sumDepth += depth;
+        sumDur += dur;
+        if (dur > maxDur) maxDur = dur;
+        inDd = false;
+      }
+      peak = e;
+      peakTs = ts[i]!;
+      continue;
+    }
+    const d = 1 - e / peak;
+    if (!inDd) {
+      inDd = true;
+      depth = 0;
+    }
+    if (d > depth) depth = d;
+    if (d > max) max = d;
+  }
+  if (inDd) {
+    const dur = ts[ts.length - 1]! - peakTs;
+    episodes++;
+    sumDepth += depth;
+    sumDur += dur;
+    if (dur > maxDur) maxDur = dur;
+  }
+  return { peak, max, maxDurationMs: maxDur, episodes, sumDepth, sumDurationMs: sumDur };
+}
+
+interface PeriodStats {
+  count: number;
+  mean: number;
+  /** Sample variance (n − 1). */
+  variance: number;
+  /** sqrt(mean(min(r, 0)²)) over all periods. */
+  downside: number;
+}
+
+/**
+ * Returns per UTC calendar period (a day, or the candle when candles are longer): the equity at the
+ * last candle of each period against the previous period's (the first against the initial equity).
+ * Welford's running mean/variance: no array of returns is kept.
+ */
+export function periodReturns(ts: Float64Array, equity: Float64Array, initial: number, periodMs: number): PeriodStats {
+  let prev = initial;
+  let count = 0;
+  let mean = 0;
+  let m2 = 0;
+  let down = 0;
+  for (let i = 0; i < equity.length; i++) {
+    const last = i === equity.length - 1 || Math.floor(ts[i + 1]! / periodMs) !== Math.floor(ts[i]! / periodMs);
+    if (!last) continue;
+    const r = prev > 0 ? equity[i]! / prev - 1 : 0;
+    prev = equity[i]!;
+    count++;
+    const delta = r - mean;
+    mean += delta / count;
+    m2 += delta * (r - mean);
+    if (r < 0) down += r * r;
+  }
+  return { count, mean, variance: count > 1 ? m2 / (count - 1) : 0, downside: count > 0 ? Math.sqrt(down / count) : 0 };
+}
+
+type TradeMetrics = Pick<
+  BacktestMetrics,
+  'trades' | 'winRatePct' | 'bestTradePct' | 'worstTradePct' | 'avgTradePct' | 'profitFactor' | 'expectancy' | 'expectancyPct' | 'sqn' | 'kelly' | 'fees'
+>;
+
+export function tradeStats(trades: readonly TradeLike[]): TradeMetrics {
+  const n = trades.length;
+  let wins = 0;
+  let losses = 0;
+  let grossWin = 0;
+  let grossLoss = 0;
+  let best = -Infinity;
+  let worst = Infinity;
+  let sumRet = 0;
+  let sumPnl = 0;
+  let fees = 0;
+  for (const t of trades) {
+    if (t.pnl > 0) {
+      wins++;
+      grossWin += t.pnl;
+    } else if (t.pnl < 0) {
+      losses++;
+      grossLoss -= t.pnl;
+    }
+    if (t.returnPct > best) best = t.returnPct;
+    if (t.returnPct < worst) worst = t.returnPct;
+    sumRet += t.returnPct;
+    sumPnl += t.pnl;
+    fees += t.fees;
+  }
+  const meanPnl = n > 0 ? sumPnl / n : 0;
+  let ss = 0;
+  for (const t of trades) ss += (t.pnl - meanPnl) ** 2;
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+  const winRate = n > 0 ? wins / n : 0;
+  const kelly = wins > 0 && losses > 0 ? winRate - (1 - winRate) / (grossWin / wins / (grossLoss / losses)) : null;
+  return {
+    trades: n,
+    winRatePct: n > 0 ? winRate * 100 : null,
+    bestTradePct: n > 0 ? best : null,
+    worstTradePct: n > 0 ? worst : null,
+    avgTradePct: n > 0 ? sumRet / n : null,
+    profitFactor: grossLoss > 0 ? grossWin / grossLoss : null,
+    expectancy: n > 0 ? meanPnl : null,
+    expectancyPct: n > 0 ? sumRet / n : null,
+    sqn: n > 1 && sd > 0 ? (Math.sqrt(n) * meanPnl) / sd : null,
+    kelly,
+    fees,
+  };
+}
+
+function group(trades: readonly TradeLike[], key: (t: TradeLike) => string): Record<string, GroupStats> {
+  const out: Record<string, GroupStats> = {};
+  for (const t of trades) {
+    const k = key(t);
+    const g = (out[k] ??= { trades: 0, wins: 0, winRatePct: 0, pnl: 0, avgReturnPct: 0 });
+    g.trades++;
+    if (t.pnl > 0) g.wins++;
+    g.pnl += t.pnl;
+    g.avgReturnPct += t.returnPct;
+  }
+  for (const g of Object.values(out)) {
+    g.winRatePct = (g.wins / g.trades) * 100;
+    g.avgReturnPct /= g.trades;
+  }
+  return out;
+}
+
+export function monthKey(ts: number): string {
+  const d = new Date(ts);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Tables per pair, per exit reason and per UTC month (months from the equity curve, so quiet months show too). */
+export function computeBreakdowns(ts: Float64Array, equity: Float64Array, initial: number, trades: readonly TradeLike[]): Breakdowns {
+  const perMonth: MonthStats[] = [];
+  let prevEnd = initial;
+  // Month boundaries are computed once per month, not per candle (no Date per candle).
+  let boundary = equity.length > 0 ? nextMonthStart(ts[0]!) : 0;
+  for (let i = 0; i < equity.length; i++) {
+    const last = i === equity.length - 1 || ts[i + 1]! >= boundary;
+    if (!last) continue;
+    if (i < equity.length - 1) boundary = nextMonthStart(ts[i + 1]!);
+    perMonth.push({ month: monthKey(ts[i]!), trades: 0, pnl: 0, returnPct: prevEnd > 0 ? (equity[i]! / prevEnd - 1) * 100 : 0, endEquity: equity[i]! });
+    prevEnd = equity[i]!;
+  }
+  const byMonth = new Map(perMonth.map((m) => [m.month, m]));
+  for (const t of trades) {
+    const m = byMonth.get(monthKey(t.exitTs));
+    if (m) {
+      m.trades++;
+      m.pnl += t.pnl;
+    }
+  }
+  return { perPair: group(trades, (t) => t.symbol), perExitReason: group(trades, (t) => t.exitReason), perMonth };
+}
+
+/** Start of the UTC month after the one holding `ts`. */
+function nextMonthStart(ts: number): number {
+  const d = new Date(ts);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}

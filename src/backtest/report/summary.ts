@@ -1,0 +1,93 @@
+import type { BacktestResult } from '../types.ts';
+
+const DAY = 86_400_000;
+
+export function fmtNum(v: number | null | undefined, digits = 2): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function fmtDuration(ms: number): string {
+  if (!(ms > 0)) return '0';
+  const d = Math.floor(ms / DAY);
+  const h = Math.floor((ms % DAY) / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  return `${m}m`;
+}
+
+const date = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+
+/** The rows of the summary table: label, value. Shared by the terminal, chat and report.html. */
+export function summaryRows(r: BacktestResult): Array<[string, string]> {
+  return [
+    ['Strategy', `${r.strategy} ${JSON.stringify(r.params)}`],
+    ['Market', `${r.symbol} ${r.timeframe}`],
+    ['Start', date(r.start)],
+    ['End', date(r.end)],
+    ['Duration', fmtDuration(r.durationMs)],
+    ['Exposure %', fmtNum(r.exposurePct)],
+    ['Initial equity', fmtNum(r.initialEquity)],
+    ['Final equity', fmtNum(r.finalEquity)],
+    ['Peak equity', fmtNum(r.peakEquity)],
+    ['Return %', fmtNum(r.returnPct)],
+    ['Buy & hold %', fmtNum(r.buyHoldReturnPct)],
+    ['CAGR %', fmtNum(r.cagrPct)],
+    ['Annual return %', fmtNum(r.annualReturnPct)],
+    ['Annual volatility %', fmtNum(r.annualVolatilityPct)],
+    ['Sharpe', fmtNum(r.sharpe)],
+    ['Sortino', fmtNum(r.sortino)],
+    ['Calmar', fmtNum(r.calmar)],
+    ['Max drawdown %', fmtNum(r.maxDrawdownPct)],
+    ['Max drawdown duration', fmtDuration(r.maxDrawdownDurationMs)],
+    ['Avg drawdown %', fmtNum(r.avgDrawdownPct)],
+    ['Avg drawdown duration', fmtDuration(r.avgDrawdownDurationMs)],
+    ['Trades', String(r.trades)],
+    ['Win rate %', fmtNum(r.winRatePct)],
+    ['Best trade %', fmtNum(r.bestTradePct)],
+    ['Worst trade %', fmtNum(r.worstTradePct)],
+    ['Avg trade %', fmtNum(r.avgTradePct)],
+    ['Profit factor', fmtNum(r.profitFactor)],
+    ['Expectancy', fmtNum(r.expectancy)],
+    ['SQN', fmtNum(r.sqn)],
+    ['Kelly', fmtNum(r.kelly, 3)],
+    ['Fees', fmtNum(r.fees)],
+  ];
+}
+
+/** A two-column table for a terminal. */
+export function formatSummaryTable(r: BacktestResult): string {
+  const rows = summaryRows(r);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`);
+  const reasons = Object.entries(r.breakdowns.perExitReason);
+  if (reasons.length > 0) {
+    lines.push('', 'Exit reason'.padEnd(24) + 'trades   win %        P&L');
+    for (const [k, g] of reasons) lines.push(`${k.slice(0, 23).padEnd(24)}${String(g.trades).padStart(6)} ${fmtNum(g.winRatePct).padStart(7)} ${fmtNum(g.pnl).padStart(10)}`);
+  }
+  const denials = Object.entries(r.denials);
+  if (denials.length > 0) lines.push('', `Refused intents: ${denials.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  const open = r.tradeList.filter((t) => t.openAtEnd).length;
+  if (open > 0) lines.push(`${open} position(s) still open at the end were closed at the last price.`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A few lines for a chat message. */
+export function formatChatSummary(r: BacktestResult): string {
+  return [
+    `${r.strategy} on ${r.symbol} ${r.timeframe}, ${date(r.start)} → ${date(r.end)}`,
+    `Return ${fmtNum(r.returnPct)} % (buy & hold ${fmtNum(r.buyHoldReturnPct)} %), final ${fmtNum(r.finalEquity)}`,
+    `Trades ${r.trades}, win rate ${fmtNum(r.winRatePct)} %, profit factor ${fmtNum(r.profitFactor)}`,
+    `Max drawdown ${fmtNum(r.maxDrawdownPct)} %, Sharpe ${fmtNum(r.sharpe)}, Sortino ${fmtNum(r.sortino)}, CAGR ${fmtNum(r.cagrPct)} %`,
+  ].join('\n');
+}
+
+/** The `--json` object: the metrics and the run's identity, never the big arrays. */
+export function resultJson(r: BacktestResult, files?: Record<string, string>): Record<string, unknown> {
+  const { tradeList, equity, equityTs, elapsedMs, ...rest } = r;
+  void tradeList;
+  void equity;
+  void equityTs;
+  return { ...rest, elapsedMs: Math.round(elapsedMs * 10) / 10, ...(files ? { files } : {}) };
+}

@@ -1,0 +1,188 @@
+import { inferStepMs } from '../domain/candle-gaps.ts';
+import { AppError } from '../domain/errors.ts';
+import type { MarketInfo } from '../domain/market.ts';
+import { timeframeToMs } from '../domain/timeframe.ts';
+import type { TradingState } from '../domain/trading-state.ts';
+import { decide, type PlannedOrder } from '../engine/decide.ts';
+import type { Sizing } from '../engine/sizing.ts';
+import { instantiate, parseStrategyParams } from '../strategies/registry.ts';
+import type { Intent, StrategyContext, StrategyInstance } from '../strategies/strategy.ts';
+import { BacktestBroker } from './broker.ts';
+import { computeBreakdowns, computeMetrics, DAY_MS } from './metrics.ts';
+import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel, timeframeName } from './options.ts';
+import { stopOrTarget } from './protective-exits.ts';
+import type { BacktestOptions, BacktestResult } from './types.ts';
+
+const ACTIVE: TradingState = Object.freeze({ state: 'ACTIVE', reason: 'backtest', changedBy: 'backtest', changedAt: 0 });
+/** Progress is reported every this many candles (a power of two: a mask test per candle). */
+const PROGRESS_MASK = 0x3fff;
+
+/**
+ * Run a strategy over columnar candles, event by event, on the same pieces as live trading: the
+ * strategy's `prepare` once over the whole series, `onCandle` per closed candle, `decide()` (sizing
+ * and the pre-flight chain), the sim's matching engine for fills and `Portfolio` for accounting.
+ *
+ * Per candle i: (1) orders decided on i − 1 fill at the open of i (`next-open`); (2) the open
+ * position's stop-loss / take-profit are checked against i's range; (3) equity is marked at the close;
+ * (4) the strategy decides on i — with `fill: 'close'` its orders fill at once at the close of i.
+ * The loop allocates nothing per candle; only trades and decisions allocate.
+ * Orders decided on the last candle have no next open and are dropped; a position still open at the
+ * end is closed at the last close and flagged `openAtEnd`.
+ */
+export function runBacktest(o: BacktestOptions): BacktestResult {
+  const started = performance.now();
+  const c = o.candles;
+  const n = c.length;
+  if (n < 1) throw new AppError('BAD_REQUEST', 'no candles to backtest');
+  for (let i = 1; i < n; i++) {
+    if (!(c.ts[i]! > c.ts[i - 1]!)) throw new AppError('BAD_REQUEST', `candles must be ascending by time (rows ${i - 1} and ${i} are not)`);
+  }
+  const symbol = o.symbol ?? 'ASSET/USDT';
+  const tfMs = o.timeframe ? timeframeToMs(o.timeframe) : (inferStepMs(c) ?? DAY_MS);
+  const timeframe = o.timeframe ?? timeframeName(tfMs);
+  const cash = o.cash ?? 10_000;
+  if (!(cash > 0) || !Number.isFinite(cash)) throw new AppError('BAD_REQUEST', `cash must be a positive number, got ${cash}`);
+  const feeRate = parseFeeRate(o.fee ?? 0);
+  const slippageBps = parseBps(o.slippage ?? 0, 'slippage');
+  const spreadBps = parseBps(o.spread ?? 0, 'spread');
+  const fill = o.fill ?? 'next-open';
+  if (fill !== 'next-open' && fill !== 'close') throw new AppError('BAD_REQUEST', `fill must be next-open or close, got ${String(fill)}`);
+  const sizing = parseBacktestSizing(o.sizing ?? 'all-in');
+  const lot = o.lot ?? 0;
+  if (!(lot >= 0) || !Number.isFinite(lot)) throw new AppError('BAD_REQUEST', `lot must be a number ≥ 0, got ${lot}`);
+  const allowShort = o.allowShort ?? false;
+
+  let inst: StrategyInstance;
+  let name: string;
+  let warmup: number;
+  let params: Record<string, unknown>;
+  if ('instance' in o.strategy) {
+    inst = o.strategy.instance;
+    name = o.strategy.name;
+    warmup = o.strategy.warmup;
+    params = o.params ?? {};
+  } else {
+    const def = o.strategy;
+    params = parseStrategyParams(def, o.params ?? {});
+    inst = instantiate(def, params);
+    name = def.name;
+    warmup = def.warmup(params);
+  }
+
+  const [base = 'ASSET', quote = 'USDT'] = symbol.split(':')[0]!.split('/');
+  const market: MarketInfo = {
+    symbol,
+    base,
+    quote,
+    type: allowShort ? 'swap' : 'spot',
+    amountStep: lot,
+    priceStep: 0,
+    minAmount: lot,
+    minNotional: o.minNotional ?? 0,
+    contractSize: 1,
+    makerFee: feeRate,
+    takerFee: feeRate,
+  };
+  const broker = new BacktestBroker({ market, cash, costBps: slippageBps + spreadBps / 2, allowShort });
+  const rules = o.rules;
+  const fixedSizing: Sizing | undefined = sizing.kind === 'kelly-auto' ? undefined : sizing;
+
+  inst.prepare(c);
+  const equity = new Float64Array(n);
+  const signalNames = o.signals ? Object.keys(o.signals) : [];
+  const signalMap = o.signals ? new Map<string, number>() : undefined;
+  const ctx: StrategyContext = { symbol, timeframe, candles: c, i: 0, position: undefined, allowShort, signals: signalMap };
+  const pending: PlannedOrder[] = [];
+  const firstDecision = Math.max(0, Math.floor(warmup) - 1);
+  const { ts, open, high, low, close } = c;
+  const lower = o.lowerTimeframe;
+  const lowerCursor = { j: 0 };
+  let exposed = 0;
+
+  const act = (intents: readonly Intent[], i: number): void => {
+    const px = close[i]!;
+    const decisions = decide({
+      symbol,
+      intents,
+      position: broker.portfolio.get(symbol),
+      price: px,
+      equity: equity[i]!,
+      available: broker.available(),
+      market,
+      sizing: fixedSizing ?? { kind: 'kelly', fraction: broker.kelly.fraction() },
+      tradingState: ACTIVE,
+      allowShort,
+      rules,
+    });
+    for (const d of decisions) {
+      if (d.verdict === 'denied') {
+        for (const x of d.denials) broker.deny(x.code);
+        continue;
+      }
+      if (fill === 'close') broker.execute(d.order!, px, i, ts[i]!);
+      else pending.push(d.order!);
+    }
+    if (fill === 'close') equity[i] = broker.portfolio.cash + (px - broker.entry) * broker.qty;
+  };
+
+  for (let i = 0; i < n; i++) {
+    if (pending.length > 0) {
+      for (let k = 0; k < pending.length; k++) broker.execute(pending[k]!, open[i]!, i, ts[i]!);
+      pending.length = 0;
+    }
+    if (broker.qty !== 0 && (broker.sl === broker.sl || broker.tp === broker.tp)) {
+      const hit = stopOrTarget(broker.qty > 0, broker.sl, broker.tp, open[i]!, high[i]!, low[i]!, lower, ts[i]!, tfMs, lowerCursor);
+      if (hit !== 0) {
+        const stop = hit < 0;
+        broker.close(stop ? exitPrice(broker.qty > 0, broker.sl, open[i]!, true) : exitPrice(broker.qty > 0, broker.tp, open[i]!, false), i, ts[i]!, stop ? 'stop-loss' : 'take-profit');
+      }
+    }
+    const px = close[i]!;
+    if (broker.qty !== 0) {
+      exposed++;
+      equity[i] = broker.portfolio.cash + (px - broker.entry) * broker.qty;
+    } else {
+      equity[i] = broker.portfolio.cash;
+    }
+    if (i >= firstDecision) {
+      ctx.i = i;
+      ctx.position = broker.snapshot;
+      if (signalMap) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, o.signals![signalNames[k]!]![i]!);
+      const intents = inst.onCandle(ctx);
+      if (intents !== undefined && intents.length > 0) act(intents, i);
+    }
+    if (o.onProgress && (i & PROGRESS_MASK) === 0 && i > 0) o.onProgress(i / n);
+  }
+  pending.length = 0;
+  if (broker.qty !== 0) {
+    broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
+    equity[n - 1] = broker.portfolio.cash;
+  }
+  o.onProgress?.(1);
+
+  const trades = broker.trades;
+  const metrics = computeMetrics({ ts, close, equity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, daysPerYear: o.daysPerYear });
+  return {
+    ...metrics,
+    strategy: name,
+    params,
+    symbol,
+    timeframe,
+    options: { cash, feeRate, slippageBps, spreadBps, fill, sizing: sizingLabel(sizing), lot, allowShort },
+    tradeList: trades,
+    equity,
+    equityTs: ts,
+    breakdowns: computeBreakdowns(ts, equity, cash, trades),
+    denials: broker.denials,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/**
+ * Where a triggered stop or target fills: at its level, or at the open when the candle opened
+ * beyond it (a gap: the order could not get its level).
+ */
+function exitPrice(long: boolean, level: number, open: number, stop: boolean): number {
+  if (stop) return long ? Math.min(open, level) : Math.max(open, level);
+  return long ? Math.max(open, level) : Math.min(open, level);
+}

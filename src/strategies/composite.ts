@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { Candles } from '../domain/candles.ts';
+import { bbWidth, roc, rsi, zscore } from '../indicators/index.ts';
+import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
+
+const params = z
+  .object({
+    rsiPeriod: z.number().int().min(2).max(500).default(14),
+    bbPeriod: z.number().int().min(2).max(1000).default(20),
+    bbStdDev: z.number().positive().max(10).default(2),
+    /** Look-back of the momentum (rate of change) and of every z-score. */
+    momentumPeriod: z.number().int().min(1).max(1000).default(10),
+    zPeriod: z.number().int().min(2).max(5000).default(50),
+    /** Factor weights; a weight of 0 switches a factor off. */
+    wRsi: z.number().min(-10).max(10).default(1),
+    wBbWidth: z.number().min(-10).max(10).default(0.5),
+    wMomentum: z.number().min(-10).max(10).default(1),
+    wVolume: z.number().min(-10).max(10).default(0.5),
+    /** Weights of external factors by signal name (values arrive through the signal intake). */
+    signals: z.record(z.string(), z.number().min(-10).max(10)).default({}),
+    /** Enter long when the score is above `threshold` (short below −threshold, if allowed). */
+    threshold: z.number().positive().max(100).default(1.5),
+    /** Exit a long when the score falls below `exitThreshold` (a short when above −exitThreshold). */
+    exitThreshold: z.number().min(-100).max(100).default(0),
+  })
+  .strict()
+  .refine((p) => p.exitThreshold < p.threshold, { message: 'exitThreshold must be below threshold', path: ['exitThreshold'] });
+
+type Params = z.infer<typeof params>;
+
+/** Each factor is clipped to ±3 so one wild reading cannot decide alone. */
+const CLIP = 3;
+const clip = (x: number) => (x > CLIP ? CLIP : x < -CLIP ? -CLIP : x);
+
+/**
+ * A weighted score of normalised factors, positive = bullish:
+ * - rsi: (50 − RSI) / 10 — oversold scores up (mean reversion);
+ * - bbWidth: −z-score of the Bollinger band width — a squeeze (narrow bands) scores up;
+ * - momentum: z-score of the rate of change over `momentumPeriod`;
+ * - volume: z-score of volume, signed by the candle's direction (buying pressure scores up);
+ * - external: each signal named in `signals`, times its weight (missing signal = 0).
+ * score = Σ weight × clip(factor, ±3). Flat: long above `threshold`, short below −threshold when
+ * allowed. Long exits below `exitThreshold`; short exits above −exitThreshold.
+ */
+export const composite: StrategyDefinition<Params> = {
+  name: 'composite',
+  description: 'weighted factor score (RSI, band width, momentum, volume, external signals) with an entry threshold',
+  params: params as unknown as z.ZodType<Params>,
+  warmup: (p) => Math.max(p.rsiPeriod + 1, p.bbPeriod + p.zPeriod, p.momentumPeriod + p.zPeriod, p.zPeriod),
+  create(p): StrategyInstance {
+    let r = new Float64Array(0);
+    let widthZ = new Float64Array(0);
+    let momZ = new Float64Array(0);
+    let volZ = new Float64Array(0);
+    let open: Float64Array = new Float64Array(0);
+    let close: Float64Array = new Float64Array(0);
+    const names = Object.keys(p.signals);
+    const weights = names.map((n) => p.signals[n]!);
+    const enterLong: readonly Intent[] = [{ kind: 'enter', side: 'long', reason: 'composite score high' }];
+    const enterShort: readonly Intent[] = [{ kind: 'enter', side: 'short', reason: 'composite score low' }];
+    const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'composite score faded' }];
+    const exitShort: readonly Intent[] = [{ kind: 'exit', reason: 'composite score faded' }];
+    return {
+      prepare(c: Candles) {
+        open = c.open;
+        close = c.close;
+        r = p.wRsi !== 0 ? rsi(c.close, p.rsiPeriod) : r;
+        widthZ = p.wBbWidth !== 0 ? zscore(bbWidth(c.close, p.bbPeriod, p.bbStdDev), p.zPeriod) : widthZ;
+        momZ = p.wMomentum !== 0 ? zscore(roc(c.close, p.momentumPeriod), p.zPeriod) : momZ;
+        volZ = p.wVolume !== 0 ? zscore(c.volume, p.zPeriod) : volZ;
+      },
+      onCandle({ i, position, allowShort, signals }) {
+        let score = 0;
+        if (p.wRsi !== 0) score += p.wRsi * clip((50 - r[i]!) / 10);
+        if (p.wBbWidth !== 0) score += p.wBbWidth * clip(-widthZ[i]!);
+        if (p.wMomentum !== 0) score += p.wMomentum * clip(momZ[i]!);
+        if (p.wVolume !== 0) {
+          const dir = close[i]! > open[i]! ? 1 : close[i]! < open[i]! ? -1 : 0;
+          score += p.wVolume * clip(dir * volZ[i]!);
+        }
+        for (let k = 0; k < names.length; k++) {
+          const v = signals?.get(names[k]!);
+          if (v !== undefined && v === v) score += weights[k]! * clip(v);
+        }
+        if (score !== score) return NO_INTENTS;
+        if (!position) {
+          if (score > p.threshold) return enterLong;
+          if (allowShort && score < -p.threshold) return enterShort;
+          return NO_INTENTS;
+        }
+        if (position.side === 'long') return score < p.exitThreshold ? exitLong : NO_INTENTS;
+        return score > -p.exitThreshold ? exitShort : NO_INTENTS;
+      },
+    };
+  },
+};

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { Candles } from '../domain/candles.ts';
+import { bollinger, rsi } from '../indicators/index.ts';
+import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
+
+const params = z
+  .object({
+    rsiPeriod: z.number().int().min(2).max(500).default(14),
+    oversold: z.number().min(0).max(100).default(30),
+    overbought: z.number().min(0).max(100).default(70),
+    /** Also require the close beyond the Bollinger band (below the lower one to buy). */
+    bands: z.boolean().default(false),
+    bbPeriod: z.number().int().min(2).max(1000).default(20),
+    bbStdDev: z.number().positive().max(10).default(2),
+    /** Stop-loss / take-profit distance from the entry close in % (0 = none). */
+    stopLossPct: z.number().min(0).max(100).default(0),
+    takeProfitPct: z.number().min(0).max(1000).default(0),
+  })
+  .strict()
+  .refine((p) => p.oversold < p.overbought, { message: 'oversold must be below overbought', path: ['oversold'] });
+
+type Params = z.infer<typeof params>;
+
+/**
+ * Mean reversion on RSI (Wilder, TA-Lib convention). Flat: buy when RSI < oversold (and, with
+ * `bands`, the close is below the lower Bollinger band); when shorting is allowed, sell short when
+ * RSI > overbought (and the close is above the upper band). Long: exit when RSI > overbought. Short:
+ * exit when RSI < oversold. Optional stop-loss / take-profit in % of the entry close.
+ */
+export const rsiBb: StrategyDefinition<Params> = {
+  name: 'rsi-bb',
+  description: 'RSI mean reversion: buy oversold (optionally below the lower Bollinger band), sell overbought',
+  params: params as unknown as z.ZodType<Params>,
+  warmup: (p) => Math.max(p.rsiPeriod + 1, p.bands ? p.bbPeriod : 0),
+  create(p): StrategyInstance {
+    let r = new Float64Array(0);
+    let lower: Float64Array | undefined;
+    let upper: Float64Array | undefined;
+    let close: Float64Array = new Float64Array(0);
+    const protect = p.stopLossPct > 0 || p.takeProfitPct > 0;
+    const enterLong: readonly Intent[] = [{ kind: 'enter', side: 'long', reason: 'rsi oversold' }];
+    const enterShort: readonly Intent[] = [{ kind: 'enter', side: 'short', reason: 'rsi overbought' }];
+    const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'rsi overbought' }];
+    const exitShort: readonly Intent[] = [{ kind: 'exit', reason: 'rsi oversold' }];
+    // Entries with protection carry prices, so they are built per entry (rare), never per candle.
+    const entry = (side: 'long' | 'short', px: number): readonly Intent[] => {
+      if (!protect) return side === 'long' ? enterLong : enterShort;
+      const dir = side === 'long' ? 1 : -1;
+      return [
+        {
+          kind: 'enter',
+          side,
+          reason: side === 'long' ? 'rsi oversold' : 'rsi overbought',
+          stopLoss: p.stopLossPct > 0 ? px * (1 - (dir * p.stopLossPct) / 100) : undefined,
+          takeProfit: p.takeProfitPct > 0 ? px * (1 + (dir * p.takeProfitPct) / 100) : undefined,
+        },
+      ];
+    };
+    return {
+      prepare(c: Candles) {
+        close = c.close;
+        r = rsi(c.close, p.rsiPeriod);
+        if (p.bands) {
+          const b = bollinger(c.close, p.bbPeriod, p.bbStdDev);
+          lower = b.lower;
+          upper = b.upper;
+        }
+      },
+      onCandle({ i, position, allowShort }) {
+        const v = r[i]!;
+        if (v !== v) return NO_INTENTS;
+        if (!position) {
+          if (v < p.oversold && (!lower || close[i]! < lower[i]!)) return entry('long', close[i]!);
+          if (allowShort && v > p.overbought && (!upper || close[i]! > upper[i]!)) return entry('short', close[i]!);
+          return NO_INTENTS;
+        }
+        if (position.side === 'long') return v > p.overbought ? exitLong : NO_INTENTS;
+        return v < p.oversold ? exitShort : NO_INTENTS;
+      },
+    };
+  },
+};

@@ -1,0 +1,47 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createDiscordVerifier } from '../../../src/adapters/chat/discord/verify-signature.ts';
+
+function keys() {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(12);
+  return { hex: Buffer.from(raw).toString('hex'), privateKey };
+}
+
+describe('Discord Ed25519 verification', () => {
+  const { hex, privateKey } = keys();
+  const verify = createDiscordVerifier(hex);
+  const now = 1_750_000_000_000;
+  const ts = String(now / 1000);
+  const body = Buffer.from('{"type":1}');
+  const sig = sign(null, Buffer.concat([Buffer.from(ts), body]), privateKey).toString('hex');
+
+  it('accepts a request signed with the matching private key', () => {
+    expect(verify(sig, ts, body, now)).toBe('ok');
+  });
+
+  it('refuses a changed body, another key, or a changed timestamp', () => {
+    expect(verify(sig, ts, Buffer.from('{"type":2}'), now)).toBe('invalid');
+    const other = keys();
+    expect(createDiscordVerifier(other.hex)(sig, ts, body, now)).toBe('invalid');
+    expect(verify(sig, String(Number(ts) + 1), body, now)).toBe('invalid');
+  });
+
+  it('refuses stale or future timestamps beyond five minutes even with a valid signature', () => {
+    const old = String(now / 1000 - 301);
+    const oldSig = sign(null, Buffer.concat([Buffer.from(old), body]), privateKey).toString('hex');
+    expect(verify(oldSig, old, body, now)).toBe('stale');
+    expect(verify(oldSig, old, body, now - 2_000)).toBe('ok');
+  });
+
+  it('reports missing and malformed headers without throwing', () => {
+    expect(verify(undefined, ts, body, now)).toBe('missing');
+    expect(verify(sig, undefined, body, now)).toBe('missing');
+    expect(verify('zz', ts, body, now)).toBe('malformed');
+    expect(verify(sig, 'abc', body, now)).toBe('malformed');
+  });
+
+  it('rejects a public key that is not 64 hex characters', () => {
+    expect(() => createDiscordVerifier('abcd')).toThrow(/64 hex/);
+  });
+});
