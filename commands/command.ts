@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../src/logger.ts';
+import type { ChatOps } from './chat-ops.ts';
 import type { Reply } from './reply.ts';
 import type { BotServices } from './services.ts';
 
@@ -26,6 +27,10 @@ export interface CommandContext {
   now(): number;
   /** Long commands report progress; transports edit their message where the platform allows it. */
   progress(text: string): Promise<void>;
+  /** Every registered command (`/help`). Filled by the router. */
+  commands?: readonly Command[];
+  /** Audit log, alert settings and confirmations (`/audit`, `/alerts`, `/confirm`). Filled by the router. */
+  chatOps?: ChatOps;
 }
 
 /**
@@ -39,8 +44,13 @@ export interface Command<A extends z.ZodType = z.ZodType> {
   /** Positional usage shown in help, e.g. `STRATEGY SYMBOL TIMEFRAME [FROM] [TO] [k=v …]`. */
   usage?: string;
   examples?: string[];
-  /** Ordered positional argument names mapped onto the schema's keys. */
+  /**
+   * Ordered positional argument names mapped onto the schema's keys. A last name written `...key`
+   * collects the remaining words (`/pause market looks thin` → `reason: 'market looks thin'`).
+   */
   positional?: string[];
+  /** Argument keys never written to the audit log or the confirmations table (replaced by `[REDACTED]`). */
+  sensitive?: string[];
   args: A;
   role: Role;
   /** Answered to unknown users too (`/whoami`, `/help`). */

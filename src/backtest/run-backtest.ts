@@ -93,7 +93,9 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const signalMap = o.signals ? new Map<string, number>() : undefined;
   const ctx: StrategyContext = { symbol, timeframe, candles: c, i: 0, position: undefined, allowShort, signals: signalMap };
   const pending: PlannedOrder[] = [];
-  const firstDecision = Math.max(0, Math.floor(warmup) - 1);
+  const tradeFrom = Math.floor(o.tradeFrom ?? 0);
+  if (!(tradeFrom >= 0 && tradeFrom < n)) throw new AppError('BAD_REQUEST', `tradeFrom must be a candle index from 0 to ${n - 1}, got ${o.tradeFrom}`);
+  const firstDecision = Math.max(tradeFrom, Math.floor(warmup) - 1);
   const { ts, open, high, low, close } = c;
   const lower = o.lowerTimeframe;
   const lowerCursor = { j: 0 };
@@ -161,7 +163,11 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   o.onProgress?.(1);
 
   const trades = broker.trades;
-  const metrics = computeMetrics({ ts, close, equity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, daysPerYear: o.daysPerYear });
+  // Metrics cover the traded part only (views, no copies).
+  const mTs = tradeFrom > 0 ? ts.subarray(tradeFrom) : ts;
+  const mClose = tradeFrom > 0 ? close.subarray(tradeFrom) : close;
+  const mEquity = tradeFrom > 0 ? equity.subarray(tradeFrom) : equity;
+  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, daysPerYear: o.daysPerYear });
   return {
     ...metrics,
     strategy: name,
@@ -170,9 +176,9 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     timeframe,
     options: { cash, feeRate, slippageBps, spreadBps, fill, sizing: sizingLabel(sizing), lot, allowShort },
     tradeList: trades,
-    equity,
-    equityTs: ts,
-    breakdowns: computeBreakdowns(ts, equity, cash, trades),
+    equity: mEquity,
+    equityTs: mTs,
+    breakdowns: computeBreakdowns(mTs, mEquity, cash, trades),
     denials: broker.denials,
     elapsedMs: performance.now() - started,
   };

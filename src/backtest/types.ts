@@ -43,6 +43,11 @@ export interface BacktestOptions {
   rules?: readonly PreflightRule[];
   /** Called with 0..1 as the run progresses (about every 1 % and at the end). */
   onProgress?: (fraction: number) => void;
+  /**
+   * First candle the strategy may act on (default 0). Earlier candles only warm up indicators;
+   * metrics, the equity curve and buy & hold cover [tradeFrom, end). Walk-forward folds use it.
+   */
+  tradeFrom?: number;
   /** Periods per year for annualising daily figures (default 365: crypto trades every day). */
   daysPerYear?: number;
 }
@@ -90,7 +95,7 @@ export interface BacktestResult extends BacktestMetrics {
     allowShort: boolean;
   };
   tradeList: BacktestTrade[];
-  /** Equity at the close of every candle (the last point after closing any open position). */
+  /** Equity at the close of every candle from `tradeFrom` (the last point after closing any open position). */
   equity: Float64Array;
   /** Candle open times, the x axis of `equity` (the input's `ts` column, not a copy). */
   equityTs: Float64Array;

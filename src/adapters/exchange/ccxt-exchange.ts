@@ -98,7 +98,8 @@ class CcxtExchangeAdapter implements CcxtExchange {
   checkCapabilities(mode: TradingMode): void {
     const required = (this.ex.requiredCredentials ?? {}) as Record<string, boolean>;
     const values: Record<string, unknown> = { apiKey: this.o.apiKey, secret: this.o.secret, password: this.o.password };
-    const missingCredentials = Object.keys(required).filter((k) => required[k] === true && k in values && !values[k]);
+    // Credentials tradeops cannot supply (uid, privateKey, walletAddress, …) count as missing too.
+    const missingCredentials = Object.keys(required).filter((k) => required[k] === true && !values[k]);
     assertCapabilities({ exchangeId: this.exchangeId, has: this.ex.has as Record<string, unknown>, marketType: this.marketType, mode, missingCredentials });
   }
 
@@ -308,7 +309,8 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
   const mapper = new ErrorMapper({ exchangeId: options.exchangeId, classes: client.classes, secrets: [options.apiKey, options.secret, options.password], now });
   const policy = defaultRetryPolicy(options.retry);
   const budget = new OrderRateBudget({ ...defaultOrderRateBudget(options.exchangeId), ...options.orderRateBudget, now, sleep: policy.sleep });
-  const log = options.logger.child({ component: 'exchange', exchange: options.exchangeId, marketType: options.marketType });
+  // The composition root names the component; the adapter adds which venue and market.
+  const log = options.logger.child({ exchange: options.exchangeId, marketType: options.marketType });
   log.info({ environment: client.environment, proxied: options.baseUrl !== undefined }, 'exchange adapter ready');
   return new CcxtExchangeAdapter(client.exchange, client.environment, mapper, policy, budget, log, options);
 }

@@ -67,6 +67,7 @@ function orderFees(o: Order): CcxtFee[] {
   return o.fee ? [o.fee as CcxtFee] : [];
 }
 
+/** A ccxt trade → Fill for the order `clientOrderId`; fees summed in one currency. */
 export function toFill(t: Trade, clientOrderId: string, fallbackTs: number): Fill {
   const fees = (t as Trade & { fees?: CcxtFee[] }).fees;
   const { fee, currency } = sumFees(Array.isArray(fees) && fees.length > 0 ? fees : [t.fee as CcxtFee]);

@@ -19,8 +19,14 @@ afterEach(async () => {
 
 const base = { sandbox: false, maxLeverage: 3 } as const;
 
+/** The AppError a promise rejects with, or a function throws. */
 async function appError(p: Promise<unknown> | (() => unknown)): Promise<AppError> {
-  const err = typeof p === 'function' ? (() => { try { p(); return undefined; } catch (e) { return e; } })() : await p.then(() => undefined, (e: unknown) => e);
+  let err: unknown;
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    err = e;
+  }
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -54,6 +60,13 @@ describe('capability check', () => {
     const paper = await appError(() => ex.checkCapabilities('paper'));
     expect(paper.details!.missing).toEqual(expect.arrayContaining(['fetchOHLCV']));
     expect(paper.details!.missing).not.toContain('credential apiKey');
+  });
+
+  it('credentials tradeops cannot supply (uid) are listed too', async () => {
+    const ex = await createCcxtExchange({ ...base, exchangeId: 'coinmate', marketType: 'spot', apiKey: 'k'.repeat(16), secret: 's'.repeat(16), logger: captureLogger().logger });
+    const err = await appError(() => ex.checkCapabilities('live'));
+    expect(err.details!.missing).toContain('credential uid');
+    expect(err.details!.missing).not.toContain('credential apiKey');
   });
 
   it('binance with credentials passes both modes; without them live fails on credentials only', async () => {

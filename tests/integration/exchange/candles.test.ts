@@ -15,12 +15,19 @@ afterEach(async () => {
   await h.close();
 });
 
+/** Put the venue's clock 30 s into a minute (plus `shiftMs`), so no candle closes while a test runs. */
+function midMinute(shiftMs = 0): void {
+  const real = Date.now();
+  h.local.state.timeOffsetMs = alignTs(real, MIN) + 30_000 - real + shiftMs;
+}
+
 function rows(fromTs: number, n: number, tf = MIN): CandleRow[] {
   return Array.from({ length: n }, (_, i) => ({ ts: fromTs + i * tf, open: 100 + i, high: 102 + i, low: 99 + i, close: 101 + i, volume: 10 + i }));
 }
 
 describe('fetchCandles', () => {
   it('returns the venue’s candles exactly, minus the one still forming', async () => {
+    midMinute();
     const now = h.local.state.now();
     const forming = alignTs(now, MIN);
     const series = rows(forming - 5 * MIN, 6); // 5 closed + the forming one
@@ -31,7 +38,7 @@ describe('fetchCandles', () => {
 
   it('uses the exchange clock, not ours, to decide what is closed', async () => {
     // The venue's clock runs 10 minutes behind ours: candles of the last 10 minutes do not exist there yet.
-    h.local.state.timeOffsetMs = -10 * MIN;
+    midMinute(-10 * MIN);
     const venueNow = h.local.state.now();
     const c = await h.adapter.fetchCandles('BTC/USDT', '1m', undefined, 3);
     expect(c.ts[2]).toBe(alignTs(venueNow, MIN) - MIN);

@@ -248,6 +248,7 @@ export class SpotBook {
   }
 }
 
+/** NEW or PARTIALLY_FILLED: the states in which a clientOrderId is taken and funds are reserved. */
 export function isOpen(o: { status: BinanceOrderStatus }): boolean {
   return o.status === 'NEW' || o.status === 'PARTIALLY_FILLED';
 }

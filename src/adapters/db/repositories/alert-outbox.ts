@@ -1,0 +1,155 @@
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Alert, AlertChannel, AlertSeverity } from '../../../alerts/alert.ts';
+import type { Db } from '../client.ts';
+import { alertOutbox } from '../schema.ts';
+
+export type OutboxStatus = 'pending' | 'sent' | 'dead';
+
+export interface OutboxInsert {
+  channel: AlertChannel;
+  destination: string;
+  alert: Alert;
+  /** Earliest delivery time (normally the creation time). */
+  nextAttemptAt: number;
+}
+
+export interface OutboxRow {
+  id: number;
+  createdAt: number;
+  channel: AlertChannel;
+  destination: string;
+  type: string;
+  severity: AlertSeverity;
+  silent: boolean;
+  alert: Alert;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  sentAt?: number;
+  lastError?: string;
+}
+
+type Row = typeof alertOutbox.$inferSelect;
+
+function toRow(r: Row): OutboxRow {
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    channel: r.channel as AlertChannel,
+    destination: r.destination,
+    type: r.type,
+    severity: r.severity as AlertSeverity,
+    silent: r.silent,
+    alert: r.payload as Alert,
+    status: r.status as OutboxStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.nextAttemptAt,
+    sentAt: r.sentAt ?? undefined,
+    lastError: r.lastError ?? undefined,
+  };
+}
+
+/** Queue alerts (one row per destination) in one statement; ids ascend in the given order. */
+export async function insertOutbox(db: Db, items: OutboxInsert[]): Promise<number[]> {
+  if (items.length === 0) return [];
+  const rows = await db
+    .insert(alertOutbox)
+    .values(
+      items.map((i) => ({
+        createdAt: i.alert.createdAt,
+        channel: i.channel,
+        destination: i.destination,
+        type: i.alert.type,
+        severity: i.alert.severity,
+        silent: i.alert.silent,
+        payload: i.alert,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: i.nextAttemptAt,
+      })),
+    )
+    .returning({ id: alertOutbox.id });
+  return rows.map((r) => r.id);
+}
+
+/** The oldest pending rows of one destination, in delivery (id) order. */
+export async function pendingFor(db: Db, channel: AlertChannel, destination: string, limit: number): Promise<OutboxRow[]> {
+  const rows = await db
+    .select()
+    .from(alertOutbox)
+    .where(and(eq(alertOutbox.status, 'pending'), eq(alertOutbox.channel, channel), eq(alertOutbox.destination, destination)))
+    .orderBy(asc(alertOutbox.id))
+    .limit(limit);
+  return rows.map(toRow);
+}
+
+/** Destinations with something pending, for the given channels (start-up and polling). */
+export async function pendingDestinations(db: Db, channels: readonly AlertChannel[]): Promise<Array<{ channel: AlertChannel; destination: string }>> {
+  if (channels.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ channel: alertOutbox.channel, destination: alertOutbox.destination })
+    .from(alertOutbox)
+    .where(and(eq(alertOutbox.status, 'pending'), inArray(alertOutbox.channel, [...channels])));
+  return rows.map((r) => ({ channel: r.channel as AlertChannel, destination: r.destination }));
+}
+
+/** Mark rows delivered — only ever after the platform accepted the message. */
+export async function markSent(db: Db, ids: number[], sentAt: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(alertOutbox)
+    .set({ status: 'sent', sentAt, attempts: sql`${alertOutbox.attempts} + 1`, lastError: null })
+    .where(and(inArray(alertOutbox.id, ids), eq(alertOutbox.status, 'pending')));
+}
+
+/** A failed attempt: count it and set when to try again. */
+export async function markRetry(db: Db, ids: number[], nextAttemptAt: number, error: string, countAttempt = true): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(alertOutbox)
+    .set({
+      nextAttemptAt,
+      lastError: error.slice(0, 500),
+      attempts: countAttempt ? sql`${alertOutbox.attempts} + 1` : alertOutbox.attempts,
+    })
+    .where(and(inArray(alertOutbox.id, ids), eq(alertOutbox.status, 'pending')));
+}
+
+/** Give up on rows: they stay in the table with the reason, for /health and inspection. */
+export async function markDead(db: Db, ids: number[], reason: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(alertOutbox)
+    .set({ status: 'dead', lastError: reason.slice(0, 500), attempts: sql`${alertOutbox.attempts} + 1` })
+    .where(and(inArray(alertOutbox.id, ids), eq(alertOutbox.status, 'pending')));
+}
+
+/** Rows per status (health, tests). */
+export async function outboxCounts(db: Db): Promise<Record<OutboxStatus, number>> {
+  const rows = await db
+    .select({ status: alertOutbox.status, n: sql<number>`count(*)::int` })
+    .from(alertOutbox)
+    .groupBy(alertOutbox.status);
+  const out: Record<OutboxStatus, number> = { pending: 0, sent: 0, dead: 0 };
+  for (const r of rows) out[r.status as OutboxStatus] = Number(r.n);
+  return out;
+}
+
+/** All rows of one destination in id order (inspection and tests). */
+export async function outboxRowsFor(db: Db, channel: AlertChannel, destination: string): Promise<OutboxRow[]> {
+  const rows = await db
+    .select()
+    .from(alertOutbox)
+    .where(and(eq(alertOutbox.channel, channel), eq(alertOutbox.destination, destination)))
+    .orderBy(asc(alertOutbox.id));
+  return rows.map(toRow);
+}
+
+/** Delete delivered rows older than `before` (retention); pending and dead rows are kept. */
+export async function pruneSent(db: Db, before: number): Promise<number> {
+  const gone = await db
+    .delete(alertOutbox)
+    .where(and(eq(alertOutbox.status, 'sent'), lt(alertOutbox.createdAt, before)))
+    .returning({ id: alertOutbox.id });
+  return gone.length;
+}

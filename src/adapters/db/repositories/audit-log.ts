@@ -1,0 +1,73 @@
+import { desc, lt } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { auditLog } from '../schema.ts';
+
+/** What happened to a command: the `decision` column. */
+export type AuditDecision =
+  | 'allowed'
+  | 'refused'
+  | 'invalid'
+  | 'rate_limited'
+  | 'confirm_requested'
+  | 'confirmed'
+  | 'expired'
+  | 'cancelled'
+  | 'failed';
+
+export interface AuditRecord {
+  ts: number;
+  platform: string;
+  userId: string;
+  chatId?: string;
+  command: string;
+  /** Already redacted by the caller: secrets never reach this table. */
+  args?: unknown;
+  role?: string;
+  decision: AuditDecision;
+  result?: string;
+  durationMs?: number;
+}
+
+export interface AuditRow extends AuditRecord {
+  id: number;
+}
+
+/** Append-only audit log of chat commands. Pass `tx` inside a transaction. */
+export async function insertAudit(db: Db, r: AuditRecord): Promise<void> {
+  await db.insert(auditLog).values({
+    ts: r.ts,
+    platform: r.platform,
+    userId: r.userId,
+    chatId: r.chatId ?? null,
+    command: r.command,
+    args: r.args === undefined ? null : r.args,
+    role: r.role ?? null,
+    decision: r.decision,
+    result: r.result ?? null,
+    durationMs: r.durationMs === undefined ? null : Math.max(0, Math.round(r.durationMs)),
+  });
+}
+
+/** The newest `limit` entries, newest first. */
+export async function recentAudit(db: Db, limit: number): Promise<AuditRow[]> {
+  const rows = await db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit);
+  return rows.map((r) => ({
+    id: r.id,
+    ts: r.ts,
+    platform: r.platform,
+    userId: r.userId,
+    chatId: r.chatId ?? undefined,
+    command: r.command,
+    args: r.args ?? undefined,
+    role: r.role ?? undefined,
+    decision: r.decision as AuditDecision,
+    result: r.result ?? undefined,
+    durationMs: r.durationMs ?? undefined,
+  }));
+}
+
+/** Delete entries older than `before` (retention); returns how many went. */
+export async function pruneAudit(db: Db, before: number): Promise<number> {
+  const gone = await db.delete(auditLog).where(lt(auditLog.ts, before)).returning({ id: auditLog.id });
+  return gone.length;
+}

@@ -1,0 +1,220 @@
+import { basename, join, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { Database } from '../adapters/db/client.ts';
+import type { BacktestRunsRepository } from '../adapters/db/repositories/backtest-runs.ts';
+import { parseBacktestArgs, BACKTEST_HELP, type BacktestArgs } from '../backtest/cli/args.ts';
+import { formatMonteCarlo, formatSweep, formatWalkForward } from '../backtest/cli/output.ts';
+import { createProgressBar } from '../backtest/cli/progress-bar.ts';
+import { loadStoredCandles, simHistoryCandles } from '../backtest/load-candles.ts';
+import { monteCarlo } from '../backtest/monte-carlo.ts';
+import { formatSummaryTable, resultJson } from '../backtest/report/summary.ts';
+import { runBacktest } from '../backtest/run-backtest.ts';
+import { heatmapCells, runSweep } from '../backtest/sweep.ts';
+import type { BacktestResult } from '../backtest/types.ts';
+import { runWalkForward } from '../backtest/walk-forward.ts';
+import type { Candles } from '../domain/candles.ts';
+import { sliceCandles } from '../domain/candles.ts';
+import { inferStepMs } from '../domain/candle-gaps.ts';
+import { timeframeName } from '../backtest/options.ts';
+import { AppError, isAppError } from '../domain/errors.ts';
+import { loadStrategyCatalog, parseStrategyParams } from '../strategies/registry.ts';
+import { envOf, type CliIo } from './io.ts';
+
+/** Candles the sim yields for `--symbol` without --from/--to (the bot's sim keeps as many). */
+const SIM_DEFAULT_CANDLES = 20_000;
+
+/**
+ * `tradeops backtest`: one run (summary table or `--json`, reports with `--out`, Monte Carlo), a
+ * parameter sweep on worker threads, or walk-forward folds. Every run is stored in backtest_runs.
+ * Returns the exit code: 0 done, 2 for what the user can fix, 1 for anything else.
+ */
+export async function runBacktestCommand(argv: string[], io: CliIo): Promise<number> {
+  let database: Database | undefined;
+  let runs: BacktestRunsRepository | undefined;
+  let runId: number | undefined;
+  try {
+    const args = parseBacktestArgs(argv);
+    if (args.help) {
+      io.stdout.write(BACKTEST_HELP);
+      return 0;
+    }
+    const { loadConfig } = await import('../config.ts');
+    const config = loadConfig(await envOf(io));
+    const catalog = await loadStrategyCatalog(config.STRATEGIES_DIR);
+    const def = catalog.get(args.strategy!);
+    // Check the parameters before any data is read: a typo fails fast.
+    if (args.sweep.length === 0) parseStrategyParams(def, args.params);
+
+    const { openDatabase } = await import('../adapters/db/client.ts');
+    const { migrate } = await import('../adapters/db/migrate.ts');
+    database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
+    await migrate(database);
+    const { BacktestRunsRepository } = await import('../adapters/db/repositories/backtest-runs.ts');
+    runs = new BacktestRunsRepository(database.db);
+
+    const { candles, symbol, timeframe } = await loadCandles(args, config, database);
+    const lower = args.lower ? await readFile(args.lower) : undefined;
+    const options = {
+      symbol,
+      timeframe,
+      cash: args.cash,
+      fee: args.fee,
+      slippage: args.slippage,
+      spread: args.spread,
+      fill: args.fill,
+      sizing: args.sizing,
+      lot: args.lot,
+      allowShort: args.allowShort,
+    };
+    const run = await runs.create({
+      source: 'cli',
+      status: 'running',
+      strategy: def.name,
+      symbol,
+      timeframe: timeframe ?? timeframeName(inferStepMs(candles) ?? 86_400_000),
+      fromTs: candles.ts[0],
+      toTs: candles.ts[candles.length - 1],
+      params: args.params,
+      options: { ...options, data: args.data, sweep: args.sweep.length ? args.sweep : undefined, walkForward: args.walkForward, monteCarlo: args.monteCarlo },
+    });
+    runId = run.id;
+
+    if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, run.id);
+
+    const bar = args.json ? createProgressBar({ isTTY: false } as never, '') : createProgressBar(io.stderr, `${def.name} ${symbol}`);
+    const result = runBacktest({ ...options, candles, lowerTimeframe: lower, strategy: def, params: args.params, onProgress: bar.update });
+    bar.done();
+    const mc = args.monteCarlo ? monteCarlo(result.tradeList, result.initialEquity, args.monteCarlo) : undefined;
+    let files: Record<string, string> | undefined;
+    if (args.out) {
+      const { writeBacktestReport } = await import('../backtest/report/write-report.ts');
+      const { dir, ...paths } = await writeBacktestReport(args.out, result, candles);
+      files = { dir, ...paths };
+    }
+    await runs.finish(run.id, metricsRecord(result), { summary: (await import('../backtest/report/summary.ts')).formatChatSummary(result), chartPath: files?.equityPng, dir: files?.dir });
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify({ runId: run.id, ...resultJson(result, files), ...(mc ? { monteCarlo: mc } : {}) })}\n`);
+    } else {
+      io.stdout.write(formatSummaryTable(result));
+      if (mc) io.stdout.write(`\n${formatMonteCarlo(mc)}`);
+      if (files) io.stdout.write(`\nReports in ${files.dir}: trades.csv, equity.csv, equity.png, trades.png, report.html\n`);
+      io.stdout.write(`Stored as backtest run #${run.id}.\n`);
+    }
+    return 0;
+  } catch (err) {
+    if (runs && runId !== undefined) await runs.fail(runId, errorText(err)).catch(() => undefined);
+    io.stderr.write(`error: ${errorText(err)}\n`);
+    return isAppError(err) || (err as { name?: string })?.name === 'ConfigError' ? 2 : 1;
+  } finally {
+    await database?.close();
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function readFile(path: string): Promise<Candles> {
+  const { readCandleFile } = await import('../adapters/files/candle-file-reader.ts');
+  return readCandleFile(path);
+}
+
+/** Rows whose open time is within [from, to] (views, no copy). */
+function clip(c: Candles, from?: number, to?: number): Candles {
+  let a = 0;
+  let b = c.length;
+  if (from !== undefined) while (a < b && c.ts[a]! < from) a++;
+  if (to !== undefined) while (b > a && c.ts[b - 1]! > to) b--;
+  return sliceCandles(c, a, b);
+}
+
+async function loadCandles(
+  args: BacktestArgs,
+  config: { EXCHANGE: string; SIM_SEED: number; EXCHANGE_MARKET: 'spot' | 'swap' },
+  database: Database,
+): Promise<{ candles: Candles; symbol: string; timeframe?: string }> {
+  let candles: Candles;
+  let symbol: string;
+  if (args.data) {
+    candles = clip(await readFile(args.data), args.from, args.to);
+    symbol = args.symbol ?? basename(args.data).replace(/\.[^.]+$/, '');
+    if (candles.length === 0) throw new AppError('BAD_REQUEST', `${basename(args.data)} holds no candle${args.from !== undefined || args.to !== undefined ? ' in the requested period' : ''}`);
+    return { candles, symbol, timeframe: args.timeframe };
+  }
+  symbol = args.symbol!;
+  const req = { exchange: config.EXCHANGE, symbol, timeframe: args.timeframe!, from: args.from, to: args.to };
+  candles = await loadStoredCandles(database.db, req);
+  if (candles.length === 0) {
+    if (config.EXCHANGE !== 'sim') {
+      throw new AppError('NOT_FOUND', `no stored ${args.timeframe} candles for ${symbol} on ${config.EXCHANGE}${args.from !== undefined ? ' in that period' : ''}: run tradeops fetch-data --symbol ${symbol} --timeframe ${args.timeframe} first`);
+    }
+    candles = await simHistoryCandles({ seed: config.SIM_SEED, symbol, timeframe: args.timeframe!, from: args.from, to: args.to, defaultCount: SIM_DEFAULT_CANDLES, marketType: config.EXCHANGE_MARKET });
+  }
+  return { candles, symbol, timeframe: args.timeframe };
+}
+
+function metricsRecord(r: BacktestResult): Record<string, number | string | null> {
+  const j = resultJson(r) as Record<string, unknown>;
+  const out: Record<string, number | string | null> = {};
+  for (const [k, v] of Object.entries(j)) if (typeof v === 'number' || typeof v === 'string' || v === null) out[k] = v;
+  return out;
+}
+
+async function sweepCommand(
+  args: BacktestArgs,
+  io: CliIo,
+  strategy: string,
+  candles: Candles,
+  lower: Candles | undefined,
+  options: Record<string, unknown> & { symbol: string; timeframe?: string },
+  strategiesDir: string | undefined,
+  runs: BacktestRunsRepository,
+  runId: number,
+): Promise<number> {
+  const { createWorkerPool } = await import('../backtest/worker/worker-pool.ts');
+  const { toSharedCandles } = await import('../backtest/worker/protocol.ts');
+  const pool = createWorkerPool({ size: args.workers, candles: toSharedCandles(candles), lower: lower ? toSharedCandles(lower) : undefined, strategiesDir });
+  const bar = args.json ? createProgressBar({ isTTY: false } as never, '') : createProgressBar(io.stderr, args.walkForward ? 'walk-forward' : 'sweep');
+  try {
+    const portable = { ...options } as never;
+    if (args.walkForward) {
+      const wf = await runWalkForward(pool, candles.length, strategy, args.sweep, args.params, portable, args.rank, { folds: args.walkForward }, (d, t) => bar.update(d / t));
+      bar.done();
+      const last = wf.folds.at(-1)!;
+      await runs.finish(runId, { outOfSampleReturnPct: wf.outOfSampleReturnPct, outOfSampleAvgScore: wf.outOfSampleAvgScore, folds: wf.folds.length, rankBy: wf.rankBy }, { summary: `walk-forward ${wf.folds.length} folds: out-of-sample return ${wf.outOfSampleReturnPct.toFixed(2)} %, last best ${JSON.stringify(last.bestParams)}` });
+      if (args.json) io.stdout.write(`${JSON.stringify({ runId, walkForward: wf })}\n`);
+      else io.stdout.write(`${formatWalkForward(wf)}Stored as backtest run #${runId}.\n`);
+      return 0;
+    }
+    const sweep = await runSweep(pool, strategy, args.sweep, args.params, portable, args.rank, (d, t) => bar.update(d / t));
+    bar.done();
+    const best = sweep.rows[0]!;
+    const files: Record<string, string> = {};
+    const cells = heatmapCells(sweep);
+    if (args.out) {
+      const dir = resolve(args.out);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'sweep.json'), JSON.stringify(sweep, null, 1));
+      files.sweepJson = join(dir, 'sweep.json');
+      if (cells) {
+        const { renderChartPng } = await import('../backtest/report/render-png.ts');
+        const { heatmapOption } = await import('../backtest/report/chart-options.ts');
+        const [ax, ay] = sweep.axes as [typeof sweep.axes[0], typeof sweep.axes[0]];
+        const png = await renderChartPng(heatmapOption(`${strategy}: ${sweep.rankBy} by ${ax.name} × ${ay.name}`, ax.name, cells.xs, ay.name, cells.ys, cells.cells), 1000, 700);
+        files.heatmapPng = join(dir, 'heatmap.png');
+        await writeFile(files.heatmapPng, png);
+      }
+    }
+    await runs.finish(runId, { ...(best.metrics as unknown as Record<string, number | null>), combinations: sweep.rows.length, rankBy: sweep.rankBy }, { summary: `sweep of ${sweep.rows.length} combinations by ${sweep.rankBy}: best ${JSON.stringify(best.params)}`, chartPath: files.heatmapPng, dir: args.out ? resolve(args.out) : undefined });
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify({ runId, rankBy: sweep.rankBy, combinations: sweep.rows.length, best: { params: best.params, ...best.metrics }, top: sweep.rows.slice(0, args.top), ...(args.out ? { files } : {}) })}\n`);
+    } else {
+      io.stdout.write(formatSweep(sweep, args.top));
+      if (files.heatmapPng) io.stdout.write(`Heatmap: ${files.heatmapPng}\n`);
+      io.stdout.write(`Stored as backtest run #${runId}.\n`);
+    }
+    return 0;
+  } finally {
+    await pool.close();
+  }
+}
