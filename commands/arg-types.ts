@@ -9,8 +9,11 @@ import { TIMEFRAME_PATTERN } from '../src/domain/timeframe.ts';
  * and converted after. Messages say what *is* accepted, because that is what the user needs next.
  */
 
-/** Control characters (C0/C1) and invisible format characters (bidi overrides, zero-width joiners). */
-export const CONTROL_CHARS = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+/**
+ * Control characters (C0/C1), invisible format characters (bidi overrides, zero-width joiners), line
+ * separators and lone surrogates (not text at all: JSON and Postgres refuse them).
+ */
+export const CONTROL_CHARS = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
 
 const DECIMAL = /^-?[0-9]{1,15}(\.[0-9]{1,12})?$/;
 const WHOLE = /^-?[0-9]{1,16}$/;
@@ -172,12 +175,17 @@ export function isParamKey(key: string): boolean {
  */
 export function paramValue() {
   const message = 'expected a number (digits, optional minus and decimal point), true/false or a word starting with a letter';
+  // z.unknown rather than a union: zod's number type refuses Infinity before our message could.
   return z
-    .union([z.string(), z.number(), z.boolean()])
+    .unknown()
     .transform((v, ctx): number | boolean | string => {
       if (typeof v === 'boolean') return v;
       if (typeof v === 'number') {
         if (Number.isFinite(v)) return v;
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      if (typeof v !== 'string') {
         ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }

@@ -57,8 +57,9 @@ export function parseCommandLine(text: string): CommandLine | undefined {
 }
 
 /**
- * Split arguments on whitespace; quotes ("…", '…', “…”) group words and may sit inside a token
- * (`note="two words"`); a backslash escapes the next character inside double quotes. Control and
+ * Split arguments on whitespace; quotes ("…", '…', “…”) group words at the start of a value
+ * (`"two words"`, `note="two words"`); a backslash escapes the next character inside double quotes;
+ * an apostrophe inside a word or a quote never closed is just a character. Control and
  * invisible format characters (bidi overrides, zero-width joiners) are refused outright: they have
  * no place in a command and are a classic way to make text read differently than it parses.
  */
@@ -92,25 +93,31 @@ export function tokenize(input: string): Token[] {
       continue;
     }
     const close = QUOTES[ch];
-    if (close !== undefined) {
-      started = true;
+    // A quote groups words only where a value starts (token start or right after `k=`) and only
+    // when it is closed later; elsewhere it is a literal character, so "don't" needs no escaping.
+    const atValueStart = !started || (eqAt >= 0 && cur.length === eqAt + 1);
+    if (close !== undefined && atValueStart) {
       let j = i + 1;
+      let value = '';
       let closed = false;
       for (; j < chars.length; j++) {
         const c = chars[j]!;
         if (c === '\\' && ch === '"' && j + 1 < chars.length) {
-          cur += chars[++j];
+          value += chars[++j];
           continue;
         }
         if (c === close || (close === '”' && c === '“') || (close === '’' && c === '‘')) {
           closed = true;
           break;
         }
-        cur += c;
+        value += c;
       }
-      if (!closed) throw badRequest(`unterminated quote ${ch}: close it with ${close}`);
-      i = j;
-      continue;
+      if (closed) {
+        started = true;
+        cur += value;
+        i = j;
+        continue;
+      }
     }
     if (ch === '=' && eqAt < 0 && started && cur.length > 0) eqAt = cur.length;
     started = true;

@@ -77,6 +77,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     await exchange.marketData.loadMarkets();
 
     const store = new DrizzleTradingStore(database.db, () => exchange.clock.now());
+    // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
+    const quote = config.SYMBOLS[0]!.split('/')[1]!.split(':')[0]!;
+    const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
     const kernel = await createKernel(
       { marketData: exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger },
       {
@@ -87,7 +90,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         timeframe: config.TIMEFRAME,
         sizing: parseSizing(`percent:${config.ORDER_SIZE_PCT}`),
         allowShort: config.EXCHANGE_MARKET === 'swap',
-        initialCash: config.PAPER_CASH,
+        initialCash,
       },
     );
 

@@ -12,6 +12,7 @@ import { computeBreakdowns, computeMetrics, DAY_MS } from './metrics.ts';
 import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel, timeframeName } from './options.ts';
 import { stopOrTarget } from './protective-exits.ts';
 import type { BacktestOptions, BacktestResult } from './types.ts';
+import type { Candles } from '../domain/candles.ts';
 
 const ACTIVE: TradingState = Object.freeze({ state: 'ACTIVE', reason: 'backtest', changedBy: 'backtest', changedAt: 0 });
 /** Progress is reported every this many candles (a power of two: a mask test per candle). */
@@ -89,78 +90,15 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
 
   inst.prepare(c);
   const equity = new Float64Array(n);
-  const signalNames = o.signals ? Object.keys(o.signals) : [];
   const signalMap = o.signals ? new Map<string, number>() : undefined;
   const ctx: StrategyContext = { symbol, timeframe, candles: c, i: 0, position: undefined, allowShort, signals: signalMap };
-  const pending: PlannedOrder[] = [];
   const tradeFrom = Math.floor(o.tradeFrom ?? 0);
   if (!(tradeFrom >= 0 && tradeFrom < n)) throw new AppError('BAD_REQUEST', `tradeFrom must be a candle index from 0 to ${n - 1}, got ${o.tradeFrom}`);
   const firstDecision = Math.max(tradeFrom, Math.floor(warmup) - 1);
-  const { ts, open, high, low, close } = c;
-  const lower = o.lowerTimeframe;
-  const lowerCursor = { j: 0 };
-  let exposed = 0;
-
-  const act = (intents: readonly Intent[], i: number): void => {
-    const px = close[i]!;
-    const decisions = decide({
-      symbol,
-      intents,
-      position: broker.portfolio.get(symbol),
-      price: px,
-      equity: equity[i]!,
-      available: broker.available(),
-      market,
-      sizing: fixedSizing ?? { kind: 'kelly', fraction: broker.kelly.fraction() },
-      tradingState: ACTIVE,
-      allowShort,
-      rules,
-    });
-    for (const d of decisions) {
-      if (d.verdict === 'denied') {
-        for (const x of d.denials) broker.deny(x.code);
-        continue;
-      }
-      if (fill === 'close') broker.execute(d.order!, px, i, ts[i]!);
-      else pending.push(d.order!);
-    }
-    if (fill === 'close') equity[i] = broker.portfolio.cash + (px - broker.entry) * broker.qty;
-  };
-
-  for (let i = 0; i < n; i++) {
-    if (pending.length > 0) {
-      for (let k = 0; k < pending.length; k++) broker.execute(pending[k]!, open[i]!, i, ts[i]!);
-      pending.length = 0;
-    }
-    if (broker.qty !== 0 && (broker.sl === broker.sl || broker.tp === broker.tp)) {
-      const hit = stopOrTarget(broker.qty > 0, broker.sl, broker.tp, open[i]!, high[i]!, low[i]!, lower, ts[i]!, tfMs, lowerCursor);
-      if (hit !== 0) {
-        const stop = hit < 0;
-        broker.close(stop ? exitPrice(broker.qty > 0, broker.sl, open[i]!, true) : exitPrice(broker.qty > 0, broker.tp, open[i]!, false), i, ts[i]!, stop ? 'stop-loss' : 'take-profit');
-      }
-    }
-    const px = close[i]!;
-    if (broker.qty !== 0) {
-      exposed++;
-      equity[i] = broker.portfolio.cash + (px - broker.entry) * broker.qty;
-    } else {
-      equity[i] = broker.portfolio.cash;
-    }
-    if (i >= firstDecision) {
-      ctx.i = i;
-      ctx.position = broker.snapshot;
-      if (signalMap) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, o.signals![signalNames[k]!]![i]!);
-      const intents = inst.onCandle(ctx);
-      if (intents !== undefined && intents.length > 0) act(intents, i);
-    }
-    if (o.onProgress && (i & PROGRESS_MASK) === 0 && i > 0) o.onProgress(i / n);
-  }
-  pending.length = 0;
-  if (broker.qty !== 0) {
-    broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
-    equity[n - 1] = broker.portfolio.cash;
-  }
+  const decider = new Decider(symbol, market, fixedSizing, allowShort, rules, fill, broker);
+  const exposed = simulate(c, equity, inst, ctx, broker, decider, firstDecision, o.lowerTimeframe, tfMs, o.signals, signalMap, o.onProgress);
   o.onProgress?.(1);
+  const { ts, close } = c;
 
   const trades = broker.trades;
   // Metrics cover the traded part only (views, no copies).
@@ -191,4 +129,115 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
 function exitPrice(long: boolean, level: number, open: number, stop: boolean): number {
   if (stop) return long ? Math.min(open, level) : Math.max(open, level);
   return long ? Math.max(open, level) : Math.min(open, level);
+}
+
+/** From intents to approved orders (decide(): sizing and the pre-flight chain), then fills or pending orders. */
+class Decider {
+  readonly pending: PlannedOrder[] = [];
+
+  constructor(
+    private readonly symbol: string,
+    private readonly market: MarketInfo,
+    private readonly sizing: Sizing | undefined,
+    private readonly allowShort: boolean,
+    private readonly rules: BacktestOptions['rules'],
+    private readonly fill: 'next-open' | 'close',
+    private readonly broker: BacktestBroker,
+  ) {}
+
+  /** Decide on candle i (close `px`); with close fills, execute at once and return the new equity. */
+  act(intents: readonly Intent[], i: number, px: number, ts: number, equity: number): number {
+    const broker = this.broker;
+    const decisions = decide({
+      symbol: this.symbol,
+      intents,
+      position: broker.portfolio.get(this.symbol),
+      price: px,
+      equity,
+      available: broker.available(),
+      market: this.market,
+      sizing: this.sizing ?? { kind: 'kelly', fraction: broker.kelly.fraction() },
+      tradingState: ACTIVE,
+      allowShort: this.allowShort,
+      rules: this.rules,
+    });
+    for (const d of decisions) {
+      if (d.verdict === 'denied') {
+        for (const x of d.denials) broker.deny(x.code);
+        continue;
+      }
+      if (this.fill === 'close') broker.execute(d.order!, px, i, ts);
+      else this.pending.push(d.order!);
+    }
+    return this.fill === 'close' ? broker.portfolio.cash + (px - broker.entry) * broker.qty : equity;
+  }
+}
+
+/**
+ * The per-candle loop, kept in its own small function with plain locals (nothing captured by a
+ * closure) so V8 keeps everything in registers. Returns the number of candles closed in a position.
+ */
+function simulate(
+  c: Candles,
+  equity: Float64Array,
+  inst: StrategyInstance,
+  ctx: StrategyContext,
+  broker: BacktestBroker,
+  decider: Decider,
+  firstDecision: number,
+  lower: Candles | undefined,
+  tfMs: number,
+  signals: Readonly<Record<string, Float64Array>> | undefined,
+  signalMap: Map<string, number> | undefined,
+  onProgress: ((f: number) => void) | undefined,
+): number {
+  const n = c.length;
+  const ts = c.ts;
+  const open = c.open;
+  const high = c.high;
+  const low = c.low;
+  const close = c.close;
+  const pending = decider.pending;
+  const signalNames = signals ? Object.keys(signals) : [];
+  const signalSeries = signals ? signalNames.map((k) => signals[k]!) : [];
+  const lowerCursor = { j: 0 };
+  let exposed = 0;
+  for (let i = 0; i < n; i++) {
+    if (pending.length > 0) {
+      for (let k = 0; k < pending.length; k++) broker.execute(pending[k]!, open[i]!, i, ts[i]!);
+      pending.length = 0;
+    }
+    let qty = broker.qty;
+    if (qty !== 0 && (broker.sl === broker.sl || broker.tp === broker.tp)) {
+      const hit = stopOrTarget(qty > 0, broker.sl, broker.tp, open[i]!, high[i]!, low[i]!, lower, ts[i]!, tfMs, lowerCursor);
+      if (hit !== 0) {
+        const stop = hit < 0;
+        broker.close(stop ? exitPrice(qty > 0, broker.sl, open[i]!, true) : exitPrice(qty > 0, broker.tp, open[i]!, false), i, ts[i]!, stop ? 'stop-loss' : 'take-profit');
+        qty = broker.qty;
+      }
+    }
+    const px = close[i]!;
+    let e: number;
+    if (qty !== 0) {
+      exposed++;
+      e = broker.portfolio.cash + (px - broker.entry) * qty;
+    } else {
+      e = broker.portfolio.cash;
+    }
+    if (i >= firstDecision) {
+      ctx.i = i;
+      ctx.position = broker.snapshot;
+      if (signalMap !== undefined) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, signalSeries[k]![i]!);
+      const intents = inst.onCandle(ctx);
+      if (intents !== undefined && intents.length > 0) e = decider.act(intents, i, px, ts[i]!, e);
+    }
+    equity[i] = e;
+    if (onProgress !== undefined && (i & PROGRESS_MASK) === 0 && i > 0) onProgress(i / n);
+  }
+  pending.length = 0;
+  if (broker.qty !== 0) {
+    broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
+    equity[n - 1] = broker.portfolio.cash;
+  }
+  return exposed;
 }

@@ -71,6 +71,7 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
       webhookUrl: config.TELEGRAM_WEBHOOK_URL,
       webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
       router: deps.router,
+      backtests: deps.services.backtests,
       logger: log,
       payloads,
       placeholderAfterMs: timing.placeholderAfterMs,
@@ -90,6 +91,7 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
       gateway: config.DISCORD_GATEWAY,
       webhookUrl: config.DISCORD_WEBHOOK_URL,
       router: deps.router,
+      backtests: deps.services.backtests,
       logger: log,
       payloads,
       answerWithinMs: timing.answerWithinMs,
@@ -106,6 +108,7 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
       channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN,
       apiUrl: config.LINE_API_URL,
       router: deps.router,
+      backtests: deps.services.backtests,
       logger: log,
       payloads,
       chartLinks,
@@ -155,6 +158,18 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
   };
 }
 
-async function createConsolePlatform(_deps: ChatDeps, _log: Logger): Promise<Platform | undefined> {
-  return undefined;
+/** The console when CONSOLE=true, or CONSOLE=auto and the input is a terminal. */
+async function createConsolePlatform(deps: ChatDeps, log: Logger): Promise<Platform | undefined> {
+  const input = deps.input ?? process.stdin;
+  const wanted = deps.config.CONSOLE === 'true' || (deps.config.CONSOLE === 'auto' && Boolean((input as { isTTY?: boolean }).isTTY));
+  if (!wanted) return undefined;
+  const { createConsoleChat } = await import('./console.ts');
+  const c = createConsoleChat({ router: deps.router, input, output: deps.output ?? process.stdout, logger: log, backtests: deps.services.backtests });
+  return {
+    name: 'console',
+    async start() {
+      c.start();
+    },
+    stop: () => c.stop(),
+  };
 }

@@ -39,10 +39,11 @@ export class LineStandIn {
     return this.server.calls(path);
   }
 
-  /** Every message sent by reply or push, with how it went out. */
+  /** Every message delivered by reply or push (accepted requests only), with how it went out. */
   sent(): Array<{ via: 'reply' | 'push'; to?: string; message: Json }> {
     const out: Array<{ via: 'reply' | 'push'; to?: string; message: Json }> = [];
     for (const r of this.server.requests) {
+      if (r.status !== 200) continue;
       const via = r.path === '/v2/bot/message/reply' ? 'reply' : r.path === '/v2/bot/message/push' ? 'push' : undefined;
       if (!via) continue;
       for (const m of (r.body.messages as Json[] | undefined) ?? []) out.push({ via, to: r.body.to as string | undefined, message: m });

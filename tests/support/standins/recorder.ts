@@ -19,6 +19,8 @@ export interface RecordedRequest {
   files: Record<string, RecordedFile>;
   raw: Buffer;
   at: number;
+  /** Status the stand-in answered with (set once answered). */
+  status?: number;
 }
 
 export interface CannedResponse {
@@ -137,6 +139,7 @@ export class RecordingServer {
       this.requests.push(recorded);
       const fault = this.faults.get(this.keyOf(recorded))?.shift();
       const answer = fault ?? (await this.handler(recorded));
+      recorded.status = answer.status;
       for (const l of [...this.listeners]) l();
       this.write(res, answer);
     } catch (err) {

@@ -36,7 +36,7 @@ describe('LINE renderer', () => {
   it('makes buttons quick-reply postbacks whose data is the command line', () => {
     const msgs = renderLine({ text: ['Stop trading?'], buttons: [{ label: 'Confirm', command: '/confirm ABC123' }, { label: 'Cancel', command: '/cancel ABC123' }] }, { payloads });
     const last = msgs.at(-1)!;
-    expect(last.quickReply!.items.map((i) => i.action)).toEqual([
+    expect(last.quickReply!.items!.map((i) => i.action)).toEqual([
       { type: 'postback', label: 'Confirm', data: '/confirm ABC123', displayText: 'Confirm' },
       { type: 'postback', label: 'Cancel', data: '/cancel ABC123', displayText: 'Cancel' },
     ]);

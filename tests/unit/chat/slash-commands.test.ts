@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../../commands/command.ts';
+import { choice, decimal, wholeNumber } from '../../../commands/arg-types.ts';
+import { COMMANDS } from '../../../commands/index.ts';
 import { buildSlashCommands, interactionToInput, optionName } from '../../../src/adapters/chat/discord/slash-commands.ts';
 
 const noop = async () => ({ text: ['ok'] });
@@ -71,5 +73,34 @@ describe('slash commands from zod schemas', () => {
     ]);
     expect(input.options).toEqual({ strategy: 'sma-cross', symbol: 'BTC/USDT', timeframe: '1h', dryRun: true, params: { fast: 10, slow: 30, mode: 'x' } });
     expect(input.text).toBe('/backtest sma-cross BTC/USDT 1h dryRun=true params={"fast":10,"slow":30,"mode":"x"}');
+  });
+
+  it('types text-reading schemas by what they accept: whole numbers with bounds, decimals, word choices', () => {
+    const c = command('probe', z.object({ n: wholeNumber(1, 366, 'how many'), x: decimal(0, 100, 'a share'), period: choice(['day', 'week', 'month'] as const, 'period:'), free: z.string().max(10) }), {
+      positional: ['n', 'x', 'period', 'free'],
+    });
+    const [def] = buildSlashCommands([c]).definitions;
+    expect(def.options.map((o) => [o.name, o.type])).toEqual([['n', 4], ['x', 10], ['period', 3], ['free', 3]]);
+    expect(def.options[0]).toMatchObject({ min_value: 1, max_value: 366 });
+    expect(def.options[2].choices!.map((ch) => ch.value)).toEqual(['day', 'week', 'month']);
+    expect(def.options[3].choices).toBeUndefined();
+  });
+
+  it('builds valid definitions for every real command', () => {
+    const { definitions } = buildSlashCommands(COMMANDS);
+    expect(definitions.map((d) => d.name)).toEqual(COMMANDS.map((c) => c.name));
+    for (const d of definitions) {
+      expect(d.name).toMatch(/^[-_a-z0-9]{1,32}$/);
+      expect(d.description.length).toBeGreaterThan(0);
+      expect(d.description.length).toBeLessThanOrEqual(100);
+      expect(d.options.length).toBeLessThanOrEqual(25);
+      const firstOptional = d.options.findIndex((o) => !o.required);
+      if (firstOptional >= 0) expect(d.options.slice(firstOptional).every((o) => !o.required)).toBe(true);
+      for (const o of d.options) {
+        expect(o.description.length).toBeGreaterThan(0);
+        expect(o.description.length).toBeLessThanOrEqual(100);
+        expect((o.choices ?? []).length).toBeLessThanOrEqual(25);
+      }
+    }
   });
 });

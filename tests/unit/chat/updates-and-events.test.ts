@@ -25,7 +25,7 @@ describe('Telegram update parsing', () => {
   it('reads only commands in groups and ignores commands for another bot', () => {
     expect(parseTelegramUpdate(message('hello all', 'group'), 'bot')).toBeUndefined();
     expect(parseTelegramUpdate(message('/status@otherbot', 'group'), 'tradeops_bot')).toBeUndefined();
-    expect(parseTelegramUpdate(message('/status@TradeOps_Bot', 'group'), 'tradeops_bot')?.text).toBe('/status@TradeOps_Bot');
+    expect(parseTelegramUpdate(message('/status@TradeOps_Bot', 'group'), 'tradeops_bot')).toMatchObject({ kind: 'text', text: '/status@TradeOps_Bot' });
   });
 
   it('turns a button press into a button inbound', () => {

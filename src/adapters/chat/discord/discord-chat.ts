@@ -1,13 +1,16 @@
 import { REST } from 'discord.js';
 import type { Hono } from 'hono';
 import type { CommandRouter } from '../../../../commands/router-types.ts';
+import type { BotServices } from '../../../../commands/services.ts';
 import type { AlertSender } from '../../../alerts/alert.ts';
 import type { Logger } from '../../../logger.ts';
 import { BackgroundTasks } from '../background-tasks.ts';
+import { BacktestFollower } from '../backtest-follow.ts';
+import { backtestProgressReply, backtestResultReply } from '../backtest-replies.ts';
 import type { ButtonPayloads } from '../render/button-payloads.ts';
 import { createDiscordAlertSender } from './discord-alert-sender.ts';
-import { postInteractionCallback } from './discord-send.ts';
-import { createInteractionHandler, type InteractionOutcome, type InteractionPayload } from './interactions.ts';
+import { editOriginal, postInteractionCallback, prepareDiscordMessage } from './discord-send.ts';
+import { createInteractionHandler, type DiscordAnswerHandle, type InteractionOutcome, type InteractionPayload } from './interactions.ts';
 import { mountDiscordInteractions } from './interactions-route.ts';
 import { buildSlashCommands } from './slash-commands.ts';
 
@@ -21,6 +24,8 @@ export interface DiscordChatOptions {
   gateway: boolean;
   webhookUrl?: string;
   router: CommandRouter;
+  /** Backtest updates: progress and results of `/backtest` runs requested from Discord. */
+  backtests?: BotServices['backtests'];
   logger: Logger;
   payloads: ButtonPayloads;
   answerWithinMs?: number;
@@ -60,7 +65,37 @@ export function createDiscordChat(options: DiscordChatOptions): DiscordChat {
     alertRest.setToken(options.token);
   }
   const slash = buildSlashCommands(options.router.commands);
+  const follower = options.backtests
+    ? new BacktestFollower<DiscordAnswerHandle>(
+        'discord',
+        options.backtests,
+        {
+          progress: async (h, run) => {
+            if (Date.now() >= h.expiresAt) return;
+            const { body } = await prepareDiscordMessage(backtestProgressReply(run), options.payloads);
+            await editOriginal(rest, h.applicationId, h.token, { ...body, content: '' }).catch((err: unknown) => log.warn({ err }, 'backtest progress edit failed'));
+          },
+          result: async (h, run) => {
+            const { body, files } = await prepareDiscordMessage(backtestResultReply(run), options.payloads);
+            if (h && Date.now() < h.expiresAt) {
+              await editOriginal(rest, h.applicationId, h.token, { ...body, content: '' }, files);
+              return;
+            }
+            // The interaction token has expired (or the run finished after a restart): post in the channel.
+            const channel = h?.channelId ?? run.requestedBy?.chatId;
+            if (!options.token || !channel) {
+              log.warn({ runId: run.id }, 'backtest result cannot be posted on Discord (no bot token or channel)');
+              return;
+            }
+            await rest.post(`/channels/${channel}/messages`, { body: { ...body, flags: undefined }, files: files.length ? files : undefined });
+          },
+        },
+        log,
+        options.minEditIntervalMs,
+      )
+    : undefined;
   const handleInteraction = createInteractionHandler({
+    follower,
     router: options.router,
     rest,
     payloads: options.payloads,
@@ -120,6 +155,7 @@ export function createDiscordChat(options: DiscordChatOptions): DiscordChat {
         client = undefined;
       }
       if (started || tasks.size > 0) await tasks.drain(10_000);
+      await follower?.stop();
       for (const r of [rest, alertRest]) {
         r.clearHashSweeper();
         r.clearHandlerSweeper();

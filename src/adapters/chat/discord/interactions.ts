@@ -3,6 +3,7 @@ import type { Caller } from '../../../../commands/command.ts';
 import type { Reply } from '../../../../commands/reply.ts';
 import type { CommandRouter, InboundCommand } from '../../../../commands/router-types.ts';
 import type { Logger } from '../../../logger.ts';
+import type { BacktestFollower } from '../backtest-follow.ts';
 import { findCommand } from '../command-lookup.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
 import { RecentIds } from '../recent-ids.ts';
@@ -47,6 +48,17 @@ export interface InteractionOutcome {
   followUp?: () => Promise<void>;
 }
 
+/** Where a deferred answer lives: its token edits the original response for 15 minutes. */
+export interface DiscordAnswerHandle {
+  applicationId: string;
+  token: string;
+  expiresAt: number;
+  channelId?: string;
+}
+
+/** Interaction tokens live 15 minutes; stop editing a little before. */
+export const INTERACTION_TOKEN_TTL_MS = 14 * 60_000;
+
 export interface InteractionHandlerOptions {
   router: CommandRouter;
   /** REST for follow-ups (webhook edits need no bot token). */
@@ -57,6 +69,9 @@ export interface InteractionHandlerOptions {
   /** A fast command answering later than this is deferred (Discord allows 3 s in total). */
   answerWithinMs?: number;
   minEditIntervalMs?: number;
+  /** Follows `/backtest` runs: progress and result edit the deferred answer. */
+  follower?: BacktestFollower<DiscordAnswerHandle>;
+  now?: () => number;
 }
 
 /**
@@ -69,6 +84,7 @@ export interface InteractionHandlerOptions {
 export function createInteractionHandler(options: InteractionHandlerOptions): (payload: InteractionPayload) => Promise<InteractionOutcome> {
   const recent = new RecentIds();
   const log = options.logger;
+  const now = options.now ?? Date.now;
   const within = options.answerWithinMs ?? 2_000;
 
   async function complete(payload: InteractionPayload, reply: Reply | undefined): Promise<void> {
@@ -80,7 +96,13 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (p
     await editOriginal(options.rest, payload.application_id, payload.token, { ...body, content: '' }, files);
   }
 
-  function deferred(payload: InteractionPayload, component: boolean, work: (inbound: InboundCommand) => Promise<Reply | undefined>, inbound: InboundCommand): InteractionOutcome {
+  function deferred<E>(
+    payload: InteractionPayload,
+    component: boolean,
+    work: (inbound: InboundCommand) => Promise<Reply | undefined>,
+    inbound: InboundCommand,
+    hooks?: { before(): E; after(e: E, answered: boolean): void },
+  ): InteractionOutcome {
     return {
       response: { type: component ? RESPONSE.deferredUpdate : RESPONSE.deferredMessage },
       followUp: async () => {
@@ -88,14 +110,19 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (p
           (text) => editOriginal(options.rest, payload.application_id, payload.token, discordNotice(`⏳ ${text}`)),
           options.minEditIntervalMs ?? 1_000,
         );
+        const e = hooks?.before();
+        let answered = false;
         try {
           const reply = await work({ ...inbound, progress: (text) => reporter.report(text) });
           await reporter.finish();
           await complete(payload, reply);
+          answered = reply !== undefined;
         } catch (err) {
           await reporter.finish();
           log.error({ err }, 'discord deferred interaction failed');
           await editOriginal(options.rest, payload.application_id, payload.token, discordNotice('Something went wrong — the details are in the log.')).catch(() => {});
+        } finally {
+          if (hooks && e !== undefined) hooks.after(e, answered);
         }
       },
     };
@@ -128,7 +155,15 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (p
     const inbound: InboundCommand = { caller, text, options: structured, deliveryId: payload.id };
     const run = (i: InboundCommand) => options.router.handle(i);
 
-    if (findCommand(options.router.commands, text)?.slow) return deferred(payload, component, run, inbound);
+    if (findCommand(options.router.commands, text)?.slow) {
+      const follower = options.follower;
+      if (!follower) return deferred(payload, component, run, inbound);
+      const handle: DiscordAnswerHandle = { applicationId: payload.application_id, token: payload.token, expiresAt: now() + INTERACTION_TOKEN_TTL_MS, channelId: caller.chatId };
+      return deferred(payload, component, run, inbound, {
+        before: () => follower.expect(caller),
+        after: (e, answered) => (answered ? follower.attach(e, handle) : follower.drop(e)),
+      });
+    }
 
     // Progress of a command that turns out slow reaches the deferred response once there is one.
     let progressSink: ((text: string) => Promise<void>) | undefined;

@@ -88,10 +88,81 @@ function primaryType(p: JsonProp): string | undefined {
   return t.length > 1 ? 'string' : undefined;
 }
 
-function toOption(key: string, p: JsonProp, required: boolean): { option: SlashOption; kind: 'scalar' | 'object' | 'array' } {
+type Probe = { safeParse(v: unknown): { success: boolean; data?: unknown } };
+
+/** The property schemas of an object schema (through pipes), or undefined. */
+function objectShape(schema: unknown): Record<string, Probe> | undefined {
+  const s = schema as { shape?: Record<string, Probe>; _zod?: { def?: { type?: string; in?: unknown } } };
+  if (s?.shape && typeof s.shape === 'object') return s.shape;
+  if (s?._zod?.def?.type === 'pipe') return objectShape(s._zod.def.in);
+  return undefined;
+}
+
+const accepts = (schema: Probe, text: string): unknown => {
+  const r = schema.safeParse(text);
+  return r.success ? r.data : undefined;
+};
+
+/**
+ * What a text-typed argument really is. Command schemas read text (the router turns Discord options
+ * into text too) and convert it, so the JSON Schema of their input says "string" for a number. A few
+ * probes tell numbers, whole numbers and booleans apart; bounds of a whole number are found by
+ * bisection (the accepted set of a range check is an interval).
+ */
+function probeType(schema: Probe | undefined): { type: 'integer' | 'number' | 'boolean'; min?: number; max?: number } | undefined {
+  if (!schema) return undefined;
+  if (accepts(schema, 'true') === true && accepts(schema, 'false') === false) return { type: 'boolean' };
+  const candidates = ['1', '0', '2', '5', '7', '10', '24', '30', '50', '60', '100', '1000', '10000', '-1', '0.5', '1.5'];
+  const hit = candidates.find((c) => typeof accepts(schema, c) === 'number');
+  if (hit === undefined) return undefined;
+  const anchor = Number(hit);
+  if (!Number.isInteger(anchor) || typeof accepts(schema, `${Math.trunc(anchor)}.5`) === 'number' || typeof accepts(schema, '0.5') === 'number') return { type: 'number' };
+  const ok = (n: number) => typeof accepts(schema, String(n)) === 'number';
+  const LIMIT = 2 ** 53 - 1;
+  const bound = (dir: -1 | 1): number | undefined => {
+    const far = dir * LIMIT;
+    if (ok(far)) return undefined;
+    let inside = anchor;
+    let outside = far;
+    while (Math.abs(outside - inside) > 1) {
+      const mid = Math.trunc((inside + outside) / 2);
+      if (ok(mid)) inside = mid;
+      else outside = mid;
+    }
+    return inside;
+  };
+  return { type: 'integer', min: bound(-1), max: bound(1) };
+}
+
+/**
+ * Choices of a closed word list whose schema only refines a string (so JSON Schema has no `enum`):
+ * the candidates are the list its description ends with ("period: day, week or month"), and each must
+ * be accepted by the schema while an arbitrary word is refused — the schema, not the text, decides.
+ */
+function probeChoices(schema: Probe | undefined, description: string | undefined): string[] | undefined {
+  if (!schema || !description) return undefined;
+  if (accepts(schema, 'zz-not-a-choice-9') !== undefined || schema.safeParse('zz-not-a-choice-9').success) return undefined;
+  const parts = description.split(/,\s*|\s+or\s+/).map((x) => x.trim());
+  if (parts.length < 2) return undefined;
+  parts[0] = parts[0].split(/\s+/).pop() ?? '';
+  if (!parts.every((w) => /^[A-Za-z0-9_-]{1,100}$/.test(w))) return undefined;
+  const words = [...new Set(parts)];
+  if (words.length > 25 || !words.every((w) => schema.safeParse(w).success)) return undefined;
+  return words;
+}
+
+function toOption(key: string, p: JsonProp, required: boolean, schema?: Probe): { option: SlashOption; kind: 'scalar' | 'object' | 'array' } {
   const name = optionName(key);
   const description = clip(p.description?.trim() || key, 100);
-  const values = enumValues(p);
+  const values = enumValues(p) ?? (primaryType(p) === 'string' ? probeChoices(schema, p.description) : undefined);
+  const probed = primaryType(p) === 'string' && !values ? probeType(schema) : undefined;
+  if (probed?.type === 'integer' || probed?.type === 'boolean') {
+    const option: SlashOption = { type: probed.type === 'integer' ? OPTION_TYPE.integer : OPTION_TYPE.boolean, name, description, required };
+    if (probed.min !== undefined) option.min_value = probed.min;
+    if (probed.max !== undefined) option.max_value = probed.max;
+    return { option, kind: 'scalar' };
+  }
+  if (probed?.type === 'number') return { option: { type: OPTION_TYPE.number, name, description, required }, kind: 'scalar' };
   const type = primaryType(p);
   if (values && values.length > 0 && values.length <= 25 && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
     const allInt = values.every((v) => typeof v === 'number' && Number.isInteger(v));
@@ -145,10 +216,11 @@ export function buildSlashCommands(commands: readonly Command[]): SlashCommands 
     try {
       const schema = z.toJSONSchema(c.args, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonProp>; required?: string[] };
       const props = schema.properties ?? {};
+      const shape = objectShape(c.args);
       const required = new Set(schema.required ?? []);
       const order = [...(c.positional ?? []).filter((k) => k in props), ...Object.keys(props).filter((k) => !(c.positional ?? []).includes(k))];
       for (const key of order) {
-        const { option, kind } = toOption(key, props[key], required.has(key));
+        const { option, kind } = toOption(key, props[key], required.has(key), shape?.[key]);
         if (mapping.options.has(option.name)) continue;
         mapping.options.set(option.name, { key, kind });
         options.push(option);

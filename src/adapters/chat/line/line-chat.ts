@@ -1,17 +1,21 @@
 import { messagingApi } from '@line/bot-sdk';
 import type { Hono } from 'hono';
 import type { CommandRouter } from '../../../../commands/router-types.ts';
+import type { BotServices } from '../../../../commands/services.ts';
 import type { AlertSender } from '../../../alerts/alert.ts';
 import type { Logger } from '../../../logger.ts';
 import type { ChartLinks } from '../../http/routes/chart-links.ts';
 import { BackgroundTasks } from '../background-tasks.ts';
+import { BacktestFollower } from '../backtest-follow.ts';
+import { backtestResultReply } from '../backtest-replies.ts';
+import { findCommand } from '../command-lookup.ts';
 import { dispatchCommand } from '../dispatch.ts';
 import { RecentIds } from '../recent-ids.ts';
 import type { ButtonPayloads } from '../render/button-payloads.ts';
-import { renderLine } from '../render/line-messages.ts';
+import { batches, renderLine } from '../render/line-messages.ts';
 import { createLineAlertSender } from './line-alert-sender.ts';
 import { type LineEvent, parseLineEvent } from './line-events.ts';
-import { deliverLine, type LineTarget } from './line-send.ts';
+import { deliverLine, type LineTarget, pushWithRetryKey, retryKeyFor } from './line-send.ts';
 import { mountLineWebhook } from './line-webhook-route.ts';
 
 export interface LineChatOptions {
@@ -19,6 +23,8 @@ export interface LineChatOptions {
   channelAccessToken: string;
   apiUrl: string;
   router: CommandRouter;
+  /** Backtest updates: results of `/backtest` runs requested from LINE are pushed when done. */
+  backtests?: BotServices['backtests'];
   logger: Logger;
   payloads: ButtonPayloads;
   chartLinks?: ChartLinks;
@@ -48,6 +54,25 @@ export function createLineChat(options: LineChatOptions): LineChat {
   const tasks = new BackgroundTasks(log);
   const recent = new RecentIds();
   let started = false;
+  const render = (reply: Parameters<typeof renderLine>[0]) => renderLine(reply, { payloads: options.payloads, imageUrl: (image) => options.chartLinks?.create(image.path) });
+  const follower = options.backtests
+    ? new BacktestFollower<{ to: string }>(
+        'line',
+        options.backtests,
+        {
+          // LINE cannot edit a sent message: progress stays silent, the result is pushed.
+          progress: async () => {},
+          result: async (h, run) => {
+            const to = h?.to ?? run.requestedBy?.chatId;
+            if (!to) return;
+            for (const [i, part] of batches(render(backtestResultReply(run))).entries()) {
+              await pushWithRetryKey(client, { to, messages: part }, retryKeyFor('backtest', String(run.id), to, String(i)));
+            }
+          },
+        },
+        log,
+      )
+    : undefined;
 
   async function processEvent(event: LineEvent, receivedAt: number): Promise<void> {
     // A redelivered event carries the same webhookEventId: the same dedupe covers both.
@@ -64,6 +89,16 @@ export function createLineChat(options: LineChatOptions): LineChat {
       }
       text = decoded;
     }
+    const expectation = findCommand(options.router.commands, text)?.slow ? follower?.expect(inbound.caller) : undefined;
+    try {
+      const answered = await answer(inbound, target, text);
+      if (expectation) follower!.attach(expectation, answered ? { to: inbound.to } : undefined);
+    } finally {
+      if (expectation) follower!.drop(expectation);
+    }
+  }
+
+  async function answer(inbound: NonNullable<ReturnType<typeof parseLineEvent>>, target: LineTarget, text: string): Promise<boolean> {
     const result = await dispatchCommand(
       options.router,
       { caller: inbound.caller, text, deliveryId: inbound.deliveryId },
@@ -77,9 +112,9 @@ export function createLineChat(options: LineChatOptions): LineChat {
       },
       { placeholderAfterMs: options.placeholderAfterMs },
     );
-    if (!result.reply) return;
-    const messages = renderLine(result.reply, { payloads: options.payloads, imageUrl: (image) => options.chartLinks?.create(image.path) });
-    await deliverLine(client, target, messages, now);
+    if (!result.reply) return false;
+    await deliverLine(client, target, render(result.reply), now);
+    return true;
   }
 
   return {
@@ -102,6 +137,7 @@ export function createLineChat(options: LineChatOptions): LineChat {
     },
     async stop() {
       if (started || tasks.size > 0) await tasks.drain(10_000);
+      await follower?.stop();
       started = false;
     },
   };

@@ -3,13 +3,17 @@ import type { Update } from 'telegraf/types';
 import type { Hono } from 'hono';
 import type { Reply } from '../../../../commands/reply.ts';
 import type { CommandRouter } from '../../../../commands/router-types.ts';
+import type { BotServices } from '../../../../commands/services.ts';
 import type { AlertSender } from '../../../alerts/alert.ts';
 import type { Logger } from '../../../logger.ts';
 import { BackgroundTasks } from '../background-tasks.ts';
+import { BacktestFollower } from '../backtest-follow.ts';
+import { backtestProgressReply, backtestResultReply } from '../backtest-replies.ts';
+import { findCommand } from '../command-lookup.ts';
 import { dispatchCommand } from '../dispatch.ts';
 import { RecentIds } from '../recent-ids.ts';
 import type { ButtonPayloads } from '../render/button-payloads.ts';
-import { escapeHtml } from '../render/telegram-html.ts';
+import { escapeHtml, renderTelegram } from '../render/telegram-html.ts';
 import { createTelegramAlertSender } from './telegram-alert-sender.ts';
 import { telegramCommandMenu } from './telegram-commands-menu.ts';
 import { isNotModified } from './telegram-errors.ts';
@@ -24,6 +28,8 @@ export interface TelegramChatOptions {
   webhookUrl?: string;
   webhookSecret?: string;
   router: CommandRouter;
+  /** Backtest updates: progress edits and results of `/backtest` runs requested from Telegram. */
+  backtests?: BotServices['backtests'];
   logger: Logger;
   payloads: ButtonPayloads;
   /** Time a slow command may take before "⏳ queued…" is shown. */
@@ -59,6 +65,28 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
   const recent = new RecentIds();
   let launched: Promise<void> | undefined;
   let started = false;
+  const follower = options.backtests
+    ? new BacktestFollower<{ chatId: string; messageId?: number }>(
+        'telegram',
+        options.backtests,
+        {
+          progress: async (h, run) => {
+            if (h.messageId === undefined) return;
+            const html = renderTelegram(backtestProgressReply(run), options.payloads).messages[0]?.html ?? '';
+            await telegram.editMessageText(h.chatId, h.messageId, undefined, html, { parse_mode: 'HTML' }).catch((err: unknown) => {
+              if (!isNotModified(err)) log.warn({ err }, 'backtest progress edit failed');
+            });
+          },
+          result: async (h, run) => {
+            const chatId = h?.chatId ?? run.requestedBy?.chatId;
+            if (!chatId) return;
+            await sendTelegramReply(telegram, chatId, backtestResultReply(run), { payloads: options.payloads, replaceMessageId: h?.messageId });
+          },
+        },
+        log,
+        options.minEditIntervalMs,
+      )
+    : undefined;
 
   // telegraf's default handler rethrows and can end polling.
   bot.catch((err) => log.error({ err }, 'telegram update failed'));
@@ -67,6 +95,17 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
   });
 
   async function answer(inbound: TelegramInbound, text: string): Promise<Reply | undefined> {
+    const expectation = findCommand(options.router.commands, text)?.slow ? follower?.expect(inbound.caller) : undefined;
+    try {
+      const { reply, messageId } = await run(inbound, text);
+      if (expectation) follower!.attach(expectation, { chatId: inbound.chatId, messageId });
+      return reply;
+    } finally {
+      if (expectation) follower!.drop(expectation);
+    }
+  }
+
+  async function run(inbound: TelegramInbound, text: string): Promise<{ reply?: Reply; messageId?: number }> {
     let placeholderId: number | undefined;
     const result = await dispatchCommand(
       options.router,
@@ -92,10 +131,10 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
       if (placeholderId !== undefined) {
         await telegram.editMessageText(inbound.chatId, placeholderId, undefined, escapeHtml('Already handled.')).catch(() => {});
       }
-      return undefined;
+      return {};
     }
-    await sendTelegramReply(telegram, inbound.chatId, result.reply, { payloads: options.payloads, replaceMessageId: placeholderId });
-    return result.reply;
+    const ids = await sendTelegramReply(telegram, inbound.chatId, result.reply, { payloads: options.payloads, replaceMessageId: placeholderId });
+    return { reply: result.reply, messageId: ids[0] };
   }
 
   async function processUpdate(update: Update): Promise<void> {
@@ -167,6 +206,7 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
         launched = undefined;
       }
       if (started || tasks.size > 0) await tasks.drain(10_000);
+      await follower?.stop();
       started = false;
     },
     processUpdate,

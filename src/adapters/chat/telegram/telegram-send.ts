@@ -16,23 +16,30 @@ export interface TelegramSendOptions {
 
 /**
  * Send a Reply to a chat: HTML parts in order (the keyboard on the last), then each image as a photo
- * uploaded from a Buffer (multipart). A missing chart file degrades to its alt text.
+ * uploaded from a Buffer (multipart). A missing chart file degrades to its alt text. Returns the ids
+ * of the text messages (the first is where later edits go).
  */
-export async function sendTelegramReply(telegram: Telegram, chatId: string, reply: Reply, options: TelegramSendOptions): Promise<void> {
+export async function sendTelegramReply(telegram: Telegram, chatId: string, reply: Reply, options: TelegramSendOptions): Promise<number[]> {
   const rendered = renderTelegram(reply, options.payloads);
+  const ids: number[] = [];
   const common = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
   for (const [i, m] of rendered.messages.entries()) {
     const reply_markup = m.keyboard ? { inline_keyboard: m.keyboard } : undefined;
     if (i === 0 && options.replaceMessageId !== undefined) {
       try {
         await telegram.editMessageText(chatId, options.replaceMessageId, undefined, m.html, { ...common, reply_markup });
+        ids.push(options.replaceMessageId);
         continue;
       } catch (err) {
-        if (isNotModified(err)) continue;
+        if (isNotModified(err)) {
+          ids.push(options.replaceMessageId);
+          continue;
+        }
         // The placeholder may be gone (deleted by the user): send the part as a new message instead.
       }
     }
-    await telegram.sendMessage(chatId, m.html, { ...common, reply_markup, disable_notification: options.silent });
+    const sent = await telegram.sendMessage(chatId, m.html, { ...common, reply_markup, disable_notification: options.silent });
+    ids.push(sent.message_id);
   }
   if (rendered.messages.length === 0 && options.replaceMessageId !== undefined && rendered.photos.length > 0) {
     await telegram.editMessageText(chatId, options.replaceMessageId, undefined, escapeHtml('✅ done'), common).catch(() => {});
@@ -52,4 +59,5 @@ export async function sendTelegramReply(telegram: Telegram, chatId: string, repl
       disable_notification: options.silent,
     });
   }
+  return ids;
 }

@@ -31,9 +31,10 @@ export class SpotAccount implements SimAccount {
   private readonly free = new Map<string, number>();
   private readonly used = new Map<string, number>();
 
-  constructor(quote: string, cash: number) {
+  constructor(quote: string, cash: number, assets: Readonly<Record<string, number>> = {}) {
     this.free.set(quote, cash);
     this.used.set(quote, 0);
+    for (const [asset, amount] of Object.entries(assets)) if (asset !== quote) this.free.set(asset, amount);
   }
 
   private get(map: Map<string, number>, asset: string): number {

@@ -11,6 +11,8 @@ export interface MatchingEngineOptions {
   /** Quote (settlement) currency of the account. */
   quote: string;
   cash: number;
+  /** Spot accounts: other assets held at the start (e.g. { BTC: 0.5 }). */
+  assets?: Readonly<Record<string, number>>;
   /** Market orders fill this many basis points worse than the reference price. Default 0. */
   slippageBps?: number;
   /**
@@ -65,7 +67,7 @@ export class MatchingEngine {
   private tradeSeq = 0;
 
   constructor(private readonly o: MatchingEngineOptions) {
-    this.account = o.marketType === 'swap' ? new MarginAccount(o.quote, o.cash, o.leverage ?? 1) : new SpotAccount(o.quote, o.cash);
+    this.account = o.marketType === 'swap' ? new MarginAccount(o.quote, o.cash, o.leverage ?? 1) : new SpotAccount(o.quote, o.cash, o.assets);
     this.slip = (o.slippageBps ?? 0) / 10_000;
     this.maxShare = o.maxVolumeShare ?? 0.1;
     this.prefix = o.idPrefix ?? 'sim';

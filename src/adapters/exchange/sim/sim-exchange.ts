@@ -25,6 +25,8 @@ export interface SimExchangeOptions {
   historyCandles: number;
   /** PAPER_CASH: starting quote balance (USDT). */
   cash: number;
+  /** Spot: other assets the paper account starts with, e.g. { BTC: 0.1 }. */
+  assets?: Readonly<Record<string, number>>;
   /** Taker fee in basis points. */
   feeBps: number;
   /** Maker fee in basis points (default: 75 % of the taker fee). */
@@ -49,6 +51,12 @@ export interface SimExchange extends MarketData, Execution {
   readonly exchangeId: string;
   /** Simulated time (the real clock when filling against a real venue's prices). */
   readonly clock: Clock;
+  /**
+   * Pin the price of a symbol (demos, drills such as a sudden crash, tests): from now on fetchPrice
+   * returns it, market orders fill at it and resting limit orders are matched against it — they are
+   * when this resolves. `undefined` returns the symbol to its market. Candles are not rewritten.
+   */
+  setPrice(symbol: string, price: number | undefined): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,6 +89,7 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
     marketType: o.marketType,
     quote,
     cash: o.cash,
+    assets: o.assets,
     slippageBps: o.slippageBps,
     leverage: o.leverage,
     maxVolumeShare: o.maxVolumeShare,
@@ -99,17 +108,24 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
     if (!m) throw new AppError('NOT_FOUND', `unknown symbol ${symbol} on ${exchangeId}: listed are ${[...markets.keys()].join(', ')}`);
     return m;
   };
-  const priceOf = async (symbol: string): Promise<number> => (source ? source.fetchPrice(symbol) : timeline!.price(symbol));
+  /** Prices pinned with setPrice. */
+  const pinned = new Map<string, number>();
+  const priceOf = async (symbol: string): Promise<number> => pinned.get(symbol) ?? (source ? source.fetchPrice(symbol) : timeline!.price(symbol));
 
   /** Bring resting orders up to date with the market before answering anything. */
   const sync = async (): Promise<void> => {
     const symbols = engine.openSymbols();
+    for (const s of symbols) {
+      const p = pinned.get(s);
+      if (p !== undefined) engine.matchPrice(s, clock.now(), p);
+    }
     if (source) {
-      for (const s of symbols) engine.matchPrice(s, realNow(), await source.fetchPrice(s));
+      for (const s of symbols) if (!pinned.has(s)) engine.matchPrice(s, realNow(), await source.fetchPrice(s));
       return;
     }
     const now = timeline!.now();
     for (const s of symbols) {
+      if (pinned.has(s)) continue;
       const upTo = timeline!.closedCount(s, now);
       for (let k = matchedUpTo.get(s) ?? upTo; k < upTo && engine.hasOpenOrdersFor(s); k++) {
         const c = timeline!.candle(s, k);
@@ -178,6 +194,19 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
       alive();
       await sync();
       return engine.trades(symbol, since);
+    },
+    async setPrice(symbol: string, price: number | undefined) {
+      alive();
+      marketOf(symbol);
+      if (price === undefined) {
+        pinned.delete(symbol);
+        // Back on the market: resting orders match from the candles that close from now on.
+        if (timeline) matchedUpTo.set(symbol, timeline.closedCount(symbol));
+        return;
+      }
+      if (!(price > 0) || !Number.isFinite(price)) throw new AppError('BAD_REQUEST', `price must be a positive number, got ${price}`);
+      pinned.set(symbol, price);
+      await sync();
     },
     async close() {
       closed = true;

@@ -18,6 +18,8 @@ const CRASH_MIN = 0.03;
 const CRASH_MAX = 0.12;
 const CRASH_LEN_MIN = 2;
 const CRASH_LEN_MAX = 8;
+/** sqrt(E[k²]) of the fat-tail mixture: 0.95 × 1² + 0.05 × 2.5². */
+const FAT_TAIL_NORM = Math.sqrt(0.95 + 0.05 * 6.25);
 /** Pull of the log price towards its start so long runs stay in a plausible range. */
 const MEAN_REVERSION = 2e-5;
 /** Typical quote volume traded per minute (USDT), scaled by the timeframe. */
@@ -147,8 +149,9 @@ export class SyntheticSeries implements CandleSource {
       // Cap the variance so a run of shocks cannot explode the model.
       if (v > 100 * this.targetVar) v = 100 * this.targetVar;
       const sd = Math.sqrt(v);
-      // Fat tails: a normal scaled by a random factor (a cheap Student-t stand-in).
-      const z = rng.normal() * (rng.next() < 0.05 ? 2.5 : 1);
+      // Fat tails: a normal scaled by 2.5 one time in 20 (a cheap Student-t stand-in), rescaled to unit
+      // variance — GARCH's long-run variance is the target only if E[z²] = 1.
+      const z = (rng.normal() * (rng.next() < 0.05 ? 2.5 : 1)) / FAT_TAIL_NORM;
       eps = sd * z;
       let r = eps - MEAN_REVERSION * (logP - this.logP0);
       if (crashLeft <= 0 && rng.next() < crashP) {
@@ -162,8 +165,9 @@ export class SyntheticSeries implements CandleSource {
       if (crashLeft > 0) {
         r += crashStep;
         crashLeft--;
-        // A crash feeds the volatility cluster that follows it.
-        eps += crashStep;
+        // A crash starts a volatility cluster: variance at least 9× normal (3× the volatility), then
+        // GARCH lets it decay. (Feeding the whole drop into the shock would blow the variance up.)
+        if (v < 9 * this.targetVar) v = 9 * this.targetVar;
       }
       const open = Math.exp(logP);
       logP += r;

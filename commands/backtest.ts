@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { AppError } from '../src/domain/errors.ts';
+import { params, strategyName, symbol, timeframe, utcDate } from './arg-types.ts';
+import type { Command } from './command.ts';
+import { utcDay } from './format.ts';
+import { requireListedSymbol } from './symbols-check.ts';
+
+const args = z.strictObject({
+  strategy: strategyName(),
+  symbol: symbol(),
+  timeframe: timeframe(),
+  from: utcDate('start date').optional(),
+  to: utcDate('end date').optional(),
+  params: params().optional(),
+});
+
+export const backtestCommand: Command<typeof args> = {
+  name: 'backtest',
+  description:
+    'Backtest a strategy on one symbol and timeframe. Missing candles are fetched first; the run is queued at once, progress and the result (summary table and equity chart) follow in this chat.',
+  usage: 'STRATEGY SYMBOL TIMEFRAME [FROM] [TO] [k=v …]',
+  examples: ['/backtest sma-cross BTC/USDT 1h 2024-01-01', '/backtest rsi-bb ETH/USDT 15m 2024-01-01 2024-03-31 period=14'],
+  positional: ['strategy', 'symbol', 'timeframe', 'from', 'to'],
+  args,
+  role: 'trader',
+  slow: true,
+  async run(ctx, a) {
+    const now = ctx.now();
+    if (a.from !== undefined && a.from > now) throw new AppError('BAD_REQUEST', `FROM ${utcDay(a.from)} is in the future`);
+    if (a.from !== undefined && a.to !== undefined && a.to <= a.from) throw new AppError('BAD_REQUEST', `TO (${utcDay(a.to)}) must be after FROM (${utcDay(a.from)})`);
+    const strategies = await ctx.services.strategies();
+    if (!strategies.some((s) => s.name === a.strategy)) {
+      throw new AppError('BAD_REQUEST', `unknown strategy "${a.strategy}" — available: ${strategies.map((s) => s.name).join(', ') || 'none'}`);
+    }
+    await requireListedSymbol(ctx.services, a.symbol);
+    const run = await ctx.services.backtests.enqueue({
+      strategy: a.strategy,
+      symbol: a.symbol,
+      timeframe: a.timeframe,
+      from: a.from,
+      to: a.to,
+      params: a.params ?? {},
+      requestedBy: { platform: ctx.caller.platform, userId: ctx.caller.userId, chatId: ctx.caller.chatId },
+    });
+    const span = `${a.from !== undefined ? utcDay(a.from) : 'all history'} → ${a.to !== undefined ? utcDay(a.to) : 'now'}`;
+    const p = Object.entries(a.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    return {
+      title: `Backtest #${run.id} queued`,
+      text: [`${a.strategy} on ${a.symbol} ${a.timeframe}, ${span}${p ? `, ${p}` : ''}.`, 'Progress and the result will follow here; /backtests lists recent runs.'],
+      tone: 'info',
+    };
+  },
+};

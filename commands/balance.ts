@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { Command } from './command.ts';
+import { qty } from './format.ts';
+
+const args = z.strictObject({});
+
+export const balanceCommand: Command<typeof args> = {
+  name: 'balance',
+  description: 'Balances per asset: free, in orders, total.',
+  examples: ['/balance'],
+  args,
+  role: 'viewer',
+  async run(ctx) {
+    const balances = (await ctx.services.balances()).filter((b) => b.total !== 0 || b.used !== 0);
+    if (balances.length === 0) return { title: 'Balance', text: ['No balances.'] };
+    return {
+      title: 'Balance',
+      tables: [
+        {
+          columns: ['Asset', 'Free', 'In orders', 'Total'],
+          rows: balances.map((b) => [b.asset, qty(b.free), qty(b.used), qty(b.total)]),
+          align: ['left', 'right', 'right', 'right'],
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { Command } from './command.ts';
+import { scrubSecrets } from '../src/logger.ts';
+import { ago, duration } from './format.ts';
+
+const args = z.strictObject({});
+
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+const ms = (v: number | undefined) => (v === undefined ? '' : ` (${Math.round(v)} ms)`);
+
+export const healthCommand: Command<typeof args> = {
+  name: 'health',
+  description: 'Database, market data freshness, exchange reachability and latency, engine ticks, version and uptime.',
+  examples: ['/health'],
+  args,
+  role: 'viewer',
+  async run(ctx) {
+    const h = await ctx.services.health();
+    const now = ctx.now();
+    const ok = h.database.ok && !h.marketData.stale && h.exchange.ok && h.engine.ticking;
+    return {
+      title: `Health — ${ok ? 'all good' : 'attention needed'}`,
+      text: [
+        `${mark(h.database.ok)} database ${h.database.kind}${ms(h.database.latencyMs)}`,
+        `${mark(!h.marketData.stale)} market data: last candle ${ago(h.marketData.lastCandleAt, now)}${h.marketData.stale ? ' — stale' : ''}`,
+        `${mark(h.exchange.ok)} exchange ${h.exchange.id}${ms(h.exchange.latencyMs)}${h.exchange.error ? ` — ${scrubSecrets(h.exchange.error)}` : ''}`,
+        `${mark(h.engine.ticking)} engine: last tick ${ago(h.engine.lastTickAt, now)}`,
+        `tradeops ${h.version}, up ${duration(h.uptimeMs)}`,
+      ],
+      tone: ok ? 'success' : 'warning',
+    };
+  },
+};

@@ -1,0 +1,50 @@
+import { alertsCommand } from './alerts.ts';
+import { auditCommand } from './audit.ts';
+import { backtestCommand } from './backtest.ts';
+import { backtestsCommand } from './backtests.ts';
+import { balanceCommand } from './balance.ts';
+import { cancelCommand } from './cancel.ts';
+import type { Command } from './command.ts';
+import { confirmCommand } from './confirm.ts';
+import { type CommandDescription, describeAll } from './describe.ts';
+import { healthCommand } from './health.ts';
+import { helpCommand } from './help.ts';
+import { pauseCommand } from './pause.ts';
+import { pnlCommand } from './pnl.ts';
+import { positionsCommand } from './positions.ts';
+import { resumeCommand } from './resume.ts';
+import { statusCommand } from './status.ts';
+import { stopCommand } from './stop.ts';
+import { strategiesCommand } from './strategies.ts';
+import { tradesCommand } from './trades.ts';
+import { whoamiCommand } from './whoami.ts';
+
+/**
+ * Every chat command, in the order help lists them. Adding one (`/buy`, `/killall`) is a new file in
+ * commands/ and one line here; transports, help, the Discord slash definitions and the docs follow.
+ */
+export const COMMANDS: readonly Command[] = [
+  helpCommand,
+  whoamiCommand,
+  statusCommand,
+  positionsCommand,
+  balanceCommand,
+  tradesCommand,
+  pnlCommand,
+  strategiesCommand,
+  backtestsCommand,
+  healthCommand,
+  backtestCommand,
+  pauseCommand,
+  resumeCommand,
+  stopCommand,
+  auditCommand,
+  alertsCommand,
+  confirmCommand,
+  cancelCommand,
+] as Command[];
+
+/** Usage, role, arguments and examples of every command (help, docs/commands.md, the README check). */
+export function describeCommands(commands: readonly Command[] = COMMANDS): CommandDescription[] {
+  return describeAll(commands);
+}

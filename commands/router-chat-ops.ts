@@ -1,0 +1,50 @@
+import type { Db } from '../src/adapters/db/client.ts';
+import { listAlertSettings, upsertAlertSetting } from '../src/adapters/db/repositories/alert-settings.ts';
+import { recentAudit } from '../src/adapters/db/repositories/audit-log.ts';
+import type { AlertChannel, AlertLevel } from '../src/alerts/alert.ts';
+import { ALERT_CHANNELS, ALERT_TYPES, resolveLevel } from '../src/alerts/alert-levels.ts';
+import { AppError } from '../src/domain/errors.ts';
+import type { AlertSettingView, ChatOps } from './chat-ops.ts';
+import type { Reply } from './reply.ts';
+
+export interface ChatOpsDeps {
+  db: Db;
+  now(): number;
+  /** Configured default levels per alert type (below `/alerts` settings, above the built-ins). */
+  alertDefaults?: Readonly<Record<string, AlertLevel>>;
+  alertTypes?: readonly string[];
+  alertChannels?: readonly AlertChannel[];
+  confirm(code: string): Promise<Reply>;
+  cancel(code: string): Promise<Reply>;
+}
+
+/** ChatOps over the repositories; one per handled command (the confirm/cancel closures carry the caller). */
+export function createChatOps(deps: ChatOpsDeps): ChatOps {
+  const types = deps.alertTypes ?? ALERT_TYPES;
+  const channels = deps.alertChannels ?? ALERT_CHANNELS;
+  return {
+    audit: {
+      async recent(limit) {
+        return recentAudit(deps.db, limit);
+      },
+    },
+    alerts: {
+      types,
+      channels,
+      async effective() {
+        const stored = await listAlertSettings(deps.db);
+        const out: AlertSettingView[] = [];
+        for (const type of types) {
+          for (const channel of channels) out.push({ type, channel, ...resolveLevel(stored, channel, type, deps.alertDefaults) });
+        }
+        return out;
+      },
+      async set(type, level, channel) {
+        if (!types.includes(type)) throw new AppError('BAD_REQUEST', `unknown alert type "${type}"; types: ${types.join(', ')}`);
+        if (channel !== '*' && !channels.includes(channel)) throw new AppError('BAD_REQUEST', `unknown channel "${channel}"; channels: ${channels.join(', ')}`);
+        await upsertAlertSetting(deps.db, { channel, type, level, updatedAt: deps.now() });
+      },
+    },
+    confirmations: { confirm: deps.confirm, cancel: deps.cancel },
+  };
+}

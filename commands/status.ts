@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Command } from './command.ts';
+import { ago, duration, money, pct, qty, signedMoney, utc } from './format.ts';
+import type { Reply, ReplyTable } from './reply.ts';
+import type { PositionView } from './services.ts';
+
+const args = z.strictObject({});
+
+/** Open positions as a table (shared by /status and /positions). */
+export function positionsTable(positions: PositionView[], quote: string): ReplyTable {
+  return {
+    title: 'Open positions',
+    columns: ['Symbol', 'Side', 'Qty', 'Entry', 'Mark', `uP&L ${quote}`, 'uP&L %'],
+    rows: positions.map((p) => [p.symbol, p.side, qty(p.quantity), qty(p.entryPrice), qty(p.markPrice), signedMoney(p.unrealizedPnl), pct(p.unrealizedPnlPct)]),
+    align: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+  };
+}
+
+export const statusCommand: Command<typeof args> = {
+  name: 'status',
+  description: "Mode, trading state and why, equity, open positions with unrealised P&L, today's P&L, last tick, warnings.",
+  examples: ['/status', 'status'],
+  args,
+  role: 'viewer',
+  async run(ctx): Promise<Reply> {
+    const s = await ctx.services.status();
+    const now = ctx.now();
+    const t = s.tradingState;
+    const q = s.quoteCurrency;
+    const upnl = s.openPositions.reduce((sum, p) => sum + p.unrealizedPnl, 0);
+    const text = [
+      `Trading ${t.state} — ${t.reason} (by ${t.changedBy}, ${ago(t.changedAt, now)})${t.haltedUntil ? `; resumes ${utc(t.haltedUntil)}` : ''}`,
+      `${s.strategy} on ${s.symbols.join(', ')} (${s.timeframe}) · ${s.exchange}`,
+      `Equity ${money(s.equity)} ${q} · cash ${money(s.cash)} · unrealised ${signedMoney(upnl)} · today ${signedMoney(s.todayPnl)} ${q}`,
+      `Last tick ${ago(s.lastTickAt, now)} · last candle ${s.lastCandleAt ? utc(s.lastCandleAt) : '—'} · up ${duration(s.uptimeMs)} · database ${s.database}`,
+    ];
+    if (s.openPositions.length === 0) text.push('No open positions.');
+    for (const w of s.warnings) text.push(`⚠ ${w}`);
+    const reply: Reply = {
+      title: `Status — ${s.mode}${s.mode === 'live' ? ' (real money)' : ''}`,
+      text,
+      tone: t.state === 'HALTED' ? 'error' : t.state === 'REDUCING' || s.warnings.length > 0 ? 'warning' : 'info',
+    };
+    if (s.openPositions.length > 0) reply.tables = [positionsTable(s.openPositions, q)];
+    return reply;
+  },
+};

@@ -1,0 +1,83 @@
+import { money, pct, qty, signedMoney, utc } from '../../commands/format.ts';
+import type { Reply } from '../../commands/reply.ts';
+import type { DomainEvent } from '../domain/events.ts';
+import { scrubSecrets } from '../logger.ts';
+import type { Alert, AlertSeverity } from './alert.ts';
+
+function alert(event: DomainEvent, severity: AlertSeverity, body: Reply, coalesceKey?: string): Alert {
+  return { type: event.type, severity, body, silent: false, createdAt: event.ts, coalesceKey };
+}
+
+const toneOf = (s: AlertSeverity): Reply['tone'] => (s === 'critical' ? 'error' : s === 'warning' ? 'warning' : 'info');
+
+/**
+ * One alert per domain event: severity, a platform-neutral body and, for event kinds that come in
+ * bursts (fills, denials, stale data, non-critical exchange errors, strategy messages), a coalesce
+ * key under which the outbox may merge a backlog into one message. Texts pass through the secret
+ * scrubber: exchange error messages come from outside.
+ */
+export function eventToAlert(event: DomainEvent): Alert {
+  switch (event.type) {
+    case 'startup':
+      return alert(event, 'info', { title: 'tradeops started', text: [`${event.mode} on ${event.exchange}: ${event.strategy} on ${event.symbols.join(', ')}`], tone: 'info' });
+    case 'shutdown':
+      return alert(event, 'warning', { title: 'tradeops stopped', text: [event.reason], tone: 'warning' });
+    case 'entry':
+      return alert(event, 'info', {
+        title: `Entry ${event.side} ${event.symbol}`,
+        text: [`${qty(event.quantity)} at ${qty(event.price)} (${event.strategy}${event.reason ? `: ${event.reason}` : ''})`],
+        tone: 'info',
+      });
+    case 'exit':
+      return alert(event, 'info', {
+        title: `Exit ${event.side} ${event.symbol}: ${signedMoney(event.pnl)} (${pct(event.pnlPct)})`,
+        text: [`${qty(event.quantity)} at ${qty(event.price)} — ${event.reason}`],
+        tone: event.pnl >= 0 ? 'success' : 'warning',
+      });
+    case 'fill': {
+      const f = event.fill;
+      return alert(
+        event,
+        'info',
+        { title: `Fill ${f.side} ${qty(f.amount)} ${f.symbol} at ${qty(f.price)}`, text: [`fee ${qty(f.fee)} ${f.feeCurrency} · ${f.clientOrderId}`], tone: 'info' },
+        'fill',
+      );
+    }
+    case 'order-rejected':
+      return alert(event, 'warning', { title: `Order rejected: ${event.side} ${event.symbol}`, text: [scrubSecrets(event.reason), event.clientOrderId], tone: 'warning' }, 'order-rejected');
+    case 'order-denied':
+      return alert(event, 'info', { title: `Order denied: ${event.symbol}`, text: [`${event.intent}: ${event.reasons.join(', ')}`], tone: 'info' }, 'order-denied');
+    case 'trading-state-changed': {
+      const severity: AlertSeverity = event.to === 'HALTED' ? 'critical' : event.to === 'REDUCING' ? 'warning' : 'info';
+      return alert(event, severity, { title: `Trading ${event.from} → ${event.to}`, text: [`${event.reason} (by ${event.by})`], tone: toneOf(severity) });
+    }
+    case 'backtest-finished': {
+      const body: Reply = {
+        title: `Backtest #${event.runId} ${event.ok ? 'finished' : 'failed'}: ${event.strategy} on ${event.symbol}`,
+        text: [scrubSecrets(event.summary)],
+        tone: event.ok ? 'success' : 'warning',
+      };
+      if (event.chartPath) body.images = [{ path: event.chartPath, caption: `Backtest #${event.runId} equity`, alt: `equity curve of backtest #${event.runId}: ${event.summary}` }];
+      return alert(event, event.ok ? 'info' : 'warning', body);
+    }
+    case 'stale-data':
+      return alert(event, 'warning', { title: `Stale data: ${event.symbol} ${event.timeframe}`, text: [`last candle ${utc(event.lastCandleTs)}`], tone: 'warning' }, `stale-data`);
+    case 'exchange-error': {
+      const severity: AlertSeverity = event.critical ? 'critical' : 'warning';
+      return alert(
+        event,
+        severity,
+        { title: `Exchange error (${event.kind})`, text: [scrubSecrets(event.message)], tone: toneOf(severity) },
+        event.critical ? undefined : 'exchange-error',
+      );
+    }
+    case 'strategy-message':
+      return alert(event, 'info', { title: `${event.strategy} · ${event.symbol}`, text: [event.message], tone: 'info' }, `strategy-message`);
+    case 'daily-summary':
+      return alert(event, 'info', {
+        title: `Daily summary ${utc(event.ts).slice(0, 10)}`,
+        text: [`P&L ${signedMoney(event.pnl)} (${pct(event.pnlPct)}) · equity ${money(event.equity)} · ${event.trades} trades · ${event.openPositions} open positions`],
+        tone: event.pnl >= 0 ? 'success' : 'warning',
+      });
+  }
+}

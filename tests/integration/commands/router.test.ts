@@ -1,0 +1,217 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../../commands/index.ts';
+import { AppError } from '../../../src/domain/errors.ts';
+import { databaseTargets } from '../../support/databases.ts';
+import { ADMIN, CONSOLE, confirmationCodeOf, createHarness, type Harness, said, STRANGER, TRADER, VIEWER } from './support/router-harness.ts';
+
+describe.each(databaseTargets())('command router on $name', (target) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = createHarness(await target.open());
+  });
+  afterAll(() => target.cleanup());
+
+  it('runs every command once, each with an audit row', async () => {
+    const seen = new Set<string>();
+    const run = async (name: string, line: string, expected: RegExp, caller = ADMIN) => {
+      seen.add(name);
+      const reply = await h.send(caller, line);
+      expect(said(reply), line).toMatch(expected);
+      expect(reply?.tone, line).not.toBe('error');
+      return reply;
+    };
+    await run('help', '/help', /\/status[\s\S]*\/backtest[\s\S]*\/stop/);
+    await run('whoami', '/whoami', /telegram:1001; your role is admin/);
+    await run('status', '/status', /Trading ACTIVE — started[\s\S]*Equity 10,025\.00 USDT[\s\S]*BTC\/USDT long 0\.05 42000 42500 \+25\.00 \+1\.19%/);
+    await run('positions', '/positions', /Positions \(1\)[\s\S]*stop 41000/);
+    await run('balance', '/balance', /USDT 7900 0 7900[\s\S]*BTC 0\.05/);
+    await run('trades', '/trades 5', /Last 5 trades/);
+    await run('pnl', '/pnl week 3', /P&L per week[\s\S]*Total/);
+    await run('strategies', '/strategies', /Trading with sma-cross: fast=10 slow=30/);
+    await run('backtests', '/backtests', /1 done sma-cross BTC\/USDT 1h .* \+12\.50% \+8\.00% -6\.20% 1\.4 42 55/);
+    await run('health', '/health', /Health — all good/);
+    await run('backtest', '/backtest sma-cross btc/usdt 1h 2024-01-01 fast=5 slow=20.5', /Backtest #2 queued/, TRADER);
+    expect(h.services.calls.enqueue).toEqual([
+      {
+        strategy: 'sma-cross',
+        symbol: 'BTC/USDT',
+        timeframe: '1h',
+        from: Date.UTC(2024, 0, 1),
+        to: undefined,
+        params: { fast: 5, slow: 20.5 },
+        requestedBy: { platform: 'discord', userId: TRADER.userId, chatId: TRADER.chatId },
+      },
+    ]);
+    await run('pause', '/pause news soon', /Paused/, TRADER);
+    expect(h.services.data.tradingState).toMatchObject({ state: 'REDUCING', reason: 'news soon', changedBy: `discord:${TRADER.userId}` });
+    await run('resume', '/resume', /Resumed/, TRADER);
+    expect(h.services.data.tradingState.state).toBe('ACTIVE');
+    const ask = await run('stop', '/stop', /Confirm \/stop\?[\s\S]*from ACTIVE to HALTED/);
+    expect(h.services.data.tradingState.state).toBe('ACTIVE');
+    await run('confirm', `/confirm ${confirmationCodeOf(ask)}`, /Stopped/);
+    expect(h.services.data.tradingState.state).toBe('HALTED');
+    const ask2 = await h.send(ADMIN, '/stop again');
+    await run('cancel', `/cancel ${confirmationCodeOf(ask2)}`, /Cancelled: \/stop will not run/);
+    await run('audit', '/audit 3', /Audit log \(last 3\)/);
+    await run('alerts', '/alerts', /Alert settings[\s\S]*fill silent silent silent/);
+    await run('alerts', '/alerts fill off telegram', /fill alerts are now off on telegram/);
+    expect(said(await h.send(ADMIN, '/alerts fill'))).toMatch(/fill off\* silent silent/);
+
+    expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+    const rows = await h.audit();
+    // One row per command sent (21 above); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(21);
+    expect(rows.find((r) => r.decision === 'confirmed')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
+    expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
+    for (const r of rows) {
+      expect(r.durationMs).not.toBeNull();
+      expect(r.result).toBeTruthy();
+    }
+  });
+
+  it('accepts /cmd@BotName, a bare word and mixed case', async () => {
+    expect(said(await h.send(ADMIN, '/status@TradeOpsBot'))).toMatch(/Trading ACTIVE/);
+    expect(said(await h.send(VIEWER, 'status'))).toMatch(/Trading ACTIVE/);
+    expect(said(await h.send(VIEWER, '/STATUS'))).toMatch(/Trading ACTIVE/);
+  });
+
+  it('suggests the closest command for a typo', async () => {
+    const r = await h.send(VIEWER, '/stauts');
+    expect(said(r)).toContain('Unknown command /stauts. Did you mean /status?');
+    expect((await h.audit())[0]).toMatchObject({ command: 'stauts', decision: 'refused', result: 'unknown command' });
+  });
+
+  it('enforces roles: viewer < trader < admin', async () => {
+    const viewerPause = await h.send(VIEWER, '/pause');
+    expect(said(viewerPause)).toBe('/pause needs the trader role; you are viewer.');
+    const traderStop = await h.send(TRADER, '/stop');
+    expect(said(traderStop)).toBe('/stop needs the admin role; you are trader.');
+    expect(said(await h.send(TRADER, '/audit'))).toContain('needs the admin role');
+    expect(said(await h.send(VIEWER, '/backtest sma-cross BTC/USDT 1h'))).toContain('needs the trader role');
+    expect(h.services.calls.setTradingState).toEqual([]);
+    expect(h.services.calls.enqueue).toEqual([]);
+    const rows = await h.audit();
+    expect(rows.map((r) => [r.command, r.role, r.decision])).toEqual([
+      ['backtest', 'viewer', 'refused'],
+      ['audit', 'trader', 'refused'],
+      ['stop', 'trader', 'refused'],
+      ['pause', 'viewer', 'refused'],
+    ]);
+    // A viewer's help lists only what a viewer may use.
+    const help = said(await h.send(VIEWER, '/help'));
+    expect(help).toContain('/status');
+    expect(help).not.toContain('/pause');
+    expect(help).not.toContain('/stop');
+  });
+
+  it('lets a trader undo a pause but not a halt', async () => {
+    h.services.data.tradingState = { state: 'HALTED', reason: 'auth failure', changedBy: 'risk', changedAt: 0 };
+    const r = await h.send(TRADER, '/resume');
+    expect(r?.tone).toBe('error');
+    expect(said(r)).toContain('only an admin can resume it');
+    expect(h.services.calls.setTradingState).toEqual([]);
+    expect((await h.audit())[0]).toMatchObject({ command: 'resume', decision: 'refused' });
+    expect(said(await h.send(ADMIN, '/resume'))).toContain('Trading is ACTIVE (was HALTED: auth failure)');
+  });
+
+  it('answers strangers with their id, at most once a minute, and only runs public commands for them', async () => {
+    const first = await h.send(STRANGER, '/status');
+    expect(said(first)).toContain('Your id is telegram:999');
+    expect(await h.send(STRANGER, '/pause')).toBeUndefined();
+    expect(await h.send(STRANGER, 'hello there')).toBeUndefined();
+    expect(said(await h.send(STRANGER, '/whoami'))).toContain('Your id is telegram:999. You are not on the allow-list.');
+    const help = said(await h.send(STRANGER, '/help'));
+    expect(help).toContain('/whoami');
+    expect(help).not.toContain('/status');
+    h.clock.advance(60_001);
+    expect(said(await h.send(STRANGER, '/stop'))).toContain('Your id is telegram:999');
+    // The same numeric id on another platform is another person.
+    expect(said(await h.send({ platform: 'discord', userId: '1001' }, '/status'))).toContain('Your id is discord:1001');
+    expect(h.services.calls.setTradingState).toEqual([]);
+    const rows = await h.audit();
+    expect(rows.filter((r) => r.userId === '999').map((r) => [r.command, r.decision, r.result])).toEqual([
+      ['stop', 'refused', 'unknown user'],
+      ['help', 'allowed', 'Commands'],
+      ['whoami', 'allowed', 'Who you are'],
+      ['hello', 'refused', 'unknown user (not answered)'],
+      ['pause', 'refused', 'unknown user (not answered)'],
+      ['status', 'refused', 'unknown user'],
+    ]);
+  });
+
+  it('executes a redelivered update once', async () => {
+    const input = { caller: TRADER, text: '/pause', deliveryId: 'interaction-42' };
+    const first = await h.router.handle(input);
+    expect(said(first)).toContain('Paused');
+    expect(await h.router.handle(input)).toBeUndefined();
+    expect(await h.router.handle({ ...input, text: '/resume' })).toBeUndefined();
+    expect(h.services.calls.setTradingState).toHaveLength(1);
+    // The same id from another platform is a different update.
+    expect(said(await h.router.handle({ caller: ADMIN, text: '/whoami', deliveryId: 'interaction-42' }))).toContain('admin');
+    expect((await h.audit()).map((r) => r.command)).toEqual(['whoami', 'pause']);
+  });
+
+  it('rate-limits each user with a sliding window, never the console', async () => {
+    h = createHarness(h.database, { rateLimitPerMinute: 3 });
+    for (let i = 0; i < 3; i++) {
+      expect(said(await h.send(VIEWER, '/whoami'))).toContain('viewer');
+      h.clock.advance(10_000);
+    }
+    const limited = await h.send(VIEWER, '/status');
+    expect(said(limited)).toBe('Slow down: at most 3 commands a minute. Try again in 30 s.');
+    // Another user is not affected.
+    expect(said(await h.send(TRADER, '/whoami'))).toContain('trader');
+    for (let i = 0; i < 10; i++) expect(said(await h.send(CONSOLE, '/whoami'))).toContain('console:console; your role is admin');
+    h.clock.advance(30_000);
+    expect(said(await h.send(VIEWER, '/status'))).toContain('Trading ACTIVE');
+    const rows = await h.audit();
+    expect(rows.filter((r) => r.decision === 'rate_limited').map((r) => [r.userId, r.command])).toEqual([[VIEWER.userId, 'status']]);
+  });
+
+  it('answers AppErrors with their message and anything else generically, logged with context', async () => {
+    h.services.health = async () => {
+      throw new AppError('UNAVAILABLE', 'exchange is in maintenance');
+    };
+    expect(said(await h.send(VIEWER, '/health'))).toBe('exchange is in maintenance');
+    h.services.balances = async () => {
+      throw new Error('connection to 10.0.0.5 reset; password=hunter2');
+    };
+    const r = await h.send(VIEWER, '/balance');
+    expect(said(r)).toBe('internal error — the details are in the log');
+    expect(r?.tone).toBe('error');
+    const logged = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'command failed');
+    expect(logged).toMatchObject({ command: 'balance', platform: 'line', userId: VIEWER.userId });
+    const rows = await h.audit();
+    expect(rows.slice(0, 2).map((r) => [r.command, r.decision, r.result])).toEqual([
+      ['balance', 'failed', 'internal error'],
+      ['health', 'failed', 'UNAVAILABLE: exchange is in maintenance'],
+    ]);
+  });
+
+  it('validates structured (Discord) options with the same schemas', async () => {
+    expect(said(await h.router.handle({ caller: TRADER, text: '/trades 5', options: { n: 5 } }))).toContain('Last 5 trades');
+    const bad = await h.router.handle({ caller: TRADER, text: '/trades', options: { n: Number.POSITIVE_INFINITY } });
+    expect(said(bad)).toContain('N: expected how many trades from 1 to 100');
+    const bt = await h.router.handle({ caller: TRADER, text: '/backtest', options: { strategy: 'sma-cross', symbol: 'ETH/USDT', timeframe: '4h', params: { fast: 3, mode: 'close' } } });
+    expect(said(bt)).toContain('queued');
+    expect(h.services.calls.enqueue[0]).toMatchObject({ symbol: 'ETH/USDT', timeframe: '4h', params: { fast: 3, mode: 'close' } });
+  });
+
+  it('never writes secrets to the audit log', async () => {
+    const token = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+    await h.send(TRADER, `/pause leaked ${token} here`);
+    await h.send(TRADER, `/backtest sma-cross BTC/USDT 1h ${token}`);
+    const rows = await h.audit();
+    const stored = JSON.stringify(rows);
+    expect(stored).not.toContain('AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw');
+    expect(stored).toContain('[REDACTED]');
+  });
+
+  it('refuses a symbol the exchange does not list and a strategy it does not know', async () => {
+    expect(said(await h.send(TRADER, '/backtest sma-cross DOGE/USDT 1h'))).toBe('DOGE/USDT is not listed on this exchange — e.g. BTC/USDT, ETH/USDT, SOL/USDT');
+    expect(said(await h.send(TRADER, '/backtest nope BTC/USDT 1h'))).toContain('unknown strategy "nope" — available: sma-cross, rsi-bb');
+    expect(said(await h.send(TRADER, '/backtest sma-cross BTC/USDT 1h 2023-12-01 2023-11-01'))).toContain('TO (2023-11-01) must be after FROM (2023-12-01)');
+    expect(h.services.calls.enqueue).toEqual([]);
+    expect((await h.audit()).map((r) => r.decision)).toEqual(['invalid', 'invalid', 'invalid']);
+  });
+});

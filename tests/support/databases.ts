@@ -1,0 +1,135 @@
+import { sql } from 'drizzle-orm';
+import { type Database, openDatabase } from '../../src/adapters/db/client.ts';
+import type { Db } from '../../src/adapters/db/client.ts';
+import { migrate } from '../../src/adapters/db/migrate.ts';
+import * as schema from '../../src/adapters/db/schema.ts';
+import { createTempDatabase, pgServerUrl } from './pg-temp.ts';
+
+/**
+ * Where database tests run: PGlite always, and the real PostgreSQL server when this run found one
+ * (TEST_DATABASE_URL, else the local postgres://postgres@127.0.0.1:5432/postgres — decided once in
+ * tests/support/global-setup.ts). Use with describe.each:
+ *
+ *   describe.each(databaseTargets())('audit log on $name', (target) => {
+ *     let database: Database;
+ *     beforeEach(async () => { database = await target.open(); });
+ *     afterAll(() => target.cleanup());
+ *     ...
+ *   });
+ *
+ * `open()` always gives a migrated, empty database:
+ *  - pglite: a clone of one migrated in-memory template per test file (a clone takes ~0.5 s, a fresh
+ *    PGlite plus migrations ~3 s); every clone is independent.
+ *  - postgres: one database per test file (`tradeops_t_<random>`, created and migrated on the first
+ *    open, dropped by cleanup); each open empties its tables and returns a new connection pool.
+ * `cleanup()` closes everything the target opened (and drops the server database): call it in afterAll.
+ */
+export interface DatabaseTarget {
+  name: 'pglite' | 'postgres';
+  open(): Promise<Database>;
+  cleanup(): Promise<void>;
+}
+
+export function databaseTargets(): DatabaseTarget[] {
+  const targets: DatabaseTarget[] = [pgliteTarget()];
+  if (pgServerUrl()) targets.push(postgresTarget(pgServerUrl()));
+  return targets;
+}
+
+type PGliteLike = {
+  clone(): Promise<PGliteLike>;
+  query(q: string): Promise<unknown>;
+  close(): Promise<void>;
+  waitReady?: Promise<void>;
+};
+
+function pgliteTarget(): DatabaseTarget {
+  let template: Promise<Database> | undefined;
+  const opened: Database[] = [];
+  return {
+    name: 'pglite',
+    async open() {
+      template ??= (async () => {
+        const t = await openDatabase({ dataDir: 'memory://' });
+        await migrate(t);
+        return t;
+      })();
+      const base = (await template).db as unknown as { $client: PGliteLike };
+      const database = await wrapPglite(await base.$client.clone());
+      opened.push(database);
+      return database;
+    },
+    async cleanup() {
+      await Promise.all(opened.splice(0).map((d) => d.close()));
+      if (template) await (await template).close();
+      template = undefined;
+    },
+  };
+}
+
+/** The same Database shape client.ts builds, over an already open PGlite (a clone). */
+async function wrapPglite(client: PGliteLike): Promise<Database> {
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const db = drizzle(client as never, { schema }) as unknown as Db;
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    location: 'memory (clone)',
+    async rows<T>(query: ReturnType<typeof sql>) {
+      return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+    },
+    async ping() {
+      if (closed) return false;
+      try {
+        await client.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
+
+function postgresTarget(serverUrl: string): DatabaseTarget {
+  let created: Promise<{ url: string; drop(): Promise<void> }> | undefined;
+  const opened: Database[] = [];
+  return {
+    name: 'postgres',
+    async open() {
+      created ??= (async () => {
+        const temp = await createTempDatabase(serverUrl);
+        const d = await openDatabase({ url: temp.url, maxConnections: 2 });
+        try {
+          await migrate(d);
+        } finally {
+          await d.close();
+        }
+        return temp;
+      })();
+      const { url } = await created;
+      const database = await openDatabase({ url, maxConnections: 4 });
+      await emptyTables(database);
+      opened.push(database);
+      return database;
+    },
+    async cleanup() {
+      await Promise.all(opened.splice(0).map((d) => d.close()));
+      if (created) await (await created).drop();
+      created = undefined;
+    },
+  };
+}
+
+/** Truncate every table of the public schema (ids restart), leaving the migrations table alone. */
+async function emptyTables(database: Database): Promise<void> {
+  const tables = await database.rows<{ name: string }>(sql`select tablename as name from pg_tables where schemaname = 'public'`);
+  if (tables.length === 0) return;
+  const list = tables.map((t) => `"public"."${t.name.replace(/"/g, '""')}"`).join(', ');
+  await database.rows(sql.raw(`truncate table ${list} restart identity cascade`));
+}

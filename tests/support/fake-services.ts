@@ -1,0 +1,176 @@
+import type {
+  BacktestRequest,
+  BacktestRunView,
+  BalanceView,
+  BotServices,
+  HealthView,
+  PnlRow,
+  PositionView,
+  StatusView,
+  StrategyView,
+  TradeView,
+} from '../../commands/services.ts';
+import type { TradingState, TradingStateName } from '../../src/domain/trading-state.ts';
+
+/**
+ * BotServices over plain in-memory data, for command tests: deterministic (fixed times from
+ * `now()`), no kernel, no exchange. It only stores and returns data; `calls` records every mutating
+ * call so tests can prove a refused command executed nothing. The real implementation is
+ * src/app/bot-services.ts over the kernel and the database.
+ */
+export interface FakeServices extends BotServices {
+  readonly data: FakeData;
+  readonly calls: {
+    setTradingState: Array<{ state: TradingStateName; reason: string; by: string }>;
+    enqueue: BacktestRequest[];
+  };
+  /** Push a run update to the onUpdate listeners (as the backtest worker would). */
+  emitBacktestUpdate(run: BacktestRunView & { requestedBy?: BacktestRequest['requestedBy'] }): void;
+}
+
+export interface FakeData {
+  tradingState: TradingState;
+  positions: PositionView[];
+  balances: BalanceView[];
+  trades: TradeView[];
+  pnl: PnlRow[];
+  strategies: StrategyView[];
+  symbols: string[];
+  runs: BacktestRunView[];
+  warnings: string[];
+  exchangeOk: boolean;
+}
+
+const T0 = Date.UTC(2024, 0, 15, 12, 0, 0);
+
+export function fakeData(): FakeData {
+  return {
+    tradingState: { state: 'ACTIVE', reason: 'started', changedBy: 'system', changedAt: T0 - 3_600_000 },
+    positions: [
+      { symbol: 'BTC/USDT', side: 'long', quantity: 0.05, entryPrice: 42_000, markPrice: 42_500, unrealizedPnl: 25, unrealizedPnlPct: 1.19, stopLoss: 41_000, openedAt: T0 - 7_200_000 },
+    ],
+    balances: [
+      { asset: 'USDT', free: 7_900, used: 0, total: 7_900 },
+      { asset: 'BTC', free: 0.05, used: 0, total: 0.05 },
+      { asset: 'ETH', free: 0, used: 0, total: 0 },
+    ],
+    trades: Array.from({ length: 30 }, (_, i) => ({
+      ts: T0 - i * 600_000,
+      symbol: i % 2 ? 'ETH/USDT' : 'BTC/USDT',
+      side: i % 3 ? ('buy' as const) : ('sell' as const),
+      price: 42_000 + i,
+      amount: 0.01,
+      fee: 0.42,
+      realizedPnl: i % 3 ? 0 : 3.5,
+      clientOrderId: `t-${i}`,
+    })),
+    pnl: Array.from({ length: 7 }, (_, i) => ({ periodStart: T0 - (6 - i) * 86_400_000, realizedPnl: i * 2 - 5, fees: 1, trades: i, endEquity: 10_000 + i })),
+    strategies: [
+      { name: 'sma-cross', description: 'fast/slow moving average crossover', active: true, params: { fast: 10, slow: 30 } },
+      { name: 'rsi-bb', description: 'RSI with Bollinger bands', active: false, params: {} },
+    ],
+    symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'],
+    runs: [
+      { id: 1, status: 'done', strategy: 'sma-cross', symbol: 'BTC/USDT', timeframe: '1h', createdAt: T0 - 86_400_000, progress: 1, params: {}, metrics: { returnPct: 12.5, buyHoldReturnPct: 8, maxDrawdownPct: -6.2, sharpe: 1.4, trades: 42, winRatePct: 55 } },
+    ],
+    warnings: [],
+    exchangeOk: true,
+  };
+}
+
+export function createFakeServices(now: () => number = () => T0, data: FakeData = fakeData()): FakeServices {
+  const calls: FakeServices['calls'] = { setTradingState: [], enqueue: [] };
+  const listeners = new Set<(run: BacktestRunView & { requestedBy?: BacktestRequest['requestedBy'] }) => void>();
+  const equity = () => data.balances.find((b) => b.asset === 'USDT')!.total + data.positions.reduce((s, p) => s + p.quantity * p.markPrice, 0);
+  return {
+    data,
+    calls,
+    async status(): Promise<StatusView> {
+      return {
+        mode: 'paper',
+        exchange: 'sim',
+        strategy: 'sma-cross',
+        symbols: ['BTC/USDT'],
+        timeframe: '1m',
+        tradingState: { ...data.tradingState },
+        startedAt: T0 - 3_600_000,
+        uptimeMs: now() - (T0 - 3_600_000),
+        equity: equity(),
+        cash: data.balances.find((b) => b.asset === 'USDT')!.free,
+        quoteCurrency: 'USDT',
+        todayPnl: 12.3,
+        openPositions: data.positions.map((p) => ({ ...p })),
+        lastTickAt: now() - 2_000,
+        lastCandleAt: now() - 60_000,
+        database: 'pglite',
+        warnings: [...data.warnings],
+      };
+    },
+    async positions() {
+      return data.positions.map((p) => ({ ...p }));
+    },
+    async balances() {
+      return data.balances.map((b) => ({ ...b }));
+    },
+    async trades(limit) {
+      return data.trades.slice(0, limit);
+    },
+    async pnl(_period, count) {
+      return data.pnl.slice(-count);
+    },
+    async strategies() {
+      return data.strategies.map((s) => ({ ...s }));
+    },
+    async health(): Promise<HealthView> {
+      return {
+        version: '0.1.0-test',
+        uptimeMs: 3_600_000,
+        database: { kind: 'pglite', ok: true, latencyMs: 1 },
+        marketData: { lastCandleAt: now() - 60_000, stale: false },
+        exchange: data.exchangeOk ? { id: 'sim', ok: true, latencyMs: 3 } : { id: 'sim', ok: false, error: 'connection refused' },
+        engine: { lastTickAt: now() - 2_000, ticking: true },
+      };
+    },
+    async symbols() {
+      return [...data.symbols];
+    },
+    async setTradingState(state, reason, by) {
+      calls.setTradingState.push({ state, reason, by });
+      data.tradingState = { state, reason, changedBy: by, changedAt: now() };
+      return { ...data.tradingState };
+    },
+    backtests: {
+      async list(limit) {
+        return [...data.runs].sort((a, b) => b.id - a.id).slice(0, limit);
+      },
+      async get(id) {
+        return data.runs.find((r) => r.id === id);
+      },
+      async enqueue(request) {
+        calls.enqueue.push(request);
+        const run: BacktestRunView = {
+          id: Math.max(0, ...data.runs.map((r) => r.id)) + 1,
+          status: 'queued',
+          strategy: request.strategy,
+          symbol: request.symbol,
+          timeframe: request.timeframe,
+          createdAt: now(),
+          progress: 0,
+          params: request.params,
+        };
+        data.runs.push(run);
+        for (const l of listeners) l({ ...run, requestedBy: request.requestedBy });
+        return { ...run };
+      },
+      onUpdate(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    emitBacktestUpdate(run) {
+      for (const l of listeners) l(run);
+    },
+  };
+}
+
+export const FAKE_T0 = T0;
