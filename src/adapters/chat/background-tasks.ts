@@ -14,17 +14,23 @@ export class BackgroundTasks {
     return this.running.size;
   }
 
-  /** Run `fn` in the background; refused (logged) after close. */
-  run(what: string, fn: () => Promise<void>): void {
+  /** False once draining began: webhooks should then answer 503 so the platform retries later. */
+  get accepting(): boolean {
+    return !this.closed;
+  }
+
+  /** Run `fn` in the background; refused (logged) after close. Returns whether it was accepted. */
+  run(what: string, fn: () => Promise<void>): boolean {
     if (this.closed) {
       this.logger.warn({ what }, 'chat is stopping: work dropped');
-      return;
+      return false;
     }
     const p: Promise<void> = Promise.resolve()
       .then(fn)
       .catch((err: unknown) => this.logger.error({ err, what }, 'chat background work failed'))
       .finally(() => this.running.delete(p));
     this.running.add(p);
+    return true;
   }
 
   /** Stop accepting work and wait up to `timeoutMs` for what is running. */

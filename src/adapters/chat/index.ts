@@ -82,6 +82,9 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
 
   if (config.DISCORD_BOT_TOKEN || config.DISCORD_PUBLIC_KEY || config.DISCORD_WEBHOOK_URL) {
     const { createDiscordChat } = await import('./discord/discord-chat.ts');
+    const { parseWebhookUrl } = await import('./discord/discord-alert-sender.ts');
+    // REST error messages carry the webhook path (`/v10/webhooks/{id}/{token}`), not the configured URL.
+    registerSecrets([parseWebhookUrl(config.DISCORD_WEBHOOK_URL ?? '')?.token]);
     const d = createDiscordChat({
       token: config.DISCORD_BOT_TOKEN,
       appId: config.DISCORD_APP_ID,
@@ -97,7 +100,8 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
       answerWithinMs: timing.answerWithinMs,
       minEditIntervalMs: timing.minEditIntervalMs,
     });
-    const canSend = Boolean(config.DISCORD_WEBHOOK_URL || (config.DISCORD_BOT_TOKEN && config.DISCORD_ALERT_CHANNEL_ID));
+    // With a token the bot can post to the alert channel or open admins' DMs; a webhook needs no token.
+    const canSend = Boolean(config.DISCORD_WEBHOOK_URL || config.DISCORD_BOT_TOKEN);
     platforms.push({ name: 'discord', sender: canSend ? d.sender : undefined, mount: (app) => d.mount(app), start: () => d.start(), stop: () => d.stop() });
   }
 

@@ -119,4 +119,14 @@ describe('createChat', () => {
     expect(h.telegram!.server.requests.length).toBe(count);
     await h.close();
   });
+
+  it('answers webhooks with 503 once stopped, so the platforms deliver again later', async () => {
+    const h = await startChatHarness({ telegram: 'webhook', line: true });
+    await h.chat.stop();
+    const tg = await h.postTelegram({ update_id: 77, message: { message_id: 1, date: 0, chat: { id: USERS.telegram.admin, type: 'private' }, from: { id: USERS.telegram.admin, is_bot: false, first_name: 'a' }, text: '/status' } });
+    expect(tg.status).toBe(503);
+    expect((await h.postLine([lineTextEvent(USERS.line.admin, 'status')])).status).toBe(503);
+    expect(h.handled).toHaveLength(0);
+    await h.close();
+  });
 });

@@ -186,6 +186,17 @@ describe('Discord alert sender', () => {
     expect(sent.headers.authorization).toBe(`Bot ${h.discord!.botToken}`);
   });
 
+  it('opens an admin’s DM channel once for `dm:<id>` destinations', async () => {
+    const sender = h.chat.senders.find((s) => s.channel === 'discord')!;
+    await sender.send(`dm:${admin}`, alert(false));
+    await sender.send(`dm:${admin}`, alert(false));
+    const opened = h.discord!.calls('POST /users/@me/channels');
+    expect(opened).toHaveLength(1);
+    expect(opened[0].body).toEqual({ recipient_id: admin });
+    const dm = `9${admin.slice(1)}`;
+    expect(h.discord!.calls('POST /channels/:id/messages').filter((r) => r.path === `/v10/channels/${dm}/messages`)).toHaveLength(2);
+  });
+
   it('posts through the channel webhook without buttons', async () => {
     const sender = h.chat.senders.find((s) => s.channel === 'discord')!;
     await sender.send('webhook', alert(false));
@@ -209,5 +220,19 @@ describe('Discord alert sender', () => {
     const err = await sender.send('webhook', alert(false)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetryLaterError);
     expect((err as RetryLaterError).retryAt).toBeGreaterThan(Date.now() + 3_000);
+  });
+});
+
+describe('Discord without DISCORD_GUILD_ID', () => {
+  it('registers the slash commands globally', async () => {
+    const h = await startChatHarness({ discord: true, env: { DISCORD_GUILD_ID: '' } });
+    try {
+      const put = h.discord!.calls('PUT /applications/:id/commands');
+      expect(put).toHaveLength(1);
+      expect(put[0].path).toBe(`/v10/applications/${DISCORD_APP_ID}/commands`);
+      expect(h.discord!.calls('PUT /applications/:id/guilds/:id/commands')).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
   });
 });

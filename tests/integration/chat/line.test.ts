@@ -1,4 +1,6 @@
+import { messagingApi } from '@line/bot-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverLine, REPLY_TOKEN_FRESH_MS } from '../../../src/adapters/chat/line/line-send.ts';
 import { RetryLaterError } from '../../../src/alerts/alert.ts';
 import { lineError, linePostbackEvent, lineSignature, lineTextEvent } from '../../support/standins/line.ts';
 import { type ChatHarness, closeDatabases, eventually, LINE_SECRET, startChatHarness, USERS } from './support/chat-harness.ts';
@@ -9,6 +11,7 @@ afterAll(() => closeDatabases());
 const { admin, trader, viewer, stranger } = USERS.line;
 
 type Sent = { via: 'reply' | 'push'; to?: string; message: Record<string, any> };
+
 
 describe('LINE webhook (@line/bot-sdk against the Messaging API stand-in)', () => {
   let h: ChatHarness;
@@ -104,6 +107,19 @@ describe('LINE webhook (@line/bot-sdk against the Messaging API stand-in)', () =
     expect(h.line!.calls('/v2/bot/message/push').at(-1)!.headers['x-line-retry-key']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('does not try a reply token that is older than the freshness window, nor one of a redelivery', async () => {
+    const client = new messagingApi.MessagingApiClient({ channelAccessToken: h.line!.accessToken, baseURL: h.line!.url });
+    const replies = h.line!.calls('/v2/bot/message/reply').length;
+    const now = Date.now();
+    await deliverLine(client, { to: admin, replyToken: 'rt-old', receivedAt: now - REPLY_TOKEN_FRESH_MS }, [{ type: 'text', text: 'late' }], () => now);
+    await deliverLine(client, { to: admin, replyToken: 'rt-again', receivedAt: now, isRedelivery: true }, [{ type: 'text', text: 'again' }], () => now);
+    expect(h.line!.calls('/v2/bot/message/reply')).toHaveLength(replies);
+    expect(h.line!.sent().slice(-2).map((s) => [s.via, s.message.text])).toEqual([['push', 'late'], ['push', 'again']]);
+    const fresh = await deliverLine(client, { to: admin, replyToken: 'rt-fresh', receivedAt: now }, Array.from({ length: 7 }, (_, i) => ({ type: 'text' as const, text: `m${i}` })), () => now);
+    expect(fresh.replied).toBe(true);
+    expect(h.line!.sent().slice(-7).map((s) => s.via)).toEqual(['reply', 'reply', 'reply', 'reply', 'reply', 'push', 'push']);
+  });
+
   it('runs /backtest: queued by reply, result pushed with the chart as an expiring image URL', async () => {
     const queued = await say(lineTextEvent(trader, 'backtest sma-cross ETH/USDT 4h'));
     expect(queued.message.text).toMatch(/Backtest #\d+ queued/);
@@ -119,7 +135,7 @@ describe('LINE webhook (@line/bot-sdk against the Messaging API stand-in)', () =
     expect(pushed.every((s) => s.via === 'push' && s.to === trader)).toBe(true);
     expect(pushed[0].message.text).toMatch(/done/);
     expect(pushed.some((s) => s.message.type === 'flex')).toBe(true);
-    const image = pushed.find((s) => s.message.type === 'image')!.message;
+    const image = pushed.find((s) => s.message.type === 'image')!.message as { originalContentUrl: string; previewImageUrl: string };
     expect(image.originalContentUrl).toBe(image.previewImageUrl);
     expect(image.originalContentUrl).toMatch(new RegExp(`^${h.http.url}/charts/[A-Za-z0-9_-]{43}\\.png$`));
     expect(image.originalContentUrl).not.toContain('equity');

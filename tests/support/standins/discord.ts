@@ -6,7 +6,8 @@ type Json = Record<string, unknown>;
 /**
  * A local stand-in of the Discord REST API under `/v10`: application commands (global and guild
  * PUT), interaction callbacks, the original response (PATCH), webhook executes (POST, multipart
- * attachments included) and channel messages. Keys for fault injection are `METHOD route` with ids
+ * attachments included), DM channels (`POST /users/@me/channels`; the DM channel id is the user id
+ * with its first digit replaced by 9) and channel messages. Keys for fault injection are `METHOD route` with ids
  * replaced, e.g. `POST /channels/:id/messages`.
  */
 export class DiscordStandIn {
@@ -89,6 +90,12 @@ export class DiscordStandIn {
         const m = this.message(r, 'webhook-channel');
         this.channelMessages.push(m);
         return r.query.get('wait') === 'true' ? { status: 200, body: m } : { status: 204 };
+      }
+      case 'POST /users/@me/channels': {
+        if (!this.authorised(r)) return discordError(401, 0, '401: Unauthorized');
+        const recipient = String(r.body.recipient_id ?? '');
+        if (!/^\d+$/.test(recipient)) return discordError(400, 50035, 'Invalid Form Body');
+        return { status: 200, body: { id: `9${recipient.slice(1)}`, type: 1, recipients: [{ id: recipient }] } };
       }
       case 'POST /channels/:id/messages': {
         if (!this.authorised(r)) return discordError(401, 0, '401: Unauthorized');

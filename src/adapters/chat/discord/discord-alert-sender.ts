@@ -1,5 +1,5 @@
 import type { REST } from 'discord.js';
-import type { Alert, AlertSender } from '../../../alerts/alert.ts';
+import { type Alert, type AlertSender, PermanentDeliveryError } from '../../../alerts/alert.ts';
 import type { ButtonPayloads } from '../render/button-payloads.ts';
 import { mapDiscordError } from './discord-errors.ts';
 import { prepareDiscordMessage } from './discord-send.ts';
@@ -24,25 +24,39 @@ export interface DiscordAlertSenderOptions {
 }
 
 /**
- * Alerts to Discord: a channel id → a bot message in that channel; `webhook` or a webhook URL →
- * the channel webhook (no buttons: plain webhooks drop components). Silent alerts suppress the
- * notification. Errors are mapped by mapDiscordError.
+ * Alerts to Discord: a channel id → a bot message in that channel; `dm:<user id>` → a direct message
+ * (the DM channel is opened once); `webhook` or a webhook URL → the channel webhook (no buttons:
+ * plain webhooks drop components). Silent alerts suppress the notification. Errors are mapped by
+ * mapDiscordError.
  */
 export function createDiscordAlertSender(options: DiscordAlertSenderOptions): AlertSender {
   const now = options.now ?? Date.now;
+  /** DM channel of each user, opened once (POST /users/@me/channels returns the existing one anyway). */
+  const dmChannels = new Map<string, string>();
+  const dmChannel = async (userId: string): Promise<string> => {
+    let id = dmChannels.get(userId);
+    if (!id) {
+      const channel = (await options.rest.post('/users/@me/channels', { body: { recipient_id: userId } })) as { id: string };
+      id = channel.id;
+      dmChannels.set(userId, id);
+    }
+    return id;
+  };
   return {
     channel: 'discord',
     async send(destination: string, alert: Alert): Promise<void> {
       const { body, files } = await prepareDiscordMessage(alert.body, options.payloads);
       const message = { ...body, flags: alert.silent ? SUPPRESS_NOTIFICATIONS : undefined };
       try {
-        if (/^\d+$/.test(destination)) {
-          if (!options.hasToken) throw new Error('discord: channel alerts need DISCORD_BOT_TOKEN');
-          await options.rest.post(`/channels/${destination}/messages`, { body: message, files: files.length ? files : undefined });
+        const dm = /^dm:(\d+)$/.exec(destination)?.[1];
+        if (/^\d+$/.test(destination) || dm) {
+          if (!options.hasToken) throw new PermanentDeliveryError('discord: channel and direct-message alerts need DISCORD_BOT_TOKEN');
+          const channel = dm ? await dmChannel(dm) : destination;
+          await options.rest.post(`/channels/${channel}/messages`, { body: message, files: files.length ? files : undefined });
           return;
         }
         const hook = parseWebhookUrl(destination === 'webhook' ? (options.webhookUrl ?? '') : destination);
-        if (!hook) throw new Error('discord: no webhook URL for this destination');
+        if (!hook) throw new PermanentDeliveryError(`discord: no webhook URL for the destination "${destination.slice(0, 40)}"`);
         await options.rest.post(`/webhooks/${hook.id}/${hook.token}`, {
           body: { ...message, components: undefined },
           files: files.length ? files : undefined,

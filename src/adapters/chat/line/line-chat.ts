@@ -127,7 +127,9 @@ export function createLineChat(options: LineChatOptions): LineChat {
         logger: log,
         now,
         onEvents: (events, receivedAt) => {
+          if (!tasks.accepting) return false;
           for (const event of events) tasks.run('line event', () => processEvent(event, receivedAt));
+          return true;
         },
       });
     },

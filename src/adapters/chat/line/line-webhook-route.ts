@@ -11,7 +11,7 @@ export const LINE_WEBHOOK_PATH = '/webhooks/line';
  * parsing (a re-serialised body would not match); a bad or missing signature → 401 and nothing is
  * processed. Valid requests are answered 200 at once and their events handled afterwards.
  */
-export function mountLineWebhook(app: Hono, options: { channelSecret: string; logger: Logger; onEvents: (events: LineEvent[], receivedAt: number) => void; now?: () => number }): void {
+export function mountLineWebhook(app: Hono, options: { channelSecret: string; logger: Logger; onEvents: (events: LineEvent[], receivedAt: number) => boolean; now?: () => number }): void {
   const now = options.now ?? Date.now;
   app.post(LINE_WEBHOOK_PATH, bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'too large' }, 413) }), async (c) => {
     const receivedAt = now();
@@ -26,7 +26,8 @@ export function mountLineWebhook(app: Hono, options: { channelSecret: string; lo
       return c.json({ error: 'bad json' }, 400);
     }
     // An empty events array is LINE's "Verify" button in the console: 200 is all it wants.
-    if (events.length > 0) options.onEvents(events, receivedAt);
+    // Shutting down: a non-2xx answer lets LINE redeliver (when redelivery is enabled for the channel).
+    if (events.length > 0 && !options.onEvents(events, receivedAt)) return c.json({ error: 'stopping' }, 503);
     return c.json({ ok: true });
   });
 }

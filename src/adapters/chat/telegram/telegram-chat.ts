@@ -91,7 +91,7 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
   // telegraf's default handler rethrows and can end polling.
   bot.catch((err) => log.error({ err }, 'telegram update failed'));
   bot.use((ctx) => {
-    tasks.run('telegram update', () => processUpdate(ctx.update));
+    void tasks.run('telegram update', () => processUpdate(ctx.update));
   });
 
   async function answer(inbound: TelegramInbound, text: string): Promise<Reply | undefined> {

@@ -1,0 +1,236 @@
+import type { Database } from '../adapters/db/client.ts';
+import { markDead, markRetry, markSent, pendingDestinations, pendingFor } from '../adapters/db/repositories/alert-outbox.ts';
+import type { Logger } from '../logger.ts';
+import { type AlertChannel, type AlertSender, PermanentDeliveryError, RetryLaterError } from './alert.ts';
+import { type CoalesceOptions, coalesceCount, DEFAULT_COALESCE, mergeAlerts } from './coalesce.ts';
+import { defaultPacing, Pacer, type PacingRule } from './pacing.ts';
+import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.ts';
+
+export interface AlertOutboxOptions {
+  database: Database;
+  /** One sender per enabled channel; rows of other channels wait untouched. */
+  senders: readonly AlertSender[];
+  logger: Logger;
+  scheduler?: Scheduler;
+  pacing?: (channel: AlertChannel, destination: string) => PacingRule;
+  /** `false` sends every alert on its own. */
+  coalesce?: Partial<CoalesceOptions> | false;
+  /** Exponential backoff after ordinary failures; a row is dead after `maxAttempts` of them. */
+  backoff?: { baseMs?: number; maxMs?: number; maxAttempts?: number };
+  /** A send taking longer counts as failed (and is retried): a hung request must not stall a chat forever. */
+  sendTimeoutMs?: number;
+  /** How often to look for rows written by someone else (another process, a restart). */
+  pollIntervalMs?: number;
+}
+
+export interface AlertOutbox {
+  /** Deliver what is pending (rows survive restarts) and start watching. */
+  start(): Promise<void>;
+  /** Stop after the sends in flight; pending rows stay for the next start. */
+  stop(): Promise<void>;
+  /** Rows were queued for this destination (the fan-out calls this). */
+  notify(channel: AlertChannel, destination: string): void;
+  /** Resolves once every destination is waiting (for time or new rows) — tests and shutdown. */
+  whenIdle(): Promise<void>;
+}
+
+interface Lane {
+  channel: AlertChannel;
+  destination: string;
+  sender: AlertSender;
+  pacer: Pacer;
+  /** New rows arrived while the lane was busy: look again before sleeping. */
+  dirty: boolean;
+  wake?: () => void;
+  done: Promise<void>;
+}
+
+const BATCH = 50;
+
+/**
+ * Delivery of the persisted alert outbox. Each destination (channel + chat) has its own loop, so a
+ * failing or rate-limited platform never delays another, and within one destination alerts go
+ * strictly in order: the head row blocks the rows behind it until it is sent or dead. A row is
+ * marked sent only after the platform accepted it, so a crash between the two resends it once
+ * (at-least-once; LINE sends carry a retry key). A RetryLaterError (429) holds the destination
+ * until its retryAt; other errors back off exponentially; a PermanentDeliveryError ends the row as
+ * dead with its reason. A backlog headed by a run of one coalesce key goes out as one message.
+ *
+ * One outbox per database: two processes delivering the same rows would send them twice.
+ */
+export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
+  const log = options.logger.child({ component: 'alert-outbox' });
+  const db = options.database.db;
+  const scheduler = options.scheduler ?? realScheduler;
+  const pacing = options.pacing ?? defaultPacing;
+  const coalesce = options.coalesce === false ? undefined : { ...DEFAULT_COALESCE, ...options.coalesce };
+  const baseMs = options.backoff?.baseMs ?? 2_000;
+  const maxMs = options.backoff?.maxMs ?? 600_000;
+  const maxAttempts = options.backoff?.maxAttempts ?? 20;
+  const sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 10_000;
+  const senders = new Map(options.senders.map((s) => [s.channel, s]));
+  const lanes = new Map<string, Lane>();
+  let started = false;
+  let stopped = false;
+  let pollTimer: TimerHandle | undefined;
+  let working = 0;
+  let idleWaiters: Array<() => void> = [];
+
+  const busy = (delta: number) => {
+    working += delta;
+    if (working === 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  };
+
+  function laneFor(channel: AlertChannel, destination: string): Lane | undefined {
+    const key = `${channel}\u0000${destination}`;
+    let lane = lanes.get(key);
+    if (lane || stopped || !started) return lane;
+    const sender = senders.get(channel);
+    if (!sender) return undefined;
+    busy(+1);
+    lane = { channel, destination, sender, pacer: new Pacer(pacing(channel, destination)), dirty: true, done: Promise.resolve() };
+    lanes.set(key, lane);
+    lane.done = run(lane);
+    return lane;
+  }
+
+  /** Wait until `at` (or until notified, when undefined). The lane counts as idle meanwhile. */
+  function sleep(lane: Lane, at: number | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      if (lane.dirty || stopped) return resolve();
+      let timer: TimerHandle | undefined;
+      const wake = () => {
+        if (lane.wake !== wake) return;
+        lane.wake = undefined;
+        timer?.cancel();
+        busy(+1);
+        resolve();
+      };
+      lane.wake = wake;
+      if (at !== undefined) timer = scheduler.setTimer(wake, at - scheduler.now());
+      busy(-1);
+    });
+  }
+
+  async function run(lane: Lane): Promise<void> {
+    while (!stopped) {
+      let next: number | undefined;
+      try {
+        next = await step(lane);
+      } catch (err) {
+        // The database failed (not the platform): try again a little later, rows are safe.
+        log.error({ err, channel: lane.channel, destination: lane.destination }, 'alert outbox step failed');
+        next = scheduler.now() + baseMs;
+      }
+      if (stopped) break;
+      if (next !== undefined && next <= scheduler.now() && !lane.dirty) continue;
+      await sleep(lane, next);
+    }
+    busy(-1);
+  }
+
+  /** Deliver at most one message; return when to look again (undefined: when notified). */
+  async function step(lane: Lane): Promise<number | undefined> {
+    lane.dirty = false;
+    const rows = await pendingFor(db, lane.channel, lane.destination, BATCH);
+    const now = scheduler.now();
+    const head = rows[0];
+    if (!head) return undefined;
+    if (head.nextAttemptAt > now) return head.nextAttemptAt;
+    const paceAt = lane.pacer.nextAllowedAt(now);
+    if (paceAt > now) return paceAt;
+    const n = coalesce ? coalesceCount(rows.map((r) => r.alert), coalesce) : 1;
+    const group = rows.slice(0, n);
+    const ids = group.map((r) => r.id);
+    const alert = n > 1 ? mergeAlerts(group.map((r) => r.alert), coalesce) : head.alert;
+    lane.pacer.record(now);
+    try {
+      await withTimeout(lane.sender.send(lane.destination, alert), sendTimeoutMs);
+      await markSent(db, ids, scheduler.now());
+      return scheduler.now();
+    } catch (err) {
+      const at = scheduler.now();
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof RetryLaterError) {
+        const retryAt = Math.max(err.retryAt, at + 1);
+        log.warn({ channel: lane.channel, destination: lane.destination, retryAt }, 'platform asked to slow down');
+        await markRetry(db, ids, retryAt, message, false);
+        return retryAt;
+      }
+      if (err instanceof PermanentDeliveryError) {
+        log.warn({ channel: lane.channel, destination: lane.destination, ids, reason: message }, 'alert cannot be delivered; marked dead');
+        await markDead(db, ids, message);
+        return at;
+      }
+      const attempts = head.attempts + 1;
+      if (attempts >= maxAttempts) {
+        log.error({ err, channel: lane.channel, destination: lane.destination, ids, attempts }, 'alert delivery gave up; marked dead');
+        await markDead(db, ids, `gave up after ${attempts} attempts: ${message}`);
+        return at;
+      }
+      const delay = Math.min(maxMs, baseMs * 2 ** (attempts - 1));
+      log.warn({ err, channel: lane.channel, destination: lane.destination, attempts, retryInMs: delay }, 'alert delivery failed; will retry');
+      await markRetry(db, ids, at + delay, message);
+      return at + delay;
+    }
+  }
+
+  function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = scheduler.setTimer(() => reject(new Error(`send timed out after ${ms} ms`)), ms);
+      p.then(
+        (v) => {
+          timer.cancel();
+          resolve(v);
+        },
+        (e: unknown) => {
+          timer.cancel();
+          reject(e);
+        },
+      );
+    });
+  }
+
+  async function poll(): Promise<void> {
+    busy(+1);
+    try {
+      for (const d of await pendingDestinations(db, [...senders.keys()])) notify(d.channel, d.destination);
+    } catch (err) {
+      log.error({ err }, 'alert outbox poll failed');
+    } finally {
+      if (!stopped) pollTimer = scheduler.setTimer(() => void poll(), pollIntervalMs);
+      busy(-1);
+    }
+  }
+
+  function notify(channel: AlertChannel, destination: string): void {
+    const lane = laneFor(channel, destination);
+    if (!lane) return;
+    lane.dirty = true;
+    lane.wake?.();
+  }
+
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      await poll();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      pollTimer?.cancel();
+      for (const lane of lanes.values()) lane.wake?.();
+      await Promise.all([...lanes.values()].map((l) => l.done));
+    },
+    notify,
+    async whenIdle() {
+      while (working > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { Hono } from 'hono';
+import { COMMANDS } from '../../commands/index.ts';
+import { createCommandRouter } from '../../commands/router.ts';
+import type { BotServices } from '../../commands/services.ts';
+import { parseChatUsers } from '../../commands/users.ts';
+import type { Database } from '../adapters/db/client.ts';
+import { createAlertFanout } from '../alerts/fanout.ts';
+import { alertDestinations } from '../alerts/destinations.ts';
+import { createAlertOutbox } from '../alerts/outbox.ts';
+import type { Config } from '../config.ts';
+import type { EventBus } from '../engine/bus.ts';
+import type { Logger } from '../logger.ts';
+import { systemClock } from '../ports/clock.ts';
+import type { AppIo } from '../main.ts';
+
+export interface ChatRuntime {
+  readonly platforms: string[];
+  mount(app: Hono): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Commands in, alerts out: the command router over the services, the chat platforms enabled by
+ * their credentials (plus the console), and the alert fan-out writing to the persisted outbox that
+ * each platform's sender drains at its own pace.
+ */
+export async function buildChat(d: { config: Config; services: BotServices; database: Database; bus: EventBus; logger: Logger; io: AppIo }): Promise<ChatRuntime> {
+  const { config, database, logger } = d;
+  const users = parseChatUsers(config.CHAT_USERS);
+  const router = createCommandRouter({
+    commands: COMMANDS,
+    services: d.services,
+    database,
+    logger,
+    clock: systemClock,
+    users,
+    rateLimitPerMinute: config.COMMAND_RATE_LIMIT,
+  });
+  const { createChat } = await import('../adapters/chat/index.ts');
+  const chat = await createChat({ config, router, services: d.services, database, logger, bus: d.bus, input: d.io.stdin, output: d.io.stdout });
+  const outbox = createAlertOutbox({ database, senders: chat.senders, logger });
+  const fanout = createAlertFanout({
+    database,
+    destinations: alertDestinations(config, users, chat.senders.map((s) => s.channel)),
+    logger,
+    onQueued: (channel, destination) => outbox.wake(channel, destination),
+  });
+  const detach = fanout.attach(d.bus);
+  return {
+    platforms: chat.platforms,
+    mount: (app) => chat.mount(app),
+    async start() {
+      await outbox.start();
+      await chat.start();
+    },
+    async stop() {
+      detach();
+      await chat.stop();
+      await outbox.stop();
+    },
+  };
+}
