@@ -4,7 +4,7 @@ import { OrderManager } from './engine/order-manager.ts';
 import type { Sizing } from './engine/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
 import type { Logger } from './logger.ts';
-import type { Clock } from './ports/clock.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
 import type { Execution } from './ports/execution.ts';
 import type { MarketData } from './ports/market-data.ts';
 import type { TradingStore } from './ports/store.ts';
@@ -18,6 +18,8 @@ export interface KernelPorts {
   clock: Clock;
   store: TradingStore;
   logger: Logger;
+  /** Real time for people (trading-state changes, last tick); `clock` is market time. Default: system clock. */
+  wallClock?: Clock;
 }
 
 export interface KernelOptions {
@@ -50,7 +52,7 @@ export interface Kernel {
 export async function createKernel(ports: KernelPorts, options: KernelOptions): Promise<Kernel> {
   const { store, clock, logger, execution } = ports;
   const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
-  const tradingState = await TradingStateHolder.load(store, bus, clock);
+  const tradingState = await TradingStateHolder.load(store, bus, ports.wallClock ?? systemClock);
   const portfolio = new Portfolio((await store.cash(execution.exchangeId)) ?? options.initialCash);
   for (const p of await store.positions(execution.exchangeId)) portfolio.restore(p);
 

@@ -21,6 +21,8 @@ export interface AlertOutboxOptions {
   sendTimeoutMs?: number;
   /** How often to look for rows written by someone else (another process, a restart). */
   pollIntervalMs?: number;
+  /** Real time stop() waits for sends in flight before giving up on them (they stay pending). */
+  stopGraceMs?: number;
 }
 
 export interface AlertOutbox {
@@ -226,7 +228,14 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
       stopped = true;
       pollTimer?.cancel();
       for (const lane of lanes.values()) lane.wake?.();
-      await Promise.all([...lanes.values()].map((l) => l.done));
+      // A send hanging inside a platform SDK must not hold up shutdown; its row stays pending.
+      let grace: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        grace = setTimeout(resolve, options.stopGraceMs ?? 5_000);
+        grace.unref?.();
+      });
+      await Promise.race([Promise.all([...lanes.values()].map((l) => l.done)), timedOut]);
+      clearTimeout(grace);
     },
     notify,
     async whenIdle() {

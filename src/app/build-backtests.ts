@@ -25,7 +25,7 @@ export interface BacktestRuntime {
  */
 export async function buildBacktests(d: { config: Config; database: Database; catalog: StrategyCatalog; exchange: ExchangeBundle; bus: EventBus; logger: Logger }): Promise<BacktestRuntime> {
   const { createBacktestJobRunner } = await import('../backtest/job-runner.ts');
-  const { ensureCandles } = await import('../market-data/ensure-candles.ts');
+  const { ensureCandles } = await import('./ensure-candles.ts');
   const exchangeName = d.config.EXCHANGE;
   const loadCandles = async (req: BacktestCandleRequest): Promise<Candles> =>
     ensureCandles({

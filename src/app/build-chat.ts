@@ -44,7 +44,7 @@ export async function buildChat(d: { config: Config; services: BotServices; data
     database,
     destinations: alertDestinations(config, users, chat.senders.map((s) => s.channel)),
     logger,
-    onQueued: (channel, destination) => outbox.wake(channel, destination),
+    onQueued: (channel, destination) => outbox.notify(channel, destination),
   });
   const detach = fanout.attach(d.bus);
   return {

@@ -3,7 +3,7 @@ import type { OrderReport } from '../domain/orders.ts';
 import type { Portfolio } from '../domain/portfolio.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
 import type { Logger } from '../logger.ts';
-import type { Clock } from '../ports/clock.ts';
+import { systemClock, type Clock } from '../ports/clock.ts';
 import { ExecutionError, type Execution } from '../ports/execution.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { TradingStore } from '../ports/store.ts';
@@ -33,6 +33,8 @@ export interface EngineDeps {
   warmup: number;
   sizing: Sizing;
   allowShort: boolean;
+  /** Wall clock for monitoring (last tick); market time (`clock`) is accelerated on the sim. */
+  wallClock?: Clock;
 }
 
 interface SymbolFeed {
@@ -77,7 +79,7 @@ export class TradingEngine {
       }
     }
     const now = clock.now();
-    this.lastTickAt = now;
+    this.lastTickAt = (this.d.wallClock ?? systemClock).now();
     this.ticks++;
     if (now - this.lastSnapshotAt >= 60_000) {
       this.lastSnapshotAt = now;
