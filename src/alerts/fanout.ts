@@ -43,8 +43,16 @@ export function createAlertFanout(options: AlertFanoutOptions): AlertFanout {
   const log = options.logger.child({ component: 'alerts' });
   const toAlert = options.toAlert ?? eventToAlert;
   const now = options.now ?? Date.now;
+  // Events are queued one after another: the bus runs async subscribers concurrently, and rows
+  // inserted out of event order would be delivered out of order.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const p = chain.then(task);
+    chain = p.catch(() => {});
+    return p;
+  };
 
-  async function publishAlert(alert: Alert): Promise<number> {
+  async function write(alert: Alert): Promise<number> {
     if (options.destinations.length === 0) return 0;
     const stored = await listAlertSettings(options.database.db);
     const rows: OutboxInsert[] = [];
@@ -58,6 +66,8 @@ export function createAlertFanout(options: AlertFanoutOptions): AlertFanout {
     for (const r of rows) options.onQueued?.(r.channel, r.destination);
     return rows.length;
   }
+
+  const publishAlert = (alert: Alert): Promise<number> => serial(() => write(alert));
 
   async function publish(event: DomainEvent): Promise<number> {
     const alert = toAlert(event);

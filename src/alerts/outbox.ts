@@ -32,8 +32,11 @@ export interface AlertOutbox {
   stop(): Promise<void>;
   /** Rows were queued for this destination (the fan-out calls this). */
   notify(channel: AlertChannel, destination: string): void;
-  /** Resolves once every destination is waiting (for time or new rows) — tests and shutdown. */
-  whenIdle(): Promise<void>;
+  /**
+   * Resolves once every destination (or every one `which` selects) is waiting — for time or for new
+   * rows — rather than reading, sending or writing. Tests drive a manual clock with it.
+   */
+  whenIdle(which?: (channel: AlertChannel, destination: string) => boolean): Promise<void>;
 }
 
 interface Lane {
@@ -43,6 +46,8 @@ interface Lane {
   pacer: Pacer;
   /** New rows arrived while the lane was busy: look again before sleeping. */
   dirty: boolean;
+  /** Reading, sending or writing (not waiting). */
+  busy: boolean;
   wake?: () => void;
   done: Promise<void>;
 }
@@ -76,16 +81,22 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
   let started = false;
   let stopped = false;
   let pollTimer: TimerHandle | undefined;
-  let working = 0;
-  let idleWaiters: Array<() => void> = [];
+  let polling = 0;
+  let idleWaiters: Array<{ which?: (channel: AlertChannel, destination: string) => boolean; resolve: () => void }> = [];
 
-  const busy = (delta: number) => {
-    working += delta;
-    if (working === 0) {
-      const waiters = idleWaiters;
-      idleWaiters = [];
-      for (const w of waiters) w();
-    }
+  const isIdle = (which?: (channel: AlertChannel, destination: string) => boolean) =>
+    polling === 0 && [...lanes.values()].every((l) => !l.busy || (which !== undefined && !which(l.channel, l.destination)));
+
+  /** Something became idle or busy: release the waiters whose condition now holds. */
+  const changed = () => {
+    if (idleWaiters.length === 0) return;
+    const still: typeof idleWaiters = [];
+    for (const w of idleWaiters) (isIdle(w.which) ? w.resolve() : still.push(w));
+    idleWaiters = still;
+  };
+  const setBusy = (lane: Lane, busy: boolean) => {
+    lane.busy = busy;
+    changed();
   };
 
   function laneFor(channel: AlertChannel, destination: string): Lane | undefined {
@@ -94,8 +105,7 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
     if (lane || stopped || !started) return lane;
     const sender = senders.get(channel);
     if (!sender) return undefined;
-    busy(+1);
-    lane = { channel, destination, sender, pacer: new Pacer(pacing(channel, destination)), dirty: true, done: Promise.resolve() };
+    lane = { channel, destination, sender, pacer: new Pacer(pacing(channel, destination)), dirty: true, busy: true, done: Promise.resolve() };
     lanes.set(key, lane);
     lane.done = run(lane);
     return lane;
@@ -110,12 +120,12 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
         if (lane.wake !== wake) return;
         lane.wake = undefined;
         timer?.cancel();
-        busy(+1);
+        setBusy(lane, true);
         resolve();
       };
       lane.wake = wake;
       if (at !== undefined) timer = scheduler.setTimer(wake, at - scheduler.now());
-      busy(-1);
+      setBusy(lane, false);
     });
   }
 
@@ -133,7 +143,7 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
       if (next !== undefined && next <= scheduler.now() && !lane.dirty) continue;
       await sleep(lane, next);
     }
-    busy(-1);
+    setBusy(lane, false);
   }
 
   /** Deliver at most one message; return when to look again (undefined: when notified). */
@@ -199,14 +209,15 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
   }
 
   async function poll(): Promise<void> {
-    busy(+1);
+    polling++;
     try {
       for (const d of await pendingDestinations(db, [...senders.keys()])) notify(d.channel, d.destination);
     } catch (err) {
       log.error({ err }, 'alert outbox poll failed');
     } finally {
       if (!stopped) pollTimer = scheduler.setTimer(() => void poll(), pollIntervalMs);
-      busy(-1);
+      polling--;
+      changed();
     }
   }
 
@@ -238,8 +249,9 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
       clearTimeout(grace);
     },
     notify,
-    async whenIdle() {
-      while (working > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    async whenIdle(which) {
+      if (isIdle(which)) return;
+      await new Promise<void>((resolve) => idleWaiters.push({ which, resolve }));
     },
   };
 }

@@ -66,6 +66,7 @@ export function createProgressBar(stream: ProgressStream, options: ProgressBarOp
   let total = options.total;
   let done = 0;
   let lastDraw = -Infinity;
+  let printedPlain = false;
   let finished = false;
 
   const describe = (): { pct?: number; text: string } => {
@@ -113,13 +114,13 @@ export function createProgressBar(stream: ProgressStream, options: ProgressBarOp
           lastDraw = at;
           drawTty();
         }
-      } else if (at - lastDraw >= plainMs) {
+      } else if (lastDraw === -Infinity) {
         // The first plain line waits one interval: short jobs print only their summary.
-        if (lastDraw === -Infinity) lastDraw = at;
-        else {
-          lastDraw = at;
-          drawPlain();
-        }
+        lastDraw = at;
+      } else if (at - lastDraw >= plainMs) {
+        lastDraw = at;
+        printedPlain = true;
+        drawPlain();
       }
     },
     finish(note?: string) {
@@ -128,7 +129,7 @@ export function createProgressBar(stream: ProgressStream, options: ProgressBarOp
       if (tty) {
         drawTty();
         stream.write(note ? ` — ${note}\n` : '\n');
-      } else if (lastDraw !== -Infinity) {
+      } else if (printedPlain) {
         // Only jobs that already printed progress lines get a closing one.
         stream.write(`${options.label}: ${describe().text}${note ? ` — ${note}` : ''}\n`);
       }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../commands/index.ts';
 import { AppError } from '../../../src/domain/errors.ts';
@@ -149,6 +150,14 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     // The same id from another platform is a different update.
     expect(said(await h.router.handle({ caller: ADMIN, text: '/whoami', deliveryId: 'interaction-42' }))).toContain('admin');
     expect((await h.audit()).map((r) => r.command)).toEqual(['whoami', 'pause']);
+  });
+
+  it('forgets delivery ids after two days (pruned on a later delivery)', async () => {
+    await h.router.handle({ caller: VIEWER, text: '/whoami', deliveryId: 'old' });
+    h.clock.advance(3 * 24 * 3_600_000);
+    await h.router.handle({ caller: VIEWER, text: '/whoami', deliveryId: 'new' });
+    const ids = await h.database.rows<{ update_id: string }>(sql`select update_id from chat_updates order by update_id`);
+    expect(ids.map((r) => r.update_id)).toEqual(['new']);
   });
 
   it('rate-limits each user with a sliding window, never the console', async () => {

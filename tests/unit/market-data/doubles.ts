@@ -86,3 +86,36 @@ export class MemoryCandleStore implements CandleSink {
     return [...this.rows.values()].sort((a, b) => a.ts - b.ts);
   }
 }
+
+/** A deterministic candle for any open time: what a venue "has" at that minute. */
+export function candleAt(ts: number): CandleRow {
+  const k = ts / MIN;
+  const open = 100 + (k % 7);
+  const close = 100 + ((k + 3) % 7);
+  return { ts, open, high: Math.max(open, close) + 1, low: Math.min(open, close) - 1, close, volume: 1 + (k % 5) };
+}
+
+/**
+ * A venue whose 1m candles exist for every minute up to its clock (`now()`), optionally from
+ * `firstTs` on; `failing` makes every call throw, `frozen` makes it answer as if nothing new closed
+ * after `frozenAt`. Records each call's time.
+ */
+export class ClockVenue {
+  readonly callTimes: number[] = [];
+  failing = false;
+  frozenAt: number | undefined;
+  constructor(
+    private readonly now: () => number,
+    private readonly firstTs = 0,
+  ) {}
+
+  async fetchCandles(_symbol: string, _timeframe: string, since: number | undefined, limit: number): Promise<Candles> {
+    this.callTimes.push(this.now());
+    if (this.failing) throw new Error('ECONNRESET');
+    const end = Math.min(alignTs(this.now(), MIN), this.frozenAt ?? Infinity); // open times < end are closed
+    const from = since === undefined ? end - limit * MIN : Math.max(alignTs(since + MIN - 1, MIN), this.firstTs);
+    const rows: CandleRow[] = [];
+    for (let ts = Math.max(from, this.firstTs); ts < end && rows.length < limit; ts += MIN) rows.push(candleAt(ts));
+    return candlesFromRows(rows);
+  }
+}

@@ -34,9 +34,15 @@ export function recordingSender(
 }
 
 /** Let the outbox work, moving the manual clock to each next timer, until `done()` holds. */
-export async function runUntil(outbox: AlertOutbox, scheduler: ManualScheduler, done: () => boolean, maxSteps = 5_000): Promise<void> {
+export async function runUntil(
+  outbox: AlertOutbox,
+  scheduler: ManualScheduler,
+  done: () => boolean,
+  which?: (channel: AlertChannel, destination: string) => boolean,
+  maxSteps = 5_000,
+): Promise<void> {
   for (let i = 0; i < maxSteps; i++) {
-    await outbox.whenIdle();
+    await outbox.whenIdle(which);
     if (done()) return;
     const next = scheduler.nextAt();
     if (next === undefined) throw new Error('nothing scheduled and not done');
