@@ -96,3 +96,13 @@ export function commandsMarkdown(descriptions: readonly CommandDescription[]): s
   }
   return lines.join('\n');
 }
+
+/** The README's compact command reference: one row per command (details in docs/commands.md). */
+export function commandsTable(descriptions: readonly CommandDescription[]): string {
+  const role = (d: CommandDescription) => (d.public ? 'anyone' : d.role);
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = descriptions.map(
+    (d) => `| \`${cell(d.usage)}\` | ${role(d)}${d.confirm ? ', confirm' : ''} | ${cell(d.description)} | ${d.examples.map((e) => `\`${cell(e)}\``).join(' ')} |`,
+  );
+  return ['| Command | Role | What it does | Examples |', '|---|---|---|---|', ...rows].join('\n') + '\n';
+}
