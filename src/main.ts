@@ -5,7 +5,8 @@ import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createBotServices } from './app/bot-services.ts';
-import { buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
+import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
 import type { Config } from './config.ts';
@@ -72,11 +73,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const strategy = catalog.get(config.STRATEGY);
     const params = parseStrategyParams(strategy, config.STRATEGY_PARAMS);
 
-    const exchange: ExchangeBundle = await buildExchange(config, logger);
+    // Market time comes from the exchange (accelerated on the sim); the store stamps rows with it.
+    let marketClock: Clock = systemClock;
+    const store = new DrizzleTradingStore(database.db, () => marketClock.now());
+    const accountId = accountExchangeId(config);
+    const storedCash = await store.cash(accountId);
+    const paperAccount = config.MODE === 'paper' && storedCash !== undefined ? { cash: storedCash, positions: await store.positions(accountId) } : undefined;
+    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount);
     cleanups.push(() => exchange.close());
+    marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
-
-    const store = new DrizzleTradingStore(database.db, () => exchange.clock.now());
     // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
     const quote = config.SYMBOLS[0]!.split('/')[1]!.split(':')[0]!;
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;

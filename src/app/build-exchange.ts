@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { Position } from '../domain/portfolio.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Execution } from '../ports/execution.ts';
@@ -12,6 +13,36 @@ export interface ExchangeBundle {
   close(): Promise<void>;
 }
 
+/** The id orders, fills and positions are stored under: paper accounts are kept apart from live ones. */
+export function accountExchangeId(config: Pick<Config, 'EXCHANGE' | 'MODE'>): string {
+  if (config.EXCHANGE === 'sim') return 'sim';
+  return config.MODE === 'paper' ? `paper-${config.EXCHANGE}` : config.EXCHANGE;
+}
+
+/** A paper account as stored (margin-style cash + positions), to restore the simulated venue's balances. */
+export interface PaperAccount {
+  cash: number;
+  positions: readonly Position[];
+}
+
+/**
+ * The simulated venue keeps balances the spot way (quote coins + base coins) or the margin way
+ * (cash + positions). Rebuild them from the stored account so a restart can still close what it holds.
+ */
+export function simBalancesOf(account: PaperAccount | undefined, marketType: 'spot' | 'swap', initialCash: number): { cash: number; assets?: Record<string, number>; positions?: readonly Position[] } {
+  if (!account) return { cash: initialCash };
+  if (marketType === 'swap') return { cash: account.cash, positions: account.positions };
+  const assets: Record<string, number> = {};
+  let quote = account.cash;
+  for (const p of account.positions) {
+    if (p.quantity <= 0) continue;
+    const base = p.symbol.split('/')[0]!;
+    assets[base] = (assets[base] ?? 0) + p.quantity;
+    quote -= p.quantity * p.entryPrice;
+  }
+  return { cash: quote, assets };
+}
+
 /** Closed candles the simulated market has at start: enough for any warm-up and for chat backtests. */
 export const SIM_HISTORY_CANDLES = 20_000;
 
@@ -22,7 +53,7 @@ export const SIM_HISTORY_CANDLES = 20_000;
  * - live: ccxt for both (after checking the venue offers every capability live trading needs).
  * ccxt and the sim load lazily, so a path that does not use one never pays for it.
  */
-export async function buildExchange(config: Config, logger: Logger): Promise<ExchangeBundle> {
+export async function buildExchange(config: Config, logger: Logger, paperAccount?: PaperAccount): Promise<ExchangeBundle> {
   const { createSimExchange } = await import('../adapters/exchange/sim/index.ts');
   const simOptions = {
     symbols: config.SYMBOLS,
@@ -30,7 +61,7 @@ export async function buildExchange(config: Config, logger: Logger): Promise<Exc
     seed: config.SIM_SEED,
     speed: config.SIM_SPEED,
     historyCandles: SIM_HISTORY_CANDLES,
-    cash: config.PAPER_CASH,
+    ...simBalancesOf(paperAccount, config.EXCHANGE_MARKET, config.PAPER_CASH),
     feeBps: config.SIM_FEE_BPS,
     slippageBps: config.SIM_SLIPPAGE_BPS,
     marketType: config.EXCHANGE_MARKET,
@@ -62,7 +93,7 @@ export async function buildExchange(config: Config, logger: Logger): Promise<Exc
   if (config.MODE === 'live') {
     return { marketData: venue, execution: venue, clock: realClock, close: () => venue.close() };
   }
-  const paper = await createSimExchange({ ...simOptions, exchangeId: `paper-${config.EXCHANGE}`, priceSource: venue });
+  const paper = await createSimExchange({ ...simOptions, exchangeId: accountExchangeId(config), priceSource: venue });
   return {
     marketData: paper,
     execution: paper,

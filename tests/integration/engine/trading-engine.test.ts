@@ -8,6 +8,7 @@ import { createSimExchange, type SimExchange } from '../../../src/adapters/excha
 import type { DomainEvent } from '../../../src/domain/events.ts';
 import type { OrderRequest } from '../../../src/domain/orders.ts';
 import { parseSizing } from '../../../src/engine/sizing.ts';
+import { simBalancesOf } from '../../../src/app/build-exchange.ts';
 import { createKernel, type Kernel } from '../../../src/kernel.ts';
 import { ExecutionError, type Execution } from '../../../src/ports/execution.ts';
 import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
@@ -48,8 +49,11 @@ describe('trading engine on the simulated exchange and PGlite', () => {
     let wall = Date.UTC(2026, 0, 1);
     db ??= await openDatabase({ dataDir: 'memory://' });
     await migrate(db);
-    sim = await createSimExchange({ symbols: ['BTC/USDT'], timeframe: '1m', seed: 7, speed: 1, historyCandles: 500, cash: 10_000, feeBps: 10, slippageBps: 0, marketType: 'spot', now: () => wall });
     const store = new DrizzleTradingStore(db.db, () => sim!.clock.now());
+    // A restarted paper account: the simulated venue gets back the coins the stored account holds.
+    const cash = await store.cash('sim');
+    const balances = simBalancesOf(cash === undefined ? undefined : { cash, positions: await store.positions('sim') }, 'spot', 10_000);
+    sim = await createSimExchange({ symbols: ['BTC/USDT'], timeframe: '1m', seed: 7, speed: 1, historyCandles: 500, ...balances, feeBps: 10, slippageBps: 0, marketType: 'spot', now: () => wall });
     const execution = wrap ? wrap(sim) : sim;
     const kernel: Kernel = await createKernel(
       { marketData: sim, execution, clock: sim.clock, store, logger },
@@ -146,5 +150,12 @@ describe('trading engine on the simulated exchange and PGlite', () => {
     expect(again.kernel.portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(pos.quantity, 9);
     expect(again.kernel.portfolio.cash).toBeCloseTo(first.kernel.portfolio.cash, 6);
     expect(again.kernel.tradingState.get().state).toBe('REDUCING');
+    // The venue holds the coins again, so the restarted bot can still close the position.
+    await again.kernel.engine.tick();
+    await again.kernel.engine.execute('BTC/USDT', [{ kind: 'exit', reason: 'after restart' }], again.kernel.engine.markPrices().get('BTC/USDT')!);
+    expect(again.events.filter((e) => e.type !== 'fill'), JSON.stringify(again.events)).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'exit' })]));
+    expect(again.kernel.portfolio.get('BTC/USDT')).toBeUndefined();
+    expect(again.events.some((e) => e.type === 'exit')).toBe(true);
+    expect(again.events.some((e) => e.type === 'order-rejected')).toBe(false);
   });
 });

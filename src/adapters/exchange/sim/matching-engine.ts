@@ -2,6 +2,7 @@ import type { MarketInfo } from '../../../domain/market.ts';
 import { decimalsOf, roundToStep } from '../../../domain/market.ts';
 import { CLIENT_ORDER_ID_PATTERN, type Fill, type OrderReport, type OrderRequest, type OrderSide } from '../../../domain/orders.ts';
 import { ExecutionError, type Balance } from '../../../ports/execution.ts';
+import type { Position } from '../../../domain/portfolio.ts';
 import { MarginAccount, SpotAccount, type SimAccount } from './accounts.ts';
 import { precisionProblem } from './order-validation.ts';
 
@@ -13,6 +14,8 @@ export interface MatchingEngineOptions {
   cash: number;
   /** Spot accounts: other assets held at the start (e.g. { BTC: 0.5 }). */
   assets?: Readonly<Record<string, number>>;
+  /** Swap accounts: open positions at the start (a restarted paper account). */
+  positions?: readonly Position[];
   /** Market orders fill this many basis points worse than the reference price. Default 0. */
   slippageBps?: number;
   /**
@@ -67,7 +70,13 @@ export class MatchingEngine {
   private tradeSeq = 0;
 
   constructor(private readonly o: MatchingEngineOptions) {
-    this.account = o.marketType === 'swap' ? new MarginAccount(o.quote, o.cash, o.leverage ?? 1) : new SpotAccount(o.quote, o.cash, o.assets);
+    if (o.marketType === 'swap') {
+      const margin = new MarginAccount(o.quote, o.cash, o.leverage ?? 1);
+      for (const p of o.positions ?? []) margin.portfolio.restore(p);
+      this.account = margin;
+    } else {
+      this.account = new SpotAccount(o.quote, o.cash, o.assets);
+    }
     this.slip = (o.slippageBps ?? 0) / 10_000;
     this.maxShare = o.maxVolumeShare ?? 0.1;
     this.prefix = o.idPrefix ?? 'sim';

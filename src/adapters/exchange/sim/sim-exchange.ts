@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { Candles } from '../../../domain/candles.ts';
 import { inferStepMs } from '../../../domain/candle-gaps.ts';
 import { AppError } from '../../../domain/errors.ts';
 import type { MarketInfo } from '../../../domain/market.ts';
 import type { Fill, OrderReport, OrderRequest } from '../../../domain/orders.ts';
+import type { Position } from '../../../domain/portfolio.ts';
 import { resample } from '../../../domain/resample.ts';
 import { timeframeToMs } from '../../../domain/timeframe.ts';
 import type { Clock } from '../../../ports/clock.ts';
@@ -27,6 +29,8 @@ export interface SimExchangeOptions {
   cash: number;
   /** Spot: other assets the paper account starts with, e.g. { BTC: 0.1 }. */
   assets?: Readonly<Record<string, number>>;
+  /** Swap: open positions the paper account starts with (restored after a restart). */
+  positions?: readonly Position[];
   /** Taker fee in basis points. */
   feeBps: number;
   /** Maker fee in basis points (default: 75 % of the taker fee). */
@@ -90,10 +94,12 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
     quote,
     cash: o.cash,
     assets: o.assets,
+    positions: o.positions,
     slippageBps: o.slippageBps,
     leverage: o.leverage,
     maxVolumeShare: o.maxVolumeShare,
-    idPrefix: exchangeId,
+    // Order and trade ids must stay unique across restarts of a paper account (fills are stored by id).
+    idPrefix: `${exchangeId}-${randomBytes(4).toString('hex')}`,
   });
   const clock: Clock = { now: () => (timeline ? timeline.now() : realNow()) };
   /** Per symbol: candles below this index have been matched against resting orders. */
