@@ -1,7 +1,6 @@
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
-import type { Db } from '../adapters/db/client.ts';
-import { candles as candleTable } from '../adapters/db/schema.ts';
-import { allocCandles, type Candles } from '../domain/candles.ts';
+import type { Database } from '../adapters/db/client.ts';
+import { CandleStore } from '../adapters/db/repositories/candles.ts';
+import type { Candles } from '../domain/candles.ts';
 import { AppError } from '../domain/errors.ts';
 import { alignTs, timeframeToMs } from '../domain/timeframe.ts';
 
@@ -14,27 +13,9 @@ export interface CandleRequest {
   to?: number;
 }
 
-/** Stored candles of one market, ascending, as columns (empty when none are stored). */
-export async function loadStoredCandles(db: Db, req: CandleRequest): Promise<Candles> {
-  const conds = [eq(candleTable.exchange, req.exchange), eq(candleTable.symbol, req.symbol), eq(candleTable.timeframe, req.timeframe)];
-  if (req.from !== undefined) conds.push(gte(candleTable.ts, req.from));
-  if (req.to !== undefined) conds.push(lte(candleTable.ts, req.to));
-  const rows = await db
-    .select({ ts: candleTable.ts, open: candleTable.open, high: candleTable.high, low: candleTable.low, close: candleTable.close, volume: candleTable.volume })
-    .from(candleTable)
-    .where(and(...conds))
-    .orderBy(asc(candleTable.ts));
-  const c = allocCandles(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    c.ts[i] = r.ts;
-    c.open[i] = r.open;
-    c.high[i] = r.high;
-    c.low[i] = r.low;
-    c.close[i] = r.close;
-    c.volume[i] = r.volume;
-  }
-  return c;
+/** Stored candles of one market, ascending, as columns (empty when none are stored); `to` is inclusive. */
+export async function loadStoredCandles(database: Pick<Database, 'db' | 'kind'>, req: CandleRequest): Promise<Candles> {
+  return new CandleStore(database).load(req.exchange, req.symbol, req.timeframe, req.from, req.to === undefined ? undefined : req.to + 1);
 }
 
 /** Candles the simulated market of the sim exchange yields at most in one backtest. */

@@ -143,7 +143,7 @@ async function loadCandles(
   }
   symbol = args.symbol!;
   const req = { exchange: config.EXCHANGE, symbol, timeframe: args.timeframe!, from: args.from, to: args.to };
-  candles = await loadStoredCandles(database.db, req);
+  candles = await loadStoredCandles(database, req);
   if (candles.length === 0) {
     if (config.EXCHANGE !== 'sim') {
       throw new AppError('NOT_FOUND', `no stored ${args.timeframe} candles for ${symbol} on ${config.EXCHANGE}${args.from !== undefined ? ' in that period' : ''}: run tradeops fetch-data --symbol ${symbol} --timeframe ${args.timeframe} first`);

@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type Database, openDatabase } from '../../src/adapters/db/client.ts';
-import type { Db } from '../../src/adapters/db/client.ts';
+import { type Database, openDatabase, wrapPglite } from '../../src/adapters/db/client.ts';
 import { migrate } from '../../src/adapters/db/migrate.ts';
-import * as schema from '../../src/adapters/db/schema.ts';
 import { createTempDatabase, pgServerUrl } from './pg-temp.ts';
 
 /**
@@ -55,7 +53,7 @@ function pgliteTarget(): DatabaseTarget {
         return t;
       })();
       const base = (await template).db as unknown as { $client: PGliteLike };
-      const database = await wrapPglite(await base.$client.clone());
+      const database = await wrapClone(await base.$client.clone());
       opened.push(database);
       return database;
     },
@@ -68,32 +66,8 @@ function pgliteTarget(): DatabaseTarget {
 }
 
 /** The same Database shape client.ts builds, over an already open PGlite (a clone). */
-async function wrapPglite(client: PGliteLike): Promise<Database> {
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const db = drizzle(client as never, { schema }) as unknown as Db;
-  let closed = false;
-  return {
-    db,
-    kind: 'pglite',
-    location: 'memory (clone)',
-    async rows<T>(query: ReturnType<typeof sql>) {
-      return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-    },
-    async ping() {
-      if (closed) return false;
-      try {
-        await client.query('select 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await client.close();
-    },
-  };
+function wrapClone(client: PGliteLike): Promise<Database> {
+  return wrapPglite(client as never, 'memory (clone)');
 }
 
 function postgresTarget(serverUrl: string): DatabaseTarget {

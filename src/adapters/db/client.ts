@@ -37,7 +37,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
   let dir: string | undefined;
   if (dataDir && dataDir !== 'memory://') {
     mkdirSync(dataDir, { recursive: true });
@@ -45,12 +44,24 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   }
   const client = dir ? new PGlite(dir) : new PGlite();
   await client.waitReady;
-  const db = drizzle(client, { schema }) as unknown as Db;
+  return wrapPglite(client, dir ?? 'memory');
+}
+
+/** The part of a PGlite instance the wrapper needs (an instance or a clone of one). */
+export interface PgliteClient {
+  query(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** The Database shape over an open PGlite instance (tests wrap migrated clones with it). */
+export async function wrapPglite(client: PgliteClient, location: string): Promise<Database> {
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const db = drizzle(client as never, { schema }) as unknown as Db;
   let closed = false;
   return {
     db,
     kind: 'pglite',
-    location: dir ?? 'memory',
+    location,
     async rows<T>(query: ReturnType<typeof sql>) {
       const res = (await db.execute(query)) as unknown as { rows: T[] };
       return res.rows;

@@ -54,13 +54,13 @@ describe('stored candles for --symbol backtests (PGlite)', () => {
     const row = (ts: number, close: number, symbol = 'BTC/USDT') => ({ exchange: 'binance', symbol, timeframe: '1h', ts, open: close - 1, high: close + 1, low: close - 2, close, volume: 5 });
     const h = 3_600_000;
     await database.db.insert(candleTable).values([row(3 * h, 103), row(1 * h, 101), row(2 * h, 102), row(2 * h, 999, 'ETH/USDT')]);
-    const all = await loadStoredCandles(database.db, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' });
+    const all = await loadStoredCandles(database, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' });
     expect([...all.ts]).toEqual([h, 2 * h, 3 * h]);
     expect([...all.close]).toEqual([101, 102, 103]);
     expect([...all.low]).toEqual([99, 100, 101]);
-    const part = await loadStoredCandles(database.db, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', from: 2 * h, to: 2 * h });
+    const part = await loadStoredCandles(database, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', from: 2 * h, to: 2 * h });
     expect([...part.close]).toEqual([102]);
-    expect((await loadStoredCandles(database.db, { exchange: 'okx', symbol: 'BTC/USDT', timeframe: '1h' })).length).toBe(0);
+    expect((await loadStoredCandles(database, { exchange: 'okx', symbol: 'BTC/USDT', timeframe: '1h' })).length).toBe(0);
   });
 });
 

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/adapters/db/client.ts';
+import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
 import { CandleStore } from '../../../src/adapters/db/repositories/candles.ts';
 import { findGaps } from '../../../src/domain/candle-gaps.ts';
 import { allocCandles, candlesFromRows, candlesToRows, sliceCandles, type Candles } from '../../../src/domain/candles.ts';
 import { parseCandleText } from '../../../src/domain/candle-parsing/parse-candle-text.ts';
 import { databaseTargets } from '../../support/databases.ts';
+import { createTempDatabase, pgServerUrl } from '../../support/pg-temp.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -168,5 +169,22 @@ describe.each(databaseTargets())('candle store on $name', (target) => {
     expect([1_000, 4_000]).toContain(loaded.length);
     expect([T0 + 999 * MIN, T0 + 3_999 * MIN]).toContain(again);
     expect((await store.load('binance', 'BTC/USDT', '1m')).length).toBe(4_000);
+  });
+});
+
+describe('candle load errors', () => {
+  it.each(databaseTargets().map((t) => t.name))('on %s: a failed load rejects with the database message and leaves the connection usable', async (name) => {
+    // Not migrated: the candles table does not exist.
+    const temp = name === 'postgres' ? await createTempDatabase(pgServerUrl()) : undefined;
+    const database = await openDatabase(temp ? { url: temp.url, maxConnections: 1 } : { dataDir: 'memory://' });
+    try {
+      const store = new CandleStore(database);
+      await expect(store.load('binance', 'BTC/USDT', '1m')).rejects.toThrow(/relation "candles" does not exist/);
+      expect(await database.ping()).toBe(true);
+      await expect(store.load('binance', 'BTC/USDT', '1m')).rejects.toThrow(/does not exist/);
+    } finally {
+      await database.close();
+      await temp?.drop();
+    }
   });
 });

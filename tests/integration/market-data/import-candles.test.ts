@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/adapters/db/client.ts';
+import { migrate } from '../../../src/adapters/db/migrate.ts';
 import { CandleStore } from '../../../src/adapters/db/repositories/candles.ts';
 import { candlesToRows, type Candles } from '../../../src/domain/candles.ts';
 import { parseCandleText } from '../../../src/domain/candle-parsing/parse-candle-text.ts';
@@ -37,6 +38,7 @@ describe('tradeops import-candles (in-process, PGlite data directory)', () => {
   const stored = async (exchange: string, symbol: string, timeframe: string): Promise<Candles> => {
     const database = await openDatabase({ dataDir });
     try {
+      await migrate(database); // a refused file never opens the database: it may not exist yet
       return await new CandleStore(database).load(exchange, symbol, timeframe);
     } finally {
       await database.close();
@@ -91,6 +93,18 @@ describe('tradeops import-candles (in-process, PGlite data directory)', () => {
     expect(r.err).toContain(where);
     expect(r.err).toMatch(reason);
     expect((await stored('sim', 'BROKEN/X', '1m')).length).toBe(0);
+  });
+
+  it('refuses a big file broken on its last line: nothing of the 45,000 good rows is imported', async () => {
+    const path = join(work, 'big-broken.csv');
+    const good = readFileSync(fixture('btc-perp-20211231-20220201_1m.csv'), 'utf8').trimEnd();
+    const lines = good.split('\n').length;
+    writeFileSync(path, `${good}\n2022-02-01 00:00:00.000000,46000,45000,46100,46050,1\n`);
+    const r = await run([path, '--symbol', 'BIG/X', '--timeframe', '1m']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`big-broken.csv line ${lines + 1}:`);
+    expect(r.err).toMatch(/high 45000 is below/);
+    expect((await stored('sim', 'BIG/X', '1m')).length).toBe(0);
   });
 
   it('refuses a file whose step is not the timeframe, naming both, and imports nothing', async () => {
