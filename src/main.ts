@@ -4,6 +4,7 @@ import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
+import { createMetrics } from './adapters/http/metrics.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -117,7 +118,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'migrations', check: () => migrationsUpToDate(database) },
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
-      mount: [(app: Hono) => chat.mount(app)],
+      mount: [(app: Hono) => chat.mount(app), (app: Hono) => createMetrics(kernel).mount(app)],
     });
     cleanups.push(() => http.close());
 

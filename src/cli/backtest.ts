@@ -142,11 +142,12 @@ async function loadCandles(
     return { candles, symbol, timeframe: args.timeframe };
   }
   symbol = args.symbol!;
-  const req = { exchange: config.EXCHANGE, symbol, timeframe: args.timeframe!, from: args.from, to: args.to };
+  const exchange = args.exchange ?? config.EXCHANGE;
+  const req = { exchange, symbol, timeframe: args.timeframe!, from: args.from, to: args.to };
   candles = await loadStoredCandles(database, req);
   if (candles.length === 0) {
-    if (config.EXCHANGE !== 'sim') {
-      throw new AppError('NOT_FOUND', `no stored ${args.timeframe} candles for ${symbol} on ${config.EXCHANGE}${args.from !== undefined ? ' in that period' : ''}: run tradeops fetch-data --symbol ${symbol} --timeframe ${args.timeframe} first`);
+    if (exchange !== 'sim') {
+      throw new AppError('NOT_FOUND', `no stored ${args.timeframe} candles for ${symbol} on ${exchange}${args.from !== undefined ? ' in that period' : ''}: run tradeops fetch-data --exchange ${exchange} --symbol ${symbol} --timeframe ${args.timeframe} first`);
     }
     candles = await simHistoryCandles({ seed: config.SIM_SEED, symbol, timeframe: args.timeframe!, from: args.from, to: args.to, defaultCount: SIM_DEFAULT_CANDLES, marketType: config.EXCHANGE_MARKET });
   }

@@ -30,6 +30,11 @@ describe('tradeops start (the real CLI, no configuration)', () => {
       if (!ready200) await new Promise((r) => setTimeout(r, 250));
     }
     expect(ready200).toBe(true);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    for (const name of ['tradeops_engine_ticks', 'tradeops_trading_state{state="ACTIVE"} 1', 'tradeops_events_total{type="startup"} 1']) {
+      expect(metrics).toContain(name);
+    }
+    expect(metrics).toMatch(/^tradeops_equity \d+(\.\d+)?$/m);
 
     let mark = bot.stdout().length;
     bot.send('/help');

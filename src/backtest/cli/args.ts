@@ -12,6 +12,7 @@ Backtest a strategy on a candle file or on stored candles, on the same engine as
 Data:
   --data FILE            candle file: CSV or JSON, every format import-candles reads
   --symbol S             market, e.g. BTC/USDT (with --data: only a label)
+  --exchange NAME        whose stored candles (default: EXCHANGE; fetch them with fetch-data)
   --timeframe TF         1m, 5m, 1h, 1d, … (with --data: inferred from the file when absent)
   --from DATE, --to DATE period (ISO date/time in UTC, or epoch milliseconds), inclusive
   --lower FILE           lower-timeframe candles of the same market: decide whether stop-loss or
@@ -56,6 +57,8 @@ export interface BacktestArgs {
   data?: string;
   lower?: string;
   symbol?: string;
+  /** Stored candles of this exchange (default EXCHANGE). */
+  exchange?: string;
   timeframe?: string;
   from?: number;
   to?: number;
@@ -112,6 +115,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
         data: { type: 'string' },
         lower: { type: 'string' },
         symbol: { type: 'string' },
+        exchange: { type: 'string' },
         timeframe: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
@@ -162,6 +166,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
     data: v.data,
     lower: v.lower,
     symbol: v.symbol,
+    exchange: v.exchange,
     timeframe: v.timeframe,
     from,
     to,
