@@ -10,6 +10,7 @@ import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/bui
 import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
+import { buildLiveFeeds } from './app/build-live-feeds.ts';
 import type { Config } from './config.ts';
 import { parseSizing } from './engine/sizing.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
@@ -84,11 +85,15 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     cleanups.push(() => exchange.close());
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
+    let kernelRef: Kernel | undefined;
+    // Real venues: candles arrive through live feeds (websocket or timed polling) and are stored.
+    const feeds = config.EXCHANGE === 'sim' ? undefined : await buildLiveFeeds({ config, marketData: exchange.marketData, database, publish: (e) => kernelRef?.bus.publish(e), now: () => marketClock.now(), logger });
+    if (feeds) cleanups.push(() => feeds.stop());
     // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
     const quote = config.SYMBOLS[0]!.split('/')[1]!.split(':')[0]!;
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
     const kernel = await createKernel(
-      { marketData: exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger },
+      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger },
       {
         mode: config.MODE,
         strategy,
@@ -100,6 +105,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         initialCash,
       },
     );
+
+    kernelRef = kernel;
+    feeds?.start();
 
     const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
     cleanups.push(() => backtests.stop());
