@@ -1,4 +1,6 @@
+import type { Candles } from './domain/candles.ts';
 import { Portfolio } from './domain/portfolio.ts';
+import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
 import { OrderManager } from './engine/order-manager.ts';
 import type { Sizing } from './engine/sizing.ts';
@@ -65,6 +67,14 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     }
     strategies.set(symbol, instance);
   }
+  // Order flow per symbol: CVD from candles, open interest sampled where the venue offers it (swap).
+  const orderFlow = new Map(options.symbols.map((symbol) => [symbol, new OrderFlowFeed({ symbol, timeframe: options.timeframe, marketData: ports.marketData, now: () => clock.now(), logger })]));
+  const signals = async (symbol: string, candles: Candles) => {
+    const feed = orderFlow.get(symbol);
+    if (!feed) return undefined;
+    await feed.sample();
+    return feed.signals(candles);
+  };
   const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }) });
   const engine = new TradingEngine({
     ...ports,
@@ -80,6 +90,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     warmup: options.strategy.warmup(options.params),
     sizing: options.sizing,
     allowShort: options.allowShort,
+    signals,
   });
   return { bus, engine, portfolio, tradingState, orders, ports, options };
 }

@@ -1,4 +1,4 @@
-import { appendCandles, tailCandles, type Candles } from '../domain/candles.ts';
+import { appendCandles, sliceCandles, tailCandles, type Candles } from '../domain/candles.ts';
 import type { OrderReport } from '../domain/orders.ts';
 import type { Portfolio } from '../domain/portfolio.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
@@ -35,6 +35,8 @@ export interface EngineDeps {
   allowShort: boolean;
   /** Wall clock for monitoring (last tick); market time (`clock`) is accelerated on the sim. */
   wallClock?: Clock;
+  /** Named factors known when candle `candles.length - 1` closed (order flow, signal intake). */
+  signals?: (symbol: string, candles: Candles) => Promise<ReadonlyMap<string, number> | undefined>;
 }
 
 interface SymbolFeed {
@@ -131,7 +133,9 @@ export class TradingEngine {
       if (protective) intents.push({ kind: 'exit', reason: protective });
     }
     if (intents.length === 0) {
+      const signals = this.d.signals ? await this.d.signals(symbol, sliceCandles(w, 0, i + 1)) : undefined;
       const out = strategy.onCandle({
+        signals,
         symbol,
         timeframe: this.d.timeframe,
         candles: w,

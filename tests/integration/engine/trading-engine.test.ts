@@ -15,6 +15,16 @@ import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
 
 const logger = pino({ level: 'silent' });
 
+/** Seen order-flow signals, by candle. */
+const seenSignals: Array<ReadonlyMap<string, number> | undefined> = [];
+const recorder: StrategyDefinition = {
+  name: 'recorder',
+  description: 'test: records the signals it is given',
+  params: z.object({}).strict() as never,
+  warmup: () => 1,
+  create: () => ({ prepare() {}, onCandle: ({ signals }) => (seenSignals.push(signals), []) }),
+};
+
 /** Enters long on the first candle it sees after start, exits on the second. */
 const scripted: StrategyDefinition = {
   name: 'scripted',
@@ -45,7 +55,7 @@ describe('trading engine on the simulated exchange and PGlite', () => {
     db = undefined;
   });
 
-  async function setup(wrap?: (e: Execution) => Execution) {
+  async function setup(wrap?: (e: Execution) => Execution, strategy: StrategyDefinition = scripted) {
     let wall = Date.UTC(2026, 0, 1);
     db ??= await openDatabase({ dataDir: 'memory://' });
     await migrate(db);
@@ -57,7 +67,7 @@ describe('trading engine on the simulated exchange and PGlite', () => {
     const execution = wrap ? wrap(sim) : sim;
     const kernel: Kernel = await createKernel(
       { marketData: sim, execution, clock: sim.clock, store, logger },
-      { mode: 'paper', strategy: scripted, params: {}, symbols: ['BTC/USDT'], timeframe: '1m', sizing: parseSizing('percent:50'), allowShort: false, initialCash: 10_000 },
+      { mode: 'paper', strategy, params: {}, symbols: ['BTC/USDT'], timeframe: '1m', sizing: parseSizing('percent:50'), allowShort: false, initialCash: 10_000 },
     );
     const events: DomainEvent[] = [];
     kernel.bus.onAny((e) => void events.push(e));
@@ -93,6 +103,21 @@ describe('trading engine on the simulated exchange and PGlite', () => {
     const pnl = fills.reduce((s, f) => s + f.realizedPnl - f.fee, 0);
     expect(kernel.portfolio.cash).toBeCloseTo(10_000 + pnl, 6);
     expect(await store.cash('sim')).toBeCloseTo(kernel.portfolio.cash, 6);
+  });
+
+  it('hands the strategy order-flow signals: CVD of the candles so far', async () => {
+    const { kernel, advance } = await setup(undefined, recorder);
+    await kernel.engine.tick();
+    advance(2);
+    await kernel.engine.tick();
+    expect(seenSignals.length).toBeGreaterThanOrEqual(2);
+    for (const s of seenSignals) {
+      expect(Number.isFinite(s!.get('cvd'))).toBe(true);
+      expect(Number.isFinite(s!.get('cvd_delta'))).toBe(true);
+    }
+    // CVD of consecutive candles differs exactly by the later candle's delta.
+    const [a, b] = seenSignals.slice(-2);
+    expect(b!.get('cvd')! - a!.get('cvd')!).toBeCloseTo(b!.get('cvd_delta')!, 6);
   });
 
   it('stores a denial as data and publishes it when trading is halted', async () => {
