@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
 import { buildLiveFeeds } from './app/build-live-feeds.ts';
+import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
 import { parseSizing } from './engine/sizing.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
@@ -137,6 +138,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       kernel.bus.publish({ type: 'shutdown', ts: wallClock(), reason: 'stopped' });
       await kernel.bus.drain();
     });
+    const summary = scheduleDailySummary(kernel, logger);
+    cleanups.push(() => summary.stop());
     await backtests.start();
     await chat.start();
 
