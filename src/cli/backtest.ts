@@ -4,7 +4,7 @@ import type { Database } from '../adapters/db/client.ts';
 import type { BacktestRunsRepository } from '../adapters/db/repositories/backtest-runs.ts';
 import { parseBacktestArgs, BACKTEST_HELP, type BacktestArgs } from '../backtest/cli/args.ts';
 import { formatMonteCarlo, formatSweep, formatWalkForward } from '../backtest/cli/output.ts';
-import { createProgressBar } from '../backtest/cli/progress-bar.ts';
+import { createProgressBar, type ProgressBar } from './progress-bar.ts';
 import { loadStoredCandles, simHistoryCandles } from '../backtest/load-candles.ts';
 import { monteCarlo } from '../backtest/monte-carlo.ts';
 import { formatSummaryTable, resultJson } from '../backtest/report/summary.ts';
@@ -81,7 +81,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
 
     if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, run.id);
 
-    const bar = args.json ? createProgressBar({ isTTY: false } as never, '') : createProgressBar(io.stderr, `${def.name} ${symbol}`);
+    const bar = fractionBar(args.json ? undefined : createProgressBar(io.stderr, { label: `${def.name} ${symbol}`, total: PROGRESS_STEPS }));
     const result = runBacktest({ ...options, candles, lowerTimeframe: lower, strategy: def, params: args.params, onProgress: bar.update });
     bar.done();
     const mc = args.monteCarlo ? monteCarlo(result.tradeList, result.initialEquity, args.monteCarlo) : undefined;
@@ -175,7 +175,7 @@ async function sweepCommand(
   const { createWorkerPool } = await import('../backtest/worker/worker-pool.ts');
   const { toSharedCandles } = await import('../backtest/worker/protocol.ts');
   const pool = createWorkerPool({ size: args.workers, candles: toSharedCandles(candles), lower: lower ? toSharedCandles(lower) : undefined, strategiesDir });
-  const bar = args.json ? createProgressBar({ isTTY: false } as never, '') : createProgressBar(io.stderr, args.walkForward ? 'walk-forward' : 'sweep');
+  const bar = fractionBar(args.json ? undefined : createProgressBar(io.stderr, { label: args.walkForward ? 'walk-forward' : 'sweep', total: PROGRESS_STEPS }));
   try {
     const portable = { ...options } as never;
     if (args.walkForward) {
@@ -218,4 +218,14 @@ async function sweepCommand(
   } finally {
     await pool.close();
   }
+}
+
+const PROGRESS_STEPS = 1000;
+
+/** The shared progress bar driven by a 0..1 fraction; silent with --json (stdout stays one object). */
+function fractionBar(bar: ProgressBar | undefined): { update(fraction: number): void; done(): void } {
+  return {
+    update: (f) => bar?.update(Math.round(Math.max(0, Math.min(1, f)) * PROGRESS_STEPS)),
+    done: () => bar?.finish(),
+  };
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { spawnBot, tempDataDir } from '../support/spawn-bot.ts';
-import { pgServerUrl } from '../support/pg-temp.ts';
+import { createTempDatabase, pgServerUrl } from '../support/pg-temp.ts';
 
 /** A port nothing listens on: every call to it fails, and failures are what leak secrets into logs. */
 async function deadPort(): Promise<number> {
@@ -44,8 +44,9 @@ describe('secrets never reach the output', () => {
       LINE_API_URL: dead,
       LINE_ALERT_TO: 'Ufake',
     };
-    if (pgServerUrl()) {
-      const u = new URL(pgServerUrl());
+    const temp = pgServerUrl() ? await createTempDatabase() : undefined;
+    if (temp) {
+      const u = new URL(temp.url);
       u.password = dbPassword; // trust authentication ignores it; the logs must not show it
       env.DATABASE_URL = u.toString();
     }
@@ -63,7 +64,15 @@ describe('secrets never reach the output', () => {
       const { code } = await bot.stop('SIGTERM');
       expect(code).toBe(0);
     }
-    const output = bot.stdout() + bot.stderr();
+    // What is stored must be as clean as what is printed: the outbox keeps platform errors.
+    const { openDatabase } = await import('../../src/adapters/db/client.ts');
+    const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+    const stored = JSON.stringify(await db.rows((await import('drizzle-orm')).sql`select last_error, payload from alert_outbox`));
+    const audit = JSON.stringify(await db.rows((await import('drizzle-orm')).sql`select * from audit_log`));
+    await db.close();
+    await temp?.drop();
+    expect(stored).toContain('ECONNREFUSED');
+    const output = bot.stdout() + bot.stderr() + stored + audit;
     expect(output.length).toBeGreaterThan(1000);
     for (const [name, value] of Object.entries({ ...SECRETS, DB_PASSWORD: dbPassword })) {
       expect(output.includes(value), `${name} leaked`).toBe(false);

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Alert, AlertChannel, AlertSeverity } from '../../../alerts/alert.ts';
 import type { Db } from '../client.ts';
 import { alertOutbox } from '../schema.ts';
+import { scrubSecrets } from '../../../logger.ts';
 
 export type OutboxStatus = 'pending' | 'sent' | 'dead';
 
@@ -109,7 +110,8 @@ export async function markRetry(db: Db, ids: number[], nextAttemptAt: number, er
     .update(alertOutbox)
     .set({
       nextAttemptAt,
-      lastError: error.slice(0, 500),
+      // Platform errors carry request URLs (a Telegram URL holds the bot token): scrub before storing.
+      lastError: scrubSecrets(error).slice(0, 500),
       attempts: countAttempt ? sql`${alertOutbox.attempts} + 1` : alertOutbox.attempts,
     })
     .where(and(inArray(alertOutbox.id, ids), eq(alertOutbox.status, 'pending')));
@@ -120,7 +122,7 @@ export async function markDead(db: Db, ids: number[], reason: string): Promise<v
   if (ids.length === 0) return;
   await db
     .update(alertOutbox)
-    .set({ status: 'dead', lastError: reason.slice(0, 500), attempts: sql`${alertOutbox.attempts} + 1` })
+    .set({ status: 'dead', lastError: scrubSecrets(reason).slice(0, 500), attempts: sql`${alertOutbox.attempts} + 1` })
     .where(and(inArray(alertOutbox.id, ids), eq(alertOutbox.status, 'pending')));
 }
 
