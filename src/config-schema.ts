@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOMAIN_EVENT_TYPES } from './domain/events.ts';
 
 /**
  * Every environment variable tradeops knows, with its doc line. `.env.example` and the README's
@@ -106,6 +107,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   CONSOLE: { group: 'Chat', doc: 'console chat on stdin/stdout: auto (when stdin is a terminal), true or false', default: 'auto' },
   CHAT_USERS: { group: 'Chat', doc: 'who may use the bot: platform:id=role,… e.g. telegram:123=admin,discord:456=trader', default: '' },
   COMMAND_RATE_LIMIT: { group: 'Chat', doc: 'commands per user per minute', default: '30' },
+  ALERT_LEVELS: { group: 'Chat', doc: 'default alert level per type: type:on|silent|off,… e.g. fill:off,entry:on (/alerts overrides; critical alerts are never off)', default: '' },
   TELEGRAM_BOT_TOKEN: { group: 'Telegram', doc: 'bot token from @BotFather; enables Telegram', default: '' },
   TELEGRAM_API_ROOT: { group: 'Telegram', doc: 'Bot API base URL (self-hosted Bot API server)', default: 'https://api.telegram.org' },
   TELEGRAM_WEBHOOK_URL: { group: 'Telegram', doc: 'public URL of POST /webhooks/telegram; unset = long polling', default: '' },
@@ -167,6 +169,21 @@ export const ENV_SCHEMA_SHAPE = {
   CONSOLE: z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }).default('auto'),
   CHAT_USERS: z.string().optional(),
   COMMAND_RATE_LIMIT: int(1, 10000, 30),
+  ALERT_LEVELS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const out: Record<string, 'on' | 'silent' | 'off'> = {};
+      for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const m = /^([a-z][a-z-]*):(on|silent|off)$/.exec(part);
+        if (!m || !(DOMAIN_EVENT_TYPES as readonly string[]).includes(m[1]!)) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not TYPE:on|silent|off with TYPE one of ${DOMAIN_EVENT_TYPES.join(', ')}` });
+          return z.NEVER;
+        }
+        out[m[1]!] = m[2] as 'on' | 'silent' | 'off';
+      }
+      return out;
+    }),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_API_ROOT: url(['http:', 'https:']).default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_URL: url(['https:', 'http:']).optional(),

@@ -138,7 +138,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       kernel.bus.publish({ type: 'shutdown', ts: wallClock(), reason: 'stopped' });
       await kernel.bus.drain();
     });
-    const summary = scheduleDailySummary(kernel, logger);
+    const summary = scheduleDailySummary(kernel, database, logger);
     cleanups.push(() => summary.stop());
     await backtests.start();
     await chat.start();

@@ -36,6 +36,7 @@ export async function buildChat(d: { config: Config; services: BotServices; data
     clock: systemClock,
     users,
     rateLimitPerMinute: config.COMMAND_RATE_LIMIT,
+    alertDefaults: config.ALERT_LEVELS,
   });
   const { createChat } = await import('../adapters/chat/index.ts');
   const chat = await createChat({ config, router, services: d.services, database, logger, bus: d.bus, input: d.io.stdin, output: d.io.stdout });
@@ -44,6 +45,7 @@ export async function buildChat(d: { config: Config; services: BotServices; data
     database,
     destinations: alertDestinations(config, users, chat.senders.map((s) => s.channel)),
     logger,
+    defaults: config.ALERT_LEVELS,
     onQueued: (channel, destination) => outbox.notify(channel, destination),
   });
   const detach = fanout.attach(d.bus);

@@ -75,3 +75,13 @@ describe('config', () => {
     expect(Object.keys(ENV_DOCS).sort()).toEqual(Object.keys(ENV_SCHEMA_SHAPE).sort());
   });
 });
+
+describe('ALERT_LEVELS', () => {
+  it('parses per-type default levels and refuses unknown types or levels', () => {
+    expect(loadConfig({ ALERT_LEVELS: 'fill:off, entry:silent' }).ALERT_LEVELS).toEqual({ fill: 'off', entry: 'silent' });
+    expect(loadConfig({}).ALERT_LEVELS).toEqual({});
+    for (const bad of ['fills:off', 'fill:loud', 'fill']) {
+      expect(() => loadConfig({ ALERT_LEVELS: bad })).toThrow(/ALERT_LEVELS: got .* is not TYPE:on\|silent\|off/);
+    }
+  });
+});
