@@ -53,16 +53,15 @@ export function decide(input: DecideInput): Decision[] {
   let position = input.position;
   let available = input.available;
   const rules = input.rules ?? DEFAULT_PREFLIGHT;
+  const check = (kind: 'entry' | 'exit', side: 'long' | 'short', quantity: number) =>
+    runPreflight({ kind, side, symbol: input.symbol, quantity, price: input.price, position, market: input.market, tradingState: input.tradingState, allowShort: input.allowShort, available, equity: input.equity }, rules);
   for (const intent of input.intents) {
     if (intent.kind === 'message') continue;
     if (intent.kind === 'exit') {
       const q = position?.quantity ?? 0;
       const quantity = Math.abs(q);
       const side = q >= 0 ? 'long' : 'short';
-      const denials = runPreflight(
-        { kind: 'exit', side, symbol: input.symbol, quantity, price: input.price, position, market: input.market, tradingState: input.tradingState, allowShort: input.allowShort, available, equity: input.equity },
-        rules,
-      );
+      const denials = check('exit', side, quantity);
       if (denials.length > 0) {
         out.push({ intent, verdict: 'denied', denials });
         continue;
@@ -80,10 +79,7 @@ export function decide(input: DecideInput): Decision[] {
     const quote = entryQuoteAmount(input.sizing, input.equity, available, intent.sizeFraction);
     const feeAdj = 1 + input.market.takerFee;
     const quantity = floorToStep(quote / (input.price * input.market.contractSize * feeAdj), input.market.amountStep);
-    const denials = runPreflight(
-      { kind: 'entry', side: intent.side, symbol: input.symbol, quantity, price: input.price, position, market: input.market, tradingState: input.tradingState, allowShort: input.allowShort, available, equity: input.equity },
-      rules,
-    );
+    const denials = check('entry', intent.side, quantity);
     if (denials.length > 0) {
       out.push({ intent, verdict: 'denied', denials });
       continue;
