@@ -5,32 +5,32 @@ import { createProgressReporter } from './progress-reporter.ts';
 
 export interface SlowCommandHooks {
   /** Show the "⏳ queued…" message; called once, only if the command has not answered by then. */
-  showPlaceholder(): Promise<void>;
-  /** Edit the placeholder with a progress line (called after showPlaceholder). */
-  editPlaceholder(text: string): Promise<void>;
+  showInterim(): Promise<void>;
+  /** Edit the interim with a progress line (called after showInterim). */
+  editInterim(text: string): Promise<void>;
   /** Minimum time between two progress edits (platform edit limits). */
   minEditIntervalMs?: number;
 }
 
 export interface DispatchOptions {
   /**
-   * How long a slow command may take before the placeholder is shown. A refusal (unknown user,
+   * How long a slow command may take before the interim is shown. A refusal (unknown user,
    * bad arguments) answers at once and so never shows a misleading "queued".
    */
-  placeholderAfterMs?: number;
+  interimAfterMs?: number;
   /** Treat the command as slow regardless of its flag (e.g. a Discord answer running out of time). */
   forceSlow?: boolean;
 }
 
 export interface DispatchResult {
   reply: Reply | undefined;
-  /** Whether the placeholder was shown (the final answer should replace it). */
-  placeholderShown: boolean;
+  /** Whether the interim was shown (the final answer should replace it). */
+  interimShown: boolean;
 }
 
 /**
- * Run one inbound command through the router. For commands marked `slow` the placeholder appears
- * after `placeholderAfterMs`, progress edits it (coalesced), and the final reply is returned for the
+ * Run one inbound command through the router. For commands marked `slow` the interim appears
+ * after `interimAfterMs`, progress edits it (coalesced), and the final reply is returned for the
  * transport to put in its place.
  */
 export async function dispatchCommand(
@@ -41,13 +41,13 @@ export async function dispatchCommand(
 ): Promise<DispatchResult> {
   const command = findCommand(router.commands, inbound.text);
   if (!hooks || !(command?.slow || options.forceSlow)) {
-    return { reply: await router.handle(inbound), placeholderShown: false };
+    return { reply: await router.handle(inbound), interimShown: false };
   }
-  let placeholder: Promise<void> | undefined;
-  const ensurePlaceholder = () => (placeholder ??= hooks.showPlaceholder());
+  let interim: Promise<void> | undefined;
+  const ensureInterim = () => (interim ??= hooks.showInterim());
   const reporter = createProgressReporter(async (text) => {
-    await ensurePlaceholder();
-    await hooks.editPlaceholder(text);
+    await ensureInterim();
+    await hooks.editInterim(text);
   }, hooks.minEditIntervalMs ?? 1_000);
   const handled = router.handle({ ...inbound, progress: (text) => reporter.report(text) });
   let timer: NodeJS.Timeout | undefined;
@@ -57,16 +57,16 @@ export async function dispatchCommand(
       () => true,
     ),
     new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), options.placeholderAfterMs ?? 300);
+      timer = setTimeout(() => resolve(false), options.interimAfterMs ?? 300);
     }),
   ]);
   clearTimeout(timer);
-  if (!early) await ensurePlaceholder().catch(() => {});
+  if (!early) await ensureInterim().catch(() => {});
   try {
     const reply = await handled;
-    return { reply, placeholderShown: placeholder !== undefined };
+    return { reply, interimShown: interim !== undefined };
   } finally {
     await reporter.finish();
-    if (placeholder) await placeholder.catch(() => {});
+    if (interim) await interim.catch(() => {});
   }
 }

@@ -22,7 +22,7 @@ export interface ChatDeps {
   /** Chart links served by the HTTP server (LINE images); made from PUBLIC_URL when absent. */
   chartLinks?: ChartLinks;
   /** Timing knobs (tests and benchmarks); production uses the defaults. */
-  timing?: { placeholderAfterMs?: number; minEditIntervalMs?: number; answerWithinMs?: number };
+  timing?: { interimAfterMs?: number; minEditIntervalMs?: number; answerWithinMs?: number };
 }
 
 export interface Chat {
@@ -74,7 +74,7 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
       backtests: deps.services.backtests,
       logger: log,
       payloads,
-      placeholderAfterMs: timing.placeholderAfterMs,
+      interimAfterMs: timing.interimAfterMs,
       minEditIntervalMs: timing.minEditIntervalMs,
     });
     platforms.push({ name: 'telegram', sender: t.sender, mount: (app) => t.mount(app), start: () => t.start(), stop: () => t.stop() });
@@ -116,7 +116,7 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
       logger: log,
       payloads,
       chartLinks,
-      placeholderAfterMs: timing.placeholderAfterMs,
+      interimAfterMs: timing.interimAfterMs,
     });
     platforms.push({ name: 'line', sender: l.sender, mount: (app) => l.mount(app), start: () => l.start(), stop: () => l.stop() });
   }

@@ -28,7 +28,7 @@ export interface LineChatOptions {
   logger: Logger;
   payloads: ButtonPayloads;
   chartLinks?: ChartLinks;
-  placeholderAfterMs?: number;
+  interimAfterMs?: number;
   now?: () => number;
 }
 
@@ -103,14 +103,14 @@ export function createLineChat(options: LineChatOptions): LineChat {
       options.router,
       { caller: inbound.caller, text, deliveryId: inbound.deliveryId },
       {
-        showPlaceholder: async () => {
-          // LINE cannot edit messages: the placeholder uses up the reply token, the result is pushed.
+        showInterim: async () => {
+          // LINE cannot edit messages: the interim uses up the reply token, the result is pushed.
           const { replied } = await deliverLine(client, target, [{ type: 'text', text: '⏳ queued…' }], now);
           if (replied) target.replyToken = undefined;
         },
-        editPlaceholder: async () => {},
+        editInterim: async () => {},
       },
-      { placeholderAfterMs: options.placeholderAfterMs },
+      { interimAfterMs: options.interimAfterMs },
     );
     if (!result.reply) return false;
     await deliverLine(client, target, render(result.reply), now);

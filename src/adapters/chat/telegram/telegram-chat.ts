@@ -33,7 +33,7 @@ export interface TelegramChatOptions {
   logger: Logger;
   payloads: ButtonPayloads;
   /** Time a slow command may take before "⏳ queued…" is shown. */
-  placeholderAfterMs?: number;
+  interimAfterMs?: number;
   /** Minimum time between two progress edits of one message. */
   minEditIntervalMs?: number;
 }
@@ -106,34 +106,34 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
   }
 
   async function run(inbound: TelegramInbound, text: string): Promise<{ reply?: Reply; messageId?: number }> {
-    let placeholderId: number | undefined;
+    let interimId: number | undefined;
     const result = await dispatchCommand(
       options.router,
       { caller: inbound.caller, text, deliveryId: inbound.deliveryId },
       {
-        showPlaceholder: async () => {
+        showInterim: async () => {
           const m = await telegram.sendMessage(inbound.chatId, escapeHtml('⏳ queued…'), { parse_mode: 'HTML' });
-          placeholderId = m.message_id;
+          interimId = m.message_id;
         },
-        editPlaceholder: async (progress) => {
-          if (placeholderId === undefined) return;
+        editInterim: async (progress) => {
+          if (interimId === undefined) return;
           await telegram
-            .editMessageText(inbound.chatId, placeholderId, undefined, escapeHtml(`⏳ ${progress}`), { parse_mode: 'HTML' })
+            .editMessageText(inbound.chatId, interimId, undefined, escapeHtml(`⏳ ${progress}`), { parse_mode: 'HTML' })
             .catch((err: unknown) => {
               if (!isNotModified(err)) log.warn({ err }, 'progress edit failed');
             });
         },
         minEditIntervalMs: options.minEditIntervalMs,
       },
-      { placeholderAfterMs: options.placeholderAfterMs },
+      { interimAfterMs: options.interimAfterMs },
     );
     if (!result.reply) {
-      if (placeholderId !== undefined) {
-        await telegram.editMessageText(inbound.chatId, placeholderId, undefined, escapeHtml('Already handled.')).catch(() => {});
+      if (interimId !== undefined) {
+        await telegram.editMessageText(inbound.chatId, interimId, undefined, escapeHtml('Already handled.')).catch(() => {});
       }
       return {};
     }
-    const ids = await sendTelegramReply(telegram, inbound.chatId, result.reply, { payloads: options.payloads, replaceMessageId: placeholderId });
+    const ids = await sendTelegramReply(telegram, inbound.chatId, result.reply, { payloads: options.payloads, replaceMessageId: interimId });
     return { reply: result.reply, messageId: ids[0] };
   }
 

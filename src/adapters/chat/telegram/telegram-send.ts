@@ -10,7 +10,7 @@ export interface TelegramSendOptions {
   payloads: ButtonPayloads;
   /** No notification sound (silent alerts). */
   silent?: boolean;
-  /** A placeholder message ("⏳ queued…") that the first part of the reply replaces. */
+  /** A interim message ("⏳ queued…") that the first part of the reply replaces. */
   replaceMessageId?: number;
 }
 
@@ -35,7 +35,7 @@ export async function sendTelegramReply(telegram: Telegram, chatId: string, repl
           ids.push(options.replaceMessageId);
           continue;
         }
-        // The placeholder may be gone (deleted by the user): send the part as a new message instead.
+        // The interim may be gone (deleted by the user): send the part as a new message instead.
       }
     }
     const sent = await telegram.sendMessage(chatId, m.html, { ...common, reply_markup, disable_notification: options.silent });
