@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Command } from './command.ts';
 import { signedMoney } from './format.ts';
 import { positionsTable } from './status.ts';
+import { quoteOf } from '../src/domain/market.ts';
 
 const args = z.strictObject({});
 
@@ -15,7 +16,7 @@ export const positionsCommand: Command<typeof args> = {
     const positions = await ctx.services.positions();
     if (positions.length === 0) return { title: 'Positions', text: ['No open positions.'] };
     // P&L is in the quote currency: BTC/USDT:USDT → USDT.
-    const q = positions[0]!.symbol.split('/')[1]?.split(':')[0] ?? '';
+    const q = quoteOf(positions[0]!.symbol);
     const total = positions.reduce((s, p) => s + p.unrealizedPnl, 0);
     const stops = positions
       .filter((p) => p.stopLoss !== undefined || p.takeProfit !== undefined)

@@ -18,6 +18,7 @@ import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createKernel, type Kernel } from './kernel.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
 import { loadStrategyCatalog, parseStrategyParams } from './strategies/registry.ts';
+import { quoteOf } from './domain/market.ts';
 
 export interface AppIo {
   stdin: Readable & { isTTY?: boolean };
@@ -91,7 +92,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const feeds = config.EXCHANGE === 'sim' ? undefined : await buildLiveFeeds({ config, marketData: exchange.marketData, database, publish: (e) => kernelRef?.bus.publish(e), now: () => marketClock.now(), logger });
     if (feeds) cleanups.push(() => feeds.stop());
     // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
-    const quote = config.SYMBOLS[0]!.split('/')[1]!.split(':')[0]!;
+    const quote = quoteOf(config.SYMBOLS[0]!);
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
     const kernel = await createKernel(
       { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger },

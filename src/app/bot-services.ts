@@ -6,6 +6,7 @@ import type { Kernel } from '../kernel.ts';
 import type { StrategyCatalog } from '../strategies/registry.ts';
 import { periodStart, periodsBack, pnlByPeriod } from './pnl-periods.ts';
 import { VERSION } from './version.ts';
+import { quoteOf } from '../domain/market.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -21,7 +22,7 @@ export interface ServiceDeps {
 /** BotServices over the kernel and the database: what chat commands may see and do. */
 export function createBotServices(d: ServiceDeps): BotServices {
   const { kernel, config } = d;
-  const quote = (config.SYMBOLS[0] ?? 'BTC/USDT').split('/')[1]!.split(':')[0]!;
+  const quote = quoteOf(config.SYMBOLS[0]!);
   let symbolCache: string[] | undefined;
 
   const positions = async (): Promise<PositionView[]> => {

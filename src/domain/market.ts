@@ -41,3 +41,8 @@ export function decimalsOf(step: number): number {
 function roundDecimals(value: number, decimals: number): number {
   return Number(value.toFixed(Math.min(decimals, 20)));
 }
+
+/** Quote currency of a unified symbol: `BTC/USDT` → USDT, `BTC/USDT:USDT` → USDT. */
+export function quoteOf(symbol: string): string {
+  return symbol.split('/')[1]?.split(':')[0] ?? '';
+}
