@@ -1,6 +1,6 @@
 import { apiErrors } from './api-error.ts';
 import { isMultipleOf, type LocalMarketSpec } from './markets.ts';
-import { isOpen, type BinanceOrderStatus, type BinanceSide } from './spot-book.ts';
+import { checkClientOrderId, isOpen, OrderBook, r8, type BinanceOrderStatus, type BinanceSide } from './order-book.ts';
 
 /** USDⓈ-M fees (VIP 0): taker 0.05 %, maker 0.02 %, in USDT. */
 export const FUTURES_TAKER_FEE = 0.0005;
@@ -56,37 +56,19 @@ export interface NewFuturesOrder {
   newClientOrderId?: string;
 }
 
-const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
-
-function r8(x: number): number {
-  return Math.round(x * 1e8) / 1e8;
-}
 
 /** USDⓈ-M account of the local exchange: USDT wallet, one-way positions, leverage, margin checks. */
-export class FuturesBook {
+export class FuturesBook extends OrderBook<FuturesOrder> {
   wallet: number;
   walletUpdateTime: number;
   readonly positions = new Map<string, Position>();
   readonly leverage = new Map<string, number>();
-  readonly orders: FuturesOrder[] = [];
   readonly trades: FuturesTrade[] = [];
 
-  constructor(
-    private readonly markets: ReadonlyMap<string, LocalMarketSpec>,
-    private readonly price: (id: string) => number,
-    private readonly now: () => number,
-    private readonly nextId: () => number,
-    initialWallet: number,
-  ) {
+  constructor(markets: ReadonlyMap<string, LocalMarketSpec>, price: (id: string) => number, now: () => number, nextId: () => number, initialWallet: number) {
+    super(markets, price, now, nextId);
     this.wallet = initialWallet;
     this.walletUpdateTime = now();
-  }
-
-  market(symbol: string | undefined): LocalMarketSpec {
-    if (!symbol) throw apiErrors.mandatory('symbol');
-    const m = this.markets.get(symbol);
-    if (!m) throw apiErrors.invalidSymbol();
-    return m;
   }
 
   position(symbolId: string): Position {
@@ -154,7 +136,7 @@ export class FuturesBook {
     if (!p.type) throw apiErrors.mandatory('type');
     if (p.type !== 'MARKET' && p.type !== 'LIMIT') throw apiErrors.invalidOrderType();
     const clientOrderId = p.newClientOrderId ?? `local-${this.nextId()}`;
-    if (!CLIENT_ID.test(clientOrderId)) throw apiErrors.illegalClientOrderId();
+    checkClientOrderId(clientOrderId);
     if (this.orders.some((o) => o.clientOrderId === clientOrderId && isOpen(o))) throw apiErrors.duplicateClientOrderIdFutures();
     if (p.quantity === undefined) throw apiErrors.mandatory('quantity');
     let qty = Number(p.quantity);
@@ -244,16 +226,6 @@ export class FuturesBook {
     o.updateTime = ts;
   }
 
-  find(symbol: string | undefined, orderId?: string, origClientOrderId?: string): FuturesOrder | undefined {
-    const m = this.market(symbol);
-    if (orderId === undefined && origClientOrderId === undefined) throw apiErrors.mandatory('orderId');
-    for (let i = this.orders.length - 1; i >= 0; i--) {
-      const o = this.orders[i]!;
-      if (o.symbol !== m.id) continue;
-      if (orderId !== undefined ? String(o.orderId) === orderId : o.clientOrderId === origClientOrderId) return o;
-    }
-    return undefined;
-  }
 
   cancel(symbol: string | undefined, orderId?: string, origClientOrderId?: string): FuturesOrder {
     const o = this.find(symbol, orderId, origClientOrderId);
@@ -261,10 +233,5 @@ export class FuturesBook {
     o.status = 'CANCELED';
     o.updateTime = this.now();
     return o;
-  }
-
-  open(symbol?: string): FuturesOrder[] {
-    if (symbol !== undefined) this.market(symbol);
-    return this.orders.filter((o) => isOpen(o) && (symbol === undefined || o.symbol === symbol));
   }
 }

@@ -1,11 +1,11 @@
 import { apiErrors } from './api-error.ts';
 import { isMultipleOf, type LocalMarketSpec } from './markets.ts';
+import { checkClientOrderId, isOpen, OrderBook, r8, type BinanceOrderStatus, type BinanceSide } from './order-book.ts';
 
 /** Binance spot fee (0.1 %), charged in the asset received — as on a real account without BNB. */
 export const SPOT_FEE_RATE = 0.001;
 
-export type BinanceSide = 'BUY' | 'SELL';
-export type BinanceOrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED';
+export type { BinanceOrderStatus, BinanceSide } from './order-book.ts';
 
 export interface SpotTrade {
   id: number;
@@ -55,24 +55,11 @@ export interface NewSpotOrder {
   newClientOrderId?: string;
 }
 
-const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
-
-function r8(x: number): number {
-  return Math.round(x * 1e8) / 1e8;
-}
 
 /** Spot account and order book of the local exchange: real balances, resting orders, fills. */
-export class SpotBook {
+export class SpotBook extends OrderBook<SpotOrder> {
   readonly balances = new Map<string, Balance>();
-  readonly orders: SpotOrder[] = [];
   readonly trades: SpotTrade[] = [];
-
-  constructor(
-    private readonly markets: ReadonlyMap<string, LocalMarketSpec>,
-    private readonly price: (id: string) => number,
-    private readonly now: () => number,
-    private readonly nextId: () => number,
-  ) {}
 
   balance(asset: string): Balance {
     let b = this.balances.get(asset);
@@ -83,12 +70,6 @@ export class SpotBook {
     return b;
   }
 
-  market(symbol: string | undefined): LocalMarketSpec {
-    if (!symbol) throw apiErrors.mandatory('symbol');
-    const m = this.markets.get(symbol);
-    if (!m) throw apiErrors.invalidSymbol();
-    return m;
-  }
 
   /** POST /api/v3/order — validates like Binance (filters, funds, duplicate clientOrderId), then fills or rests. */
   newOrder(p: NewSpotOrder): SpotOrder {
@@ -97,7 +78,7 @@ export class SpotBook {
     if (!p.type) throw apiErrors.mandatory('type');
     if (p.type !== 'MARKET' && p.type !== 'LIMIT' && p.type !== 'LIMIT_MAKER') throw apiErrors.invalidOrderType();
     const clientOrderId = p.newClientOrderId ?? `local-${this.nextId()}`;
-    if (!CLIENT_ID.test(clientOrderId)) throw apiErrors.illegalClientOrderId();
+    checkClientOrderId(clientOrderId);
     if (this.orders.some((o) => o.clientOrderId === clientOrderId && isOpen(o))) throw apiErrors.duplicateOrder();
 
     const current = this.price(m.id);
@@ -210,17 +191,6 @@ export class SpotBook {
     o.updateTime = trade.time;
   }
 
-  /** Latest order of `symbol` with this orderId or clientOrderId (a clientOrderId may be reused once closed). */
-  find(symbol: string | undefined, orderId?: string, origClientOrderId?: string): SpotOrder | undefined {
-    const m = this.market(symbol);
-    if (orderId === undefined && origClientOrderId === undefined) throw apiErrors.mandatory('orderId');
-    for (let i = this.orders.length - 1; i >= 0; i--) {
-      const o = this.orders[i]!;
-      if (o.symbol !== m.id) continue;
-      if (orderId !== undefined ? String(o.orderId) === orderId : o.clientOrderId === origClientOrderId) return o;
-    }
-    return undefined;
-  }
 
   /** DELETE /api/v3/order — only an open order can be canceled (-2011 otherwise). */
   cancel(symbol: string | undefined, orderId?: string, origClientOrderId?: string): SpotOrder {
@@ -241,14 +211,4 @@ export class SpotBook {
     o.updateTime = this.now();
     return o;
   }
-
-  open(symbol?: string): SpotOrder[] {
-    if (symbol !== undefined) this.market(symbol);
-    return this.orders.filter((o) => isOpen(o) && (symbol === undefined || o.symbol === symbol));
-  }
-}
-
-/** NEW or PARTIALLY_FILLED: the states in which a clientOrderId is taken and funds are reserved. */
-export function isOpen(o: { status: BinanceOrderStatus }): boolean {
-  return o.status === 'NEW' || o.status === 'PARTIALLY_FILLED';
 }
