@@ -13,13 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../src/adapters/db/client.ts';
 import { migrate } from '../src/adapters/db/migrate.ts';
 import { CandleStore } from '../src/adapters/db/repositories/candles.ts';
 import { readCandleFileDetailed } from '../src/adapters/files/candle-file-reader.ts';
 import type { Candles } from '../src/domain/candles.ts';
 import { syntheticCandles } from './support/synthetic-candles.ts';
+import { createTempDatabase, DEFAULT_PG_SERVER, pgAnswers } from '../tests/support/pg-temp.ts';
 
 const ROWS = 1_000_000;
 const SEED = 20240101;
@@ -96,26 +96,8 @@ async function benchDatabase(name: string, database: Database, csvPath: string, 
 
 /** A throwaway database on the server, or undefined when no server answers. */
 async function tempPostgres(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
-  const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const { default: postgres } = await import('postgres');
-  const admin = postgres(server, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await admin`select 1`;
-  } catch {
-    await admin.end({ timeout: 1 });
-    return undefined;
-  }
-  const name = `tradeops_bench_${randomBytes(5).toString('hex')}`;
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end({ timeout: 2 });
-    },
-  };
+  const server = process.env.TEST_DATABASE_URL ?? DEFAULT_PG_SERVER;
+  return (await pgAnswers(server)) ? createTempDatabase(server) : undefined;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'tradeops-bench-candles-'));
