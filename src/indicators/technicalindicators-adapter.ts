@@ -43,8 +43,8 @@ import {
 } from 'technicalindicators';
 import type { Bands } from './bollinger.ts';
 import type { Macd } from './macd.ts';
-import { padFront, toPlainArray } from './technicalindicators-io.ts';
-import { checkFinite, checkPeriod, checkSameLength } from './validate.ts';
+import { padFront, plainInputs, toPlainArray } from './technicalindicators-io.ts';
+import { checkFinite, checkPeriod } from './validate.ts';
 
 type Series = Float64Array<ArrayBuffer>;
 
@@ -117,11 +117,9 @@ export function tiStochastic(
 ): { k: Series; d: Series } {
   checkPeriod('tiStochastic', 'period', period);
   checkPeriod('tiStochastic', 'signalPeriod', signalPeriod);
-  const len = checkSameLength('tiStochastic', { high, low, close });
+  const { len, input } = plainInputs('tiStochastic', { high, low, close });
   const rows = stochastic({
-    high: toPlainArray('tiStochastic', 'high', high),
-    low: toPlainArray('tiStochastic', 'low', low),
-    close: toPlainArray('tiStochastic', 'close', close),
+    ...input,
     period,
     signalPeriod,
     format: identity,
@@ -160,77 +158,46 @@ export function tiStochasticRsi(
 /** Average directional index with +DI and −DI (Wilder). */
 export function tiAdx(high: Float64Array, low: Float64Array, close: Float64Array, period: number): { adx: Series; pdi: Series; mdi: Series } {
   checkPeriod('tiAdx', 'period', period);
-  const len = checkSameLength('tiAdx', { high, low, close });
-  const rows = adx({
-    high: toPlainArray('tiAdx', 'high', high),
-    low: toPlainArray('tiAdx', 'low', low),
-    close: toPlainArray('tiAdx', 'close', close),
-    period,
-    format: identity,
-  });
+  const { len, input } = plainInputs('tiAdx', { high, low, close });
+  const rows = adx({ ...input, period, format: identity });
   return { adx: padField(rows, len, (r) => r.adx), pdi: padField(rows, len, (r) => r.pdi), mdi: padField(rows, len, (r) => r.mdi) };
 }
 
 /** On-balance volume (starts at index 1 with ±volume[1]; TA-Lib starts at index 0 with volume[0]). */
 export function tiObv(close: Float64Array, volume: Float64Array): Series {
-  const len = checkSameLength('tiObv', { close, volume });
-  const rows = obv({ close: toPlainArray('tiObv', 'close', close), volume: toPlainArray('tiObv', 'volume', volume), format: identity });
+  const { len, input } = plainInputs('tiObv', { close, volume });
+  const rows = obv({ ...input, format: identity });
   return padFront(rows, len);
 }
 
 /** Accumulation/distribution line. */
 export function tiAdl(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array): Series {
-  const len = checkSameLength('tiAdl', { high, low, close, volume });
-  const rows = adl({
-    high: toPlainArray('tiAdl', 'high', high),
-    low: toPlainArray('tiAdl', 'low', low),
-    close: toPlainArray('tiAdl', 'close', close),
-    volume: toPlainArray('tiAdl', 'volume', volume),
-    format: identity,
-  });
+  const { len, input } = plainInputs('tiAdl', { high, low, close, volume });
+  const rows = adl({ ...input, format: identity });
   return padFront(rows, len);
 }
 
 /** Money flow index over `period` bars. */
 export function tiMfi(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period: number): Series {
   checkPeriod('tiMfi', 'period', period);
-  const len = checkSameLength('tiMfi', { high, low, close, volume });
-  const rows = mfi({
-    high: toPlainArray('tiMfi', 'high', high),
-    low: toPlainArray('tiMfi', 'low', low),
-    close: toPlainArray('tiMfi', 'close', close),
-    volume: toPlainArray('tiMfi', 'volume', volume),
-    period,
-    format: identity,
-  });
+  const { len, input } = plainInputs('tiMfi', { high, low, close, volume });
+  const rows = mfi({ ...input, period, format: identity });
   return padFront(rows, len);
 }
 
 /** Commodity channel index over `period` bars. */
 export function tiCci(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Series {
   checkPeriod('tiCci', 'period', period);
-  const len = checkSameLength('tiCci', { high, low, close });
-  const rows = cci({
-    high: toPlainArray('tiCci', 'high', high),
-    low: toPlainArray('tiCci', 'low', low),
-    close: toPlainArray('tiCci', 'close', close),
-    period,
-    format: identity,
-  });
+  const { len, input } = plainInputs('tiCci', { high, low, close });
+  const rows = cci({ ...input, period, format: identity });
   return padFront(rows, len);
 }
 
 /** Williams %R over `period` bars (−100 … 0). */
 export function tiWilliamsR(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Series {
   checkPeriod('tiWilliamsR', 'period', period);
-  const len = checkSameLength('tiWilliamsR', { high, low, close });
-  const rows = williamsr({
-    high: toPlainArray('tiWilliamsR', 'high', high),
-    low: toPlainArray('tiWilliamsR', 'low', low),
-    close: toPlainArray('tiWilliamsR', 'close', close),
-    period,
-    format: identity,
-  });
+  const { len, input } = plainInputs('tiWilliamsR', { high, low, close });
+  const rows = williamsr({ ...input, period, format: identity });
   return padFront(rows, len);
 }
 
@@ -238,8 +205,8 @@ export function tiWilliamsR(high: Float64Array, low: Float64Array, close: Float6
 export function tiPsar(high: Float64Array, low: Float64Array, step: number, max: number): Series {
   checkFinite('tiPsar', 'step', step);
   checkFinite('tiPsar', 'max', max);
-  const len = checkSameLength('tiPsar', { high, low });
-  const rows = psar({ high: toPlainArray('tiPsar', 'high', high), low: toPlainArray('tiPsar', 'low', low), step, max, format: identity });
+  const { len, input } = plainInputs('tiPsar', { high, low });
+  const rows = psar({ ...input, step, max, format: identity });
   return padFront(rows, len);
 }
 

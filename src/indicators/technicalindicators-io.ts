@@ -2,7 +2,7 @@
  * Conversions at the technicalindicators boundary: our Float64Arrays to the plain arrays the
  * package wants, and its shorter outputs back to bar-aligned Float64Arrays.
  */
-import { nanArray } from './validate.ts';
+import { checkSameLength, nanArray } from './validate.ts';
 
 /** Copies a series into a plain array for the package; throws on NaN (see the module comment). */
 export function toPlainArray(fn: string, name: string, x: Float64Array): number[] {
@@ -28,4 +28,15 @@ export function padFront(values: readonly (number | undefined)[], length: number
     if (v !== undefined) out[offset + j] = v;
   }
   return out;
+}
+
+/**
+ * Several equal-length input series as the plain arrays technicalindicators wants, plus their length
+ * (the length output is padded back to). Refuses unequal lengths and NaN like the single-series path.
+ */
+export function plainInputs<K extends string>(fn: string, series: Readonly<Record<K, Float64Array>>): { len: number; input: Record<K, number[]> } {
+  const len = checkSameLength(fn, series);
+  const input = {} as Record<K, number[]>;
+  for (const key of Object.keys(series) as K[]) input[key] = toPlainArray(fn, key, series[key]);
+  return { len, input };
 }
