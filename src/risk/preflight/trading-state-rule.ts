@@ -1,12 +1,10 @@
+import { allowsEntries, allowsOrders } from '../../domain/trading-state.ts';
 import type { PreflightRule } from './rule.ts';
 
 /** HALTED sends nothing; REDUCING (`/pause`, risk limits) still lets positions close. */
 export const tradingStateRule: PreflightRule = (ctx) => {
-  if (ctx.tradingState.state === 'HALTED') {
-    return { code: 'HALTED', message: `trading is halted: ${ctx.tradingState.reason}` };
-  }
-  if (ctx.tradingState.state === 'REDUCING' && ctx.kind === 'entry') {
-    return { code: 'NO_NEW_ENTRIES', message: `new entries are paused: ${ctx.tradingState.reason}` };
-  }
+  const s = ctx.tradingState;
+  if (!allowsOrders(s)) return { code: 'HALTED', message: `trading is halted: ${s.reason}` };
+  if (ctx.kind === 'entry' && !allowsEntries(s)) return { code: 'NO_NEW_ENTRIES', message: `new entries are paused: ${s.reason}` };
   return undefined;
 };

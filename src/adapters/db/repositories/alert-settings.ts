@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import type { AlertLevel } from '../../../alerts/alert.ts';
 import type { Db } from '../client.ts';
 import { alertSettings } from '../schema.ts';
@@ -25,6 +24,3 @@ export async function upsertAlertSetting(db: Db, s: AlertSettingRow): Promise<vo
     .onConflictDoUpdate({ target: [alertSettings.channel, alertSettings.type], set: { level: s.level, updatedAt: s.updatedAt } });
 }
 
-export async function deleteAlertSetting(db: Db, channel: string, type: string): Promise<void> {
-  await db.delete(alertSettings).where(and(eq(alertSettings.channel, channel), eq(alertSettings.type, type)));
-}

@@ -1,4 +1,4 @@
-import { desc, lt } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { auditLog } from '../schema.ts';
 
@@ -64,10 +64,4 @@ export async function recentAudit(db: Db, limit: number): Promise<AuditRow[]> {
     result: r.result ?? undefined,
     durationMs: r.durationMs ?? undefined,
   }));
-}
-
-/** Delete entries older than `before` (retention); returns how many went. */
-export async function pruneAudit(db: Db, before: number): Promise<number> {
-  const gone = await db.delete(auditLog).where(lt(auditLog.ts, before)).returning({ id: auditLog.id });
-  return gone.length;
 }
