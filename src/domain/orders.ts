@@ -21,7 +21,7 @@ export type OrderStatus =
   | 'denied';
 
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
-  pending: ['submitted', 'unknown', 'open', 'partially_filled', 'filled', 'rejected', 'denied', 'canceled'],
+  pending: ['submitted', 'unknown', 'open', 'partially_filled', 'filled', 'rejected', 'denied', 'canceled', 'expired'],
   submitted: ['open', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired', 'unknown'],
   unknown: ['open', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'],
   open: ['partially_filled', 'filled', 'canceled', 'expired'],

@@ -1,5 +1,6 @@
+import { isAppError } from '../domain/errors.ts';
 import { floorToStep } from '../domain/market.ts';
-import { newClientOrderId, type OrderReport, type OrderRequest } from '../domain/orders.ts';
+import { assertTransition, newClientOrderId, type OrderReport, type OrderRequest, type OrderStatus } from '../domain/orders.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../ports/clock.ts';
 import { ExecutionError, type Execution } from '../ports/execution.ts';
@@ -59,16 +60,16 @@ export class OrderManager {
     await store.insertOrder(record);
     try {
       const report = await execution.placeOrder(req);
-      await this.applyReport(report);
+      await this.applyReport('pending', report);
       return { kind: 'placed', clientOrderId, report };
     } catch (err) {
       if (err instanceof ExecutionError && err.kind === 'unknown-outcome') {
-        await store.updateOrder(clientOrderId, { status: 'unknown', reason: err.message });
+        await this.transition(clientOrderId, 'pending', 'unknown', { reason: err.message });
         this.deps.logger.warn({ clientOrderId, err }, 'order outcome unknown; will settle by clientOrderId');
         return { kind: 'unknown', clientOrderId, reason: err.message };
       }
       const reason = err instanceof Error ? err.message : String(err);
-      await store.updateOrder(clientOrderId, { status: 'rejected', reason });
+      await this.transition(clientOrderId, 'pending', 'rejected', { reason });
       if (err instanceof ExecutionError && (err.kind === 'rejected' || err.kind === 'unsupported')) {
         return { kind: 'rejected', clientOrderId, reason };
       }
@@ -76,11 +77,19 @@ export class OrderManager {
     }
   }
 
-  /** Store the venue's view of an order (status, fill totals). */
-  async applyReport(report: OrderReport): Promise<void> {
-    await this.deps.store.updateOrder(report.clientOrderId, {
+  /**
+   * Move an order along the lifecycle table (src/domain/orders.ts). An illegal move is a bug in
+   * tradeops — it throws before anything is written.
+   */
+  private async transition(clientOrderId: string, from: OrderStatus, to: OrderStatus, patch: Partial<Omit<OrderRecord, 'clientOrderId' | 'status'>> = {}): Promise<void> {
+    assertTransition(from, to);
+    await this.deps.store.updateOrder(clientOrderId, { ...patch, status: to });
+  }
+
+  /** Store the venue's view of an order (status, fill totals), from the status we knew it in. */
+  private async applyReport(from: OrderStatus, report: OrderReport): Promise<void> {
+    await this.transition(report.clientOrderId, from, report.status, {
       exchangeOrderId: report.exchangeOrderId,
-      status: report.status,
       filled: report.filled,
       avgPrice: report.avgPrice,
       fee: report.fee,
@@ -101,12 +110,13 @@ export class OrderManager {
       try {
         const report = await execution.fetchOrder(o.clientOrderId, o.symbol);
         if (report) {
-          await this.applyReport(report);
+          await this.applyReport(o.status, report);
           settled.push(report);
         } else if (clock.now() - o.createdAt >= PENDING_GRACE_MS || o.status === 'pending') {
-          await store.updateOrder(o.clientOrderId, { status: 'rejected', reason: 'the venue never received this order' });
+          await this.transition(o.clientOrderId, o.status, 'rejected', { reason: 'the venue never received this order' });
         }
       } catch (err) {
+        if (isAppError(err) && err.code === 'INTERNAL') throw err; // an illegal transition is a bug, not a retry
         this.deps.logger.warn({ clientOrderId: o.clientOrderId, err }, 'could not settle order yet');
       }
     }
