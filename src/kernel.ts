@@ -22,6 +22,8 @@ export interface KernelPorts {
   logger: Logger;
   /** Real time for people (trading-state changes, last tick); `clock` is market time. Default: system clock. */
   wallClock?: Clock;
+  /** The process's event bus when parts built before the kernel (live feeds) publish too; default: a new one. */
+  bus?: EventBus;
 }
 
 export interface KernelOptions {
@@ -46,6 +48,11 @@ export interface Kernel {
   readonly options: KernelOptions;
 }
 
+/** The event bus with subscriber failures logged (a failing subscriber never stops the others). */
+export function createEventBus(logger: Logger): EventBus {
+  return new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
+}
+
 /**
  * Wire bus, trading state, portfolio, order manager and engine over the given ports. The same code
  * runs paper and live; only the ports differ (the backtester runs the same strategy, decide() and
@@ -53,7 +60,7 @@ export interface Kernel {
  */
 export async function createKernel(ports: KernelPorts, options: KernelOptions): Promise<Kernel> {
   const { store, clock, logger, execution } = ports;
-  const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
+  const bus = ports.bus ?? createEventBus(logger);
   const tradingState = await TradingStateHolder.load(store, bus, ports.wallClock ?? systemClock);
   const portfolio = new Portfolio((await store.cash(execution.exchangeId)) ?? options.initialCash);
   for (const p of await store.positions(execution.exchangeId)) portfolio.restore(p);

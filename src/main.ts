@@ -15,7 +15,7 @@ import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
 import { parseSizing } from './engine/sizing.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
-import { createKernel, type Kernel } from './kernel.ts';
+import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
 import { loadStrategyCatalog, parseStrategyParams } from './strategies/registry.ts';
 import { quoteOf } from './domain/market.ts';
@@ -87,15 +87,15 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     cleanups.push(() => exchange.close());
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
-    let kernelRef: Kernel | undefined;
+    const bus = createEventBus(logger);
     // Real venues: candles arrive through live feeds (websocket or timed polling) and are stored.
-    const feeds = config.EXCHANGE === 'sim' ? undefined : await buildLiveFeeds({ config, marketData: exchange.marketData, database, publish: (e) => kernelRef?.bus.publish(e), now: () => marketClock.now(), logger });
+    const feeds = config.EXCHANGE === 'sim' ? undefined : await buildLiveFeeds({ config, marketData: exchange.marketData, database, publish: (e) => bus.publish(e), now: () => marketClock.now(), logger });
     if (feeds) cleanups.push(() => feeds.stop());
     // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
     const quote = quoteOf(config.SYMBOLS[0]!);
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
     const kernel = await createKernel(
-      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger },
+      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus },
       {
         mode: config.MODE,
         strategy,
@@ -108,7 +108,6 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       },
     );
 
-    kernelRef = kernel;
     feeds?.start();
 
     const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
