@@ -19,9 +19,7 @@ import { timeframeName } from '../backtest/options.ts';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { loadStrategyCatalog, parseStrategyParams } from '../strategies/registry.ts';
 import { envOf, type CliIo } from './io.ts';
-
-/** Candles the sim yields for `--symbol` without --from/--to (the bot's sim keeps as many). */
-const SIM_DEFAULT_CANDLES = 20_000;
+import { SIM_HISTORY_CANDLES } from '../app/build-exchange.ts';
 
 /**
  * `tradeops backtest`: one run (summary table or `--json`, reports with `--out`, Monte Carlo), a
@@ -149,7 +147,7 @@ async function loadCandles(
     if (exchange !== 'sim') {
       throw new AppError('NOT_FOUND', `no stored ${args.timeframe} candles for ${symbol} on ${exchange}${args.from !== undefined ? ' in that period' : ''}: run tradeops fetch-data --exchange ${exchange} --symbol ${symbol} --timeframe ${args.timeframe} first`);
     }
-    candles = await simHistoryCandles({ seed: config.SIM_SEED, symbol, timeframe: args.timeframe!, from: args.from, to: args.to, defaultCount: SIM_DEFAULT_CANDLES, marketType: config.EXCHANGE_MARKET });
+    candles = await simHistoryCandles({ seed: config.SIM_SEED, symbol, timeframe: args.timeframe!, from: args.from, to: args.to, defaultCount: SIM_HISTORY_CANDLES, marketType: config.EXCHANGE_MARKET });
   }
   return { candles, symbol, timeframe: args.timeframe };
 }
