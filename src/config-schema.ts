@@ -99,6 +99,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   TICK_CRON: { group: 'Trading', doc: 'node-cron expression of the engine tick (6 fields = seconds); default: every second for sim, every 10 s otherwise', default: '' },
   PAPER_CASH: { group: 'Trading', doc: 'starting quote balance of the paper account', default: '10000' },
   ORDER_SIZE_PCT: { group: 'Trading', doc: 'percent of equity committed per entry when no other sizing applies', default: '10' },
+  MAX_SIGNAL_AGE: { group: 'Trading', doc: 'a closed candle older than this (e.g. 90s, 5m; since its close) produces no orders, and after a gap only the newest candle may; empty = one TIMEFRAME', default: '' },
   SIM_SEED: { group: 'Simulated exchange', doc: 'seed of the synthetic market (same seed, same prices)', default: '42' },
   SIM_SPEED: { group: 'Simulated exchange', doc: 'simulated candles per second of real time', default: '1' },
   SIM_DATA: { group: 'Simulated exchange', doc: 'replay this candle file (any import-candles format) instead of the synthetic market', default: '' },
@@ -161,6 +162,10 @@ export const ENV_SCHEMA_SHAPE = {
   TICK_CRON: z.string().optional(),
   PAPER_CASH: num(1, 1e12, 10000),
   ORDER_SIZE_PCT: num(0.01, 100, 10),
+  MAX_SIGNAL_AGE: z
+    .string()
+    .refine((s) => /^[1-9][0-9]{0,2}[smhd]$/.test(s.trim()), { message: 'expected a duration such as 30s, 5m, 1h (empty = one TIMEFRAME)' })
+    .optional(),
   SIM_SEED: int(0, 2 ** 31 - 1, 42),
   SIM_SPEED: num(0.01, 10000, 1),
   SIM_DATA: z.string().optional(),

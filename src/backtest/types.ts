@@ -1,4 +1,5 @@
 import type { Candles } from '../domain/candles.ts';
+import type { TradingState } from '../domain/trading-state.ts';
 import type { Sizing } from '../risk/sizing.ts';
 import type { PreflightRule } from '../risk/preflight/index.ts';
 import type { StrategyDefinition, StrategyInstance } from '../strategies/strategy.ts';
@@ -41,6 +42,8 @@ export interface BacktestOptions {
   signals?: Readonly<Record<string, Float64Array>>;
   /** Pre-flight rules (default: the live chain). */
   rules?: readonly PreflightRule[];
+  /** Trading state the risk gate sees (default ACTIVE): REDUCING blocks entries, HALTED every order, as live. */
+  tradingState?: TradingState;
   /** Called with 0..1 as the run progresses (about every 1 % and at the end). */
   onProgress?: (fraction: number) => void;
   /**
