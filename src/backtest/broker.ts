@@ -147,6 +147,8 @@ export class BacktestBroker {
     this.position = p;
     this.qty = p ? p.quantity : 0;
     this.entry = p ? p.entryPrice : 0;
-    return { price: filled > 0 ? cost / filled : ref, qty: filled, fee, realized };
+    // One fill (every market fill here): its own price, not a float average of one.
+    const price = report.fills.length === 1 ? report.fills[0]!.price : filled > 0 ? cost / filled : ref;
+    return { price, qty: filled, fee, realized };
   }
 }

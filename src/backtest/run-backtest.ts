@@ -45,7 +45,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const timeframe = o.timeframe ?? timeframeName(tfMs);
   const cash = o.cash ?? 10_000;
   if (!(cash > 0) || !Number.isFinite(cash)) throw new AppError('BAD_REQUEST', `cash must be a positive number, got ${cash}`);
-  const feeRate = parseFeeRate(o.fee ?? 0);
+  const feeRate = o.market ? o.market.takerFee : parseFeeRate(o.fee ?? 0);
   const slippageBps = parseBps(o.slippage ?? 0, 'slippage');
   const spreadBps = parseBps(o.spread ?? 0, 'spread');
   const fill = o.fill ?? 'next-open';
@@ -73,7 +73,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   }
 
   const [base = 'ASSET', quote = 'USDT'] = symbol.split(':')[0]!.split('/');
-  const market: MarketInfo = {
+  const market: MarketInfo = o.market ? { ...o.market, symbol } : {
     symbol,
     base,
     quote,

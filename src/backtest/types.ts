@@ -1,4 +1,5 @@
 import type { Candles } from '../domain/candles.ts';
+import type { MarketInfo } from '../domain/market.ts';
 import type { TradingState } from '../domain/trading-state.ts';
 import type { Sizing } from '../risk/sizing.ts';
 import type { PreflightRule } from '../risk/preflight/index.ts';
@@ -34,6 +35,8 @@ export interface BacktestOptions {
   lot?: number;
   /** Minimum order value in quote currency (default 0). */
   minNotional?: number;
+  /** The venue's market (lot, tick, minimums, fees) instead of `lot`/`minNotional`/`fee`: backtest under the rules paper and live trade under. */
+  market?: MarketInfo;
   /** Allow short entries (margin-style account, like linear perpetuals). Default false. */
   allowShort?: boolean;
   /** Lower-timeframe candles over the same period: decide which of stop-loss and take-profit came first. */

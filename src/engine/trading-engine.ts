@@ -89,6 +89,11 @@ export class TradingEngine {
     return this.marks;
   }
 
+  /** The closed candles the strategy of `symbol` works on (from the first one loaded at start). */
+  candles(symbol: string): Candles | undefined {
+    return this.feeds.get(symbol)?.window;
+  }
+
   async tick(): Promise<void> {
     const { clock, tradingState } = this.d;
     await tradingState.expire();
