@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
  * The tests `npm run mutation` runs against each mutant: the unit and integration tests of the scoped,
  * safety-critical code (stryker.config.mjs `mutate`). Fast ones only — no e2e (no spawned processes),
  * databases on PGlite only (no global setup probing the local PostgreSQL server).
- * Folders rather than files, so tests added next to the code they cover are picked up.
+ * Folders rather than files, so tests added next to the code they cover are picked up. The slow
+ * integration files (trading engine, alert fan-out, the outbox's timing scenarios: 40–100 s each, a fresh
+ * PGlite per test) are left to `npm test`: each surviving mutant would re-run them.
  */
 export default defineConfig({
   test: {
@@ -21,8 +23,7 @@ export default defineConfig({
       'tests/unit/chat/progress-and-payloads.test.ts',
       'tests/unit/adapters/files/**/*.test.ts',
       'tests/unit/webhooks/**/*.test.ts',
-      'tests/integration/engine/**/*.test.ts',
-      'tests/integration/alerts/**/*.test.ts',
+      'tests/integration/alerts/outbox-*.test.ts',
       'tests/integration/exchange/scrub.test.ts',
       'tests/integration/exchange/secrets.test.ts',
     ],
