@@ -1,4 +1,3 @@
-import { inferStepMs } from '../domain/candle-gaps.ts';
 import { AppError } from '../domain/errors.ts';
 import type { MarketInfo } from '../domain/market.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
@@ -8,8 +7,10 @@ import type { Sizing } from '../engine/sizing.ts';
 import { instantiate, parseStrategyParams } from '../strategies/registry.ts';
 import type { Intent, StrategyContext, StrategyInstance } from '../strategies/strategy.ts';
 import { BacktestBroker } from './broker.ts';
-import { computeBreakdowns, computeMetrics, DAY_MS } from './metrics.ts';
-import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel, timeframeName } from './options.ts';
+import { inferCalendar } from './calendar.ts';
+import { computeBreakdowns, computeMetrics } from './metrics.ts';
+import { noTradeReason } from './no-trade-reason.ts';
+import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel } from './options.ts';
 import { stopOrTarget } from './protective-exits.ts';
 import type { BacktestOptions, BacktestResult } from './types.ts';
 import type { Candles } from '../domain/candles.ts';
@@ -39,8 +40,13 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     if (!(c.ts[i]! > c.ts[i - 1]!)) throw new AppError('BAD_REQUEST', `candles must be ascending by time (rows ${i - 1} and ${i} are not)`);
   }
   const symbol = o.symbol ?? 'ASSET/USDT';
-  const tfMs = o.timeframe ? timeframeToMs(o.timeframe) : (inferStepMs(c) ?? DAY_MS);
-  const timeframe = o.timeframe ?? timeframeName(tfMs);
+  if (o.periodsPerYear !== undefined && !(o.periodsPerYear > 0 && Number.isFinite(o.periodsPerYear))) {
+    throw new AppError('BAD_REQUEST', `periods per year must be a positive number, got ${o.periodsPerYear}`);
+  }
+  // The data's calendar: bar length (months as 1M), weekday-only markets, periods per year.
+  const calendar = inferCalendar(c.ts, { timeframeMs: o.timeframe ? timeframeToMs(o.timeframe) : undefined, periodsPerYear: o.periodsPerYear });
+  const tfMs = calendar.stepMs;
+  const timeframe = o.timeframe ?? calendar.timeframe;
   const cash = o.cash ?? 10_000;
   if (!(cash > 0) || !Number.isFinite(cash)) throw new AppError('BAD_REQUEST', `cash must be a positive number, got ${cash}`);
   const feeRate = parseFeeRate(o.fee ?? 0);
@@ -105,7 +111,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const mTs = tradeFrom > 0 ? ts.subarray(tradeFrom) : ts;
   const mClose = tradeFrom > 0 ? close.subarray(tradeFrom) : close;
   const mEquity = tradeFrom > 0 ? equity.subarray(tradeFrom) : equity;
-  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, daysPerYear: o.daysPerYear });
+  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, periodsPerYear: calendar.periodsPerYear });
+  const why = trades.length === 0 ? noTradeReason({ candles: n, firstDecision, warmup, entrySignals: decider.entrySignals, denials: broker.denials }) : undefined;
   return {
     ...metrics,
     strategy: name,
@@ -118,6 +125,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     equityTs: mTs,
     breakdowns: computeBreakdowns(mTs, mEquity, cash, trades),
     denials: broker.denials,
+    ...(why ? { noTradeReason: why } : {}),
+    indicators: inst.indicators?.(),
     elapsedMs: performance.now() - started,
   };
 }
@@ -134,6 +143,8 @@ function exitPrice(long: boolean, level: number, open: number, stop: boolean): n
 /** From intents to approved orders (decide(): sizing and the pre-flight chain), then fills or pending orders. */
 class Decider {
   readonly pending: PlannedOrder[] = [];
+  /** Entry intents the strategy emitted (a run without trades explains itself with it). */
+  entrySignals = 0;
 
   constructor(
     private readonly symbol: string,
@@ -148,6 +159,7 @@ class Decider {
   /** Decide on candle i (close `px`); with close fills, execute at once and return the new equity. */
   act(intents: readonly Intent[], i: number, px: number, ts: number, equity: number): number {
     const broker = this.broker;
+    for (const x of intents) if (x.kind === 'enter') this.entrySignals++;
     const decisions = decide({
       symbol: this.symbol,
       intents,
