@@ -3,7 +3,7 @@ import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
 import { OrderManager } from './engine/order-manager.ts';
-import type { Sizing } from './engine/sizing.ts';
+import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
 import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -61,7 +61,7 @@ export function createEventBus(logger: Logger): EventBus {
 export async function createKernel(ports: KernelPorts, options: KernelOptions): Promise<Kernel> {
   const { store, clock, logger, execution } = ports;
   const bus = ports.bus ?? createEventBus(logger);
-  const tradingState = await TradingStateHolder.load(store, bus, ports.wallClock ?? systemClock);
+  const tradingState = await TradingStateHolder.load(store, (e) => bus.publish(e), ports.wallClock ?? systemClock);
   const portfolio = new Portfolio((await store.cash(execution.exchangeId)) ?? options.initialCash);
   for (const p of await store.positions(execution.exchangeId)) portfolio.restore(p);
 

@@ -13,7 +13,7 @@ import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
 import { buildLiveFeeds } from './app/build-live-feeds.ts';
 import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
-import { parseSizing } from './engine/sizing.ts';
+import { parseSizing } from './risk/sizing.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';

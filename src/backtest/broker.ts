@@ -3,7 +3,7 @@ import type { MarketInfo } from '../domain/market.ts';
 import { floorToStep } from '../domain/market.ts';
 import type { OrderSide } from '../domain/orders.ts';
 import { Portfolio } from '../domain/portfolio.ts';
-import type { PlannedOrder } from '../engine/decide.ts';
+import type { PlannedOrder } from '../risk/decide.ts';
 import { ExecutionError } from '../ports/execution.ts';
 import { KellyEstimator } from '../risk/kelly.ts';
 import type { PositionSnapshot } from '../strategies/strategy.ts';

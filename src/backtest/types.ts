@@ -1,5 +1,5 @@
 import type { Candles } from '../domain/candles.ts';
-import type { Sizing } from '../engine/sizing.ts';
+import type { Sizing } from '../risk/sizing.ts';
 import type { PreflightRule } from '../risk/preflight/index.ts';
 import type { StrategyDefinition, StrategyInstance } from '../strategies/strategy.ts';
 import type { BacktestMetrics, Breakdowns } from './metrics-types.ts';

@@ -10,10 +10,10 @@ import type { TradingStore } from '../ports/store.ts';
 import type { TradingStateHolder } from '../risk/trading-state.ts';
 import type { Intent, StrategyInstance } from '../strategies/strategy.ts';
 import type { EventBus } from './bus.ts';
-import { decide, type PlannedOrder } from './decide.ts';
+import { decide, type PlannedOrder } from '../risk/decide.ts';
 import type { OrderManager } from './order-manager.ts';
 import { applyReportFills } from './fill-processor.ts';
-import type { Sizing } from './sizing.ts';
+import type { Sizing } from '../risk/sizing.ts';
 
 export interface EngineDeps {
   marketData: MarketData;
