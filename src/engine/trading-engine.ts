@@ -8,6 +8,8 @@ import { ExecutionError, type Execution } from '../ports/execution.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { TradingStore } from '../ports/store.ts';
 import type { TradingStateHolder } from '../risk/trading-state.ts';
+import type { RiskGate } from '../risk/risk-gate.ts';
+import type { IntentSource } from '../risk/preflight/index.ts';
 import type { Intent, StrategyInstance } from '../strategies/strategy.ts';
 import type { EventBus } from './bus.ts';
 import { decide, type PlannedOrder } from '../risk/decide.ts';
@@ -37,6 +39,20 @@ export interface EngineDeps {
   wallClock?: Clock;
   /** Named factors known when candle `candles.length - 1` closed (order flow, signal intake). */
   signals?: (symbol: string, candles: Candles) => Promise<ReadonlyMap<string, number> | undefined>;
+  /** The risk gate's limits and memory (pre-flight limits, protections); absent = structural rules only. */
+  risk?: RiskGate;
+  /** Runs after every tick (panic score, equity protections). */
+  afterTick?: (now: number) => Promise<void>;
+}
+
+/** Where an intent comes from and the facts about its price (pre-flight: duplicate intent, price age). */
+export interface IntentFacts {
+  source?: IntentSource;
+  /** When the reference price was observed (ms, market time). */
+  priceTs?: number;
+  /** Open time of the candle the intent belongs to. */
+  candleTs?: number;
+  spreadPct?: number;
 }
 
 interface SymbolFeed {
@@ -69,6 +85,11 @@ export class TradingEngine {
     return this.marks;
   }
 
+  /** The candle window the engine holds for a symbol (panic score, /size volatility). */
+  candles(symbol: string): Candles | undefined {
+    return this.feeds.get(symbol)?.window;
+  }
+
   async tick(): Promise<void> {
     const { clock, tradingState } = this.d;
     await tradingState.expire();
@@ -82,6 +103,7 @@ export class TradingEngine {
     }
     const now = clock.now();
     this.lastTickAt = (this.d.wallClock ?? systemClock).now();
+    if (this.d.afterTick) await this.d.afterTick(now).catch((err: unknown) => this.onError(err, '*'));
     this.ticks++;
     if (now - this.lastSnapshotAt >= 60_000) {
       this.lastSnapshotAt = now;
@@ -152,26 +174,33 @@ export class TradingEngine {
     }
     const trading = intents.filter((x) => x.kind !== 'message');
     if (trading.length === 0) return;
-    await this.execute(symbol, trading, w.close[i]!);
+    await this.execute(symbol, trading, w.close[i]!, { source: 'strategy', priceTs: w.ts[i]! + this.tfMs, candleTs: w.ts[i]! });
   }
 
   /** Run intents through the risk gate and send what is approved. Also used by chat trading commands. */
-  async execute(symbol: string, intents: readonly Intent[], price: number): Promise<void> {
-    const { portfolio, execution, store, clock, bus } = this.d;
+  async execute(symbol: string, intents: readonly Intent[], price: number, facts: IntentFacts = {}): Promise<void> {
+    const { portfolio, execution, store, clock, bus, risk } = this.d;
     const market = execution.market(symbol);
     if (!market) throw new ExecutionError('rejected', `market ${symbol} is not listed on ${execution.exchangeId}`);
     const equity = portfolio.equity(this.marks);
     const available = Math.max(0, portfolio.cash - portfolio.lockedNotional());
-    const decisions = decide({ symbol, intents, position: portfolio.get(symbol), price, equity, available, market, sizing: this.d.sizing, tradingState: this.d.tradingState.get(), allowShort: this.d.allowShort });
+    const view = risk?.state.view(symbol, { now: clock.now(), openPositions: portfolio.all().length, priceTs: facts.priceTs, candleTs: facts.candleTs, spreadPct: facts.spreadPct });
+    const source = facts.source ?? 'strategy';
+    const decisions = decide({ symbol, intents, position: portfolio.get(symbol), price, equity, available, market, sizing: this.d.sizing, tradingState: this.d.tradingState.get(), allowShort: this.d.allowShort, risk: view, source });
     for (const dcs of decisions) {
       const ts = clock.now();
       if (dcs.verdict === 'denied' || !dcs.order) {
-        await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'denied', reasons: dcs.denials });
+        if (risk && dcs.context) {
+          await risk.denied(dcs.context, dcs.denials, { ts, strategy: this.d.strategyName, intent: dcs.intent, describe: describeIntent(dcs.intent) });
+          continue;
+        }
+        await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'denied', reasons: dcs.denials, source });
         bus.publish({ type: 'order-denied', ts, symbol, reasons: dcs.denials.map((x) => `${x.code}: ${x.message}`), intent: describeIntent(dcs.intent) });
         continue;
       }
+      if (risk && dcs.context) risk.approved(dcs.context, ts);
       const outcome = await this.d.orders.submit(dcs.order, this.d.strategyName);
-      await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId });
+      await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId, source });
       if (outcome.kind === 'placed') await this.processReport(outcome.report, dcs.order);
       else if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: dcs.order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
     }
