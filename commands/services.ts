@@ -1,3 +1,4 @@
+import type { AccountSummary } from '../src/domain/account.ts';
 import type { TradingState, TradingStateName } from '../src/domain/trading-state.ts';
 
 /**
@@ -9,6 +10,8 @@ export interface BotServices {
   status(): Promise<StatusView>;
   positions(): Promise<PositionView[]>;
   balances(): Promise<BalanceView[]>;
+  /** The account as the venue shows it (the figures /status, /balance, /metrics and alerts share). */
+  account?(): Promise<AccountSummary>;
   trades(limit: number): Promise<TradeView[]>;
   pnl(period: 'day' | 'week' | 'month', count: number): Promise<PnlRow[]>;
   strategies(): Promise<StrategyView[]>;
@@ -40,8 +43,11 @@ export interface StatusView {
   startedAt: number;
   uptimeMs: number;
   equity: number;
+  /** Spot: free quote balance (as /balance shows it); swap: wallet balance. */
   cash: number;
   quoteCurrency: string;
+  /** The same figures, labelled by market type (spot: cash + holdings; swap: wallet, unrealised, margin). */
+  account?: AccountSummary;
   todayPnl: number;
   openPositions: PositionView[];
   lastTickAt?: number;

@@ -113,6 +113,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         initialCash,
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
+        marketType: config.EXCHANGE_MARKET,
+        leverage: config.MAX_LEVERAGE,
       },
     );
 

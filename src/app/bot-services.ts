@@ -7,6 +7,7 @@ import type { StrategyCatalog } from '../strategies/registry.ts';
 import { periodStart, periodsBack, pnlByPeriod } from './pnl-periods.ts';
 import { VERSION } from './version.ts';
 import { quoteOf } from '../domain/market.ts';
+import { accountCash } from '../domain/account.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -70,7 +71,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
 
   return {
     async status(): Promise<StatusView> {
-      const marks = kernel.engine.markPrices();
+      const account = kernel.account();
       const now = kernel.ports.clock.now();
       const todayFills = await kernel.ports.store.fillsSince(periodStart(now, 'day'));
       const warnings: string[] = [];
@@ -87,8 +88,9 @@ export function createBotServices(d: ServiceDeps): BotServices {
         tradingState: ts,
         startedAt: d.startedAt,
         uptimeMs: d.wallClock() - d.startedAt,
-        equity: kernel.portfolio.equity(marks),
-        cash: kernel.portfolio.cash,
+        equity: account.equity,
+        cash: accountCash(account),
+        account,
         quoteCurrency: quote,
         todayPnl: todayFills.reduce((s, f) => s + f.realizedPnl - f.fee, 0),
         openPositions: await positions(),
@@ -99,6 +101,9 @@ export function createBotServices(d: ServiceDeps): BotServices {
       };
     },
     positions,
+    async account() {
+      return kernel.account();
+    },
     async balances() {
       const b = await kernel.ports.execution.fetchBalances();
       return Object.entries(b)
