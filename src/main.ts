@@ -11,6 +11,7 @@ import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/o
 import { hardeningOptions } from './app/http-options.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
+import { loadSimMarketState, simMarketStateSaver } from './app/sim-market-state.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
@@ -89,8 +90,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const accountId = accountExchangeId(config);
     const storedCash = await store.cash(accountId);
     const paperAccount = config.MODE === 'paper' && storedCash !== undefined ? { cash: storedCash, positions: await store.positions(accountId) } : undefined;
-    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount);
+    // The simulated market continues where it stopped (same price path, same market time).
+    const resume = config.EXCHANGE === 'sim' ? await loadSimMarketState(store) : undefined;
+    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount, resume);
     cleanups.push(() => exchange.close());
+    const simMarket = exchange.simMarket ? simMarketStateSaver(store, () => exchange.simMarket!.state()) : undefined;
+    if (simMarket) {
+      if (resume && !exchange.simMarket!.resumed) logger.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
+      await simMarket.save();
+      cleanups.push(() => simMarket.save());
+    }
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
     const bus = createEventBus(logger);
@@ -128,7 +137,10 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     cleanups.push(() => chat.stop());
 
     registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db) });
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => kernel.engine.tick(), logger.child({ component: 'scheduler' }), (t) => {
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => {
+      await kernel.engine.tick();
+      await simMarket?.maybeSave();
+    }, logger.child({ component: 'scheduler' }), (t) => {
       metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
     });
     if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
