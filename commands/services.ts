@@ -52,6 +52,8 @@ export interface StatusView {
   openPositions: PositionView[];
   lastTickAt?: number;
   lastCandleAt?: number;
+  /** The market clock is the simulated exchange's (accelerated): times of candles are simulated. */
+  simulatedTime?: boolean;
   database: 'pglite' | 'postgres';
   warnings: string[];
 }
@@ -106,7 +108,8 @@ export interface HealthView {
   version: string;
   uptimeMs: number;
   database: { kind: 'pglite' | 'postgres'; ok: boolean; latencyMs?: number };
-  marketData: { lastCandleAt?: number; stale: boolean };
+  /** `marketNow`: the market's clock (accelerated and labelled `simulated` on the sim), against which candle ages are measured. */
+  marketData: { lastCandleAt?: number; stale: boolean; marketNow?: number; simulated?: boolean };
   exchange: { id: string; ok: boolean; latencyMs?: number; error?: string };
   engine: { lastTickAt?: number; ticking: boolean };
 }

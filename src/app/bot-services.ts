@@ -63,7 +63,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       version: VERSION,
       uptimeMs: d.wallClock() - d.startedAt,
       database: { kind: d.database.kind, ok: dbOk, latencyMs: dbLatency },
-      marketData: { lastCandleAt: kernel.engine.lastCandleAt, stale: kernel.engine.isStale() },
+      marketData: { lastCandleAt: kernel.engine.lastCandleAt, stale: kernel.engine.isStale(), marketNow: kernel.ports.clock.now(), simulated: config.EXCHANGE === 'sim' },
       exchange,
       engine: { lastTickAt: lastTick, ticking: lastTick !== undefined },
     };
@@ -96,6 +96,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
         openPositions: await positions(),
         lastTickAt: kernel.engine.lastTickAt,
         lastCandleAt: kernel.engine.lastCandleAt,
+        simulatedTime: config.EXCHANGE === 'sim',
         database: d.database.kind,
         warnings,
       };
