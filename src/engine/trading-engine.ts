@@ -1,5 +1,4 @@
 import { appendCandles, sliceCandles, tailCandles, type Candles } from '../domain/candles.ts';
-import type { OrderReport } from '../domain/orders.ts';
 import type { Portfolio } from '../domain/portfolio.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
 import type { Logger } from '../logger.ts';
@@ -10,9 +9,8 @@ import type { TradingStore } from '../ports/store.ts';
 import type { TradingStateHolder } from '../risk/trading-state.ts';
 import type { Intent, StrategyInstance } from '../strategies/strategy.ts';
 import type { EventBus } from './bus.ts';
-import { decide, type PlannedOrder } from './decide.ts';
+import { decide } from './decide.ts';
 import type { OrderManager } from './order-manager.ts';
-import { applyReportFills } from './fill-processor.ts';
 import type { Sizing } from './sizing.ts';
 
 export interface EngineDeps {
@@ -170,23 +168,15 @@ export class TradingEngine {
         bus.publish({ type: 'order-denied', ts, symbol, reasons: dcs.denials.map((x) => `${x.code}: ${x.message}`), intent: describeIntent(dcs.intent) });
         continue;
       }
+      // The order manager accounts the answer (status, fills, position, cash) in one transaction.
       const outcome = await this.d.orders.submit(dcs.order, this.d.strategyName);
-      await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId });
-      if (outcome.kind === 'placed') await this.processReport(outcome.report, dcs.order);
-      else if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: dcs.order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
+      await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId || undefined });
+      if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: dcs.order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
     }
-  }
-
-  private async processReport(report: OrderReport, plan?: PlannedOrder): Promise<void> {
-    await applyReportFills(report, plan, { portfolio: this.d.portfolio, store: this.d.store, bus: this.d.bus, exchange: this.d.execution.exchangeId, strategy: this.d.strategyName });
   }
 
   private async settleUnknownOrders(): Promise<void> {
-    for (const report of await this.d.orders.settleUnknown()) {
-      const record = await this.d.store.getOrder(report.clientOrderId);
-      const intent = record?.intent as { kind?: 'entry' | 'exit'; stopLoss?: number; takeProfit?: number } | undefined;
-      await this.processReport(report, intent?.kind ? ({ kind: intent.kind, stopLoss: intent.stopLoss, takeProfit: intent.takeProfit, reason: record?.reason ?? '' } as PlannedOrder) : undefined);
-    }
+    await this.d.orders.settleOpen();
   }
 
   private checkStale(symbol: string, feed: SymbolFeed): void {

@@ -31,6 +31,23 @@ export interface FillRecord extends Fill {
   realizedPnl: number;
 }
 
+/**
+ * One change of one order, applied in a single transaction: the order's new status and totals, the
+ * fills it brings (each new: a duplicate trade id aborts the whole change), and the position and cash
+ * those fills leave behind. Either everything is written or nothing.
+ */
+export interface OrderUpdate {
+  clientOrderId: string;
+  /** The status the caller read; the change is refused (CONFLICT) when the row moved on meanwhile. */
+  expectedStatus: OrderStatus;
+  patch: Partial<Omit<OrderRecord, 'clientOrderId' | 'createdAt'>>;
+  fills: readonly FillRecord[];
+  /** Position of the order's symbol after the fills (undefined = flat); ignored without fills. */
+  positionAfter?: Position;
+  /** Cash after the fills; ignored without fills. */
+  cashAfter?: number;
+}
+
 export interface DecisionRecord {
   ts: number;
   strategy: string;
@@ -62,6 +79,17 @@ export interface TradingStore {
    * changes nothing) when the fill was already recorded (same exchange trade id).
    */
   recordFill(fill: FillRecord, positionAfter: Position | undefined, cash: number): Promise<boolean>;
+  /**
+   * Apply an OrderUpdate atomically (see there). Throws AppError CONFLICT, writing nothing, when the
+   * order's status is no longer `expectedStatus` or a fill's trade id is already stored.
+   */
+  applyOrderUpdate(update: OrderUpdate): Promise<void>;
+  /** The stored fills of one order, oldest first. */
+  fillsOfOrder(clientOrderId: string): Promise<FillRecord[]>;
+  /** Net signed quantity per symbol from every stored fill of an exchange account (buys − sells). */
+  netFilledQuantities(exchange: string): Promise<Map<string, number>>;
+  /** Orders of an exchange account created at or after `since` (oldest first). */
+  ordersSince(exchange: string, since: number): Promise<OrderRecord[]>;
   recentFills(limit: number): Promise<FillRecord[]>;
   fillsSince(ts: number): Promise<FillRecord[]>;
   positions(exchange: string): Promise<Position[]>;
