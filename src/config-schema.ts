@@ -125,6 +125,10 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   LINE_CHANNEL_ACCESS_TOKEN: { group: 'LINE', doc: 'long-lived channel access token', default: '' },
   LINE_API_URL: { group: 'LINE', doc: 'Messaging API base URL', default: 'https://api.line.me' },
   LINE_ALERT_TO: { group: 'LINE', doc: 'comma-separated user/group ids that receive alerts', default: '' },
+  RECONCILE_INTERVAL: { group: 'Order path', doc: 'seconds between reconciliations with the exchange (orders, trades, balances); also run at start and by /reconcile', default: '300' },
+  ORDER_LOOKUP_DELAY_MS: { group: 'Order path', doc: 'wait before looking up an order whose create got no answer (the venue may lag)', default: '1000' },
+  LEADER_CHECK_INTERVAL: { group: 'Order path', doc: 'seconds between leader-lock checks with PostgreSQL; a standby takes over within about this plus reconciliation', default: '3' },
+  SHUTDOWN_TIMEOUT: { group: 'Order path', doc: 'seconds SIGTERM waits for order requests in flight before storing them as unknown (keep below the Docker stop grace period)', default: '8' },
 };
 
 export const ENV_SCHEMA_SHAPE = {
@@ -207,4 +211,8 @@ export const ENV_SCHEMA_SHAPE = {
   LINE_CHANNEL_ACCESS_TOKEN: z.string().optional(),
   LINE_API_URL: url(['http:', 'https:']).default('https://api.line.me'),
   LINE_ALERT_TO: list(''),
+  RECONCILE_INTERVAL: int(10, 86_400, 300),
+  ORDER_LOOKUP_DELAY_MS: int(0, 60_000, 1000),
+  LEADER_CHECK_INTERVAL: int(1, 60, 3),
+  SHUTDOWN_TIMEOUT: int(1, 120, 8),
 };

@@ -73,6 +73,8 @@ export function eventToAlert(event: DomainEvent): Alert {
     }
     case 'strategy-message':
       return alert(event, 'info', { title: `${event.strategy} · ${event.symbol}`, text: [event.message], tone: 'info' }, `strategy-message`);
+    case 'reconciliation':
+      return alert(event, event.severity, { title: 'Reconciliation with the exchange', text: event.lines.map((l) => scrubSecrets(l)), tone: toneOf(event.severity) });
     case 'daily-summary':
       return alert(event, 'info', {
         title: `Daily summary ${utc(event.ts).slice(0, 10)}`,

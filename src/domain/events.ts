@@ -18,6 +18,7 @@ export type DomainEvent =
   | { type: 'stale-data'; ts: number; symbol: string; timeframe: string; lastCandleTs: number }
   | { type: 'exchange-error'; ts: number; kind: string; message: string; critical: boolean }
   | { type: 'strategy-message'; ts: number; strategy: string; symbol: string; message: string }
+  | { type: 'reconciliation'; ts: number; severity: 'info' | 'warning' | 'critical'; lines: string[] }
   | { type: 'daily-summary'; ts: number; equity: number; pnl: number; pnlPct: number; trades: number; openPositions: number };
 
 export type DomainEventType = DomainEvent['type'];
@@ -25,4 +26,5 @@ export type DomainEventType = DomainEvent['type'];
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'startup', 'shutdown', 'entry', 'exit', 'fill', 'order-rejected', 'order-denied', 'trading-state-changed',
   'backtest-finished', 'stale-data', 'exchange-error', 'strategy-message', 'daily-summary',
+  'reconciliation',
 ];

@@ -63,7 +63,8 @@ export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'submitted', 'u
  * without such a lookup.
  */
 export class OrderManager {
-  private accepting = true;
+  /** Why new orders are refused right now (shutdown, standby, reconciliation failed…), by key. */
+  private readonly holdReasons = new Map<string, string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   /** clientOrderIds whose create is being sent or looked up by this process right now. */
   private readonly sending = new Set<string>();
@@ -75,19 +76,26 @@ export class OrderManager {
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  /** False once `stopAccepting()` ran (shutdown, lost leadership): submit refuses new orders. */
+  /** True when no hold is in place: submit sends orders. */
   get isAccepting(): boolean {
-    return this.accepting;
+    return this.holdReasons.size === 0;
   }
 
-  /** Refuse new orders from now on; requests already in flight finish (see `drain`). */
-  stopAccepting(): void {
-    this.accepting = false;
+  /**
+   * Refuse new orders until `release(key)`: shutdown, standby (not the leader), a reconciliation
+   * that could not finish. Requests already in flight finish (see `drain`).
+   */
+  hold(key: string, reason: string): void {
+    this.holdReasons.set(key, reason);
   }
 
-  /** Accept orders again (a standby that became leader). */
-  startAccepting(): void {
-    this.accepting = true;
+  release(key: string): void {
+    this.holdReasons.delete(key);
+  }
+
+  /** Why orders are held (empty when accepting). */
+  holds(): string[] {
+    return [...this.holdReasons.values()];
   }
 
   /** Wait for requests in flight, at most `timeoutMs`; true when none is left. */
@@ -99,9 +107,22 @@ export class OrderManager {
     return this.inFlight.size === 0;
   }
 
+  /**
+   * Shutdown: orders whose create is still in flight are stored as `unknown` (settled from the venue
+   * by clientOrderId at the next start). Returns their ids.
+   */
+  async markInFlightUnknown(): Promise<string[]> {
+    const ids = [...this.sending];
+    for (const id of ids) {
+      const o = await this.deps.store.getOrder(id);
+      if (o?.status === 'pending') await this.transition(id, 'pending', 'unknown', { reason: 'in flight at shutdown: settled from the exchange at the next start' });
+    }
+    return ids;
+  }
+
   /** Send one order and account its answer. Never throws for venue refusals: see SubmitOutcome. */
   submit(plan: OrderPlan, strategy: string): Promise<SubmitOutcome> {
-    if (!this.accepting) return Promise.resolve({ kind: 'rejected', clientOrderId: '', reason: 'new orders are stopped (shutting down or not the leader)' });
+    if (!this.isAccepting) return Promise.resolve({ kind: 'rejected', clientOrderId: '', reason: `new orders are held: ${this.holds().join('; ')}` });
     return this.track(this.doSubmit(plan, strategy));
   }
 

@@ -197,11 +197,12 @@ export class TradingEngine {
   private async onError(err: unknown, symbol: string): Promise<void> {
     const { bus, clock, logger, tradingState } = this.d;
     if (err instanceof ExecutionError) {
-      const critical = err.kind === 'auth' || err.kind === 'banned';
+      logger.warn({ err, symbol }, 'exchange error during tick');
+      // A ban is announced once and halts trading where it is seen for every path: the exchange's request gate (src/app/exchange-access.ts).
+      if (err.kind === 'banned') return;
+      const critical = err.kind === 'auth';
       bus.publish({ type: 'exchange-error', ts: clock.now(), kind: err.kind, message: err.message, critical });
       if (err.kind === 'auth') await tradingState.set('HALTED', `exchange authentication failed: ${err.message}`, 'system');
-      if (err.kind === 'banned') await tradingState.set('HALTED', `exchange banned this IP: ${err.message}`, 'system', err.retryAt);
-      logger.warn({ err, symbol }, 'exchange error during tick');
       return;
     }
     logger.error({ err, symbol }, 'tick failed');

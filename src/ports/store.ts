@@ -86,14 +86,19 @@ export interface TradingStore {
   applyOrderUpdate(update: OrderUpdate): Promise<void>;
   /** The stored fills of one order, oldest first. */
   fillsOfOrder(clientOrderId: string): Promise<FillRecord[]>;
-  /** Net signed quantity per symbol from every stored fill of an exchange account (buys − sells). */
-  netFilledQuantities(exchange: string): Promise<Map<string, number>>;
+  /**
+   * Per symbol, from every stored fill of an exchange account: net signed quantity (buys − sells) and
+   * the fees paid in the symbol's base asset (a spot buy's fee is often taken from the coins bought).
+   */
+  netFilledQuantities(exchange: string): Promise<Map<string, { net: number; baseFees: number }>>;
   /** Orders of an exchange account created at or after `since` (oldest first). */
   ordersSince(exchange: string, since: number): Promise<OrderRecord[]>;
   recentFills(limit: number): Promise<FillRecord[]>;
   fillsSince(ts: number): Promise<FillRecord[]>;
   positions(exchange: string): Promise<Position[]>;
   savePosition(exchange: string, symbol: string, position: Position | undefined): Promise<void>;
+  /** Store the account's cash (reconciliation adopting the venue's balance). */
+  saveCash(exchange: string, cash: number): Promise<void>;
   /** Cash of the account as last recorded (undefined before the first fill). */
   cash(exchange: string): Promise<number | undefined>;
   loadTradingState(): Promise<TradingState | undefined>;

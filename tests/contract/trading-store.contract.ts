@@ -60,7 +60,7 @@ export function describeTradingStoreContract(name: string, makeStore: () => Prom
         expect(await store.cash('sim')).toBeCloseTo(960, 9);
         await store.applyOrderUpdate({ clientOrderId: 'to-3', expectedStatus: 'partially_filled', patch: { status: 'filled', filled: 1 }, fills: [fill('b', 0.6)], positionAfter: { ...position, quantity: 1 }, cashAfter: 900 });
         expect((await store.getOrder('to-3'))!.status).toBe('filled');
-        expect((await store.netFilledQuantities('sim')).get('BTC/USDT')).toBeCloseTo(1, 12);
+        expect((await store.netFilledQuantities('sim')).get('BTC/USDT')!.net).toBeCloseTo(1, 12);
         expect((await store.ordersSince('sim', 0)).map((o) => o.clientOrderId)).toEqual(['to-3']);
         await expect(store.applyOrderUpdate({ clientOrderId: 'nope', expectedStatus: 'pending', patch: {}, fills: [] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       } finally {

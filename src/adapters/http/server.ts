@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   readiness: ReadinessProbe[];
   /** Routes added by other components (webhooks, metrics, charts). */
   mount?: Array<(app: Hono) => void>;
+  /** Extra fields of GET /healthz (the process's role among several). */
+  healthz?: () => Record<string, unknown>;
 }
 
 export interface HttpServer {
@@ -33,7 +35,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const app = new Hono();
   const log = options.logger;
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/healthz', (c) => c.json({ status: 'ok', ...options.healthz?.() }));
   app.get('/readyz', async (c) => {
     const results: Record<string, boolean> = {};
     await Promise.all(

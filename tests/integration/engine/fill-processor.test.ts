@@ -50,7 +50,7 @@ describe.each(databaseTargets())('settleReport on $name', (target) => {
     await store.insertOrder(order('b'));
     const res = await settleReport((await store.getOrder('b'))!, report('b', 1, [fill('b', 't1', 0.7), fill('b', 't2', 0.3), fill('b', 't3', 0.5)]), deps);
     expect(res.refused.map((f) => f.tradeId)).toEqual(['t3']);
-    expect((await store.netFilledQuantities('ex')).get('BTC/USDT')).toBeCloseTo(1, 12);
+    expect((await store.netFilledQuantities('ex')).get('BTC/USDT')!.net).toBeCloseTo(1, 12);
     expect(deps.portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(1, 12);
     expect(logLines.some((l) => l.includes('over-fill refused') && l.includes('t3'))).toBe(true);
   });

@@ -19,6 +19,7 @@ const EVENTS: DomainEvent[] = [
   { type: 'exchange-error', ts: T, kind: 'network', message: 'timeout', critical: false },
   { type: 'strategy-message', ts: T, strategy: 'rsi-bb', symbol: 'ETH/USDT', message: 'RSI 28: watching for entry' },
   { type: 'daily-summary', ts: T, equity: 10_250, pnl: 250, pnlPct: 2.5, trades: 6, openPositions: 1 },
+  { type: 'reconciliation', ts: T, severity: 'warning', lines: ['filled while offline: to-1'] },
 ];
 
 describe('eventToAlert', () => {

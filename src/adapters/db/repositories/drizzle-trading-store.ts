@@ -148,13 +148,17 @@ export class DrizzleTradingStore implements TradingStore {
     return rows.map(toFill);
   }
 
-  async netFilledQuantities(exchange: string): Promise<Map<string, number>> {
+  async netFilledQuantities(exchange: string): Promise<Map<string, { net: number; baseFees: number }>> {
     const rows = await this.db
-      .select({ symbol: fills.symbol, net: sql<string>`sum(case when ${fills.side} = 'buy' then ${fills.amount} else -${fills.amount} end)` })
+      .select({
+        symbol: fills.symbol,
+        net: sql<string>`sum(case when ${fills.side} = 'buy' then ${fills.amount} else -${fills.amount} end)`,
+        baseFees: sql<string>`sum(case when ${fills.feeCurrency} = split_part(${fills.symbol}, '/', 1) then ${fills.fee} else 0 end)`,
+      })
       .from(fills)
       .where(eq(fills.exchange, exchange))
       .groupBy(fills.symbol);
-    return new Map(rows.map((r) => [r.symbol, Number(r.net)]));
+    return new Map(rows.map((r) => [r.symbol, { net: Number(r.net), baseFees: Number(r.baseFees) }]));
   }
 
   async ordersSince(exchange: string, since: number): Promise<OrderRecord[]> {
@@ -179,6 +183,10 @@ export class DrizzleTradingStore implements TradingStore {
 
   async savePosition(exchange: string, symbol: string, position: Position | undefined): Promise<void> {
     await writePosition(this.db, exchange, symbol, position, this.now());
+  }
+
+  async saveCash(exchange: string, cash: number): Promise<void> {
+    await writeCash(this.db, exchange, cash, this.now());
   }
 
   async cash(exchange: string): Promise<number | undefined> {
