@@ -4,7 +4,11 @@ import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
-import { createMetrics } from './adapters/http/metrics.ts';
+import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
+import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
+import { isLoopbackHost, mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
+import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
+import { hardeningOptions } from './app/http-options.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -13,7 +17,8 @@ import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
 import { buildLiveFeeds } from './app/build-live-feeds.ts';
 import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
-import { parseSizing } from './engine/sizing.ts';
+import { parseSizing } from './risk/sizing.ts';
+import { timeframeToMs as durationMs } from './domain/timeframe.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
@@ -74,6 +79,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
   };
 
   try {
+    const metrics = createPrometheusMetrics();
     // PGlite: one process per data directory (a clear error instead of a corrupted database).
     if (!config.DATABASE_URL && config.dataDir !== 'memory://') {
       const dirLock = lockDataDir(config.dataDir);
@@ -119,6 +125,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         allowShort: config.EXCHANGE_MARKET === 'swap',
         initialCash,
         orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
+        maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
+        allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
       },
     );
     // Until leadership and a first reconciliation say otherwise, nothing is sent.
@@ -151,8 +159,14 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
 
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role });
     // A tick trades only while orders are accepted (leader, reconciled, not shutting down).
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => (kernel.orders.isAccepting ? kernel.engine.tick() : undefined), logger.child({ component: 'scheduler' }));
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => (kernel.orders.isAccepting ? kernel.engine.tick() : undefined), logger.child({ component: 'scheduler' }), (t) => {
+      metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
+    });
+    if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
+      logger.warn({ host: config.HTTP_HOST }, 'GET /metrics is open to anyone who can reach this address: set METRICS_TOKEN');
+    }
     const http = await startHttpServer({
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,
@@ -162,7 +176,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'migrations', check: () => migrationsUpToDate(database) },
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => createMetrics(kernel, { access: exchange.access, role }).mount(app)],
+      hardening: hardeningOptions(config, metrics, logger.child({ component: 'http' })),
+      mount: [(app: Hono) => chat.mount(app), (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN })],
       healthz: () => ({ role: role() }),
     });
     cleanups.push(() => http.close());

@@ -48,6 +48,11 @@ export interface OrderManagerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * An order the venue does not show yet may still be on its way (venues lag; a crashed process may
+ * have sent it a moment ago): only after this long does "the venue has never seen it" mean rejected.
+ */
+export const SETTLE_GRACE_MS = 60_000;
 /** Every status settlement revisits: not final, so the venue's answer is still needed. */
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'submitted', 'unknown', 'open', 'partially_filled'];
 
@@ -277,12 +282,14 @@ export class OrderManager {
     for (const o of await store.ordersByStatus(OPEN_STATUSES)) {
       if (o.exchange !== this.account) continue;
       if (this.sending.has(o.clientOrderId)) continue;
+      const age = this.deps.clock.now() - o.createdAt;
+      if (o.status === 'pending' && age < SETTLE_GRACE_MS) continue; // may still be in flight
       try {
         const report = await execution.fetchOrder(o.clientOrderId, o.symbol);
         if (report) {
           await this.settle(report);
           settled.push(report);
-        } else if (o.status === 'pending' || o.status === 'unknown' || o.status === 'submitted') {
+        } else if ((o.status === 'pending' || o.status === 'unknown' || o.status === 'submitted') && age >= SETTLE_GRACE_MS) {
           await this.transition(o.clientOrderId, o.status, 'rejected', { reason: 'the venue never received this order' });
         }
       } catch (err) {
