@@ -36,6 +36,10 @@ export interface KernelOptions {
   allowShort: boolean;
   /** Starting cash when the store has none yet (paper account). */
   initialCash: number;
+  /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
+  maxSignalAgeMs?: number;
+  /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
+  allInSlippage?: number;
 }
 
 export interface Kernel {
@@ -98,6 +102,8 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     sizing: options.sizing,
     allowShort: options.allowShort,
     signals,
+    maxSignalAgeMs: options.maxSignalAgeMs,
+    allInSlippage: options.allInSlippage,
   });
   return { bus, engine, portfolio, tradingState, orders, ports, options };
 }
