@@ -35,7 +35,7 @@ export const statusCommand: Command<typeof args> = {
       s.account
         ? `${describeAccount(s.account, money)} · today ${signedMoney(s.todayPnl)} ${q}`
         : `Equity ${money(s.equity)} ${q} · cash ${money(s.cash)} · unrealised ${signedMoney(upnl)} · today ${signedMoney(s.todayPnl)} ${q}`,
-      `Last tick ${ago(s.lastTickAt, now)} · last candle ${s.lastCandleAt ? utc(s.lastCandleAt) : '—'}${s.simulatedTime && s.lastCandleAt ? ' (simulated market time)' : ''} · up ${duration(s.uptimeMs)} · database ${s.database}`,
+      `Last tick ${ago(s.lastTickAt, now)} · last candle ${s.lastCandleAt ? utc(s.lastCandleAt) : '—'}${s.simulatedTime && s.lastCandleAt ? ' (simulated market time)' : ''} · up ${duration(s.uptimeMs)} · database ${s.database}${s.role ? ` · role ${s.role}` : ''}`,
     ];
     if (s.openPositions.length === 0) text.push('No open positions.');
     for (const w of s.warnings) text.push(`⚠ ${w}`);

@@ -1,5 +1,6 @@
 import type { SimMarketState } from '../adapters/exchange/sim/index.ts';
 import type { Config } from '../config.ts';
+import type { ExchangeAccessSource } from './exchange-access.ts';
 import type { Position } from '../domain/portfolio.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -11,6 +12,8 @@ export interface ExchangeBundle {
   marketData: MarketData;
   execution: Execution;
   clock: Clock;
+  /** The real venue's request gate (bans, rate limits, latency); none on the simulated exchange. */
+  access?: ExchangeAccessSource;
   close(): Promise<void>;
   /** The simulated market's state (EXCHANGE=sim), to store it and continue after a restart. */
   simMarket?: { state(): SimMarketState | undefined; readonly resumed: boolean };
@@ -94,13 +97,14 @@ export async function buildExchange(config: Config, logger: Logger, paperAccount
   }
   const realClock: Clock = { now: () => Date.now() };
   if (config.MODE === 'live') {
-    return { marketData: venue, execution: venue, clock: realClock, close: () => venue.close() };
+    return { marketData: venue, execution: venue, clock: realClock, access: venue.access, close: () => venue.close() };
   }
   const paper = await createSimExchange({ ...simOptions, exchangeId: accountExchangeId(config), priceSource: venue });
   return {
     marketData: paper,
     execution: paper,
     clock: realClock,
+    access: venue.access,
     close: async () => {
       await paper.close();
       await venue.close();
