@@ -171,6 +171,11 @@ function simulate(
   const signalNames = signals ? Object.keys(signals) : [];
   const signalSeries = signals ? signalNames.map((k) => signals[k]!) : [];
   const kelly = kellyAuto ? (gateInputs.sizing as { kind: 'kelly'; fraction: number }) : undefined;
+  // Available funds and the Kelly fraction are computed only when the step takes a decision.
+  stepper.beforeGate = (g) => {
+    g.available = broker.available();
+    if (kelly !== undefined) kelly.fraction = broker.kelly.fraction();
+  };
   const step = newStepResult();
   let exposed = 0;
   for (let i = 0; i < n; i++) {
@@ -189,8 +194,6 @@ function simulate(
     if (i >= firstDecision) {
       if (signalMap !== undefined) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, signalSeries[k]![i]!);
       gateInputs.equity = e;
-      gateInputs.available = broker.available();
-      if (kelly !== undefined) kelly.fraction = broker.kelly.fraction();
       candleStep(stepper, i, broker.position, broker.snapshot, true, gateInputs, step);
       const decisions = step.decisions;
       for (let k = 0; k < decisions.length; k++) {

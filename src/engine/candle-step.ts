@@ -30,6 +30,8 @@ export interface CandleStepper {
   readonly lower: Candles | undefined;
   readonly lowerCursor: { j: number };
   readonly gate: Gate;
+  /** Fills in gate inputs that cost something to compute (available funds, a Kelly fraction) only when a decision is taken. */
+  beforeGate?: (g: GateInputs) => void;
   /**
    * A stop or target touched on a candle that could not act (a catch-up batch after a gap, or a
    * candle older than MAX_SIGNAL_AGE): −1 stop, +1 target. The next candle that may act exits.
@@ -139,5 +141,6 @@ export function candleStep(
   }
   out.protective = hit;
   if (trading === undefined) return;
+  if (s.beforeGate !== undefined) s.beforeGate(gateInputs);
   out.decisions = s.gate({ ...gateInputs, symbol: s.symbol, intents: trading, price: c.close[i]!, position });
 }
