@@ -3,6 +3,9 @@ import type { Hono } from 'hono';
 import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
+import { DrizzleRiskStore } from './adapters/db/repositories/drizzle-risk-store.ts';
+import { riskSettingsFrom } from './app/risk-settings.ts';
+import { FactorBoard } from './market-data/factor-board.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
 import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
@@ -100,8 +103,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
     const quote = quoteOf(config.SYMBOLS[0]!);
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
+    const factors = new FactorBoard();
     const kernel = await createKernel(
-      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus },
+      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus, riskStore: new DrizzleRiskStore(database.db), factors },
       {
         mode: config.MODE,
         strategy,
@@ -113,6 +117,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         initialCash,
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
+        risk: riskSettingsFrom(config),
       },
     );
 
@@ -157,6 +162,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     cleanups.push(() => summary.stop());
     await backtests.start();
     await chat.start();
+    // A kill-all a killed process left halfway goes on now, with every alert channel listening.
+    if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => logger.error({ err }, 'resuming the kill-all failed'));
 
     const readyLine =
       `tradeops ready: mode=${config.MODE} exchange=${config.EXCHANGE}${config.EXCHANGE === 'sim' ? '' : `(${config.EXCHANGE_MARKET})`} ` +

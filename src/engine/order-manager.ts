@@ -10,7 +10,7 @@ import type { PlannedOrder } from '../risk/decide.ts';
 export type SubmitOutcome =
   | { kind: 'placed'; clientOrderId: string; report: OrderReport }
   | { kind: 'rejected'; clientOrderId: string; reason: string }
-  | { kind: 'unknown'; clientOrderId: string; reason: string };
+  | { kind: 'unknown'; clientOrderId: string; reason: string; retryAt?: number };
 
 /** Orders stuck in `pending` longer than this never reached the venue if the venue does not know them. */
 const PENDING_GRACE_MS = 60_000;
@@ -32,12 +32,14 @@ export class OrderManager {
     },
   ) {}
 
-  async submit(plan: PlannedOrder, strategy: string): Promise<SubmitOutcome> {
+  /** `clientOrderId`: chosen (and stored) by the caller when it must look the order up after a crash (kill-all). */
+  async submit(plan: PlannedOrder, strategy: string, opts: { clientOrderId?: string } = {}): Promise<SubmitOutcome> {
     const { execution, store, clock } = this.deps;
     const market = execution.market(plan.symbol);
     const amount = market ? floorToStep(plan.quantity, market.amountStep) : plan.quantity;
-    const clientOrderId = newClientOrderId(this.deps.clientOrderIdPrefix ?? 'to', clock.now());
-    const req: OrderRequest = { clientOrderId, symbol: plan.symbol, side: plan.side, type: 'market', amount, reduceOnly: plan.reduceOnly || undefined };
+    const clientOrderId = opts.clientOrderId ?? newClientOrderId(this.deps.clientOrderIdPrefix ?? 'to', clock.now());
+    const type = plan.limitPrice !== undefined ? 'limit' : 'market';
+    const req: OrderRequest = { clientOrderId, symbol: plan.symbol, side: plan.side, type, amount, price: plan.limitPrice, reduceOnly: plan.reduceOnly || undefined };
     const now = clock.now();
     const record: OrderRecord = {
       clientOrderId,
@@ -45,8 +47,9 @@ export class OrderManager {
       mode: this.deps.mode,
       symbol: plan.symbol,
       side: plan.side,
-      type: 'market',
+      type,
       amount,
+      price: plan.limitPrice,
       reduceOnly: plan.reduceOnly,
       status: 'pending',
       filled: 0,
@@ -66,7 +69,7 @@ export class OrderManager {
       if (err instanceof ExecutionError && err.kind === 'unknown-outcome') {
         await this.transition(clientOrderId, 'pending', 'unknown', { reason: err.message });
         this.deps.logger.warn({ clientOrderId, err }, 'order outcome unknown; will settle by clientOrderId');
-        return { kind: 'unknown', clientOrderId, reason: err.message };
+        return { kind: 'unknown', clientOrderId, reason: err.message, retryAt: err.retryAt };
       }
       const reason = err instanceof Error ? err.message : String(err);
       await this.transition(clientOrderId, 'pending', 'rejected', { reason });
