@@ -1,4 +1,3 @@
-import { inferStepMs } from '../domain/candle-gaps.ts';
 import { AppError } from '../domain/errors.ts';
 import type { MarketInfo } from '../domain/market.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
@@ -9,8 +8,10 @@ import type { Sizing } from '../risk/sizing.ts';
 import { instantiate, parseStrategyParams } from '../strategies/registry.ts';
 import type { StrategyInstance } from '../strategies/strategy.ts';
 import { BacktestBroker } from './broker.ts';
-import { computeBreakdowns, computeMetrics, DAY_MS } from './metrics.ts';
-import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel, timeframeName } from './options.ts';
+import { inferCalendar } from './calendar.ts';
+import { computeBreakdowns, computeMetrics } from './metrics.ts';
+import { noTradeReason } from './no-trade-reason.ts';
+import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel } from './options.ts';
 import type { BacktestOptions, BacktestResult } from './types.ts';
 import type { Candles } from '../domain/candles.ts';
 
@@ -41,8 +42,13 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     if (!(c.ts[i]! > c.ts[i - 1]!)) throw new AppError('BAD_REQUEST', `candles must be ascending by time (rows ${i - 1} and ${i} are not)`);
   }
   const symbol = o.symbol ?? 'ASSET/USDT';
-  const tfMs = o.timeframe ? timeframeToMs(o.timeframe) : (inferStepMs(c) ?? DAY_MS);
-  const timeframe = o.timeframe ?? timeframeName(tfMs);
+  if (o.periodsPerYear !== undefined && !(o.periodsPerYear > 0 && Number.isFinite(o.periodsPerYear))) {
+    throw new AppError('BAD_REQUEST', `periods per year must be a positive number, got ${o.periodsPerYear}`);
+  }
+  // The data's calendar: bar length (months as 1M), weekday-only markets, periods per year.
+  const calendar = inferCalendar(c.ts, { timeframeMs: o.timeframe ? timeframeToMs(o.timeframe) : undefined, periodsPerYear: o.periodsPerYear });
+  const tfMs = calendar.stepMs;
+  const timeframe = o.timeframe ?? calendar.timeframe;
   const cash = o.cash ?? 10_000;
   if (!(cash > 0) || !Number.isFinite(cash)) throw new AppError('BAD_REQUEST', `cash must be a positive number, got ${cash}`);
   const feeRate = o.market ? o.market.takerFee : parseFeeRate(o.fee ?? 0);
@@ -116,7 +122,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const mTs = tradeFrom > 0 ? ts.subarray(tradeFrom) : ts;
   const mClose = tradeFrom > 0 ? close.subarray(tradeFrom) : close;
   const mEquity = tradeFrom > 0 ? equity.subarray(tradeFrom) : equity;
-  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, daysPerYear: o.daysPerYear });
+  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, periodsPerYear: calendar.periodsPerYear });
+  const why = trades.length === 0 ? noTradeReason({ candles: n, firstDecision, warmup, entrySignals: stepper.entrySignals, denials: broker.denials }) : undefined;
   return {
     ...metrics,
     strategy: name,
@@ -129,6 +136,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     equityTs: mTs,
     breakdowns: computeBreakdowns(mTs, mEquity, cash, trades),
     denials: broker.denials,
+    ...(why ? { noTradeReason: why } : {}),
+    indicators: inst.indicators?.(),
     elapsedMs: performance.now() - started,
   };
 }

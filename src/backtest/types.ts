@@ -3,7 +3,7 @@ import type { MarketInfo } from '../domain/market.ts';
 import type { TradingState } from '../domain/trading-state.ts';
 import type { Sizing } from '../risk/sizing.ts';
 import type { PreflightRule } from '../risk/preflight/index.ts';
-import type { StrategyDefinition, StrategyInstance } from '../strategies/strategy.ts';
+import type { IndicatorSeries, StrategyDefinition, StrategyInstance } from '../strategies/strategy.ts';
 import type { BacktestMetrics, Breakdowns } from './metrics-types.ts';
 
 /** How a backtest sizes entries: the engine's sizings, plus Kelly from the trades so far. */
@@ -54,8 +54,11 @@ export interface BacktestOptions {
    * metrics, the equity curve and buy & hold cover [tradeFrom, end). Walk-forward folds use it.
    */
   tradeFrom?: number;
-  /** Periods per year for annualising daily figures (default 365: crypto trades every day). */
-  daysPerYear?: number;
+  /**
+   * Return periods per year for annualising (default: from the data's calendar — 252 for daily
+   * bars without weekends, 365 for crypto, 12 for monthly bars; see calendar.ts).
+   */
+  periodsPerYear?: number;
 }
 
 export type ExitReason = string;
@@ -108,6 +111,10 @@ export interface BacktestResult extends BacktestMetrics {
   breakdowns: Breakdowns;
   /** Intents refused by the pre-flight chain, by reason code. */
   denials: Record<string, number>;
+  /** Why a run made no trade (no entry signal, all refused — with the reasons, data shorter than the warm-up). */
+  noTradeReason?: string;
+  /** The strategy's indicator series over the candles (for charts), when it exposes them. */
+  indicators?: IndicatorSeries[];
   /** Wall time of the run in ms. */
   elapsedMs: number;
 }

@@ -35,6 +35,8 @@ export interface CandleStepper {
    * candle older than MAX_SIGNAL_AGE): −1 stop, +1 target. The next candle that may act exits.
    */
   missedHit: -1 | 0 | 1;
+  /** Entry intents the strategy emitted on candles that may act (a run without trades explains itself with it). */
+  entrySignals: number;
 }
 
 /** What one step produced. Reused by the caller across steps (no allocation when nothing happens). */
@@ -70,6 +72,7 @@ export function createCandleStepper(o: {
     lowerCursor: { j: 0 },
     gate: o.gate ?? decide,
     missedHit: 0,
+    entrySignals: 0,
   };
 }
 
@@ -128,7 +131,10 @@ export function candleStep(
     for (let k = 0; k < intents.length; k++) {
       const it = intents[k]!;
       if (it.kind === 'message') out.messages.push(it.text);
-      else (trading ??= []).push(it);
+      else {
+        if (it.kind === 'enter') s.entrySignals++;
+        (trading ??= []).push(it);
+      }
     }
   }
   out.protective = hit;

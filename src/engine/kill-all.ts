@@ -1,18 +1,16 @@
 import type { KillAllLine } from '../domain/events.ts';
 import { floorToStep } from '../domain/market.ts';
-import { canTransition, isTerminal, type OrderReport } from '../domain/orders.ts';
+import { isTerminal, type OrderReport } from '../domain/orders.ts';
 import type { Portfolio } from '../domain/portfolio.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../ports/clock.ts';
 import { ExecutionError, type Execution } from '../ports/execution.ts';
 import type { KillItem, KillRun, RiskStore } from '../ports/risk-store.ts';
 import type { TradingStore } from '../ports/store.ts';
-import type { PlannedOrder } from '../risk/decide.ts';
 import { runPreflight } from '../risk/preflight/index.ts';
 import type { TradingStateHolder } from '../risk/trading-state.ts';
 import type { EventBus } from './bus.ts';
-import { applyReportFills } from './fill-processor.ts';
-import type { OrderManager } from './order-manager.ts';
+import type { OrderManager, OrderPlan } from './order-manager.ts';
 
 export interface KillAllDeps {
   execution: Execution;
@@ -172,13 +170,10 @@ export class KillAll {
     await save().catch((err: unknown) => this.d.logger.error({ err, runId: run.id }, 'kill-all: could not save progress'));
   }
 
+  /** Ours through the order manager (it accounts fills that beat the cancel); foreign orders directly. */
   private async cancel(clientOrderId: string, symbol: string): Promise<void> {
-    const report = await this.withRetryAfter(() => this.d.execution.cancelOrder(clientOrderId, symbol), true);
-    const rec = await this.d.store.getOrder(clientOrderId);
-    if (rec && report && canTransition(rec.status, report.status) && rec.status !== report.status) {
-      await this.d.store.updateOrder(clientOrderId, { status: report.status, filled: report.filled, avgPrice: report.avgPrice });
-    }
-    if (report && report.fills.length > 0) await this.account(report, 'kill-all: fills of a cancelled order');
+    if (await this.d.store.getOrder(clientOrderId)) await this.withRetryAfter(() => this.d.orders.cancel(clientOrderId), true);
+    else await this.withRetryAfter(() => this.d.execution.cancelOrder(clientOrderId, symbol), true);
   }
 
   private async close(run: KillRun, item: KillItem, save: () => Promise<void>): Promise<void> {
@@ -206,7 +201,7 @@ export class KillAll {
       item.attempts++;
       item.closeId = `ka${run.id}-${item.symbol.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}-${item.attempts}-${run.startedAt % 1e6}`;
       await save(); // the id is on disk before the request leaves
-      const plan: PlannedOrder = { kind: 'exit', symbol: item.symbol, side: held > 0 ? 'sell' : 'buy', positionSide: side, quantity: qty, allIn: false, reduceOnly: true, reason: `kill-all #${run.id}` };
+      const plan: OrderPlan = { kind: 'exit', symbol: item.symbol, side: held > 0 ? 'sell' : 'buy', positionSide: side, quantity: qty, reduceOnly: true, reason: `kill-all #${run.id}` };
       let outcome;
       try {
         outcome = await this.d.orders.submit(plan, 'kill-all', { clientOrderId: item.closeId });
@@ -219,7 +214,7 @@ export class KillAll {
         throw err;
       }
       if (outcome.kind === 'placed') {
-        await this.account(outcome.report, plan.reason, item);
+        this.noteFill(outcome.report, item);
         if (outcome.report.status === 'rejected') throw new Error(outcome.report.reason ?? 'close rejected');
         continue;
       }
@@ -238,21 +233,22 @@ export class KillAll {
 
   /**
    * include-external: sell the base coins tradeops did not buy. They were never in the portfolio, so
-   * the fills are recorded on the order only; one attempt, looked up once when the outcome is unknown.
+   * the sell goes to the venue directly — the kill run, which holds its clientOrderId before the
+   * request leaves, is its write-ahead record; it is looked up before any resend.
    */
   private async sellExternal(run: KillRun, item: KillItem, save: () => Promise<void>): Promise<void> {
     const qty = item.external ?? 0;
     item.externalId ??= `ka${run.id}-x-${item.symbol.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}-${run.startedAt % 1e6}`;
     await save();
     let report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.externalId!, item.symbol), false);
-    if (!report) {
-      const plan: PlannedOrder = { kind: 'exit', symbol: item.symbol, side: 'sell', positionSide: 'long', quantity: qty, allIn: false, reduceOnly: false, reason: `kill-all #${run.id} (external holdings)` };
-      const outcome = await this.d.orders.submit(plan, 'kill-all-external', { clientOrderId: item.externalId });
-      if (outcome.kind === 'rejected') throw new Error(`external ${qty}: ${outcome.reason}`);
-      if (outcome.kind === 'unknown') {
-        await this.sleep(Math.max(0, Math.min(this.d.maxWaitMs ?? 30_000, (outcome.retryAt ?? this.d.clock.now() + 500) - this.d.clock.now())));
+    for (let attempt = 0; !report && attempt < (this.d.maxAttempts ?? 6); attempt++) {
+      try {
+        report = await this.d.execution.placeOrder({ clientOrderId: item.externalId, symbol: item.symbol, side: 'sell', type: 'market', amount: qty });
+      } catch (err) {
+        if (!(err instanceof ExecutionError) || (err.kind !== 'unknown-outcome' && err.kind !== 'retryable')) throw err;
+        await this.sleep(Math.max(0, Math.min(this.d.maxWaitMs ?? 30_000, (err.retryAt ?? this.d.clock.now() + 500) - this.d.clock.now())));
         report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.externalId!, item.symbol), false);
-      } else report = outcome.report;
+      }
     }
     if (!report || report.filled <= 0) throw new Error(`external holdings of ${qty} not sold`);
     item.detail += `; external ${report.filled} sold at ${report.avgPrice ?? '?'}`;
@@ -261,12 +257,14 @@ export class KillAll {
   private async lookUp(item: KillItem): Promise<void> {
     if (!item.closeId) return;
     const report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.closeId!, item.symbol), false);
-    if (report && report.fills.length > 0) await this.account(report, `kill-all close`, item);
+    if (report) {
+      await this.d.orders.settle(report); // fills are accounted once (by trade id), however often seen
+      this.noteFill(report, item);
+    }
   }
 
-  private async account(report: OrderReport, reason: string, item?: KillItem): Promise<void> {
-    await applyReportFills(report, { kind: 'exit', reason }, { portfolio: this.d.portfolio, store: this.d.store, bus: this.d.bus, exchange: this.d.execution.exchangeId, strategy: 'kill-all' });
-    if (item && report.filled > 0 && report.avgPrice !== undefined) item.avgPrice = report.avgPrice;
+  private noteFill(report: OrderReport, item: KillItem): void {
+    if (report.filled > 0 && report.avgPrice !== undefined) item.avgPrice = report.avgPrice;
   }
 
   /** Run a venue call; a rate limit waits its Retry-After (bounded attempts). `notFoundOk`: a cancel of an order already gone. */

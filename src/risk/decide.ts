@@ -17,8 +17,6 @@ export interface PlannedOrder {
   /** For `all-in` entries the executor re-sizes at the fill price from what is available then. */
   allIn: boolean;
   reduceOnly: boolean;
-  /** A limit order at this price (manual orders); absent = market. */
-  limitPrice?: number;
   stopLoss?: number;
   takeProfit?: number;
   reason: string;
