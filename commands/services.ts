@@ -1,3 +1,4 @@
+import type { RiskServices } from './risk-services.ts';
 import type { TradingState, TradingStateName } from '../src/domain/trading-state.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface BotServices {
   setTradingState(state: TradingStateName, reason: string, by: string): Promise<TradingState>;
   /** Reconcile with the exchange now (admin); never throws for venue failures (see ReconcileView). */
   reconcile(): Promise<ReconcileView>;
+  /** Sizing, panic, manual orders, kill-all, sweep (commands/risk-services.ts); absent where no kernel runs. */
+  risk?: RiskServices;
   backtests: {
     list(limit: number): Promise<BacktestRunView[]>;
     get(id: number): Promise<BacktestRunView | undefined>;

@@ -164,7 +164,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
 
-    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role });
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role, panicScore: () => kernel.risk.panic.latest('portfolio')?.score, riskDenials: () => kernel.risk.gate.denialCounts() });
     // A tick trades only while orders are accepted (leader, reconciled, not shutting down).
     const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => (kernel.orders.isAccepting ? kernel.engine.tick() : undefined), logger.child({ component: 'scheduler' }), (t) => {
       metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
