@@ -8,7 +8,8 @@ import type { BotServices } from './services.ts';
 export type Role = 'viewer' | 'trader' | 'admin';
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, trader: 1, admin: 2 };
 
-export type Platform = 'telegram' | 'discord' | 'line' | 'console' | 'http';
+/** `web`: the dashboard, acting for a chat user (its userId is that user's `platform:id`). */
+export type Platform = 'telegram' | 'discord' | 'line' | 'console' | 'http' | 'web';
 
 /** Who is asking, where. Transports fill it from the platform's update. */
 export interface Caller {

@@ -125,6 +125,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   LINE_CHANNEL_ACCESS_TOKEN: { group: 'LINE', doc: 'long-lived channel access token', default: '' },
   LINE_API_URL: { group: 'LINE', doc: 'Messaging API base URL', default: 'https://api.line.me' },
   LINE_ALERT_TO: { group: 'LINE', doc: 'comma-separated user/group ids that receive alerts', default: '' },
+  DASHBOARD: { group: 'HTTP', doc: 'false turns off the web dashboard at / (sign-in links from /dashboard in chat)', default: 'true' },
 };
 
 export const ENV_SCHEMA_SHAPE = {
@@ -207,4 +208,5 @@ export const ENV_SCHEMA_SHAPE = {
   LINE_CHANNEL_ACCESS_TOKEN: z.string().optional(),
   LINE_API_URL: url(['http:', 'https:']).default('https://api.line.me'),
   LINE_ALERT_TO: list(''),
+  DASHBOARD: bool(true),
 };

@@ -5,6 +5,8 @@ import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createMetrics } from './adapters/http/metrics.ts';
+import { createDashboard } from './adapters/http/dashboard/dashboard.ts';
+import { createDashboardAccess, createWebSessions } from './adapters/http/dashboard/sessions.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -113,7 +115,11 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
     cleanups.push(() => backtests.stop());
 
-    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service });
+    // Web dashboard sign-in links: created from chat (/dashboard), redeemed by the dashboard routes.
+    let httpUrl = '';
+    const webSessions = config.DASHBOARD ? createWebSessions({ db: database.db }) : undefined;
+    const dashboardAccess = webSessions ? createDashboardAccess(webSessions, () => config.PUBLIC_URL ?? httpUrl) : undefined;
+    const services = { ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service }), dashboard: dashboardAccess };
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
 
@@ -127,8 +133,15 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'migrations', check: () => migrationsUpToDate(database) },
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => createMetrics(kernel).mount(app)],
+      mount: [
+        (app: Hono) => chat.mount(app),
+        (app: Hono) => createMetrics(kernel).mount(app),
+        (app: Hono) => {
+          if (webSessions) createDashboard({ sessions: webSessions, router: chat.router, users: chat.users, bus: kernel.bus, logger, baseUrl: () => config.PUBLIC_URL ?? httpUrl, services, kernel, database, commands: chat.router.commands, wallClock }).mount(app);
+        },
+      ],
     });
+    httpUrl = http.url;
     cleanups.push(() => http.close());
 
     kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });

@@ -22,10 +22,17 @@ export interface ChartTrade {
   returnPct: number;
   exitReason?: string;
 }
+export interface ChartFill {
+  ts: number;
+  side: 'buy' | 'sell';
+  price: number;
+  amount: number;
+}
 export interface PriceChartData {
   bars: ChartBars;
   indicators?: ChartIndicator[];
   trades?: ChartTrade[];
+  fills?: ChartFill[];
 }
 export interface EquityChartData {
   ts: ArrayLike<number>;

@@ -113,6 +113,16 @@ export function priceOption(d, o = {}) {
     series.push(...ts);
     legend.push(...ts.map((s) => (s.type === 'lines' ? { name: s.name, icon: LINE_ICON } : s.name)));
   }
+  if (d.fills) {
+    // Live fills (dashboard): one marker per fill, buys below-pointing up, sells pointing down.
+    const mk = (side) => d.fills.filter((f) => f.side === side).map((f) => ({ value: [f.ts, f.price], fill: f }));
+    const tip = (p) => (p.data && p.data.fill ? `${p.data.fill.side} ${p.data.fill.amount} @ ${p.data.fill.price}` : '');
+    series.push(
+      { id: 'fill-buy', name: 'buy fill', type: 'scatter', symbol: 'triangle', symbolSize: 11, xAxisIndex: 0, yAxisIndex: 0, itemStyle: { color: ENTRY }, data: mk('buy'), z: 5, tooltip: { formatter: tip } },
+      { id: 'fill-sell', name: 'sell fill', type: 'scatter', symbol: 'triangle', symbolRotate: 180, symbolSize: 11, xAxisIndex: 0, yAxisIndex: 0, itemStyle: { color: SHORT }, data: mk('sell'), z: 5, tooltip: { formatter: tip } },
+    );
+    legend.push('buy fill', 'sell fill');
+  }
   const axes = grids.map((_, i) => i);
   return {
     animation: false,
