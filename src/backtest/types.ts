@@ -1,5 +1,7 @@
 import type { Candles } from '../domain/candles.ts';
-import type { Sizing } from '../engine/sizing.ts';
+import type { MarketInfo } from '../domain/market.ts';
+import type { TradingState } from '../domain/trading-state.ts';
+import type { Sizing } from '../risk/sizing.ts';
 import type { PreflightRule } from '../risk/preflight/index.ts';
 import type { IndicatorSeries, StrategyDefinition, StrategyInstance } from '../strategies/strategy.ts';
 import type { BacktestMetrics, Breakdowns } from './metrics-types.ts';
@@ -33,6 +35,8 @@ export interface BacktestOptions {
   lot?: number;
   /** Minimum order value in quote currency (default 0). */
   minNotional?: number;
+  /** The venue's market (lot, tick, minimums, fees) instead of `lot`/`minNotional`/`fee`: backtest under the rules paper and live trade under. */
+  market?: MarketInfo;
   /** Allow short entries (margin-style account, like linear perpetuals). Default false. */
   allowShort?: boolean;
   /** Lower-timeframe candles over the same period: decide which of stop-loss and take-profit came first. */
@@ -41,6 +45,8 @@ export interface BacktestOptions {
   signals?: Readonly<Record<string, Float64Array>>;
   /** Pre-flight rules (default: the live chain). */
   rules?: readonly PreflightRule[];
+  /** Trading state the risk gate sees (default ACTIVE): REDUCING blocks entries, HALTED every order, as live. */
+  tradingState?: TradingState;
   /** Called with 0..1 as the run progresses (about every 1 % and at the end). */
   onProgress?: (fraction: number) => void;
   /**
