@@ -94,6 +94,13 @@ const RANK = { viewer: 0, trader: 1, admin: 2 };
 let me;
 const allowed = (cmd) => cmd && RANK[me.role] >= RANK[cmd.role];
 
+/** A 0–100 gauge, green to red, for the panic score. */
+function gaugeOption(score) {
+  return {
+    series: [{ type: 'gauge', min: 0, max: 100, radius: '95%', progress: { show: true, width: 10 }, axisLine: { lineStyle: { width: 10, color: [[0.4, '#16a34a'], [0.6, '#f59e0b'], [0.8, '#ea580c'], [1, '#dc2626']] } }, splitLine: { length: 6 }, axisLabel: { fontSize: 9, distance: 14 }, pointer: { width: 4 }, detail: { fontSize: 18, offsetCenter: [0, '65%'], formatter: (v) => v.toFixed(0) }, data: [{ value: Math.round(score * 10) / 10 }] }],
+  };
+}
+
 async function overview() {
   const statusLine = h('p', { id: 'control-status', role: 'status', class: 'muted' });
   const eqEl = $('equity-chart');
@@ -108,7 +115,12 @@ async function overview() {
     $('equity').textContent = `${fmt(o.equity)} ${o.quote}`;
     $('today').textContent = fmt(o.todayPnl);
     $('today').className = `value ${cls(o.todayPnl)}`;
-    $('panic').textContent = o.panic.available ? 'see the Risk page' : `not available: ${o.panic.why}`;
+    if (o.panic.available) {
+      $('panic').textContent = `${o.panic.level} · ${time(o.panic.ts)}`;
+      const g = $('panic-gauge');
+      g.hidden = false;
+      (ec.getInstanceByDom(g) || ec.init(g)).setOption(gaugeOption(o.panic.score));
+    } else $('panic').textContent = `not available: ${o.panic.why}`;
     const ts = o.equityCurve.map((p) => p[0]);
     const eq = o.equityCurve.map((p) => p[1]);
     let peak = -Infinity;
@@ -236,7 +248,17 @@ async function risk() {
   $('risk-why').textContent = r.tradingState.reason;
   const na = (x) => (x.available ? `send ${x.command} in chat` : `not available: ${x.why}`);
   $('kelly').textContent = na(r.kelly);
-  $('risk-panic').textContent = na(r.panic);
+  if (r.panic.available) {
+    const last = r.panic.history[r.panic.history.length - 1];
+    $('risk-panic').textContent = `${last.score.toFixed(1)} (${last.level}) at ${time(last.ts)}`;
+    const chart = ec.init($('panic-history'));
+    chart.setOption({ tooltip: { trigger: 'axis' }, grid: { left: 50, right: 30, top: 20, bottom: 40 }, xAxis: { type: 'time' }, yAxis: { type: 'value', min: 0, max: 100 }, series: [{ name: 'panic score', type: 'line', showSymbol: false, data: r.panic.history.map((p) => [p.ts, p.score]), areaStyle: { opacity: 0.15 } }] });
+    $('panic-components').replaceChildren(table(['Component', 'Value'], Object.entries(last.components).map(([k, v]) => ({ cells: [k, typeof v === 'number' ? fmt(v) : JSON.stringify(v)] }))));
+  } else {
+    $('risk-panic').textContent = `not available: ${r.panic.why}`;
+    $('panic-history').style.height = 'auto';
+    $('panic-history').replaceChildren(h('p', { class: 'muted' }, `No history: ${r.panic.why}.`));
+  }
   $('protections').textContent = na(r.protections);
   $('denials').replaceChildren(table(['Time', 'Symbol', 'Strategy', 'Intent', 'Reasons'], r.denials.map((x) => ({ cells: [time(x.ts), x.symbol, x.strategy, JSON.stringify(x.intent), (x.reasons || []).map((y) => (typeof y === 'string' ? y : y.code || JSON.stringify(y))).join(', ')] })), 'no denial recorded'));
 }

@@ -47,12 +47,20 @@ export const webSessionsRepo = {
     return r ? row(r) : undefined;
   },
 
-  /** Revoke every live link and session of a user; returns how many were live. */
+  /** Revoke every live session and unused link of a user; returns how many there were. */
   async revokeUser(db: Db, platform: string, userId: string, at: number): Promise<number> {
     const rows = await db
       .update(webSessions)
       .set({ revokedAt: at })
-      .where(and(eq(webSessions.platform, platform), eq(webSessions.userId, userId), isNull(webSessions.revokedAt), gt(webSessions.expiresAt, at)))
+      .where(
+        and(
+          eq(webSessions.platform, platform),
+          eq(webSessions.userId, userId),
+          isNull(webSessions.revokedAt),
+          gt(webSessions.expiresAt, at),
+          or(eq(webSessions.kind, 'session'), isNull(webSessions.usedAt)),
+        ),
+      )
       .returning({ id: webSessions.id });
     return rows.length;
   },

@@ -6,7 +6,7 @@ import type { DomainEvent } from '../../../domain/events.ts';
 import type { Kernel } from '../../../kernel.ts';
 import { instantiate } from '../../../strategies/registry.ts';
 import type { Database } from '../../db/client.ts';
-import { auditLog, decisions } from '../../db/schema.ts';
+import { auditLog, decisions, panicScores } from '../../db/schema.ts';
 
 const OPEN_STATUSES: OrderStatus[] = (['pending', 'submitted', 'unknown', 'open', 'partially_filled'] as OrderStatus[]).filter((s) => !TERMINAL_STATUSES.includes(s));
 
@@ -65,6 +65,13 @@ export function describeEvent(e: DomainEvent): { ts: number; type: string; text:
 export function createDashboardData(d: DashboardDataDeps) {
   const db = d.database.db;
   const has = (name: string) => d.commands.some((c) => c.name === name);
+  /** The panic score as the risk layer records it (panic_scores), newest first. */
+  const panicHistory = async (limit: number) => {
+    const rows = await db.select().from(panicScores).where(eq(panicScores.scope, 'portfolio')).orderBy(desc(panicScores.ts)).limit(limit);
+    const scoped = rows.length > 0 ? rows : await db.select().from(panicScores).orderBy(desc(panicScores.ts)).limit(limit);
+    return scoped.map((r) => ({ scope: r.scope, ts: r.ts, score: r.score, level: r.level, components: r.components as Record<string, unknown> }));
+  };
+  const NO_PANIC = 'no panic score recorded yet (the risk layer writes one per engine tick once it runs)';
   return {
     async overview(events: ReturnType<typeof createEventLog>) {
       const status = await d.services.status();
@@ -88,8 +95,7 @@ export function createDashboardData(d: DashboardDataDeps) {
         orders: orders.map((o) => ({ clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, amount: o.amount, filled: o.filled, price: o.price ?? null, status: o.status, createdAt: o.createdAt })),
         equityCurve: thin(snaps.map((s) => [s.ts, s.equity] as [number, number]), 1500),
         alerts: events.list().slice(0, 20),
-        // Risk figures come from the risk layer's commands when this build has them.
-        panic: has('panic') ? { available: true } : { available: false, why: 'the panic score is not part of this build (no /panic command)' },
+        panic: await panicHistory(1).then((h) => (h[0] ? { available: true, ...h[0] } : { available: false, why: NO_PANIC })),
         controls: { pause: has('pause'), resume: has('resume'), stop: has('stop'), close: has('close'), killall: has('killall') },
       };
     },
@@ -117,7 +123,7 @@ export function createDashboardData(d: DashboardDataDeps) {
       const denied = await db.select().from(decisions).where(eq(decisions.verdict, 'denied')).orderBy(desc(decisions.id)).limit(50);
       return {
         kelly: has('size') ? { available: true, command: '/size' } : { available: false, why: 'Kelly sizing is not part of this build (no /size command)' },
-        panic: has('panic') ? { available: true, command: '/panic' } : { available: false, why: 'the panic score is not part of this build (no /panic command)' },
+        panic: await panicHistory(500).then((h) => (h.length > 0 ? { available: true, history: h.reverse() } : { available: false, why: NO_PANIC })),
         protections: { available: false, why: 'protections are not reported by this build' },
         tradingState: (await d.services.status()).tradingState,
         denials: denied.map((r) => ({ ts: r.ts, symbol: r.symbol, strategy: r.strategy, intent: r.intent, reasons: r.reasons })),

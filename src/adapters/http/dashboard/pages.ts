@@ -25,7 +25,7 @@ const BODIES: Record<Exclude<PageName, 'report'>, string> = {
 <div class="card"><div class="label">Trading state</div><div class="value" id="state">…</div><div class="muted small" id="state-why"></div></div>
 <div class="card"><div class="label">Equity</div><div class="value" id="equity">…</div></div>
 <div class="card"><div class="label">Today's P&amp;L</div><div class="value" id="today">…</div></div>
-<div class="card"><div class="label">Panic score</div><div id="panic" class="muted small">…</div></div>
+<div class="card"><div class="label">Panic score</div><div id="panic" class="muted small">…</div><div id="panic-gauge" class="gauge" hidden></div></div>
 </section>
 <div class="controls" id="controls"></div>
 <h2>Equity curve</h2><div id="equity-chart" class="chart"></div>
@@ -43,6 +43,7 @@ const BODIES: Record<Exclude<PageName, 'report'>, string> = {
 <div class="card"><div class="label">Kelly size</div><div id="kelly" class="muted small">…</div></div>
 <div class="card"><div class="label">Panic score</div><div id="risk-panic" class="muted small">…</div></div>
 <div class="card"><div class="label">Protections</div><div id="protections" class="muted small">…</div></div></section>
+<h2>Panic score history</h2><div id="panic-history" class="chart"></div><div id="panic-components"></div>
 <h2>Recent denials</h2><div id="denials"></div>`,
   audit: `<form class="inline" id="audit-form"><label>Platform<select name="platform"><option value="">any</option><option>web</option><option>telegram</option><option>discord</option><option>line</option><option>console</option></select></label><label>User<input name="user" size="14"></label><label>Command<input name="command" size="10"></label><label>Decision<select name="decision"><option value="">any</option><option>allowed</option><option>refused</option><option>invalid</option><option>confirm_requested</option><option>confirmed</option><option>cancelled</option><option>expired</option><option>failed</option><option>rate_limited</option></select></label><label>Since<input name="since" placeholder="2024-01-31" size="11"></label><button class="primary" type="submit">Filter</button></form>
 <div id="audit"></div>`,
