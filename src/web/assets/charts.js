@@ -30,8 +30,27 @@ export function thinTrades(trades, from, to, max = MAX_MARKERS) {
 
 const fmt = (v, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v).toFixed(d));
 
-/** The three marker/line series for a set of trades (ids stay stable so a zoom can replace their data). */
-export function tradeSeries(shown) {
+/** Which trade series a set of trades needs (the legend lists only what can be drawn). */
+export function tradeKinds(trades) {
+  const k = new Set();
+  for (const t of trades) {
+    k.add(t.pnl >= 0 ? 'win' : 'loss');
+    k.add(t.side === 'short' ? 'entry-short' : 'entry-long');
+  }
+  const ids = [];
+  if (k.has('win')) ids.push('trade-win', 'exit-win');
+  if (k.has('loss')) ids.push('trade-loss', 'exit-loss');
+  if (k.has('entry-long')) ids.push('entry-long');
+  if (k.has('entry-short')) ids.push('entry-short');
+  return new Set(ids);
+}
+
+/** The marker/line series for a set of trades (ids stay stable so a zoom can replace their data). */
+export function tradeSeries(shown, kinds = tradeKinds(shown)) {
+  return allTradeSeries(shown).filter((s) => kinds.has(s.id));
+}
+
+function allTradeSeries(shown) {
   const lines = { win: [], loss: [] };
   const entries = { long: [], short: [] };
   const exits = { win: [], loss: [] };
@@ -106,14 +125,14 @@ export function priceOption(d, o = {}) {
     series.push(line(ind, overlays.length + k, 2));
     legend.push(ind.name);
   });
-  if (d.trades) {
+  if (d.trades && d.trades.length > 0) {
     const from = n > 0 ? b.ts[0] : 0;
     const to = n > 0 ? b.ts[n - 1] : 0;
-    const ts = tradeSeries(thinTrades(d.trades, from, to, o.maxMarkers || MAX_MARKERS).shown);
+    const ts = tradeSeries(thinTrades(d.trades, from, to, o.maxMarkers || MAX_MARKERS).shown, tradeKinds(d.trades));
     series.push(...ts);
     legend.push(...ts.map((s) => (s.type === 'lines' ? { name: s.name, icon: LINE_ICON } : s.name)));
   }
-  if (d.fills) {
+  if (d.fills && d.fills.length > 0) {
     // Live fills (dashboard): one marker per fill, buys below-pointing up, sells pointing down.
     const mk = (side) => d.fills.filter((f) => f.side === side).map((f) => ({ value: [f.ts, f.price], fill: f }));
     const tip = (p) => (p.data && p.data.fill ? `${p.data.fill.side} ${p.data.fill.amount} @ ${p.data.fill.price}` : '');
@@ -251,7 +270,7 @@ export function mountPriceChart(echarts, el, d, o = {}) {
     const from = z && z[0] && z[0].startValue !== undefined ? z[0].startValue : d.bars.ts[0];
     const to = z && z[0] && z[0].endValue !== undefined ? z[0].endValue : d.bars.ts[n - 1];
     const t = thinTrades(d.trades || [], from, to, o.maxMarkers || MAX_MARKERS);
-    chart.setOption({ series: tradeSeries(t.shown).map((s) => ({ id: s.id, data: s.data })) });
+    if (d.trades && d.trades.length > 0) chart.setOption({ series: tradeSeries(t.shown, tradeKinds(d.trades)).map((s) => ({ id: s.id, data: s.data })) });
     el.dataset.tradesInView = String(t.inView);
     el.dataset.markersShown = String(t.shown.length);
     if (o.status) o.status.textContent = t.inView === t.shown.length ? `${t.inView} trade(s) in view, all marked` : `${t.shown.length} of ${t.inView} trades in view marked (thinned evenly) — zoom in to see each one`;
