@@ -93,10 +93,10 @@ export function priceOption(d, o = {}) {
   const gap = 18;
   const priceH = Math.max(120, height - top - bottom - volH - gap - (oscH ? oscH + gap : 0));
   const grids = [
-    { left: 64, right: 56, top, height: priceH },
-    { left: 64, right: 56, top: top + priceH + gap, height: volH },
+    { left: 64, right: 70, top, height: priceH },
+    { left: 64, right: 70, top: top + priceH + gap, height: volH },
   ];
-  if (oscH) grids.push({ left: 64, right: 56, top: top + priceH + gap + volH + gap, height: oscH });
+  if (oscH) grids.push({ left: 64, right: 70, top: top + priceH + gap + volH + gap, height: oscH });
   const last = grids.length - 1;
   const xAxis = grids.map((_, i) => ({ type: 'time', gridIndex: i, axisLabel: { show: i === last, hideOverlap: true }, axisTick: { show: i === last }, splitLine: { show: false } }));
   const yAxis = [
@@ -146,7 +146,7 @@ export function priceOption(d, o = {}) {
   return {
     animation: false,
     title: o.title ? { text: o.title, left: 10, top: 6, textStyle: { fontSize: 14 } } : undefined,
-    legend: { top: o.title ? 30 : 4, left: 64, right: 56, type: 'scroll', data: legend, textStyle: { fontSize: 11 } },
+    legend: { top: o.title ? 30 : 4, left: 64, right: 70, type: 'scroll', itemGap: 18, data: legend, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'cross' }, confine: true },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: grids,
@@ -179,12 +179,12 @@ export function equityOption(d, o = {}) {
   return {
     animation: false,
     title: o.title ? { text: o.title, left: 10, top: 6, textStyle: { fontSize: 14 } } : undefined,
-    legend: { top: o.title ? 30 : 4, left: 64, data: legend, textStyle: { fontSize: 11 } },
+    legend: { top: o.title ? 30 : 4, left: 64, itemGap: 18, data: legend, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis', confine: true },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: [
-      { left: 64, right: 56, top, height: eqH },
-      { left: 64, right: 56, top: top + eqH + 18, height: ddH },
+      { left: 64, right: 70, top, height: eqH },
+      { left: 64, right: 70, top: top + eqH + 18, height: ddH },
     ],
     xAxis: [
       { type: 'time', gridIndex: 0, axisLabel: { show: false }, splitLine: { show: false } },
