@@ -12,6 +12,7 @@ import { helpCommand } from './help.ts';
 import { pauseCommand } from './pause.ts';
 import { pnlCommand } from './pnl.ts';
 import { positionsCommand } from './positions.ts';
+import { reconcileCommand } from './reconcile.ts';
 import { resumeCommand } from './resume.ts';
 import { statusCommand } from './status.ts';
 import { stopCommand } from './stop.ts';
@@ -44,6 +45,7 @@ export const COMMANDS: readonly Command[] = [
   alertsCommand,
   confirmCommand,
   cancelCommand,
+  reconcileCommand,
   dashboardCommand,
   logoutCommand,
 ] as Command[];

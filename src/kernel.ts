@@ -2,7 +2,7 @@ import type { Candles } from './domain/candles.ts';
 import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
-import { OrderManager } from './engine/order-manager.ts';
+import { OrderManager, type OrderManagerOptions } from './engine/order-manager.ts';
 import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
 import type { Logger } from './logger.ts';
@@ -36,6 +36,8 @@ export interface KernelOptions {
   allowShort: boolean;
   /** Starting cash when the store has none yet (paper account). */
   initialCash: number;
+  /** Unknown-outcome handling of order creation (defaults: 1 s lookup delay, 5 sends). */
+  orderPolicy?: Pick<OrderManagerOptions, 'lookupDelayMs' | 'maxCreateAttempts' | 'sleep'>;
   /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
   maxSignalAgeMs?: number;
   /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
@@ -86,7 +88,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     await feed.sample();
     return feed.signals(candles);
   };
-  const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }) });
+  const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }), portfolio, bus, ...options.orderPolicy });
   const engine = new TradingEngine({
     ...ports,
     logger: logger.child({ component: 'engine' }),

@@ -29,7 +29,8 @@ export async function runDashboardLinkCommand(argv: string[], io: CliIo): Promis
   if (!m) throw new AppError('BAD_REQUEST', `--user "${raw}" is not PLATFORM:ID (e.g. telegram:123456789, or console)`);
   const who = { platform: m[1]!, userId: m[2]! };
   const { parseChatUsers } = await import('../../commands/users.ts');
-  const role = parseChatUsers(config.CHAT_USERS).roleOf({ platform: 'web', userId: `${who.platform}:${who.userId}` });
+  const { CHAT_PLATFORMS } = await import('../chat-platforms.ts');
+  const role = parseChatUsers(config.CHAT_USERS, CHAT_PLATFORMS).roleOf({ platform: 'web', userId: `${who.platform}:${who.userId}` });
   if (!role) throw new AppError('FORBIDDEN', `${who.platform}:${who.userId} is not on the allow-list (CHAT_USERS); add it with a role first`);
   const { openDatabase } = await import('../adapters/db/client.ts');
   const { migrate } = await import('../adapters/db/migrate.ts');
