@@ -19,6 +19,8 @@ import { stopCommand } from './stop.ts';
 import { strategiesCommand } from './strategies.ts';
 import { tradesCommand } from './trades.ts';
 import { whoamiCommand } from './whoami.ts';
+import { dashboardCommand } from './dashboard.ts';
+import { logoutCommand } from './logout.ts';
 
 /**
  * Every chat command, in the order help lists them. Adding one (`/buy`, `/killall`) is a new file in
@@ -44,6 +46,8 @@ export const COMMANDS: readonly Command[] = [
   confirmCommand,
   cancelCommand,
   reconcileCommand,
+  dashboardCommand,
+  logoutCommand,
 ] as Command[];
 
 /** Usage, role, arguments and examples of every command (help, docs/commands.md, the README check). */

@@ -21,6 +21,8 @@ export interface BotServices {
   setTradingState(state: TradingStateName, reason: string, by: string): Promise<TradingState>;
   /** Reconcile with the exchange now (admin); never throws for venue failures (see ReconcileView). */
   reconcile(): Promise<ReconcileView>;
+  /** The web dashboard's sign-in (absent when DASHBOARD=false). */
+  dashboard?: DashboardAccess;
   backtests: {
     list(limit: number): Promise<BacktestRunView[]>;
     get(id: number): Promise<BacktestRunView | undefined>;
@@ -168,4 +170,12 @@ export interface BacktestRunView {
   summary?: string;
   chartPath?: string;
   error?: string;
+}
+
+/** Sign-in links for the web dashboard and their revocation. */
+export interface DashboardAccess {
+  /** A one-time sign-in URL for a chat user (valid 10 minutes). */
+  createLink(who: { platform: string; userId: string }): Promise<{ url: string; expiresAt: number }>;
+  /** End every dashboard session and unused link of the user; how many were live. */
+  revokeAll(who: { platform: string; userId: string }): Promise<number>;
 }
