@@ -19,6 +19,8 @@ import { stopCommand } from './stop.ts';
 import { strategiesCommand } from './strategies.ts';
 import { tradesCommand } from './trades.ts';
 import { whoamiCommand } from './whoami.ts';
+import { dashboardCommand } from './dashboard.ts';
+import { logoutCommand } from './logout.ts';
 import { buyCommand, sellCommand } from './manual-order.ts';
 import { closeCommand, forceexitCommand, fxCommand } from './close.ts';
 import { killallCommand } from './killall.ts';
@@ -49,6 +51,8 @@ export const COMMANDS: readonly Command[] = [
   confirmCommand,
   cancelCommand,
   reconcileCommand,
+  dashboardCommand,
+  logoutCommand,
   // risk and manual control (issue 9)
   sizeCommand, panicCommand, buyCommand, sellCommand, closeCommand, forceexitCommand, fxCommand, killallCommand,
 ] as Command[];

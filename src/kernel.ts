@@ -1,4 +1,6 @@
+import { accountSummary, type AccountSummary } from './domain/account.ts';
 import type { Candles } from './domain/candles.ts';
+import { quoteOf } from './domain/market.ts';
 import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
@@ -49,6 +51,9 @@ export interface KernelOptions {
   maxSignalAgeMs?: number;
   /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
   allInSlippage?: number;
+  /** How the account is reported (default: swap when shorting is allowed, else spot) and the swap leverage (default 1). */
+  marketType?: 'spot' | 'swap';
+  leverage?: number;
   /** Pre-flight limits, protections, panic settings (default: none). */
   risk?: RiskSettings;
 }
@@ -62,6 +67,8 @@ export interface Kernel {
   readonly risk: RiskLayer;
   readonly ports: KernelPorts;
   readonly options: KernelOptions;
+  /** The account as the venue shows it (spot: free quote + holdings; swap: wallet, unrealised, margin), at the last prices. */
+  account(): AccountSummary;
 }
 
 /** The event bus with subscriber failures logged (a failing subscriber never stops the others). */
@@ -136,7 +143,10 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     allInSlippage: options.allInSlippage,
     risk: risk.gate,
     afterTick: (now) => risk.afterTick(now),
+    account: (): AccountSummary => account(),
   });
+  const shape = { marketType: options.marketType ?? (options.allowShort ? 'swap' : 'spot'), quote: quoteOf(options.symbols[0] ?? ''), leverage: options.leverage } as const;
+  const account = (): AccountSummary => accountSummary(portfolio, engine.markPrices(), shape);
   await risk.start();
-  return { bus, engine, portfolio, tradingState, orders, risk, ports, options };
+  return { bus, engine, portfolio, tradingState, orders, risk, ports, options, account };
 }
