@@ -13,6 +13,7 @@ import { createDashboard } from './adapters/http/dashboard/dashboard.ts';
 import { createDashboardAccess, createWebSessions } from './adapters/http/dashboard/sessions.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
+import { loadSimMarketState, simMarketStateSaver } from './app/sim-market-state.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
@@ -105,8 +106,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const accountId = accountExchangeId(config);
     const storedCash = await store.cash(accountId);
     const paperAccount = config.MODE === 'paper' && storedCash !== undefined ? { cash: storedCash, positions: await store.positions(accountId) } : undefined;
-    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount);
+    // The simulated market continues where it stopped (same price path, same market time).
+    const resume = config.EXCHANGE === 'sim' ? await loadSimMarketState(store) : undefined;
+    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount, resume);
     cleanups.push(() => exchange.close());
+    const simMarket = exchange.simMarket ? simMarketStateSaver(store, () => exchange.simMarket!.state()) : undefined;
+    if (simMarket) {
+      if (resume && !exchange.simMarket!.resumed) logger.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
+      await simMarket.save();
+      cleanups.push(() => simMarket.save());
+    }
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
     const bus = createEventBus(logger);
@@ -130,6 +139,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
+        marketType: config.EXCHANGE_MARKET,
+        leverage: config.MAX_LEVERAGE,
       },
     );
     // Until leadership and a first reconciliation say otherwise, nothing is sent.
@@ -170,8 +181,13 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     cleanups.push(() => chat.stop());
 
     registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role });
-    // A tick trades only while orders are accepted (leader, reconciled, not shutting down).
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => (kernel.orders.isAccepting ? kernel.engine.tick() : undefined), logger.child({ component: 'scheduler' }), (t) => {
+    // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the
+    // simulated market's position is stored after every tick (a restart continues from it).
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => {
+      if (!kernel.orders.isAccepting) return;
+      await kernel.engine.tick();
+      await simMarket?.maybeSave();
+    }, logger.child({ component: 'scheduler' }), (t) => {
       metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
     });
     if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
