@@ -1,4 +1,5 @@
 import type { AccountSummary } from '../src/domain/account.ts';
+import type { RiskServices } from './risk-services.ts';
 import type { TradingState, TradingStateName } from '../src/domain/trading-state.ts';
 
 /**
@@ -21,6 +22,10 @@ export interface BotServices {
   setTradingState(state: TradingStateName, reason: string, by: string): Promise<TradingState>;
   /** Reconcile with the exchange now (admin); never throws for venue failures (see ReconcileView). */
   reconcile(): Promise<ReconcileView>;
+  /** The web dashboard's sign-in (absent when DASHBOARD=false). */
+  dashboard?: DashboardAccess;
+  /** Sizing, panic, manual orders, kill-all, sweep (commands/risk-services.ts); absent where no kernel runs. */
+  risk?: RiskServices;
   backtests: {
     list(limit: number): Promise<BacktestRunView[]>;
     get(id: number): Promise<BacktestRunView | undefined>;
@@ -168,4 +173,12 @@ export interface BacktestRunView {
   summary?: string;
   chartPath?: string;
   error?: string;
+}
+
+/** Sign-in links for the web dashboard and their revocation. */
+export interface DashboardAccess {
+  /** A one-time sign-in URL for a chat user (valid 10 minutes). */
+  createLink(who: { platform: string; userId: string }): Promise<{ url: string; expiresAt: number }>;
+  /** End every dashboard session and unused link of the user; how many were live. */
+  revokeAll(who: { platform: string; userId: string }): Promise<number>;
 }
