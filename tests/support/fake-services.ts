@@ -11,6 +11,7 @@ import type {
   StrategyView,
   TradeView,
 } from '../../commands/services.ts';
+import type { RiskServices } from '../../commands/risk-services.ts';
 import type { TradingState, TradingStateName } from '../../src/domain/trading-state.ts';
 
 /**
@@ -40,6 +41,8 @@ export interface FakeData {
   runs: BacktestRunView[];
   warnings: string[];
   exchangeOk: boolean;
+  /** Mutating risk calls (/buy, /close, /killall…), in order. */
+  riskCalls?: string[];
   reconcile: ReconcileView;
 }
 
@@ -153,6 +156,7 @@ export function createFakeServices(now: () => number = () => T0, data: FakeData 
       data.tradingState = { state, reason, changedBy: by, changedAt: now() };
       return { ...data.tradingState };
     },
+    risk: fakeRisk(data),
     backtests: {
       async list(limit) {
         return [...data.runs].sort((a, b) => b.id - a.id).slice(0, limit);
@@ -188,3 +192,38 @@ export function createFakeServices(now: () => number = () => T0, data: FakeData 
 }
 
 export const FAKE_T0 = T0;
+
+/** Risk services over the fake data: fixed figures, every mutating call recorded in `data.riskCalls`. */
+function fakeRisk(data: FakeData): RiskServices {
+  const calls = (data.riskCalls ??= []);
+  return {
+    async size(symbol) {
+      return { symbol, strategy: 'sma-cross', source: 'live', trades: 30, winRate: 0.5, payoff: 2, rawKelly: 0.25, multiplier: 0.5, realisedVolPct: 60, targetVolPct: 60, volScale: 1, maxPositionPct: 25, fraction: 0.125, quote: 1253.13, base: 0.0298, price: 42_000, equity: 10_025, quoteCurrency: 'USDT', fallback: false, capped: false, note: 'f* × 0.5 × volatility scale 1.00', sizing: 'percent' };
+    },
+    async panic(scope) {
+      return { scope, ts: T0, score: 45, level: 'elevated', components: [{ name: 'volatility', raw: 2, unit: 'z', value: 0.67, weight: 0.2 }], threshold: 70 };
+    },
+    async previewOrder(o) {
+      const denials = o.amount > 5000 ? [{ code: 'MAX_ORDER_NOTIONAL', message: 'too big' }] : [];
+      return { symbol: o.symbol, side: o.side, kind: 'entry', type: o.limitPrice ? 'limit' : 'market', price: o.limitPrice ?? 42_000, base: o.amount / 42_000, quote: o.amount, fee: o.amount * 0.001, quoteCurrency: 'USDT', passed: denials.length ? [] : ['trading-state', 'funds'], denials };
+    },
+    async placeOrder(o, by) {
+      calls.push(`${o.side} ${o.symbol} ${o.amount} by ${by}`);
+      return { symbol: o.symbol, ok: true, detail: `filled ${o.amount / 42_000} at 42000` };
+    },
+    async closePreview(symbol) {
+      return data.positions.filter((p) => symbol === 'all' || p.symbol === symbol).map((p) => ({ symbol: p.symbol, side: p.side, quantity: p.quantity, markPrice: p.markPrice }));
+    },
+    async close(symbol, by) {
+      calls.push(`close ${symbol} by ${by}`);
+      return [{ symbol: symbol === 'all' ? 'BTC/USDT' : symbol, ok: true, detail: 'closed near 42500' }];
+    },
+    async killAllPlan() {
+      return { lines: data.positions.map((p) => ({ symbol: p.symbol, quantity: p.quantity, orders: 1, external: false })) };
+    },
+    async killAll(by) {
+      calls.push(`killall by ${by}`);
+      return { started: true, runId: 1, finished: true, lines: [{ symbol: 'BTC/USDT', outcome: 'closed', detail: 'closed at 42500' }] };
+    },
+  };
+}

@@ -60,12 +60,30 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     await run('alerts', '/alerts', /Alert settings[\s\S]*fill silent silent silent/);
     await run('alerts', '/alerts fill off telegram', /fill alerts are now off on telegram/);
     expect(said(await h.send(ADMIN, '/alerts fill'))).toMatch(/fill off\* silent silent/);
+    // Risk and manual control: previews, confirmations and denials through the router.
+    await run('size', '/size', /Size BTC\/USDT: 0\.0298 \(1,253\.13 USDT, 12\.50% of equity\)[\s\S]*win rate W/);
+    await run('panic', '/panic', /Panic portfolio: 45\/100 — elevated[\s\S]*volatility/);
+    const buy = await run('buy', '/buy BTC/USDT 500', /Confirm \/buy\?[\s\S]*BUY 0\.0119\d* BTC\/USDT[\s\S]*fee ≈ 0\.50 USDT[\s\S]*Passes every pre-flight check/, TRADER);
+    expect(h.services.data.riskCalls ?? []).toEqual([]);
+    expect(said(await h.send(TRADER, `/confirm ${confirmationCodeOf(buy)}`))).toMatch(/Bought BTC\/USDT/);
+    expect(h.services.data.riskCalls).toEqual([`buy BTC/USDT 500 by discord:${TRADER.userId}`]);
+    const denied = await h.send(TRADER, '/sell BTC/USDT 9000 limit 41000');
+    expect(said(denied)).toMatch(/denied by the risk checks — MAX_ORDER_NOTIONAL/);
+    expect(said(denied)).not.toMatch(/Confirm/);
+    await run('sell', '/sell BTC/USDT 5%', /Confirm \/sell\?[\s\S]*SELL/, TRADER);
+    await run('close', '/close all', /Confirm \/close\?[\s\S]*BTC\/USDT: long 0\.05/, TRADER);
+    await run('forceexit', '/forceexit BTC/USDT', /Confirm \/forceexit\?/, TRADER);
+    const fx = await run('fx', '/fx BTC/USDT', /Confirm \/fx\?/, TRADER);
+    expect(said(await h.send(TRADER, `/confirm ${confirmationCodeOf(fx)}`))).toMatch(/Closed[\s\S]*closed near 42500/);
+    const kill = await run('killall', '/killall', /Confirm \/killall\?[\s\S]*HALTED now[\s\S]*BTC\/USDT: close 0\.05 \(long\), cancel 1 order/);
+    expect(said(await h.send(ADMIN, `/confirm ${confirmationCodeOf(kill)}`))).toMatch(/Kill-all #1 finished: flat/);
+    expect(said(await h.send(TRADER, '/killall'))).toMatch(/needs the admin role|admin/);
 
     expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     const rows = await h.audit();
-    // One row per command sent (24 above); the confirm/cancel rows carry the original command.
-    expect(rows).toHaveLength(24);
-    expect(rows.find((r) => r.decision === 'confirmed')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
+    // One row per command sent (24 above, 13 for the risk commands); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(37);
+    expect(rows.find((r) => r.decision === 'confirmed' && r.command === 'stop')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
     expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
     for (const r of rows) {
       expect(r.durationMs).not.toBeNull();
