@@ -48,6 +48,17 @@ export interface StatusView {
   lastCandleAt?: number;
   database: 'pglite' | 'postgres';
   warnings: string[];
+  /** Latest external factors (POST /webhooks/factor) with their age; stale ones are ignored by strategies. */
+  factors?: FactorStatusView[];
+}
+
+export interface FactorStatusView {
+  symbol: string;
+  name: string;
+  value: number;
+  ts: number;
+  ageSeconds: number;
+  stale: boolean;
 }
 
 export interface PositionView {

@@ -8,6 +8,7 @@ import { TradingEngine } from './engine/trading-engine.ts';
 import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { Execution } from './ports/execution.ts';
+import type { FactorFeed } from './ports/factors.ts';
 import type { MarketData } from './ports/market-data.ts';
 import type { TradingStore } from './ports/store.ts';
 import { TradingStateHolder } from './risk/trading-state.ts';
@@ -24,6 +25,8 @@ export interface KernelPorts {
   wallClock?: Clock;
   /** The process's event bus when parts built before the kernel (live feeds) publish too; default: a new one. */
   bus?: EventBus;
+  /** External factors (POST /webhooks/factor): fresh values reach strategies as `ctx.signals` by name. */
+  factors?: FactorFeed;
 }
 
 export interface KernelOptions {
@@ -78,9 +81,15 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
   const orderFlow = new Map(options.symbols.map((symbol) => [symbol, new OrderFlowFeed({ symbol, timeframe: options.timeframe, marketData: ports.marketData, now: () => clock.now(), logger })]));
   const signals = async (symbol: string, candles: Candles) => {
     const feed = orderFlow.get(symbol);
-    if (!feed) return undefined;
-    await feed.sample();
-    return feed.signals(candles);
+    let named: ReadonlyMap<string, number> | undefined;
+    if (feed) {
+      await feed.sample();
+      named = feed.signals(candles);
+    }
+    const external = ports.factors?.fresh(symbol);
+    if (!external || Object.keys(external).length === 0) return named;
+    // Order-flow names win over a factor of the same name: they are computed from the venue's own data.
+    return new Map([...Object.entries(external), ...(named ?? new Map<string, number>())]);
   };
   const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }) });
   const engine = new TradingEngine({

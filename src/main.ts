@@ -9,6 +9,10 @@ import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
 import { isLoopbackHost, mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
 import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
 import { hardeningOptions } from './app/http-options.ts';
+import { buildFactorBook, buildSignals } from './app/build-signals.ts';
+import { createHeartbeat } from './app/heartbeat.ts';
+import { createSerial } from './engine/serial.ts';
+import { parseSignalSources } from './signals/sources.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -42,7 +46,16 @@ export interface App {
 /** Secrets that must never appear in any output; registered with the logger's scrubber at start. */
 export function secretValues(c: Config): Array<string | undefined> {
   const dbPassword = c.DATABASE_URL ? decodeURIComponent(new URL(c.DATABASE_URL).password) || undefined : undefined;
-  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, c.DISCORD_BOT_TOKEN, c.LINE_CHANNEL_SECRET, c.LINE_CHANNEL_ACCESS_TOKEN, dbPassword];
+  const sourceSecrets = c.SIGNAL_SOURCES ? safeSourceSecrets(c.SIGNAL_SOURCES) : [];
+  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, c.DISCORD_BOT_TOKEN, c.LINE_CHANNEL_SECRET, c.LINE_CHANNEL_ACCESS_TOKEN, dbPassword, c.METRICS_TOKEN, c.SIGNAL_SECRET, c.HEARTBEAT_URL, ...sourceSecrets];
+}
+
+function safeSourceSecrets(json: string): string[] {
+  try {
+    return parseSignalSources(undefined, json, 1).map((s) => s.secret);
+  } catch {
+    return [];
+  }
 }
 
 /** Default tick: every second on the simulated exchange (accelerated time), every 10 s on a real one. */
@@ -93,6 +106,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
     const bus = createEventBus(logger);
+    const factors = await buildFactorBook(config, database, (e) => bus.publish(e), logger);
     // Real venues: candles arrive through live feeds (websocket or timed polling) and are stored.
     const feeds = config.EXCHANGE === 'sim' ? undefined : await buildLiveFeeds({ config, marketData: exchange.marketData, database, publish: (e) => bus.publish(e), now: () => marketClock.now(), logger });
     if (feeds) cleanups.push(() => feeds.stop());
@@ -100,7 +114,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const quote = quoteOf(config.SYMBOLS[0]!);
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
     const kernel = await createKernel(
-      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus },
+      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus, factors },
       {
         mode: config.MODE,
         strategy,
@@ -118,14 +132,19 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
     cleanups.push(() => backtests.stop());
 
-    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service });
+    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, factors });
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
 
-    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db) });
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => kernel.engine.tick(), logger.child({ component: 'scheduler' }), (t) => {
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), factors: () => factors.latest() });
+    // One decision at a time: the tick and orders arriving from outside it (signals) share this.
+    const serial = createSerial();
+    const heartbeat = createHeartbeat({ maxSilenceMs: config.HEARTBEAT_MAX_SILENCE * 1000, url: config.HEARTBEAT_URL, startedAt, now: wallClock, publish: (e) => kernel.bus.publish(e), logger: logger.child({ component: 'heartbeat' }) });
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => serial.run(() => kernel.engine.tick()), logger.child({ component: 'scheduler' }), (t) => {
       metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
+      heartbeat.tick(t.ok);
     });
+    const signals = buildSignals({ config, database, kernel, serial, factors, metrics, logger });
     if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
       logger.warn({ host: config.HTTP_HOST }, 'GET /metrics is open to anyone who can reach this address: set METRICS_TOKEN');
     }
@@ -139,14 +158,18 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
       hardening: hardeningOptions(config, metrics, logger.child({ component: 'http' })),
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN })],
+      mount: [(app: Hono) => chat.mount(app), (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN }), (app, hardening) => signals.mount(app, hardening)],
     });
     cleanups.push(() => http.close());
 
     kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
     scheduler.start();
+    heartbeat.start();
+    await signals.start();
     cleanups.push(async () => {
       await scheduler.stop();
+      await heartbeat.stop();
+      await signals.stop();
       kernel.bus.publish({ type: 'shutdown', ts: wallClock(), reason: 'stopped' });
       await kernel.bus.drain();
     });

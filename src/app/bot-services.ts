@@ -1,3 +1,4 @@
+import type { FactorFeed } from '../ports/factors.ts';
 import type { BotServices, HealthView, PositionView, StatusView } from '../../commands/services.ts';
 import type { Database } from '../adapters/db/client.ts';
 import type { Config } from '../config.ts';
@@ -17,6 +18,8 @@ export interface ServiceDeps {
   /** Real wall clock (uptime), separate from the market clock. */
   wallClock: () => number;
   backtests: BotServices['backtests'];
+  /** External factors posted to /webhooks/factor (shown by /status). */
+  factors?: FactorFeed;
 }
 
 /** BotServices over the kernel and the database: what chat commands may see and do. */
@@ -96,6 +99,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
         lastCandleAt: kernel.engine.lastCandleAt,
         database: d.database.kind,
         warnings,
+        factors: d.factors?.latest().map((f) => ({ symbol: f.symbol, name: f.name, value: f.value, ts: f.ts, ageSeconds: f.ageSeconds, stale: f.stale })),
       };
     },
     positions,

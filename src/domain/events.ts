@@ -18,11 +18,15 @@ export type DomainEvent =
   | { type: 'stale-data'; ts: number; symbol: string; timeframe: string; lastCandleTs: number }
   | { type: 'exchange-error'; ts: number; kind: string; message: string; critical: boolean }
   | { type: 'strategy-message'; ts: number; strategy: string; symbol: string; message: string }
-  | { type: 'daily-summary'; ts: number; equity: number; pnl: number; pnlPct: number; trades: number; openPositions: number };
+  | { type: 'daily-summary'; ts: number; equity: number; pnl: number; pnlPct: number; trades: number; openPositions: number }
+  | { type: 'signal'; ts: number; source: string; signalId: string; symbol?: string; action: string; outcome: 'executed' | 'denied' | 'failed' | 'expired'; detail: string }
+  | { type: 'heartbeat'; ts: number; state: 'missed' | 'restored'; silentSeconds: number; lastTickAt?: number }
+  | { type: 'factor-stale'; ts: number; symbol: string; name: string; ageSeconds: number };
 
 export type DomainEventType = DomainEvent['type'];
 
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'startup', 'shutdown', 'entry', 'exit', 'fill', 'order-rejected', 'order-denied', 'trading-state-changed',
   'backtest-finished', 'stale-data', 'exchange-error', 'strategy-message', 'daily-summary',
+  'signal', 'heartbeat', 'factor-stale',
 ];

@@ -155,26 +155,33 @@ export class TradingEngine {
     await this.execute(symbol, trading, w.close[i]!);
   }
 
-  /** Run intents through the risk gate and send what is approved. Also used by chat trading commands. */
-  async execute(symbol: string, intents: readonly Intent[], price: number): Promise<void> {
+  /**
+   * Run intents through the risk gate and send what is approved. Also used by chat trading commands
+   * and signal webhooks (which may bring their own sizing). Returns what became of each intent.
+   */
+  async execute(symbol: string, intents: readonly Intent[], price: number, sizing?: Sizing): Promise<ExecutionResult[]> {
     const { portfolio, execution, store, clock, bus } = this.d;
     const market = execution.market(symbol);
     if (!market) throw new ExecutionError('rejected', `market ${symbol} is not listed on ${execution.exchangeId}`);
     const equity = portfolio.equity(this.marks);
     const available = Math.max(0, portfolio.cash - portfolio.lockedNotional());
-    const decisions = decide({ symbol, intents, position: portfolio.get(symbol), price, equity, available, market, sizing: this.d.sizing, tradingState: this.d.tradingState.get(), allowShort: this.d.allowShort });
+    const decisions = decide({ symbol, intents, position: portfolio.get(symbol), price, equity, available, market, sizing: sizing ?? this.d.sizing, tradingState: this.d.tradingState.get(), allowShort: this.d.allowShort });
+    const results: ExecutionResult[] = [];
     for (const dcs of decisions) {
       const ts = clock.now();
       if (dcs.verdict === 'denied' || !dcs.order) {
         await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'denied', reasons: dcs.denials });
         bus.publish({ type: 'order-denied', ts, symbol, reasons: dcs.denials.map((x) => `${x.code}: ${x.message}`), intent: describeIntent(dcs.intent) });
+        results.push({ intent: dcs.intent, verdict: 'denied', reasons: dcs.denials.map((x) => `${x.code}: ${x.message}`) });
         continue;
       }
       const outcome = await this.d.orders.submit(dcs.order, this.d.strategyName);
       await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId });
       if (outcome.kind === 'placed') await this.processReport(outcome.report, dcs.order);
       else if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: dcs.order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
+      results.push({ intent: dcs.intent, verdict: 'approved', reasons: outcome.kind === 'rejected' ? [outcome.reason] : [], clientOrderId: outcome.clientOrderId, order: outcome.kind });
     }
+    return results;
   }
 
   private async processReport(report: OrderReport, plan?: PlannedOrder): Promise<void> {
@@ -220,6 +227,17 @@ export class TradingEngine {
 }
 
 /** Stop-loss first when a candle touches both: the conservative assumption without finer data. */
+/** What became of one intent given to `execute`. */
+export interface ExecutionResult {
+  intent: Intent;
+  verdict: 'approved' | 'denied';
+  /** Denial reasons ("CODE: message"), or the venue's rejection reason. */
+  reasons: string[];
+  clientOrderId?: string;
+  /** How the order path ended for an approved intent (placed, rejected, unknown …). */
+  order?: string;
+}
+
 export function protectiveExit(quantity: number, stopLoss: number | undefined, takeProfit: number | undefined, high: number, low: number): string | undefined {
   if (quantity > 0) {
     if (stopLoss !== undefined && low <= stopLoss) return 'stop-loss';

@@ -19,6 +19,9 @@ const EVENTS: DomainEvent[] = [
   { type: 'exchange-error', ts: T, kind: 'network', message: 'timeout', critical: false },
   { type: 'strategy-message', ts: T, strategy: 'rsi-bb', symbol: 'ETH/USDT', message: 'RSI 28: watching for entry' },
   { type: 'daily-summary', ts: T, equity: 10_250, pnl: 250, pnlPct: 2.5, trades: 6, openPositions: 1 },
+  { type: 'signal', ts: T, source: 'tradingview', signalId: 'tv-1', symbol: 'BTC/USDT', action: 'buy', outcome: 'executed', detail: 'BTC/USDT enter long: order c9' },
+  { type: 'heartbeat', ts: T, state: 'missed', silentSeconds: 320, lastTickAt: T - 320_000 },
+  { type: 'factor-stale', ts: T, symbol: 'BTC/USDT', name: 'funding_rate', ageSeconds: 7200 },
 ];
 
 describe('eventToAlert', () => {
