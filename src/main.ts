@@ -21,7 +21,8 @@ import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
 import { buildLiveFeeds } from './app/build-live-feeds.ts';
 import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
-import { parseSizing } from './engine/sizing.ts';
+import { parseSizing } from './risk/sizing.ts';
+import { timeframeToMs as durationMs } from './domain/timeframe.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
@@ -124,6 +125,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         sizing: parseSizing(`percent:${config.ORDER_SIZE_PCT}`),
         allowShort: config.EXCHANGE_MARKET === 'swap',
         initialCash,
+        maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
+        allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
       },
     );
 

@@ -53,7 +53,7 @@ export function buildSignals(d: { config: Config; database: Database; kernel: Ke
       openSymbols: () => kernel.portfolio.all().map((p) => p.symbol),
       equity: () => kernel.portfolio.equity(kernel.engine.markPrices()),
       markPrice: (s) => kernel.engine.markPrices().get(s),
-      execute: (symbol, intents, price, sizing) => kernel.engine.execute(symbol, intents, price, sizing),
+      execute: (symbol, intents, price, sizing) => kernel.engine.execute(symbol, intents, price, { source: 'signal', sizing, priceTs: kernel.ports.clock.now() }),
     },
     serial: d.serial,
     settle: (source, id, outcome, detail, at) => settleSignal(database.db, source, id, outcome, detail, at),

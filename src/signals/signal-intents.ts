@@ -1,4 +1,4 @@
-import type { Sizing } from '../engine/sizing.ts';
+import type { Sizing } from '../risk/sizing.ts';
 import type { Intent } from '../strategies/strategy.ts';
 import type { Signal } from './signal.ts';
 

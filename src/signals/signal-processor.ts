@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../domain/events.ts';
 import type { Serial } from '../engine/serial.ts';
-import type { Sizing } from '../engine/sizing.ts';
+import type { Sizing } from '../risk/sizing.ts';
 import type { ExecutionResult } from '../engine/trading-engine.ts';
 import type { Logger } from '../logger.ts';
 import type { Intent } from '../strategies/strategy.ts';

@@ -10,7 +10,7 @@ import { buildFactorBook, buildSignals, type SignalsRuntime } from '../../../../
 import { loadConfig, type Config } from '../../../../src/config.ts';
 import type { DomainEvent } from '../../../../src/domain/events.ts';
 import { createSerial } from '../../../../src/engine/serial.ts';
-import { parseSizing } from '../../../../src/engine/sizing.ts';
+import { parseSizing } from '../../../../src/risk/sizing.ts';
 import { createKernel, type Kernel } from '../../../../src/kernel.ts';
 import type { FactorBook } from '../../../../src/signals/factor-book.ts';
 import type { StrategyDefinition } from '../../../../src/strategies/strategy.ts';
