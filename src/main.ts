@@ -6,9 +6,10 @@ import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
 import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
-import { isLoopbackHost, mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
+import { mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
 import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
 import { hardeningOptions } from './app/http-options.ts';
+import { checkBeforeStart } from './app/start-checks.ts';
 import { buildFactorBook, buildSignals } from './app/build-signals.ts';
 import { createHeartbeat } from './app/heartbeat.ts';
 import { createSerial } from './engine/serial.ts';
@@ -26,7 +27,7 @@ import { timeframeToMs as durationMs } from './domain/timeframe.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
-import { loadStrategyCatalog, parseStrategyParams } from './strategies/registry.ts';
+import { parseStrategyParams } from './strategies/registry.ts';
 import { quoteOf } from './domain/market.ts';
 
 export interface AppIo {
@@ -86,13 +87,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
   };
 
   try {
+    // Every configuration check runs before anything touches the database (`tradeops config` runs the same).
+    const checked = await checkBeforeStart(config);
+    for (const warning of checked.warnings) logger.warn(warning);
     const metrics = createPrometheusMetrics();
     const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger });
     cleanups.push(() => database.close());
     const m = await migrate(database);
     logger.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
 
-    const catalog = await loadStrategyCatalog(config.STRATEGIES_DIR);
+    const catalog = checked.catalog;
     const strategy = catalog.get(config.STRATEGY);
     const params = parseStrategyParams(strategy, config.STRATEGY_PARAMS);
 
@@ -148,9 +152,6 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       heartbeat.tick(t.ok);
     });
     const signals = buildSignals({ config, database, kernel, serial, factors, metrics, logger });
-    if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
-      logger.warn({ host: config.HTTP_HOST }, 'GET /metrics is open to anyone who can reach this address: set METRICS_TOKEN');
-    }
     const http = await startHttpServer({
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,

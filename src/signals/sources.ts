@@ -16,9 +16,9 @@ export interface SignalSource {
 
 const sourceSchema = z
   .object({
-    secret: z.string().min(12, 'secret: expected at least 12 characters'),
-    symbols: z.array(z.string().regex(/^[A-Z0-9]{2,20}\/[A-Z0-9]{2,20}(:[A-Z0-9]{2,20})?$/, 'symbols: expected exchange symbols such as BTC/USDT')).min(1).optional(),
-    max_amount: z.number().positive('max_amount: expected a positive quote amount').optional(),
+    secret: z.string().min(12, 'expected at least 12 characters'),
+    symbols: z.array(z.string().regex(/^[A-Z0-9]{2,20}\/[A-Z0-9]{2,20}(:[A-Z0-9]{2,20})?$/, 'expected exchange symbols such as BTC/USDT')).min(1).optional(),
+    max_amount: z.number().positive('expected a positive quote amount').optional(),
     rate_limit: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
