@@ -6,6 +6,7 @@ import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
 import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
+import { instrumentExchange } from './adapters/metrics/instrument-exchange.ts';
 import { mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
 import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
 import { hardeningOptions } from './app/http-options.ts';
@@ -106,7 +107,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const accountId = accountExchangeId(config);
     const storedCash = await store.cash(accountId);
     const paperAccount = config.MODE === 'paper' && storedCash !== undefined ? { cash: storedCash, positions: await store.positions(accountId) } : undefined;
-    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount);
+    const built: ExchangeBundle = await buildExchange(config, logger, paperAccount);
+    // Every exchange call timed and its failures counted by kind (tradeops_exchange_*).
+    const exchange: ExchangeBundle = { ...built, marketData: instrumentExchange(built.marketData, metrics), execution: instrumentExchange(built.execution, metrics) };
     cleanups.push(() => exchange.close());
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
@@ -139,6 +142,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
     cleanups.push(() => backtests.stop());
 
+    backtests.service.onUpdate((run) => {
+      if (run.status === 'done' || run.status === 'failed') metrics.backtestJob(run.status === 'done' ? 'ok' : 'failed', Math.max(0, wallClock() - run.createdAt) / 1000);
+    });
     const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, factors });
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
