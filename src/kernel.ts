@@ -1,10 +1,14 @@
+import { accountSummary, type AccountSummary } from './domain/account.ts';
 import type { Candles } from './domain/candles.ts';
+import { quoteOf } from './domain/market.ts';
 import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
-import { OrderManager } from './engine/order-manager.ts';
+import { OrderManager, type OrderManagerOptions } from './engine/order-manager.ts';
 import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
+import { createRiskLayer, NO_RISK_SETTINGS, type RiskLayer, type RiskSettings } from './engine/risk-layer.ts';
+import type { RiskStore } from './ports/risk-store.ts';
 import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { Execution } from './ports/execution.ts';
@@ -25,7 +29,9 @@ export interface KernelPorts {
   wallClock?: Clock;
   /** The process's event bus when parts built before the kernel (live feeds) publish too; default: a new one. */
   bus?: EventBus;
-  /** External factors (POST /webhooks/factor): fresh values reach strategies as `ctx.signals` by name. */
+  /** Panic history, kill-all runs, sweeps, Kelly trades; without it there is no kill-all. */
+  riskStore?: RiskStore;
+  /** External factors fed by the factor webhook: the panic score reads them, strategies get fresh ones as `ctx.signals`. */
   factors?: FactorFeed;
 }
 
@@ -39,10 +45,17 @@ export interface KernelOptions {
   allowShort: boolean;
   /** Starting cash when the store has none yet (paper account). */
   initialCash: number;
+  /** Unknown-outcome handling of order creation (defaults: 1 s lookup delay, 5 sends). */
+  orderPolicy?: Pick<OrderManagerOptions, 'lookupDelayMs' | 'maxCreateAttempts' | 'sleep'>;
   /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
   maxSignalAgeMs?: number;
   /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
   allInSlippage?: number;
+  /** How the account is reported (default: swap when shorting is allowed, else spot) and the swap leverage (default 1). */
+  marketType?: 'spot' | 'swap';
+  leverage?: number;
+  /** Pre-flight limits, protections, panic settings (default: none). */
+  risk?: RiskSettings;
 }
 
 export interface Kernel {
@@ -51,8 +64,11 @@ export interface Kernel {
   readonly portfolio: Portfolio;
   readonly tradingState: TradingStateHolder;
   readonly orders: OrderManager;
+  readonly risk: RiskLayer;
   readonly ports: KernelPorts;
   readonly options: KernelOptions;
+  /** The account as the venue shows it (spot: free quote + holdings; swap: wallet, unrealised, margin), at the last prices. */
+  account(): AccountSummary;
 }
 
 /** The event bus with subscriber failures logged (a failing subscriber never stops the others). */
@@ -95,8 +111,26 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     // Order-flow names win over a factor of the same name: they are computed from the venue's own data.
     return new Map([...Object.entries(external), ...(named ?? new Map<string, number>())]);
   };
-  const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }) });
-  const engine = new TradingEngine({
+  const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }), portfolio, bus, ...options.orderPolicy });
+  // The risk layer reads the engine's marks and candles only when it runs (after a tick).
+  const risk: RiskLayer = createRiskLayer({
+    settings: options.risk ?? NO_RISK_SETTINGS,
+    symbols: options.symbols,
+    timeframe: options.timeframe,
+    bus,
+    store,
+    riskStore: ports.riskStore,
+    factors: ports.factors,
+    execution,
+    orders,
+    portfolio,
+    tradingState,
+    clock,
+    logger: logger.child({ component: 'risk' }),
+    marks: () => engine.markPrices(),
+    candles: (symbol) => engine.candles(symbol),
+  });
+  const engine: TradingEngine = new TradingEngine({
     ...ports,
     logger: logger.child({ component: 'engine' }),
     bus,
@@ -113,6 +147,12 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     signals,
     maxSignalAgeMs: options.maxSignalAgeMs,
     allInSlippage: options.allInSlippage,
+    risk: risk.gate,
+    afterTick: (now) => risk.afterTick(now),
+    account: (): AccountSummary => account(),
   });
-  return { bus, engine, portfolio, tradingState, orders, ports, options };
+  const shape = { marketType: options.marketType ?? (options.allowShort ? 'swap' : 'spot'), quote: quoteOf(options.symbols[0] ?? ''), leverage: options.leverage } as const;
+  const account = (): AccountSummary => accountSummary(portfolio, engine.markPrices(), shape);
+  await risk.start();
+  return { bus, engine, portfolio, tradingState, orders, risk, ports, options, account };
 }

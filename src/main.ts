@@ -3,20 +3,25 @@ import type { Hono } from 'hono';
 import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
+import { DrizzleRiskStore } from './adapters/db/repositories/drizzle-risk-store.ts';
+import { riskSettingsFrom } from './app/risk-settings.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
 import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
-import { instrumentExchange } from './adapters/metrics/instrument-exchange.ts';
 import { mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
-import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
-import { hardeningOptions } from './app/http-options.ts';
+import { instrumentExchange } from './adapters/metrics/instrument-exchange.ts';
 import { checkBeforeStart } from './app/start-checks.ts';
 import { buildFactorBook, buildSignals } from './app/build-signals.ts';
 import { createHeartbeat } from './app/heartbeat.ts';
 import { createSerial } from './engine/serial.ts';
 import { parseSignalSources } from './signals/sources.ts';
+import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
+import { hardeningOptions } from './app/http-options.ts';
+import { createDashboard } from './adapters/http/dashboard/dashboard.ts';
+import { createDashboardAccess, createWebSessions } from './adapters/http/dashboard/sessions.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
+import { loadSimMarketState, simMarketStateSaver } from './app/sim-market-state.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
@@ -27,9 +32,16 @@ import { parseSizing } from './risk/sizing.ts';
 import { timeframeToMs as durationMs } from './domain/timeframe.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
+import { CHAT_PLATFORMS } from './chat-platforms.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
 import { parseStrategyParams } from './strategies/registry.ts';
 import { quoteOf } from './domain/market.ts';
+import { lockDataDir, openLeaderLock } from './adapters/db/leader-lock.ts';
+import { watchExchangeAccess } from './app/exchange-access.ts';
+import { createLeadership, type Leadership } from './app/leadership.ts';
+import { ReconcileService } from './app/reconciliation.ts';
+import { Reconciler } from './engine/reconciler.ts';
+import type { TradingStore } from './ports/store.ts';
 
 export interface AppIo {
   stdin: Readable & { isTTY?: boolean };
@@ -50,7 +62,7 @@ export interface App {
 export function secretValues(c: Config): Array<string | undefined> {
   const dbPassword = c.DATABASE_URL ? decodeURIComponent(new URL(c.DATABASE_URL).password) || undefined : undefined;
   const sourceSecrets = c.SIGNAL_SOURCES ? safeSourceSecrets(c.SIGNAL_SOURCES) : [];
-  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, c.DISCORD_BOT_TOKEN, c.LINE_CHANNEL_SECRET, c.LINE_CHANNEL_ACCESS_TOKEN, dbPassword, c.METRICS_TOKEN, c.SIGNAL_SECRET, c.HEARTBEAT_URL, ...sourceSecrets];
+  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, ...CHAT_PLATFORMS.flatMap((p) => p.secrets(c)), dbPassword, c.METRICS_TOKEN, c.SIGNAL_SECRET, c.HEARTBEAT_URL, c.DISCORD_WEBHOOK_URL, ...sourceSecrets];
 }
 
 function safeSourceSecrets(json: string): string[] {
@@ -92,8 +104,15 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const checked = await checkBeforeStart(config);
     for (const warning of checked.warnings) logger.warn(warning);
     const metrics = createPrometheusMetrics();
+    // PGlite: one process per data directory (a clear error instead of a corrupted database).
+    if (!config.DATABASE_URL && config.dataDir !== 'memory://') {
+      const dirLock = lockDataDir(config.dataDir);
+      cleanups.push(async () => dirLock.release());
+    }
     const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger });
     cleanups.push(() => database.close());
+    // PostgreSQL: several processes may share it; the one holding this lock trades (see leadership.ts).
+    const leaderLock = config.DATABASE_URL ? await openLeaderLock(config.DATABASE_URL) : undefined;
     const m = await migrate(database);
     logger.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
 
@@ -107,22 +126,31 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const accountId = accountExchangeId(config);
     const storedCash = await store.cash(accountId);
     const paperAccount = config.MODE === 'paper' && storedCash !== undefined ? { cash: storedCash, positions: await store.positions(accountId) } : undefined;
-    const built: ExchangeBundle = await buildExchange(config, logger, paperAccount);
+    // The simulated market continues where it stopped (same price path, same market time).
+    const resume = config.EXCHANGE === 'sim' ? await loadSimMarketState(store) : undefined;
+    const built: ExchangeBundle = await buildExchange(config, logger, paperAccount, resume);
     // Every exchange call timed and its failures counted by kind (tradeops_exchange_*).
     const exchange: ExchangeBundle = { ...built, marketData: instrumentExchange(built.marketData, metrics), execution: instrumentExchange(built.execution, metrics) };
     cleanups.push(() => exchange.close());
+    const simMarket = exchange.simMarket ? simMarketStateSaver(store, () => exchange.simMarket!.state()) : undefined;
+    if (simMarket) {
+      if (resume && !exchange.simMarket!.resumed) logger.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
+      await simMarket.save();
+      cleanups.push(() => simMarket.save());
+    }
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
     const bus = createEventBus(logger);
-    const factors = await buildFactorBook(config, database, (e) => bus.publish(e), logger);
     // Real venues: candles arrive through live feeds (websocket or timed polling) and are stored.
     const feeds = config.EXCHANGE === 'sim' ? undefined : await buildLiveFeeds({ config, marketData: exchange.marketData, database, publish: (e) => bus.publish(e), now: () => marketClock.now(), logger });
     if (feeds) cleanups.push(() => feeds.stop());
     // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
     const quote = quoteOf(config.SYMBOLS[0]!);
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
+    // External factors (POST /webhooks/factor), kept in the database: strategies and the panic score read them.
+    const factors = await buildFactorBook(config, database, (e) => bus.publish(e), logger);
     const kernel = await createKernel(
-      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus, factors },
+      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus, riskStore: new DrizzleRiskStore(database.db), factors },
       {
         mode: config.MODE,
         strategy,
@@ -132,32 +160,69 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         sizing: parseSizing(`percent:${config.ORDER_SIZE_PCT}`),
         allowShort: config.EXCHANGE_MARKET === 'swap',
         initialCash,
+        orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
+        marketType: config.EXCHANGE_MARKET,
+        leverage: config.MAX_LEVERAGE,
+        risk: riskSettingsFrom(config),
       },
     );
+    // Until leadership and a first reconciliation say otherwise, nothing is sent.
+    kernel.orders.hold('standby', 'this process is not the leader');
+    const reconciler = new Reconciler({
+      execution: exchange.execution,
+      store,
+      orders: kernel.orders,
+      portfolio: kernel.portfolio,
+      bus: kernel.bus,
+      clock: exchange.clock,
+      logger: logger.child({ component: 'reconcile' }),
+      account: accountId,
+      symbols: config.SYMBOLS,
+      checkHoldings: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
+      adoptCash: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
+      marks: () => kernel.engine.markPrices(),
+    });
+    const reconcile = new ReconcileService({ reconciler, orders: kernel.orders, bus: kernel.bus, logger, intervalMs: config.RECONCILE_INTERVAL * 1000, now: wallClock });
+    if (exchange.access) watchExchangeAccess({ access: exchange.access, bus: kernel.bus, tradingState: kernel.tradingState, logger, now: wallClock });
 
     feeds?.start();
 
     const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
     cleanups.push(() => backtests.stop());
 
-    backtests.service.onUpdate((run) => {
-      if (run.status === 'done' || run.status === 'failed') metrics.backtestJob(run.status === 'done' ? 'ok' : 'failed', Math.max(0, wallClock() - run.createdAt) / 1000);
-    });
-    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, factors });
+    let leadership: Leadership | undefined;
+    const role = () => leadership?.role() ?? 'standby';
+    // Web dashboard sign-in links: created from chat (/dashboard), redeemed by the dashboard routes.
+    let httpUrl = '';
+    const webSessions = config.DASHBOARD ? createWebSessions({ db: database.db }) : undefined;
+    const dashboardAccess = webSessions ? createDashboardAccess(webSessions, () => config.PUBLIC_URL ?? httpUrl) : undefined;
+    const services = {
+      ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, factors, access: exchange.access, role, reconcile: () => reconcile.runNow() }),
+      dashboard: dashboardAccess,
+    };
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
 
-    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), factors: () => factors.latest() });
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role, panicScores: () => { const p = kernel.risk.panic.latest('portfolio'); return p ? { portfolio: p.score } : ({} as Record<string, number>); }, riskDenials: () => kernel.risk.gate.denialCounts(), factors: () => factors.all() });
+    backtests.service.onUpdate((run) => {
+      if (run.status === 'done' || run.status === 'failed') metrics.backtestJob(run.status === 'done' ? 'ok' : 'failed', Math.max(0, wallClock() - run.createdAt) / 1000);
+    });
     // One decision at a time: the tick and orders arriving from outside it (signals) share this.
     const serial = createSerial();
     const heartbeat = createHeartbeat({ maxSilenceMs: config.HEARTBEAT_MAX_SILENCE * 1000, url: config.HEARTBEAT_URL, startedAt, now: wallClock, publish: (e) => kernel.bus.publish(e), logger: logger.child({ component: 'heartbeat' }) });
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => serial.run(() => kernel.engine.tick()), logger.child({ component: 'scheduler' }), (t) => {
+    const signals = buildSignals({ config, database, kernel, serial, factors, metrics, logger });
+    // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the
+    // simulated market's position is stored after every tick (a restart continues from it).
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => serial.run(async () => {
+      if (!kernel.orders.isAccepting) return;
+      await kernel.engine.tick();
+      await simMarket?.maybeSave();
+    }), logger.child({ component: 'scheduler' }), (t) => {
       metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
       heartbeat.tick(t.ok);
     });
-    const signals = buildSignals({ config, database, kernel, serial, factors, metrics, logger });
     const http = await startHttpServer({
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,
@@ -168,14 +233,59 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
       hardening: hardeningOptions(config, metrics, logger.child({ component: 'http' })),
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN }), (app, hardening) => signals.mount(app, hardening)],
+      mount: [
+        (app: Hono) => chat.mount(app),
+        (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN }),
+        (app, hardening) => signals.mount(app, hardening),
+        (app: Hono) => {
+          if (webSessions) createDashboard({ sessions: webSessions, router: chat.router, users: chat.users, bus: kernel.bus, logger, baseUrl: () => config.PUBLIC_URL ?? httpUrl, services, kernel, database, commands: chat.router.commands, wallClock }).mount(app);
+        },
+      ],
+      healthz: () => ({ role: role() }),
     });
+    httpUrl = http.url;
     cleanups.push(() => http.close());
 
-    kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
-    scheduler.start();
-    heartbeat.start();
-    await signals.start();
+    let chatStarted = false;
+    const summary = scheduleDailySummary(kernel, database, logger);
+    cleanups.push(() => summary.stop());
+    leadership = createLeadership({
+      lock: leaderLock,
+      intervalMs: config.LEADER_CHECK_INTERVAL * 1000,
+      logger,
+      bus: kernel.bus,
+      now: wallClock,
+      async onLead() {
+        // The previous leader may have traded: start from what is stored, then from the exchange.
+        await reloadAccount(kernel, store, accountId);
+        kernel.orders.release('standby');
+        const first = await reconcile.runNow();
+        if (!first.ok) logger.error({ error: first.error }, 'first reconciliation failed: no orders until a retry succeeds');
+        reconcile.start();
+        scheduler.start();
+        heartbeat.start();
+        // Signals accepted before a restart (still within their lag) are processed by the leader.
+        await signals.start();
+        if (!chatStarted) {
+          // Telegram long polling allows one receiver, and the alert outbox one sender: the leader.
+          chatStarted = true;
+          kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
+          await backtests.start();
+          await chat.start();
+        }
+        // A kill-all a killed process left halfway goes on now: orders are released, channels listen.
+        if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => logger.error({ err }, 'resuming the kill-all failed'));
+      },
+      async onLose() {
+        kernel.orders.hold('standby', 'this process lost the leader lock');
+        reconcile.stop();
+        await scheduler.stop();
+        await heartbeat.stop();
+      },
+    });
+    cleanups.push(async () => {
+      await leadership?.stop();
+    });
     cleanups.push(async () => {
       await scheduler.stop();
       await heartbeat.stop();
@@ -183,15 +293,19 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       kernel.bus.publish({ type: 'shutdown', ts: wallClock(), reason: 'stopped' });
       await kernel.bus.drain();
     });
-    const summary = scheduleDailySummary(kernel, database, logger);
-    cleanups.push(() => summary.stop());
-    await backtests.start();
-    await chat.start();
+    // Runs first on shutdown: no new order from now on; requests in flight finish or are stored unknown.
+    cleanups.push(async () => {
+      kernel.orders.hold('shutdown', 'shutting down');
+      reconcile.stop();
+      const drained = await kernel.orders.drain((config.SHUTDOWN_TIMEOUT * 1000) / 2);
+      if (!drained) logger.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
+    });
+    await leadership.start();
 
     const readyLine =
       `tradeops ready: mode=${config.MODE} exchange=${config.EXCHANGE}${config.EXCHANGE === 'sim' ? '' : `(${config.EXCHANGE_MARKET})`} ` +
       `database=${database.kind}(${database.location}) strategy=${config.STRATEGY} symbols=${config.SYMBOLS.join(',')} ` +
-      `timeframe=${config.TIMEFRAME} http=${http.url} chat=${chat.platforms.join(',') || 'none'}`;
+      `timeframe=${config.TIMEFRAME} http=${http.url} chat=${chat.platforms.join(',') || 'none'} role=${role()}`;
 
     let stopping: Promise<void> | undefined;
     return {
@@ -214,4 +328,13 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     await cleanup();
     throw err;
   }
+}
+
+/** Bring memory to what is stored (a standby taking over: the previous leader traded meanwhile). */
+async function reloadAccount(kernel: Kernel, store: TradingStore, account: string): Promise<void> {
+  const cash = await store.cash(account);
+  if (cash !== undefined) kernel.portfolio.cash = cash;
+  const stored = await store.positions(account);
+  for (const p of kernel.portfolio.all()) if (!stored.some((s) => s.symbol === p.symbol)) kernel.portfolio.restore({ ...p, quantity: 0 });
+  for (const p of stored) kernel.portfolio.restore(p);
 }

@@ -75,12 +75,13 @@ export function createHeartbeat(o: HeartbeatOptions): Heartbeat {
       }
     },
     start() {
-      if (o.maxSilenceMs <= 0) return;
+      if (o.maxSilenceMs <= 0 || timer) return;
       timer = setInterval(() => this.check(), o.checkEveryMs ?? Math.min(5_000, Math.max(250, o.maxSilenceMs / 4)));
       timer.unref();
     },
     async stop() {
       if (timer) clearInterval(timer);
+      timer = undefined;
       await inFlight;
     },
   };

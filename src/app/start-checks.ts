@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isLoopbackHost } from '../adapters/http/routes/metrics-route.ts';
 import { parseChatUsers } from '../../commands/users.ts';
+import { CHAT_PLATFORMS } from '../chat-platforms.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { loadStrategyCatalog, parseStrategyParams, type StrategyCatalog } from '../strategies/registry.ts';
 
@@ -21,7 +22,7 @@ export async function checkBeforeStart(config: Config, loadCcxt?: () => Promise<
   const problems: string[] = [];
   const warnings: string[] = [];
   try {
-    parseChatUsers(config.CHAT_USERS);
+    parseChatUsers(config.CHAT_USERS, CHAT_PLATFORMS);
   } catch (err) {
     if (err instanceof ConfigError) problems.push(...err.problems);
     else throw err;

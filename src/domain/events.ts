@@ -24,6 +24,7 @@ export type DomainEvent =
   | { type: 'panic-level'; ts: number; scope: string; score: number; level: PanicLevelName; previous: PanicLevelName; proposeKillAll: boolean }
   | { type: 'kill-all'; ts: number; runId: number; phase: 'started' | 'finished'; by: string; lines: KillAllLine[] }
   | { type: 'sweep'; ts: number; currency: string; amount: number; address: string; dryRun: boolean; ok: boolean; detail: string }
+  | { type: 'reconciliation'; ts: number; severity: 'info' | 'warning' | 'critical'; lines: string[] }
   | { type: 'signal'; ts: number; source: string; signalId: string; symbol?: string; action: string; outcome: 'executed' | 'denied' | 'failed' | 'expired'; detail: string }
   | { type: 'heartbeat'; ts: number; state: 'missed' | 'restored'; silentSeconds: number; lastTickAt?: number }
   | { type: 'factor-stale'; ts: number; symbol: string; name: string; ageSeconds: number };
@@ -44,5 +45,6 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'backtest-finished', 'stale-data', 'exchange-error', 'strategy-message', 'daily-summary',
   'candles-skipped',
   'protection-triggered', 'panic-level', 'kill-all', 'sweep',
+  'reconciliation',
   'signal', 'heartbeat', 'factor-stale',
 ];

@@ -57,7 +57,20 @@ export class FactorBook implements FactorFeed {
     return out;
   }
 
-  latest(): FactorView[] {
+  put(name: string, value: number, ts: number, symbol?: string): void {
+    if (Number.isFinite(value)) this.keep({ symbol: symbol ?? '*', name, value, ts });
+  }
+
+  latest(name: string, now: number, maxAgeMs: number, symbol?: string): number | undefined {
+    for (const key of [symbol, '*']) {
+      if (key === undefined) continue;
+      const r = this.latestBy.get(`${key}\u0000${name}`);
+      if (r && now - r.ts <= Math.min(maxAgeMs, this.o.maxAgeMs)) return r.value;
+    }
+    return undefined;
+  }
+
+  all(): FactorView[] {
     const now = this.o.now();
     return [...this.latestBy.values()]
       .map((r) => ({ ...r, ageSeconds: Math.max(0, Math.round((now - r.ts) / 1000)), stale: now - r.ts > this.o.maxAgeMs }))

@@ -95,7 +95,7 @@ describe('observability of the real process', () => {
     const url = (await bot.waitFor(READY, 60_000))[1]!;
     await until('ready', async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
 
-    await proxy.block();
+    proxy.refuse();
     const red = await until('not ready', async () => {
       const res = await fetch(`${url}/readyz`);
       return res.status === 503 ? ((await res.json()) as { checks: Record<string, boolean> }) : undefined;
@@ -103,7 +103,7 @@ describe('observability of the real process', () => {
     expect(red.checks.database).toBe(false);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
-    await proxy.unblock();
+    proxy.accept();
     const green = await until('ready again', async () => {
       const res = await fetch(`${url}/readyz`);
       return res.status === 200 ? ((await res.json()) as { checks: Record<string, boolean> }) : undefined;

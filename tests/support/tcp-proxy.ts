@@ -1,50 +1,62 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP forwarder to a real server that can be cut: `block()` closes every connection and stops
- * listening (clients get "connection refused", as when the database goes down), `unblock()` listens
- * again on the same port.
+ * A TCP proxy in front of a real server (PostgreSQL) that can go down the way a network or a
+ * restarting database does: `refuse()` resets every open connection and answers new ones with an
+ * immediate reset (the client sees ECONNRESET, as with a refused or dropped connection); `accept()`
+ * forwards again. Listens on port 0.
  */
 export interface TcpProxy {
   readonly port: number;
-  block(): Promise<void>;
-  unblock(): Promise<void>;
+  refuse(): void;
+  accept(): void;
+  /** Connections reset while refusing. */
+  readonly resets: number;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
-  const sockets = new Set<Socket>();
-  const make = () =>
-    createServer((client) => {
-      const upstream = connect(targetPort, targetHost);
-      sockets.add(client).add(upstream);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        sockets.delete(client);
-        sockets.delete(upstream);
-      };
-      client.on('error', drop).on('close', drop);
-      upstream.on('error', drop).on('close', drop);
-      client.pipe(upstream).pipe(client);
-    });
-  const listen = (s: Server, port: number) => new Promise<number>((resolve, reject) => s.once('error', reject).listen(port, '127.0.0.1', () => resolve((s.address() as { port: number }).port)));
-  let server: Server | undefined = make();
-  const port = await listen(server, 0);
-  const shut = async () => {
-    for (const s of sockets) s.destroy();
-    sockets.clear();
-    if (server) await new Promise<void>((r) => server!.close(() => r()));
-    server = undefined;
+  const open = new Set<Socket>();
+  let refusing = false;
+  let resets = 0;
+  const kill = (s: Socket) => {
+    resets++;
+    s.resetAndDestroy();
   };
+  const server: Server = createServer((client) => {
+    if (refusing) return kill(client);
+    const upstream = createConnection({ host: targetHost, port: targetPort });
+    open.add(client);
+    open.add(upstream);
+    const drop = () => {
+      open.delete(client);
+      open.delete(upstream);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
   return {
     port,
-    block: shut,
-    async unblock() {
-      if (server) return;
-      server = make();
-      await listen(server, port);
+    get resets() {
+      return resets;
     },
-    close: shut,
+    refuse() {
+      refusing = true;
+      for (const s of [...open]) kill(s);
+      open.clear();
+    },
+    accept() {
+      refusing = false;
+    },
+    async close() {
+      for (const s of [...open]) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

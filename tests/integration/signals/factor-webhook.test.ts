@@ -13,14 +13,14 @@ describe('POST /webhooks/factor', () => {
   it('stores time-stamped factors per symbol for strategies and /status; stale ones are ignored with a warning', async () => {
     h = await startSignalHarness({ FACTOR_MAX_AGE: '600' });
     const now = Date.now();
-    const ok = await h.post('/webhooks/factor', { passphrase: SECRET, symbol: 'BINANCE:BTCUSDT', time: new Date(now - 5_000).toISOString(), factors: { funding_rate: 0.0003, netflow_z: '1.5' } });
+    const ok = await h.post('/webhooks/factor', { passphrase: SECRET, symbol: 'BINANCE:BTCUSDT', time: new Date(now - 5_000).toISOString(), factors: { funding_rate: 0.0003, onchain_netflow_z: '1.5' } });
     expect(ok).toEqual({ status: 200, json: { ok: true, stored: 2, newer: 2 } });
     const market = await h.post('/webhooks/factor', { passphrase: SECRET, name: 'fear_greed', value: 21 });
     expect(market.status).toBe(200);
     const old = await h.post('/webhooks/factor', { passphrase: SECRET, symbol: 'ETH/USDT', time: Math.floor((now - 3_600_000) / 1000), factors: { sopr: 0.97 } });
     expect(old.status).toBe(200);
 
-    expect(h.factors.fresh('BTC/USDT')).toEqual({ funding_rate: 0.0003, netflow_z: 1.5, fear_greed: 21 });
+    expect(h.factors.fresh('BTC/USDT')).toEqual({ funding_rate: 0.0003, onchain_netflow_z: 1.5, fear_greed: 21 });
     expect(h.factors.fresh('ETH/USDT')).toEqual({ fear_greed: 21 });
     expect(h.events.filter((e) => e.type === 'factor-stale')).toMatchObject([{ symbol: 'ETH/USDT', name: 'sopr' }]);
     h.factors.fresh('ETH/USDT');
@@ -45,6 +45,6 @@ describe('POST /webhooks/factor', () => {
     expect(await h.post('/webhooks/factor', { passphrase: SECRET, factors: { 'Bad Name': 1 } })).toMatchObject({ status: 400 });
     expect(await h.post('/webhooks/factor', { passphrase: SECRET, symbol: 'DOGEUSDT', factors: { x: 1 } })).toMatchObject({ status: 400, json: { field: 'symbol' } });
     expect(await h.post('/webhooks/factor', { passphrase: SECRET, factors: { x: 1 }, extra: true })).toMatchObject({ status: 400, json: { field: 'extra' } });
-    expect(h.factors.latest()).toEqual([]);
+    expect(h.factors.all()).toEqual([]);
   });
 });

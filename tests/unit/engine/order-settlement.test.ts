@@ -3,6 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { PlannedOrder } from '../../../src/risk/decide.ts';
 import { OrderManager } from '../../../src/engine/order-manager.ts';
 import { ManualClock } from '../../../src/ports/clock.ts';
+import { Portfolio } from '../../../src/domain/portfolio.ts';
+import { EventBus } from '../../../src/engine/bus.ts';
 import { memoryOrderStore, TestVenue } from './support/order-venue.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -14,11 +16,13 @@ describe('order manager: submitting and settling unknown outcomes', () => {
   let store: ReturnType<typeof memoryOrderStore>;
   let clock: ManualClock;
   let manager: OrderManager;
+  let portfolio: Portfolio;
   beforeEach(() => {
     venue = new TestVenue();
     store = memoryOrderStore();
     clock = new ManualClock(T0);
-    manager = new OrderManager({ execution: venue, store, clock, mode: 'live', logger: pino({ level: 'silent' }), clientOrderIdPrefix: 'tt' });
+    portfolio = new Portfolio(10_000);
+    manager = new OrderManager({ execution: venue, store, clock, mode: 'live', logger: pino({ level: 'silent' }), clientOrderIdPrefix: 'tt', portfolio, bus: new EventBus(), lookupDelayMs: 0 });
   });
   const status = async (id: string) => (await store.getOrder(id))?.status;
 
@@ -31,10 +35,22 @@ describe('order manager: submitting and settling unknown outcomes', () => {
     expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'filled', filled: 0.5, avgPrice: 100, amount: 0.5, mode: 'live', exchange: 'test', strategy: 'strat', reason: 'test entry', createdAt: T0 });
   });
 
-  it('an order the venue never received stays unknown for the 60 s grace, then becomes rejected — never resent', async () => {
+  it('an order the venue never received is sent again under the same clientOrderId, after a lookup found nothing', async () => {
     venue.next = 'lose-before';
     const out = await manager.submit(plan, 'strat');
+    expect(out.kind).toBe('placed');
+    expect(venue.placed.map((r) => r.clientOrderId)).toEqual([out.clientOrderId, out.clientOrderId]);
+    expect(venue.lookups).toEqual([out.clientOrderId]);
+    expect(await status(out.clientOrderId)).toBe('filled');
+    expect(portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(0.5, 12);
+  });
+
+  it('when the lookup fails too, the order stays unknown for the 60 s grace, then becomes rejected — never resent', async () => {
+    venue.next = 'lose-before';
+    venue.lookupError = new Error('venue down');
+    const out = await manager.submit(plan, 'strat');
     expect(out.kind).toBe('unknown');
+    venue.lookupError = undefined;
     expect(await status(out.clientOrderId)).toBe('unknown');
     // The venue may simply not show the order yet: within the grace, nothing is decided.
     for (const at of [0, 1_000, 30_000, GRACE_MS - 1]) {
@@ -53,14 +69,12 @@ describe('order manager: submitting and settling unknown outcomes', () => {
     expect(await status(out.clientOrderId)).toBe('rejected');
   });
 
-  it('an order the venue did receive is settled from the venue\'s answer, at once', async () => {
+  it('an order the venue did receive is adopted from the lookup at once, never resent', async () => {
     venue.next = 'lose-after';
     const out = await manager.submit(plan, 'strat');
-    expect(await status(out.clientOrderId)).toBe('unknown');
-    clock.set(T0 + 1_000);
-    const settled = await manager.settleUnknown();
-    expect(settled.map((r) => r.clientOrderId)).toEqual([out.clientOrderId]);
+    expect(out.kind).toBe('placed');
     expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'filled', filled: 0.5, exchangeOrderId: 'x-1', avgPrice: 100 });
+    expect(store.fills.map((f) => f.tradeId)).toEqual([`t-${out.clientOrderId}`]);
     expect(venue.placed).toHaveLength(1);
   });
 
@@ -92,8 +106,9 @@ describe('order manager: submitting and settling unknown outcomes', () => {
 
   it('a failed lookup leaves the order unknown for the next pass instead of guessing', async () => {
     venue.next = 'lose-after';
-    const out = await manager.submit(plan, 'strat');
     venue.lookupError = new Error('venue down');
+    const out = await manager.submit(plan, 'strat');
+    expect(out.kind).toBe('unknown');
     clock.set(T0 + 2 * GRACE_MS);
     expect(await manager.settleUnknown()).toEqual([]);
     expect(await status(out.clientOrderId)).toBe('unknown');

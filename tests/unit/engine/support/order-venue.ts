@@ -1,7 +1,8 @@
 import type { MarketInfo } from '../../../../src/domain/market.ts';
 import type { OrderReport, OrderRequest, OrderStatus } from '../../../../src/domain/orders.ts';
 import { ExecutionError, type Execution } from '../../../../src/ports/execution.ts';
-import type { OrderRecord, TradingStore } from '../../../../src/ports/store.ts';
+import { AppError } from '../../../../src/domain/errors.ts';
+import type { FillRecord, OrderRecord, TradingStore } from '../../../../src/ports/store.ts';
 
 export const MARKET: MarketInfo = { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', amountStep: 0.001, priceStep: 0.01, minAmount: 0.001, minNotional: 5, contractSize: 1, makerFee: 0.001, takerFee: 0.001 };
 
@@ -74,13 +75,15 @@ export class TestVenue implements Execution {
  * The order half of TradingStore in memory (the drizzle implementation passes the same contract
  * on PGlite and PostgreSQL); every other method throws, so a test using it by accident fails loudly.
  */
-export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord> } {
+export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord>; fills: FillRecord[] } {
   const orders = new Map<string, OrderRecord>();
+  const fills: FillRecord[] = [];
   const unused = () => {
     throw new Error('not used by these tests');
   };
   return {
     orders,
+    fills,
     async insertOrder(order) {
       if (orders.has(order.clientOrderId)) throw new Error(`duplicate clientOrderId ${order.clientOrderId}`);
       orders.set(order.clientOrderId, { ...order });
@@ -99,6 +102,22 @@ export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRe
     async ordersByStatus(statuses: readonly OrderStatus[]) {
       return [...orders.values()].filter((o) => statuses.includes(o.status)).map((o) => ({ ...o }));
     },
+    // The atomic update as the drizzle store does it: status check first, a known trade id refuses all.
+    async applyOrderUpdate(u) {
+      const o = orders.get(u.clientOrderId);
+      if (!o) throw new AppError('NOT_FOUND', `no order ${u.clientOrderId}`);
+      if (o.status !== u.expectedStatus) throw new AppError('CONFLICT', `order ${u.clientOrderId} is ${o.status}, expected ${u.expectedStatus}`);
+      if (u.fills.some((f) => fills.some((x) => x.tradeId === f.tradeId))) throw new AppError('CONFLICT', 'fill already stored');
+      fills.push(...u.fills);
+      const defined = Object.fromEntries(Object.entries(u.patch).filter(([, v]) => v !== undefined));
+      orders.set(u.clientOrderId, { ...o, ...defined });
+    },
+    async fillsOfOrder(id) {
+      return fills.filter((f) => f.clientOrderId === id);
+    },
+    netFilledQuantities: unused,
+    ordersSince: unused,
+    saveCash: unused,
     recordFill: unused,
     recentFills: unused,
     fillsSince: unused,
