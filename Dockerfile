@@ -36,6 +36,8 @@ COPY package.json package-lock.json ./
 COPY bin ./bin
 COPY migrations ./migrations
 RUN mkdir -p /data && chown -R node:node /data
+# Non-root, and nothing but /data needs to be writable: run with a read-only root filesystem
+# (`docker run --read-only --tmpfs /tmp -v tradeops:/data …`; docker-compose.yml does).
 USER node
 VOLUME ["/data"]
 EXPOSE 8080

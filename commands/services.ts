@@ -63,8 +63,19 @@ export interface StatusView {
   simulatedTime?: boolean;
   database: 'pglite' | 'postgres';
   warnings: string[];
+  /** Latest external factors (POST /webhooks/factor) with their age; stale ones are ignored by strategies. */
+  factors?: FactorStatusView[];
   /** Several processes on one database: only the leader trades. */
   role?: 'leader' | 'standby';
+}
+
+export interface FactorStatusView {
+  symbol: string;
+  name: string;
+  value: number;
+  ts: number;
+  ageSeconds: number;
+  stale: boolean;
 }
 
 export interface ReconcileView {

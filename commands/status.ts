@@ -45,6 +45,17 @@ export const statusCommand: Command<typeof args> = {
       tone: t.state === 'HALTED' ? 'error' : t.state === 'REDUCING' || s.warnings.length > 0 ? 'warning' : 'info',
     };
     if (s.openPositions.length > 0) reply.tables = [positionsTable(s.openPositions, q)];
+    if (s.factors && s.factors.length > 0) {
+      reply.tables = [
+        ...(reply.tables ?? []),
+        {
+          title: 'External factors',
+          columns: ['Symbol', 'Factor', 'Value', 'Age'],
+          rows: s.factors.map((f) => [f.symbol, f.name, String(f.value), `${duration(f.ageSeconds * 1000)}${f.stale ? ' (stale, ignored)' : ''}`]),
+          align: ['left', 'left', 'right', 'right'],
+        },
+      ];
+    }
     return reply;
   },
 };

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import cron from 'node-cron';
 import { z } from 'zod';
 import { DOMAIN_EVENT_TYPES } from './domain/events.ts';
 
@@ -187,7 +188,12 @@ export const ENV_SCHEMA_SHAPE = {
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'expected json or pretty' }).optional(),
-  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .refine((s) => isIP(s) !== 0 || (!/^[0-9.]+$/.test(s) && /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/.test(s)), {
+      message: 'expected an address to bind: an IP such as 127.0.0.1, 0.0.0.0 or ::, or a host name such as localhost',
+    }),
   HTTP_PORT: int(0, 65535, 8080),
   PUBLIC_URL: url(['https:', 'http:']).optional(),
   EXCHANGE: z
@@ -211,7 +217,10 @@ export const ENV_SCHEMA_SHAPE = {
     .refine((s) => /^[a-z0-9][a-z0-9-]{0,63}$/.test(s), { message: 'expected a strategy name (lowercase letters, digits and dashes)' }),
   STRATEGY_PARAMS: json('{}'),
   STRATEGIES_DIR: z.string().optional(),
-  TICK_CRON: z.string().optional(),
+  TICK_CRON: z
+    .string()
+    .refine((s) => cron.validate(s), { message: 'expected a node-cron expression of 5 fields (minute hour day month weekday) or 6 (seconds first) with values in range, e.g. */10 * * * * * or 0 */5 * * * *' })
+    .optional(),
   PAPER_CASH: num(1, 1e12, 10000),
   ORDER_SIZE_PCT: num(0.01, 100, 10),
   MAX_SIGNAL_AGE: z

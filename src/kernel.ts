@@ -8,11 +8,11 @@ import { OrderManager, type OrderManagerOptions } from './engine/order-manager.t
 import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
 import { createRiskLayer, NO_RISK_SETTINGS, type RiskLayer, type RiskSettings } from './engine/risk-layer.ts';
-import type { ExternalFactors } from './ports/external-factors.ts';
 import type { RiskStore } from './ports/risk-store.ts';
 import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { Execution } from './ports/execution.ts';
+import type { FactorFeed } from './ports/factors.ts';
 import type { MarketData } from './ports/market-data.ts';
 import type { TradingStore } from './ports/store.ts';
 import { TradingStateHolder } from './risk/trading-state.ts';
@@ -31,8 +31,8 @@ export interface KernelPorts {
   bus?: EventBus;
   /** Panic history, kill-all runs, sweeps, Kelly trades; without it there is no kill-all. */
   riskStore?: RiskStore;
-  /** External factors fed by the factor webhook (panic score). */
-  factors?: ExternalFactors;
+  /** External factors fed by the factor webhook: the panic score reads them, strategies get fresh ones as `ctx.signals`. */
+  factors?: FactorFeed;
 }
 
 export interface KernelOptions {
@@ -101,9 +101,15 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
   const orderFlow = new Map(options.symbols.map((symbol) => [symbol, new OrderFlowFeed({ symbol, timeframe: options.timeframe, marketData: ports.marketData, now: () => clock.now(), logger })]));
   const signals = async (symbol: string, candles: Candles) => {
     const feed = orderFlow.get(symbol);
-    if (!feed) return undefined;
-    await feed.sample();
-    return feed.signals(candles);
+    let named: ReadonlyMap<string, number> | undefined;
+    if (feed) {
+      await feed.sample();
+      named = feed.signals(candles);
+    }
+    const external = ports.factors?.fresh(symbol);
+    if (!external || Object.keys(external).length === 0) return named;
+    // Order-flow names win over a factor of the same name: they are computed from the venue's own data.
+    return new Map([...Object.entries(external), ...(named ?? new Map<string, number>())]);
   };
   const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }), portfolio, bus, ...options.orderPolicy });
   // The risk layer reads the engine's marks and candles only when it runs (after a tick).

@@ -5,11 +5,16 @@ import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
 import { DrizzleRiskStore } from './adapters/db/repositories/drizzle-risk-store.ts';
 import { riskSettingsFrom } from './app/risk-settings.ts';
-import { FactorBoard } from './market-data/factor-board.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
 import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
-import { isLoopbackHost, mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
+import { mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
+import { instrumentExchange } from './adapters/metrics/instrument-exchange.ts';
+import { checkBeforeStart } from './app/start-checks.ts';
+import { buildFactorBook, buildSignals } from './app/build-signals.ts';
+import { createHeartbeat } from './app/heartbeat.ts';
+import { createSerial } from './engine/serial.ts';
+import { parseSignalSources } from './signals/sources.ts';
 import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
 import { hardeningOptions } from './app/http-options.ts';
 import { createDashboard } from './adapters/http/dashboard/dashboard.ts';
@@ -29,7 +34,7 @@ import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { CHAT_PLATFORMS } from './chat-platforms.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
-import { loadStrategyCatalog, parseStrategyParams } from './strategies/registry.ts';
+import { parseStrategyParams } from './strategies/registry.ts';
 import { quoteOf } from './domain/market.ts';
 import { lockDataDir, openLeaderLock } from './adapters/db/leader-lock.ts';
 import { watchExchangeAccess } from './app/exchange-access.ts';
@@ -56,7 +61,16 @@ export interface App {
 /** Secrets that must never appear in any output; registered with the logger's scrubber at start. */
 export function secretValues(c: Config): Array<string | undefined> {
   const dbPassword = c.DATABASE_URL ? decodeURIComponent(new URL(c.DATABASE_URL).password) || undefined : undefined;
-  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, ...CHAT_PLATFORMS.flatMap((p) => p.secrets(c)), dbPassword];
+  const sourceSecrets = c.SIGNAL_SOURCES ? safeSourceSecrets(c.SIGNAL_SOURCES) : [];
+  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, ...CHAT_PLATFORMS.flatMap((p) => p.secrets(c)), dbPassword, c.METRICS_TOKEN, c.SIGNAL_SECRET, c.HEARTBEAT_URL, c.DISCORD_WEBHOOK_URL, ...sourceSecrets];
+}
+
+function safeSourceSecrets(json: string): string[] {
+  try {
+    return parseSignalSources(undefined, json, 1).map((s) => s.secret);
+  } catch {
+    return [];
+  }
 }
 
 /** Default tick: every second on the simulated exchange (accelerated time), every 10 s on a real one. */
@@ -86,6 +100,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
   };
 
   try {
+    // Every configuration check runs before anything touches the database (`tradeops config` runs the same).
+    const checked = await checkBeforeStart(config);
+    for (const warning of checked.warnings) logger.warn(warning);
     const metrics = createPrometheusMetrics();
     // PGlite: one process per data directory (a clear error instead of a corrupted database).
     if (!config.DATABASE_URL && config.dataDir !== 'memory://') {
@@ -99,7 +116,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const m = await migrate(database);
     logger.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
 
-    const catalog = await loadStrategyCatalog(config.STRATEGIES_DIR);
+    const catalog = checked.catalog;
     const strategy = catalog.get(config.STRATEGY);
     const params = parseStrategyParams(strategy, config.STRATEGY_PARAMS);
 
@@ -111,7 +128,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const paperAccount = config.MODE === 'paper' && storedCash !== undefined ? { cash: storedCash, positions: await store.positions(accountId) } : undefined;
     // The simulated market continues where it stopped (same price path, same market time).
     const resume = config.EXCHANGE === 'sim' ? await loadSimMarketState(store) : undefined;
-    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount, resume);
+    const built: ExchangeBundle = await buildExchange(config, logger, paperAccount, resume);
+    // Every exchange call timed and its failures counted by kind (tradeops_exchange_*).
+    const exchange: ExchangeBundle = { ...built, marketData: instrumentExchange(built.marketData, metrics), execution: instrumentExchange(built.execution, metrics) };
     cleanups.push(() => exchange.close());
     const simMarket = exchange.simMarket ? simMarketStateSaver(store, () => exchange.simMarket!.state()) : undefined;
     if (simMarket) {
@@ -128,7 +147,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
     const quote = quoteOf(config.SYMBOLS[0]!);
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
-    const factors = new FactorBoard();
+    // External factors (POST /webhooks/factor), kept in the database: strategies and the panic score read them.
+    const factors = await buildFactorBook(config, database, (e) => bus.publish(e), logger);
     const kernel = await createKernel(
       { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus, riskStore: new DrizzleRiskStore(database.db), factors },
       {
@@ -179,25 +199,30 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const webSessions = config.DASHBOARD ? createWebSessions({ db: database.db }) : undefined;
     const dashboardAccess = webSessions ? createDashboardAccess(webSessions, () => config.PUBLIC_URL ?? httpUrl) : undefined;
     const services = {
-      ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, access: exchange.access, role, reconcile: () => reconcile.runNow() }),
+      ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, factors, access: exchange.access, role, reconcile: () => reconcile.runNow() }),
       dashboard: dashboardAccess,
     };
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
 
-    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role, panicScore: () => kernel.risk.panic.latest('portfolio')?.score, riskDenials: () => kernel.risk.gate.denialCounts() });
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role, panicScores: () => { const p = kernel.risk.panic.latest('portfolio'); return p ? { portfolio: p.score } : ({} as Record<string, number>); }, riskDenials: () => kernel.risk.gate.denialCounts(), factors: () => factors.all() });
+    backtests.service.onUpdate((run) => {
+      if (run.status === 'done' || run.status === 'failed') metrics.backtestJob(run.status === 'done' ? 'ok' : 'failed', Math.max(0, wallClock() - run.createdAt) / 1000);
+    });
+    // One decision at a time: the tick and orders arriving from outside it (signals) share this.
+    const serial = createSerial();
+    const heartbeat = createHeartbeat({ maxSilenceMs: config.HEARTBEAT_MAX_SILENCE * 1000, url: config.HEARTBEAT_URL, startedAt, now: wallClock, publish: (e) => kernel.bus.publish(e), logger: logger.child({ component: 'heartbeat' }) });
+    const signals = buildSignals({ config, database, kernel, serial, factors, metrics, logger });
     // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the
     // simulated market's position is stored after every tick (a restart continues from it).
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => {
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => serial.run(async () => {
       if (!kernel.orders.isAccepting) return;
       await kernel.engine.tick();
       await simMarket?.maybeSave();
-    }, logger.child({ component: 'scheduler' }), (t) => {
+    }), logger.child({ component: 'scheduler' }), (t) => {
       metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
+      heartbeat.tick(t.ok);
     });
-    if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
-      logger.warn({ host: config.HTTP_HOST }, 'GET /metrics is open to anyone who can reach this address: set METRICS_TOKEN');
-    }
     const http = await startHttpServer({
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,
@@ -211,6 +236,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       mount: [
         (app: Hono) => chat.mount(app),
         (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN }),
+        (app, hardening) => signals.mount(app, hardening),
         (app: Hono) => {
           if (webSessions) createDashboard({ sessions: webSessions, router: chat.router, users: chat.users, bus: kernel.bus, logger, baseUrl: () => config.PUBLIC_URL ?? httpUrl, services, kernel, database, commands: chat.router.commands, wallClock }).mount(app);
         },
@@ -237,6 +263,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         if (!first.ok) logger.error({ error: first.error }, 'first reconciliation failed: no orders until a retry succeeds');
         reconcile.start();
         scheduler.start();
+        heartbeat.start();
+        // Signals accepted before a restart (still within their lag) are processed by the leader.
+        await signals.start();
         if (!chatStarted) {
           // Telegram long polling allows one receiver, and the alert outbox one sender: the leader.
           chatStarted = true;
@@ -251,6 +280,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         kernel.orders.hold('standby', 'this process lost the leader lock');
         reconcile.stop();
         await scheduler.stop();
+        await heartbeat.stop();
       },
     });
     cleanups.push(async () => {
@@ -258,6 +288,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     });
     cleanups.push(async () => {
       await scheduler.stop();
+      await heartbeat.stop();
+      await signals.stop();
       kernel.bus.publish({ type: 'shutdown', ts: wallClock(), reason: 'stopped' });
       await kernel.bus.drain();
     });

@@ -113,5 +113,16 @@ export function eventToAlert(event: DomainEvent): Alert {
         text: [`to ${event.address}`, scrubSecrets(event.detail)],
         tone: event.ok ? 'warning' : 'error',
       });
+    case 'signal': {
+      const severity: AlertSeverity = event.outcome === 'failed' ? 'warning' : 'info';
+      const what = `${event.action}${event.symbol ? ` ${event.symbol}` : ''}`;
+      return alert(event, severity, { title: `Signal ${what} from ${event.source}: ${event.outcome}`, text: [scrubSecrets(event.detail), `id ${event.signalId}`], tone: event.outcome === 'executed' ? 'success' : toneOf(severity) }, 'signal');
+    }
+    case 'heartbeat':
+      return event.state === 'missed'
+        ? alert(event, 'critical', { title: 'No engine tick completed', text: [`silent for ${event.silentSeconds} s${event.lastTickAt ? ` (last tick ${utc(event.lastTickAt)})` : ' (no tick since start)'}`], tone: 'error' })
+        : alert(event, 'info', { title: 'Engine ticking again', text: [`after ${event.silentSeconds} s of silence`], tone: 'success' });
+    case 'factor-stale':
+      return alert(event, 'warning', { title: `Stale factor ignored: ${event.name} (${event.symbol})`, text: [`last value is ${event.ageSeconds} s old (FACTOR_MAX_AGE)`], tone: 'warning' }, 'factor-stale');
   }
 }

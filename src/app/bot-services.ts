@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createRiskServices } from './risk-services.ts';
 import { riskWarnings } from './risk-status.ts';
 import type { BotServices, HealthView, PositionView, ReconcileView, StatusView } from '../../commands/services.ts';
+import type { FactorFeed } from '../ports/factors.ts';
 import type { Database } from '../adapters/db/client.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
@@ -22,6 +23,8 @@ export interface ServiceDeps {
   /** Real wall clock (uptime), separate from the market clock. */
   wallClock: () => number;
   backtests: BotServices['backtests'];
+  /** External factors posted to /webhooks/factor (shown by /status). */
+  factors?: FactorFeed;
   /** The venue's request gate (bans, rate limits, latency); absent on the simulated exchange. */
   access?: ExchangeAccessSource;
   /** This process's role among those sharing the database (default leader). */
@@ -120,6 +123,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
         simulatedTime: config.EXCHANGE === 'sim',
         database: d.database.kind,
         warnings,
+        factors: d.factors?.all().map((f) => ({ symbol: f.symbol, name: f.name, value: f.value, ts: f.ts, ageSeconds: f.ageSeconds, stale: f.stale })),
         role,
       };
     },

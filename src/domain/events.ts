@@ -24,7 +24,10 @@ export type DomainEvent =
   | { type: 'panic-level'; ts: number; scope: string; score: number; level: PanicLevelName; previous: PanicLevelName; proposeKillAll: boolean }
   | { type: 'kill-all'; ts: number; runId: number; phase: 'started' | 'finished'; by: string; lines: KillAllLine[] }
   | { type: 'sweep'; ts: number; currency: string; amount: number; address: string; dryRun: boolean; ok: boolean; detail: string }
-  | { type: 'reconciliation'; ts: number; severity: 'info' | 'warning' | 'critical'; lines: string[] };
+  | { type: 'reconciliation'; ts: number; severity: 'info' | 'warning' | 'critical'; lines: string[] }
+  | { type: 'signal'; ts: number; source: string; signalId: string; symbol?: string; action: string; outcome: 'executed' | 'denied' | 'failed' | 'expired'; detail: string }
+  | { type: 'heartbeat'; ts: number; state: 'missed' | 'restored'; silentSeconds: number; lastTickAt?: number }
+  | { type: 'factor-stale'; ts: number; symbol: string; name: string; ageSeconds: number };
 
 export type PanicLevelName = 'calm' | 'elevated' | 'high' | 'extreme';
 
@@ -43,4 +46,5 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'candles-skipped',
   'protection-triggered', 'panic-level', 'kill-all', 'sweep',
   'reconciliation',
+  'signal', 'heartbeat', 'factor-stale',
 ];

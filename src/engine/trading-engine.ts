@@ -59,6 +59,8 @@ export interface IntentFacts {
   /** Open time of the candle the intent belongs to. */
   candleTs?: number;
   spreadPct?: number;
+  /** Sizing of this intent's entry (a signal's amount or percent); default: the configured sizing. */
+  sizing?: Sizing;
 }
 
 interface SymbolFeed {
@@ -213,7 +215,7 @@ export class TradingEngine {
       equity: portfolio.equity(this.marks),
       available: Math.max(0, portfolio.cash - portfolio.lockedNotional()),
       market,
-      sizing: this.d.sizing,
+      sizing: facts.sizing ?? this.d.sizing,
       tradingState: this.d.tradingState.get(),
       allowShort: this.d.allowShort,
       source: facts.source ?? 'strategy',
@@ -221,19 +223,24 @@ export class TradingEngine {
     };
   }
 
-  /** Run intents through the risk gate and send what is approved. Also used by chat trading commands. */
-  async execute(symbol: string, intents: readonly Intent[], price: number, facts: IntentFacts = {}): Promise<void> {
+  /**
+   * Run intents through the risk gate and send what is approved. Also used by chat trading commands
+   * and signal webhooks (which may bring their own sizing). Returns what became of each intent.
+   */
+  async execute(symbol: string, intents: readonly Intent[], price: number, facts: IntentFacts = {}): Promise<ExecutionResult[]> {
     const decisions = decide({ ...this.gateInputs(symbol, facts), symbol, intents, price, position: this.d.portfolio.get(symbol) });
-    await this.carryOut(symbol, decisions);
+    return this.carryOut(symbol, decisions);
   }
 
   /** Store every decision; send approved orders (all-in entries re-sized at the price they go out at). */
-  private async carryOut(symbol: string, decisions: readonly Decision[]): Promise<void> {
+  private async carryOut(symbol: string, decisions: readonly Decision[]): Promise<ExecutionResult[]> {
     const { store, clock, bus, risk } = this.d;
+    const results: ExecutionResult[] = [];
     for (const dcs of decisions) {
       const ts = clock.now();
       const source = dcs.context?.source ?? 'strategy';
       if (dcs.verdict === 'denied' || !dcs.order) {
+        results.push({ intent: dcs.intent, verdict: 'denied', reasons: dcs.denials.map((x) => `${x.code}: ${x.message}`) });
         if (risk && dcs.context) {
           await risk.denied(dcs.context, dcs.denials, { ts, strategy: this.d.strategyName, intent: dcs.intent, describe: describeIntent(dcs.intent) });
           continue;
@@ -248,7 +255,9 @@ export class TradingEngine {
       const outcome = await this.d.orders.submit(order, this.d.strategyName);
       await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId || undefined, source });
       if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
+      results.push({ intent: dcs.intent, verdict: 'approved', reasons: outcome.kind === 'rejected' ? [outcome.reason] : [], clientOrderId: outcome.clientOrderId, order: outcome.kind });
     }
+    return results;
   }
 
   /** All-in: what is available buys at the price the order goes out at, not the decision's close. */
@@ -293,6 +302,17 @@ export class TradingEngine {
     logger.error({ err, symbol }, 'tick failed');
     bus.publish({ type: 'exchange-error', ts: clock.now(), kind: 'internal', message: err instanceof Error ? err.message : String(err), critical: false });
   }
+}
+
+/** What became of one intent given to `execute`. */
+export interface ExecutionResult {
+  intent: Intent;
+  verdict: 'approved' | 'denied';
+  /** Denial reasons ("CODE: message"), or the venue's rejection reason. */
+  reasons: string[];
+  clientOrderId?: string;
+  /** How the order path ended for an approved intent (placed, rejected, unknown …). */
+  order?: string;
 }
 
 /** Gate inputs of a step that may not act (never read: the step decides nothing). */

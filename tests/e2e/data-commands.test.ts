@@ -55,6 +55,14 @@ describe('tradeops import-candles (real process)', () => {
     expect(bad.stderr()).toBe('error: broken.csv line 3: column "close" is not a number ("x")\n');
     expect(bad.stdout()).toBe('');
     expect((await stored(dataDir, 'sim', 'BAD/X', '1m')).candles.length).toBe(0);
+
+    // Good rows first, then a zero price: the whole file is refused, naming the line.
+    const zero = join(dataDir, 'zero.csv');
+    writeFileSync(zero, 'date,open,high,low,close,volume\n2024-01-01 00:00,1,2,0.5,1.5,10\n2024-01-01 00:01,1,2,0.5,1.5,10\n2024-01-01 00:02,0,0,0,0,0\n');
+    const refused = spawnBot(['import-candles', zero, '--symbol', 'ZERO/X', '--timeframe', '1m'], { DATA_DIR: dataDir });
+    expect(await exited(refused)).toBe(2);
+    expect(refused.stderr()).toBe('error: zero.csv line 4: open 0 is not a positive price\n');
+    expect((await stored(dataDir, 'sim', 'ZERO/X', '1m')).candles.length).toBe(0);
     expect((await stored(dataDir, 'binance', 'ETH/BTC', '1m')).candles.length).toBe(13_681);
   });
 });

@@ -341,3 +341,35 @@ export const webSessions = pgTable(
   },
   (t) => [index('web_sessions_user_idx').on(t.platform, t.userId)],
 );
+
+/** Signals received on POST /webhooks/signal: the idempotency record and what became of each. */
+export const signals = pgTable(
+  'signals',
+  {
+    source: text('source').notNull(),
+    signalId: text('signal_id').notNull(),
+    receivedAt: ms('received_at').notNull(),
+    senderTime: ms('sender_time'),
+    symbol: text('symbol'),
+    action: text('action').notNull(),
+    payload: jsonb('payload').notNull(), // the normalised signal (never the passphrase)
+    status: text('status').notNull(), // received | executed | denied | failed | expired
+    outcome: text('outcome'),
+    processedAt: ms('processed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.signalId] }), index('signals_status_idx').on(t.status, t.receivedAt)],
+);
+
+/** External factors per symbol (funding rate, netflow, SOPR, fear & greed, …), one row per observation. */
+export const factors = pgTable(
+  'factors',
+  {
+    symbol: text('symbol').notNull(), // exchange symbol, or * for market-wide factors
+    name: text('name').notNull(),
+    ts: ms('ts').notNull(),
+    value: doublePrecision('value').notNull(),
+    source: text('source').notNull(),
+    receivedAt: ms('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.symbol, t.name, t.ts] })],
+);

@@ -168,21 +168,24 @@ function hookHttpFailures(ex: Exchange, now: () => number): void {
   }
 }
 
+/** Why `id` is not a usable ccxt exchange (naming EXCHANGE, the value and what is accepted), or undefined. */
+export function exchangeIdProblem(id: string, mod: CcxtModule): string | undefined {
+  const ids = exchangeIdsOf(mod);
+  if (ids.includes(id) && typeof (mod as unknown as Record<string, unknown>)[id] === 'function') return undefined;
+  const near = suggestions(id, ids);
+  return (
+    `EXCHANGE: got "${id}" — not a ccxt exchange id${near.length ? `; did you mean ${near.join(', ')}?` : ''}; ` +
+    `expected sim or one of ccxt's lowercase exchange ids (${ids.length} known, e.g. binance, bybit, okx, kraken); list them with ` +
+    `\`node -e "import('ccxt').then(m => console.log(m.default.exchanges.join(' ')))"\` or see https://docs.ccxt.com/#/Exchange-Markets`
+  );
+}
+
 /** Create and configure the ccxt instance for one exchange and market type. */
 export async function createCcxtClient(o: CcxtClientOptions, now: () => number = Date.now): Promise<CcxtClient> {
   const mod = await loadCcxt();
-  const ids = exchangeIdsOf(mod);
+  const problem = exchangeIdProblem(o.exchangeId, mod);
+  if (problem) throw new AppError('BAD_REQUEST', problem, { exchangeId: o.exchangeId });
   const Ctor = (mod as unknown as Record<string, unknown>)[o.exchangeId];
-  if (!ids.includes(o.exchangeId) || typeof Ctor !== 'function') {
-    const near = suggestions(o.exchangeId, ids);
-    throw new AppError(
-      'BAD_REQUEST',
-      `unknown exchange id "${o.exchangeId}" (EXCHANGE_ID)${near.length ? `; did you mean ${near.join(', ')}?` : ''} ` +
-        `— valid ids are ccxt's lowercase exchange ids (${ids.length} known, e.g. binance, bybit, okx, kraken); list them with ` +
-        `\`node -e "import('ccxt').then(m => console.log(m.default.exchanges.join(' ')))"\` or see https://docs.ccxt.com/#/Exchange-Markets`,
-      { exchangeId: o.exchangeId },
-    );
-  }
   const exchange = new (Ctor as new (config: Record<string, unknown>) => Exchange)({
     apiKey: o.apiKey,
     secret: o.secret,

@@ -16,7 +16,7 @@ import { RequestGate, gateRequests } from './request-gate.ts';
 import { defaultRetryPolicy, withReadRetries, type RetryPolicy } from './read-retry.ts';
 
 export interface CcxtExchangeOptions {
-  /** ccxt exchange id (EXCHANGE_ID), e.g. binance. */
+  /** ccxt exchange id (EXCHANGE), e.g. binance. */
   exchangeId: string;
   apiKey?: string;
   secret?: string;

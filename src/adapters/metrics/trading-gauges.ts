@@ -10,8 +10,8 @@ export interface GaugeSources {
   orderCounts?: () => Promise<Record<string, number>>;
   /** Undelivered alerts. */
   outbox?: () => Promise<{ depth: number; oldestCreatedAt?: number }>;
-  /** The panic score (0–100) when the risk layer computes one. */
-  panicScore?: () => number | undefined;
+  /** Panic scores (0–100) by scope (`portfolio`, a symbol) when the risk layer computes them. */
+  panicScores?: () => Record<string, number>;
   /** Latest external factors per symbol with their age. */
   factors?: () => Array<{ symbol: string; name: string; value: number; ageSeconds: number }>;
   wallClock?: () => number;
@@ -84,10 +84,13 @@ export function registerTradingGauges(registry: Registry, s: GaugeSources): void
   }
   new Gauge({
     name: 'tradeops_panic_score',
-    help: 'Panic score 0-100 (NaN until the risk layer has computed one)',
+    help: 'Panic score 0-100 by scope (portfolio or a symbol); no sample until the risk layer has computed one',
+    labelNames: ['scope'],
     registers: r,
     collect() {
-      this.set(s.panicScore?.() ?? Number.NaN);
+      // prom-client writes NaN as "Nan", which the text format does not allow: an unknown score has no sample.
+      this.reset();
+      for (const [scope, score] of Object.entries(s.panicScores?.() ?? {})) if (Number.isFinite(score)) this.set({ scope }, score);
     },
   });
   new Gauge({

@@ -59,9 +59,15 @@ export class CandleBuilder {
 
   /**
    * Add one row. Values must already be finite numbers (the format parser checks that, since only it
-   * knows the raw text); here the OHLC relations and the volume sign are checked.
+   * knows the raw text); here positive prices, the OHLC relations and the volume sign are checked.
    */
   push(ts: number, open: number, high: number, low: number, close: number, volume: number, where: number): void {
+    // A price of zero or below is no market's price: a unit error or a placeholder, and it would poison
+    // returns (division by zero) and every indicator after it.
+    if (!(open > 0 && high > 0 && low > 0 && close > 0)) {
+      const [name, value] = ([['open', open], ['high', high], ['low', low], ['close', close]] as const).find(([, v]) => !(v > 0))!;
+      this.fail(where, 'non_positive_price', `${name} ${value} is not a positive price`);
+    }
     if (high < low) this.fail(where, 'high_below_low', `high ${high} is below low ${low}`);
     if (high < open || high < close) {
       this.fail(where, 'high_below_open_close', `high ${high} is below max(open ${open}, close ${close})`);

@@ -13,6 +13,7 @@ export type CandleParseReason =
   | 'not_a_number'
   | 'not_finite'
   | 'bad_date'
+  | 'non_positive_price'
   | 'high_below_low'
   | 'high_below_open_close'
   | 'low_above_open_close'

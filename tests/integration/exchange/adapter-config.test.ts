@@ -35,7 +35,7 @@ describe('exchange id', () => {
   it('an unknown id is a BAD_REQUEST that says how to find valid ids', async () => {
     const err = await appError(createCcxtExchange({ ...base, exchangeId: 'binanse', marketType: 'spot', logger: captureLogger().logger }));
     expect(err.code).toBe('BAD_REQUEST');
-    expect(err.message).toContain('unknown exchange id "binanse"');
+    expect(err.message).toContain('EXCHANGE: got "binanse" — not a ccxt exchange id');
     expect(err.message).toContain('did you mean');
     expect(err.message).toContain('binance');
     expect(err.message).toContain('exchanges');

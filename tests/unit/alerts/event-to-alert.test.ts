@@ -25,6 +25,9 @@ const EVENTS: DomainEvent[] = [
   { type: 'kill-all', ts: T, runId: 3, phase: 'finished', by: 'telegram:1', lines: [{ symbol: 'BTC/USDT', outcome: 'closed', detail: '0.1 at 41000' }, { symbol: 'ETH/USDT', outcome: 'failed', detail: 'market closed' }] },
   { type: 'sweep', ts: T, currency: 'USDT', amount: 500, address: 'TXabc12345', dryRun: true, ok: true, detail: 'dry run: nothing sent' },
   { type: 'reconciliation', ts: T, severity: 'warning', lines: ['filled while offline: to-1'] },
+  { type: 'signal', ts: T, source: 'tradingview', signalId: 'tv-1', symbol: 'BTC/USDT', action: 'buy', outcome: 'executed', detail: 'BTC/USDT enter long: order c9' },
+  { type: 'heartbeat', ts: T, state: 'missed', silentSeconds: 320, lastTickAt: T - 320_000 },
+  { type: 'factor-stale', ts: T, symbol: 'BTC/USDT', name: 'funding_rate', ageSeconds: 7200 },
 ];
 
 describe('eventToAlert', () => {

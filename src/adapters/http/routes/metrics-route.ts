@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { Registry } from 'prom-client';
-import { safeEqual } from '../../chat/secret-compare.ts';
+import { safeEqual } from '../../../domain/safe-equal.ts';
 
 /**
  * GET /metrics in the Prometheus text format. With a token set, only `Authorization: Bearer <token>`
