@@ -76,6 +76,7 @@ const SPECS: Record<string, Spec> = {
   LINE_CHANNEL_ACCESS_TOKEN: { anyText: 'a credential; LINE checks it', ok: [['a'.repeat(40), 'a'.repeat(40)]] },
   LINE_API_URL: url('http://127.0.0.1:9002'),
   LINE_ALERT_TO: { anyText: 'LINE user/group ids', ok: [['U1, C2', ['U1', 'C2']]] },
+  DASHBOARD: { ok: [['true', true], ['false', false], ['0', false], ['yes', true]], wrong: ['off', 'dashboard'] },
 };
 
 const SECRET = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL)/;
