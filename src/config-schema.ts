@@ -110,6 +110,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   CHAT_USERS: { group: 'Chat', doc: 'who may use the bot: platform:id=role,… e.g. telegram:123=admin,discord:456=trader', default: '' },
   COMMAND_RATE_LIMIT: { group: 'Chat', doc: 'commands per user per minute', default: '30' },
   ALERT_LEVELS: { group: 'Chat', doc: 'default alert level per type: type:on|silent|off,… e.g. fill:off,entry:on (/alerts overrides; critical alerts are never off)', default: '' },
+  ALERT_DIGEST_AFTER: { group: 'Chat', doc: 'seconds a non-critical alert may wait before the backlog of its chat is folded into one digest (also when more than 20 wait)', default: '30' },
   TELEGRAM_BOT_TOKEN: { group: 'Telegram', doc: 'bot token from @BotFather; enables Telegram', default: '' },
   TELEGRAM_API_ROOT: { group: 'Telegram', doc: 'Bot API base URL (self-hosted Bot API server)', default: 'https://api.telegram.org' },
   TELEGRAM_WEBHOOK_URL: { group: 'Telegram', doc: 'public URL of POST /webhooks/telegram; unset = long polling', default: '' },
@@ -226,6 +227,7 @@ export const ENV_SCHEMA_SHAPE = {
   CONSOLE: z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }).default('auto'),
   CHAT_USERS: z.string().optional(),
   COMMAND_RATE_LIMIT: int(1, 10000, 30),
+  ALERT_DIGEST_AFTER: int(1, 3600, 30),
   ALERT_LEVELS: z
     .string()
     .default('')

@@ -21,6 +21,7 @@ import { parseSizing } from './risk/sizing.ts';
 import { timeframeToMs as durationMs } from './domain/timeframe.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
+import { CHAT_PLATFORMS } from './chat-platforms.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
 import { loadStrategyCatalog, parseStrategyParams } from './strategies/registry.ts';
 import { quoteOf } from './domain/market.ts';
@@ -49,7 +50,7 @@ export interface App {
 /** Secrets that must never appear in any output; registered with the logger's scrubber at start. */
 export function secretValues(c: Config): Array<string | undefined> {
   const dbPassword = c.DATABASE_URL ? decodeURIComponent(new URL(c.DATABASE_URL).password) || undefined : undefined;
-  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, c.DISCORD_BOT_TOKEN, c.LINE_CHANNEL_SECRET, c.LINE_CHANNEL_ACCESS_TOKEN, dbPassword];
+  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, ...CHAT_PLATFORMS.flatMap((p) => p.secrets(c)), dbPassword];
 }
 
 /** Default tick: every second on the simulated exchange (accelerated time), every 10 s on a real one. */
