@@ -102,3 +102,17 @@ describe(`reconciliation (ccxt + local exchange + ${target.name})`, () => {
     await expect(reconciler.run()).rejects.toMatchObject({ kind: 'banned' });
   });
 });
+
+describe('fetchMyTrades pages forward from `since`', () => {
+  it('returns every trade since a time, across pages, without duplicates', async () => {
+    h = await startHarness({ adapter: { tradePageSize: 2 } });
+    await h.adapter.loadMarkets();
+    const since = Date.now() - 1_000;
+    for (let i = 0; i < 5; i++) await h.adapter.placeOrder({ clientOrderId: `page-${i}`, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 0.001 });
+    const calls = h.local.count('GET /api/v3/myTrades');
+    const trades = await h.adapter.fetchMyTrades('BTC/USDT', since);
+    expect(trades.map((t) => t.clientOrderId).sort()).toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4']);
+    expect(new Set(trades.map((t) => t.tradeId)).size).toBe(5);
+    expect(h.local.count('GET /api/v3/myTrades') - calls).toBeGreaterThanOrEqual(3);
+  });
+});
