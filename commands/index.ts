@@ -19,6 +19,13 @@ import { stopCommand } from './stop.ts';
 import { strategiesCommand } from './strategies.ts';
 import { tradesCommand } from './trades.ts';
 import { whoamiCommand } from './whoami.ts';
+import { dashboardCommand } from './dashboard.ts';
+import { logoutCommand } from './logout.ts';
+import { buyCommand, sellCommand } from './manual-order.ts';
+import { closeCommand, forceexitCommand, fxCommand } from './close.ts';
+import { killallCommand } from './killall.ts';
+import { panicCommand } from './panic.ts';
+import { sizeCommand } from './size.ts';
 
 /**
  * Every chat command, in the order help lists them. Adding one (`/buy`, `/killall`) is a new file in
@@ -44,6 +51,10 @@ export const COMMANDS: readonly Command[] = [
   confirmCommand,
   cancelCommand,
   reconcileCommand,
+  dashboardCommand,
+  logoutCommand,
+  // risk and manual control (issue 9)
+  sizeCommand, panicCommand, buyCommand, sellCommand, closeCommand, forceexitCommand, fxCommand, killallCommand,
 ] as Command[];
 
 /** Usage, role, arguments and examples of every command (help, docs/commands.md, the README check). */

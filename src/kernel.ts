@@ -1,4 +1,6 @@
+import { accountSummary, type AccountSummary } from './domain/account.ts';
 import type { Candles } from './domain/candles.ts';
+import { quoteOf } from './domain/market.ts';
 import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
@@ -6,6 +8,9 @@ import { OrderManager, type OrderManagerOptions, type OrderPlan } from './engine
 import { chaseLimit, type ChasePolicy, type ChaseResult } from './engine/limit-chaser.ts';
 import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
+import { createRiskLayer, NO_RISK_SETTINGS, type RiskLayer, type RiskSettings } from './engine/risk-layer.ts';
+import type { ExternalFactors } from './ports/external-factors.ts';
+import type { RiskStore } from './ports/risk-store.ts';
 import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { Execution } from './ports/execution.ts';
@@ -25,6 +30,10 @@ export interface KernelPorts {
   wallClock?: Clock;
   /** The process's event bus when parts built before the kernel (live feeds) publish too; default: a new one. */
   bus?: EventBus;
+  /** Panic history, kill-all runs, sweeps, Kelly trades; without it there is no kill-all. */
+  riskStore?: RiskStore;
+  /** External factors fed by the factor webhook (panic score). */
+  factors?: ExternalFactors;
 }
 
 export interface KernelOptions {
@@ -45,6 +54,11 @@ export interface KernelOptions {
   maxSignalAgeMs?: number;
   /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
   allInSlippage?: number;
+  /** How the account is reported (default: swap when shorting is allowed, else spot) and the swap leverage (default 1). */
+  marketType?: 'spot' | 'swap';
+  leverage?: number;
+  /** Pre-flight limits, protections, panic settings (default: none). */
+  risk?: RiskSettings;
 }
 
 export interface Kernel {
@@ -55,8 +69,11 @@ export interface Kernel {
   readonly orders: OrderManager;
   /** Send a limit order that is re-priced when it times out (ORDER_TIMEOUT, MAX_REQUOTES, MAX_PRICE_CHASE). */
   chaseLimit(plan: OrderPlan & { price: number }, strategy: string): Promise<ChaseResult>;
+  readonly risk: RiskLayer;
   readonly ports: KernelPorts;
   readonly options: KernelOptions;
+  /** The account as the venue shows it (spot: free quote + holdings; swap: wallet, unrealised, margin), at the last prices. */
+  account(): AccountSummary;
 }
 
 /** The event bus with subscriber failures logged (a failing subscriber never stops the others). */
@@ -94,7 +111,25 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     return feed.signals(candles);
   };
   const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }), portfolio, bus, ...options.orderPolicy });
-  const engine = new TradingEngine({
+  // The risk layer reads the engine's marks and candles only when it runs (after a tick).
+  const risk: RiskLayer = createRiskLayer({
+    settings: options.risk ?? NO_RISK_SETTINGS,
+    symbols: options.symbols,
+    timeframe: options.timeframe,
+    bus,
+    store,
+    riskStore: ports.riskStore,
+    factors: ports.factors,
+    execution,
+    orders,
+    portfolio,
+    tradingState,
+    clock,
+    logger: logger.child({ component: 'risk' }),
+    marks: () => engine.markPrices(),
+    candles: (symbol) => engine.candles(symbol),
+  });
+  const engine: TradingEngine = new TradingEngine({
     ...ports,
     logger: logger.child({ component: 'engine' }),
     bus,
@@ -111,9 +146,15 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     signals,
     maxSignalAgeMs: options.maxSignalAgeMs,
     allInSlippage: options.allInSlippage,
+    risk: risk.gate,
+    afterTick: (now) => risk.afterTick(now),
+    account: (): AccountSummary => account(),
   });
+  const shape = { marketType: options.marketType ?? (options.allowShort ? 'swap' : 'spot'), quote: quoteOf(options.symbols[0] ?? ''), leverage: options.leverage } as const;
+  const account = (): AccountSummary => accountSummary(portfolio, engine.markPrices(), shape);
+  await risk.start();
   const limitPolicy = options.limitPolicy ?? { timeoutMs: 30_000, maxRequotes: 3, maxChasePct: 0.5 };
   const chase = (plan: OrderPlan & { price: number }, strategy: string) =>
     chaseLimit({ orders, store, logger, price: (symbol) => ports.marketData.fetchPrice(symbol) }, plan, strategy, limitPolicy);
-  return { bus, engine, portfolio, tradingState, orders, ports, options, chaseLimit: chase };
+  return { bus, engine, portfolio, tradingState, orders, risk, ports, options, account, chaseLimit: chase };
 }

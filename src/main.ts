@@ -3,14 +3,20 @@ import type { Hono } from 'hono';
 import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
+import { DrizzleRiskStore } from './adapters/db/repositories/drizzle-risk-store.ts';
+import { riskSettingsFrom } from './app/risk-settings.ts';
+import { FactorBoard } from './market-data/factor-board.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
 import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
 import { isLoopbackHost, mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
 import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
 import { hardeningOptions } from './app/http-options.ts';
+import { createDashboard } from './adapters/http/dashboard/dashboard.ts';
+import { createDashboardAccess, createWebSessions } from './adapters/http/dashboard/sessions.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
+import { loadSimMarketState, simMarketStateSaver } from './app/sim-market-state.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
@@ -103,8 +109,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const accountId = accountExchangeId(config);
     const storedCash = await store.cash(accountId);
     const paperAccount = config.MODE === 'paper' && storedCash !== undefined ? { cash: storedCash, positions: await store.positions(accountId) } : undefined;
-    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount);
+    // The simulated market continues where it stopped (same price path, same market time).
+    const resume = config.EXCHANGE === 'sim' ? await loadSimMarketState(store) : undefined;
+    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount, resume);
     cleanups.push(() => exchange.close());
+    const simMarket = exchange.simMarket ? simMarketStateSaver(store, () => exchange.simMarket!.state()) : undefined;
+    if (simMarket) {
+      if (resume && !exchange.simMarket!.resumed) logger.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
+      await simMarket.save();
+      cleanups.push(() => simMarket.save());
+    }
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
     const bus = createEventBus(logger);
@@ -114,8 +128,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
     const quote = quoteOf(config.SYMBOLS[0]!);
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
+    const factors = new FactorBoard();
     const kernel = await createKernel(
-      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus },
+      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus, riskStore: new DrizzleRiskStore(database.db), factors },
       {
         mode: config.MODE,
         strategy,
@@ -129,6 +144,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         limitPolicy: { timeoutMs: config.ORDER_TIMEOUT * 1000, maxRequotes: config.MAX_REQUOTES, maxChasePct: config.MAX_PRICE_CHASE },
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
+        marketType: config.EXCHANGE_MARKET,
+        leverage: config.MAX_LEVERAGE,
+        risk: riskSettingsFrom(config),
       },
     );
     // Until leadership and a first reconciliation say otherwise, nothing is sent.
@@ -157,13 +175,25 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
 
     let leadership: Leadership | undefined;
     const role = () => leadership?.role() ?? 'standby';
-    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, access: exchange.access, role, reconcile: () => reconcile.runNow() });
+    // Web dashboard sign-in links: created from chat (/dashboard), redeemed by the dashboard routes.
+    let httpUrl = '';
+    const webSessions = config.DASHBOARD ? createWebSessions({ db: database.db }) : undefined;
+    const dashboardAccess = webSessions ? createDashboardAccess(webSessions, () => config.PUBLIC_URL ?? httpUrl) : undefined;
+    const services = {
+      ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, access: exchange.access, role, reconcile: () => reconcile.runNow() }),
+      dashboard: dashboardAccess,
+    };
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
 
-    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role });
-    // A tick trades only while orders are accepted (leader, reconciled, not shutting down).
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => (kernel.orders.isAccepting ? kernel.engine.tick() : undefined), logger.child({ component: 'scheduler' }), (t) => {
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role, panicScore: () => kernel.risk.panic.latest('portfolio')?.score, riskDenials: () => kernel.risk.gate.denialCounts() });
+    // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the
+    // simulated market's position is stored after every tick (a restart continues from it).
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => {
+      if (!kernel.orders.isAccepting) return;
+      await kernel.engine.tick();
+      await simMarket?.maybeSave();
+    }, logger.child({ component: 'scheduler' }), (t) => {
       metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
     });
     if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
@@ -179,9 +209,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
       hardening: hardeningOptions(config, metrics, logger.child({ component: 'http' })),
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN })],
+      mount: [
+        (app: Hono) => chat.mount(app),
+        (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN }),
+        (app: Hono) => {
+          if (webSessions) createDashboard({ sessions: webSessions, router: chat.router, users: chat.users, bus: kernel.bus, logger, baseUrl: () => config.PUBLIC_URL ?? httpUrl, services, kernel, database, commands: chat.router.commands, wallClock }).mount(app);
+        },
+      ],
       healthz: () => ({ role: role() }),
     });
+    httpUrl = http.url;
     cleanups.push(() => http.close());
 
     let chatStarted = false;
@@ -208,6 +245,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
           await backtests.start();
           await chat.start();
         }
+        // A kill-all a killed process left halfway goes on now: orders are released, channels listen.
+        if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => logger.error({ err }, 'resuming the kill-all failed'));
       },
       async onLose() {
         kernel.orders.hold('standby', 'this process lost the leader lock');

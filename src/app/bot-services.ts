@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { createRiskServices } from './risk-services.ts';
+import { riskWarnings } from './risk-status.ts';
 import type { BotServices, HealthView, PositionView, ReconcileView, StatusView } from '../../commands/services.ts';
 import type { Database } from '../adapters/db/client.ts';
 import type { Config } from '../config.ts';
@@ -8,6 +11,7 @@ import type { StrategyCatalog } from '../strategies/registry.ts';
 import { periodStart, periodsBack, pnlByPeriod } from './pnl-periods.ts';
 import { VERSION } from './version.ts';
 import { quoteOf } from '../domain/market.ts';
+import { accountCash } from '../domain/account.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -74,7 +78,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       version: VERSION,
       uptimeMs: d.wallClock() - d.startedAt,
       database: { kind: d.database.kind, ok: dbOk, latencyMs: dbLatency },
-      marketData: { lastCandleAt: kernel.engine.lastCandleAt, stale: kernel.engine.isStale() },
+      marketData: { lastCandleAt: kernel.engine.lastCandleAt, stale: kernel.engine.isStale(), marketNow: kernel.ports.clock.now(), simulated: config.EXCHANGE === 'sim' },
       exchange,
       engine: { lastTickAt: lastTick, ticking: lastTick !== undefined },
       role: d.role?.(),
@@ -83,7 +87,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
 
   return {
     async status(): Promise<StatusView> {
-      const marks = kernel.engine.markPrices();
+      const account = kernel.account();
       const now = kernel.ports.clock.now();
       const todayFills = await kernel.ports.store.fillsSince(periodStart(now, 'day'));
       const warnings: string[] = [];
@@ -91,6 +95,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       if (ts.state !== 'ACTIVE') warnings.push(`trading is ${ts.state}: ${ts.reason}`);
       if (kernel.engine.isStale()) warnings.push('market data is stale');
       if (kernel.engine.lastTickAt === undefined) warnings.push('the engine has not ticked yet');
+      warnings.push(...riskWarnings(kernel, kernel.ports.clock.now()));
       const access = d.access?.status();
       if (access && access.state !== 'ok') warnings.push(`exchange requests ${access.state}${access.until ? ` until ${new Date(access.until).toISOString()}` : ''}${access.reason ? `: ${access.reason}` : ''}`);
       const role = d.role?.();
@@ -104,19 +109,24 @@ export function createBotServices(d: ServiceDeps): BotServices {
         tradingState: ts,
         startedAt: d.startedAt,
         uptimeMs: d.wallClock() - d.startedAt,
-        equity: kernel.portfolio.equity(marks),
-        cash: kernel.portfolio.cash,
+        equity: account.equity,
+        cash: accountCash(account),
+        account,
         quoteCurrency: quote,
         todayPnl: todayFills.reduce((s, f) => s + f.realizedPnl - f.fee, 0),
         openPositions: await positions(),
         lastTickAt: kernel.engine.lastTickAt,
         lastCandleAt: kernel.engine.lastCandleAt,
+        simulatedTime: config.EXCHANGE === 'sim',
         database: d.database.kind,
         warnings,
         role,
       };
     },
     positions,
+    async account() {
+      return kernel.account();
+    },
     async balances() {
       const b = await kernel.ports.execution.fetchBalances();
       return Object.entries(b)
@@ -157,6 +167,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       return kernel.tradingState.set(state, reason, by);
     },
     backtests: d.backtests,
+    risk: createRiskServices({ kernel, config, backtests: d.backtests, chartsDir: join(config.dataDir, 'charts') }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { accountCash } from '../../domain/account.ts';
 import type { Kernel } from '../../kernel.ts';
 import type { ExchangeAccessSource } from '../../app/exchange-access.ts';
 
@@ -18,6 +19,8 @@ export interface GaugeSources {
   access?: ExchangeAccessSource;
   /** Leader or standby among processes sharing the database. */
   role?: () => 'leader' | 'standby';
+  /** Every pre-flight denial since start by reason code (the bus carries only the rate-limited alerts). */
+  riskDenials?: () => ReadonlyMap<string, number>;
 }
 
 const STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
@@ -43,8 +46,16 @@ export function registerTradingGauges(registry: Registry, s: GaugeSources): void
       },
     });
 
-  gauge('tradeops_equity', 'Account equity in the quote currency (cash + unrealised P&L)', () => kernel.portfolio.equity(marks()));
-  gauge('tradeops_cash', 'Account cash in the quote currency', () => kernel.portfolio.cash);
+  gauge('tradeops_equity', 'Account equity in the quote currency (spot: cash + holdings; swap: wallet + unrealised P&L)', () => kernel.account().equity);
+  gauge('tradeops_cash', 'Spot: free quote balance (as /balance shows it); swap: wallet balance', () => accountCash(kernel.account()));
+  gauge('tradeops_margin_used', 'Swap: initial margin of open positions (0 on spot)', () => {
+    const a = kernel.account();
+    return a.marketType === 'swap' ? a.marginUsed : 0;
+  });
+  gauge('tradeops_margin_available', 'Swap: equity less margin used; spot: free quote balance', () => {
+    const a = kernel.account();
+    return a.marketType === 'swap' ? a.marginAvailable : a.cash;
+  });
   gauge('tradeops_unrealized_pnl', 'Unrealised P&L of open positions at the last prices', () => kernel.portfolio.unrealizedPnl(marks()));
   gauge('tradeops_realized_pnl', 'Realised P&L (after fees) of the open positions so far', () => kernel.portfolio.all().reduce((a, p) => a + p.realizedPnl, 0));
   gauge('tradeops_open_positions', 'Open positions', () => kernel.portfolio.all().length);
@@ -59,6 +70,18 @@ export function registerTradingGauges(registry: Registry, s: GaugeSources): void
       for (const st of STATES) this.set({ state: st }, st === current ? 1 : 0);
     },
   });
+  if (s.riskDenials) {
+    const read = s.riskDenials;
+    new Gauge({
+      name: 'tradeops_risk_denials',
+      help: 'Orders the pre-flight chain denied since start, by reason code (each denial, alerted or not)',
+      labelNames: ['code'],
+      registers: r,
+      collect() {
+        for (const [code, n] of read()) this.set({ code }, n);
+      },
+    });
+  }
   new Gauge({
     name: 'tradeops_panic_score',
     help: 'Panic score 0-100 (NaN until the risk layer has computed one)',
