@@ -176,6 +176,9 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   RECONCILE_INTERVAL: { group: 'Order path', doc: 'seconds between reconciliations with the exchange (orders, trades, balances); also run at start and by /reconcile', default: '300' },
   ORDER_LOOKUP_DELAY_MS: { group: 'Order path', doc: 'wait before looking up an order whose create got no answer (the venue may lag)', default: '1000' },
   LEADER_CHECK_INTERVAL: { group: 'Order path', doc: 'seconds between leader-lock checks with PostgreSQL; a standby takes over within about this plus reconciliation', default: '3' },
+  ORDER_TIMEOUT: { group: 'Order path', doc: 'seconds a limit order may rest unfilled before it is cancelled and re-priced', default: '30' },
+  MAX_REQUOTES: { group: 'Order path', doc: 're-pricings of a limit order that timed out before it is given up', default: '3' },
+  MAX_PRICE_CHASE: { group: 'Order path', doc: 'furthest a re-priced limit order may move from its first price, %', default: '0.5' },
   SHUTDOWN_TIMEOUT: { group: 'Order path', doc: 'seconds SIGTERM waits for order requests in flight before storing them as unknown (keep below the Docker stop grace period)', default: '8' },
   // --- web dashboard (issue 14) ---
   DASHBOARD: { group: 'HTTP', doc: 'false turns off the web dashboard at / (sign-in links from /dashboard in chat)', default: 'true' },
@@ -322,6 +325,9 @@ export const ENV_SCHEMA_SHAPE = {
   ORDER_LOOKUP_DELAY_MS: int(0, 60_000, 1000),
   LEADER_CHECK_INTERVAL: int(1, 60, 3),
   SHUTDOWN_TIMEOUT: int(1, 120, 8),
+  ORDER_TIMEOUT: int(1, 86_400, 30),
+  MAX_REQUOTES: int(0, 100, 3),
+  MAX_PRICE_CHASE: num(0, 50, 0.5),
   // --- web dashboard (issue 14) ---
   DASHBOARD: bool(true),
 };

@@ -4,7 +4,8 @@ import { quoteOf } from './domain/market.ts';
 import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
-import { OrderManager, type OrderManagerOptions } from './engine/order-manager.ts';
+import { OrderManager, type OrderManagerOptions, type OrderPlan } from './engine/order-manager.ts';
+import { chaseLimit, type ChasePolicy, type ChaseResult } from './engine/limit-chaser.ts';
 import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
 import { createRiskLayer, NO_RISK_SETTINGS, type RiskLayer, type RiskSettings } from './engine/risk-layer.ts';
@@ -45,6 +46,8 @@ export interface KernelOptions {
   allowShort: boolean;
   /** Starting cash when the store has none yet (paper account). */
   initialCash: number;
+  /** Limit orders: timeout, re-pricings, furthest chase (defaults 30 s, 3, 0.5 %). */
+  limitPolicy?: ChasePolicy;
   /** Unknown-outcome handling of order creation (defaults: 1 s lookup delay, 5 sends). */
   orderPolicy?: Pick<OrderManagerOptions, 'lookupDelayMs' | 'maxCreateAttempts' | 'sleep'>;
   /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
@@ -64,6 +67,8 @@ export interface Kernel {
   readonly portfolio: Portfolio;
   readonly tradingState: TradingStateHolder;
   readonly orders: OrderManager;
+  /** Send a limit order that is re-priced when it times out (ORDER_TIMEOUT, MAX_REQUOTES, MAX_PRICE_CHASE). */
+  chaseLimit(plan: OrderPlan & { price: number }, strategy: string): Promise<ChaseResult>;
   readonly risk: RiskLayer;
   readonly ports: KernelPorts;
   readonly options: KernelOptions;
@@ -154,5 +159,8 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
   const shape = { marketType: options.marketType ?? (options.allowShort ? 'swap' : 'spot'), quote: quoteOf(options.symbols[0] ?? ''), leverage: options.leverage } as const;
   const account = (): AccountSummary => accountSummary(portfolio, engine.markPrices(), shape);
   await risk.start();
-  return { bus, engine, portfolio, tradingState, orders, risk, ports, options, account };
+  const limitPolicy = options.limitPolicy ?? { timeoutMs: 30_000, maxRequotes: 3, maxChasePct: 0.5 };
+  const chase = (plan: OrderPlan & { price: number }, strategy: string) =>
+    chaseLimit({ orders, store, logger, price: (symbol) => ports.marketData.fetchPrice(symbol) }, plan, strategy, limitPolicy);
+  return { bus, engine, portfolio, tradingState, orders, risk, ports, options, account, chaseLimit: chase };
 }

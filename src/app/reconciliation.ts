@@ -65,7 +65,8 @@ export class ReconcileService {
   /** Start periodic runs (the first run is the caller's `runNow`). */
   start(): void {
     this.stopped = false;
-    this.schedule(this.last?.ok === false ? 0 : this.d.intervalMs);
+    const backoff = this.d.backoffMs ?? RECONCILE_BACKOFF_MS;
+    this.schedule(this.last?.ok === false ? backoff[Math.min(this.failures - 1, backoff.length - 1)]! : this.d.intervalMs);
   }
 
   stop(): void {

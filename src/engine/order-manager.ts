@@ -246,6 +246,15 @@ export class OrderManager {
     }
   }
 
+  /** Ask the venue about one order and account the answer; returns the stored status. */
+  async refresh(clientOrderId: string): Promise<OrderStatus | undefined> {
+    const record = await this.deps.store.getOrder(clientOrderId);
+    if (!record) return undefined;
+    if (isTerminal(record.status)) return record.status;
+    const report = await this.deps.execution.fetchOrder(clientOrderId, record.symbol);
+    return report ? ((await this.settle(report)) ?? record.status) : record.status;
+  }
+
   /** Cancel every order tradeops has open (kill-all). Returns what could not be cancelled. */
   async cancelAll(): Promise<Array<{ clientOrderId: string; error: string }>> {
     const failed: Array<{ clientOrderId: string; error: string }> = [];

@@ -77,6 +77,13 @@ const SPECS: Record<string, Spec> = {
   LINE_API_URL: url('http://127.0.0.1:9002'),
   LINE_ALERT_TO: { anyText: 'LINE user/group ids', ok: [['U1, C2', ['U1', 'C2']]] },
   DASHBOARD: { ok: [['true', true], ['false', false], ['0', false], ['yes', true]], wrong: ['off', 'dashboard'] },
+  RECONCILE_INTERVAL: { ok: [['10', 10], ['86400', 86400]], wrong: ['9', '86401', '5m', '1.5', 'abc'] },
+  ORDER_LOOKUP_DELAY_MS: { ok: [['0', 0], ['60000', 60000]], wrong: ['-1', '60001', '1s', '0.5'] },
+  LEADER_CHECK_INTERVAL: { ok: [['1', 1], ['60', 60]], wrong: ['0', '61', '2.5', 'fast'] },
+  SHUTDOWN_TIMEOUT: { ok: [['1', 1], ['120', 120]], wrong: ['0', '121', '8s'] },
+  ORDER_TIMEOUT: { ok: [['1', 1], ['86400', 86400]], wrong: ['0', '86401', '30s'] },
+  MAX_REQUOTES: { ok: [['0', 0], ['100', 100]], wrong: ['-1', '101', '1.5', 'many'] },
+  MAX_PRICE_CHASE: { ok: [['0', 0], ['0.5', 0.5], ['50', 50]], wrong: ['-0.1', '50.1', '1%', 'abc'] },
 };
 
 const SECRET = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL)/;

@@ -38,6 +38,8 @@ export interface CcxtExchangeOptions {
   enableRateLimit?: boolean;
   /** Clock (UTC ms), for the order budget and retryAt. */
   now?: () => number;
+  /** Trades per fetchMyTrades page (default 1000, Binance's most). */
+  tradePageSize?: number;
   /** The exchange-wide pause on 429/418 (tests inject an instant sleep). */
   requestGate?: { maxWaitMs?: number; sleep?: (ms: number) => Promise<void> };
 }
@@ -56,6 +58,8 @@ export interface CcxtExchange extends MarketData, Execution {
   close(): Promise<void>;
 }
 
+/** Pages fetchMyTrades reads at most per call. */
+const MAX_TRADE_PAGES = 20;
 /** Distinct unknown order ids fetchMyTrades will resolve to clientOrderIds per call. */
 const MAX_ORDER_LOOKUPS = 50;
 
@@ -258,7 +262,19 @@ class CcxtExchangeAdapter implements CcxtExchange {
 
   async fetchMyTrades(symbol: string, since?: number): Promise<Fill[]> {
     await this.ensureMarket(symbol);
-    const trades = await this.read('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, since));
+    // From `since`: page forward (Binance answers at most 1000 trades a call) so reconciliation sees them all.
+    const pageSize = this.o.tradePageSize ?? 1000;
+    const trades: Trade[] = [];
+    const seen = new Set<string>();
+    let cursor = since;
+    for (let page = 0; page < MAX_TRADE_PAGES; page++) {
+      const from = cursor;
+      const batch = await this.read('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, from, from === undefined ? undefined : pageSize));
+      for (const t of batch) if (!seen.has(String(t.id))) (seen.add(String(t.id)), trades.push(t));
+      const last = batch.at(-1)?.timestamp;
+      if (from === undefined || batch.length < pageSize || typeof last !== 'number' || last < from) break;
+      cursor = last === from ? last + 1 : last;
+    }
     // Binance trade lists carry the order id only: map it to our clientOrderId (cache, then lookup).
     const unknown = [...new Set(trades.map((t) => String(t.order ?? '')).filter((id) => id !== '' && !this.clientIdByOrderId.has(id)))];
     for (const id of unknown.slice(0, MAX_ORDER_LOOKUPS)) {
