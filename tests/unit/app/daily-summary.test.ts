@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dailySummary } from '../../../src/app/daily-summary.ts';
+import { accountSummary } from '../../../src/domain/account.ts';
 import { Portfolio } from '../../../src/domain/portfolio.ts';
 import type { Kernel } from '../../../src/kernel.ts';
 import type { FillRecord } from '../../../src/ports/store.ts';
@@ -16,9 +17,11 @@ describe('dailySummary', () => {
     const fills = [fill(day0 - 1, 999, 0), fill(day0 + 1_000, 50, 1), fill(day0 + DAY / 2, -20, 1), fill(day0 + DAY + 5, 7, 0)];
     const portfolio = new Portfolio(1_028);
     portfolio.applyFill('ETH/USDT', 'buy', 1, 100, 0, day0);
+    const marks = new Map([['ETH/USDT', 110]]);
     const kernel = {
       portfolio,
-      engine: { markPrices: () => new Map([['ETH/USDT', 110]]) },
+      engine: { markPrices: () => marks },
+      account: () => accountSummary(portfolio, marks, { marketType: 'spot', quote: 'USDT' }),
       ports: { store: { fillsSince: async (since: number) => fills.filter((f) => f.ts >= since) } },
     } as unknown as Kernel;
     const e = await dailySummary(kernel, day0 + DAY + 3_600_000);
