@@ -5,6 +5,7 @@ import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createMetrics } from './adapters/http/metrics.ts';
+import { createChatMetrics } from './adapters/http/chat-metrics.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -115,7 +116,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     cleanups.push(() => backtests.stop());
 
     const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service });
-    const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
+    const metrics = createMetrics(kernel);
+    const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io, metrics: createChatMetrics(metrics.registry) });
     cleanups.push(() => chat.stop());
 
     const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => kernel.engine.tick(), logger.child({ component: 'scheduler' }));
@@ -128,7 +130,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'migrations', check: () => migrationsUpToDate(database) },
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => createMetrics(kernel).mount(app)],
+      mount: [(app: Hono) => chat.mount(app), (app: Hono) => metrics.mount(app)],
     });
     cleanups.push(() => http.close());
 

@@ -167,7 +167,10 @@ describe.each(databaseTargets())('command router on $name', (target) => {
       h.clock.advance(10_000);
     }
     const limited = await h.send(VIEWER, '/status');
-    expect(said(limited)).toBe('Slow down: at most 3 commands a minute. Try again in 30 s.');
+    expect(said(limited)).toBe('Slow down: at most 3 commands a minute. Try again in 30 s; until then messages are not answered.');
+    // The rest of the window: no answer, no audit row, counted in /metrics.
+    for (let i = 0; i < 50; i++) expect(await h.send(VIEWER, '/status')).toBeUndefined();
+    expect(h.metrics.limited).toEqual({ replied: 1, dropped: 50 });
     // Another user is not affected.
     expect(said(await h.send(TRADER, '/whoami'))).toContain('trader');
     for (let i = 0; i < 10; i++) expect(said(await h.send(CONSOLE, '/whoami'))).toContain('console:console; your role is admin');

@@ -29,6 +29,8 @@ export interface Harness {
   audit(): Promise<Array<typeof auditLog.$inferSelect>>;
   /** Log lines written by the router (JSON), to check what was logged. */
   logs: string[];
+  /** What the router reported to its metrics. */
+  metrics: { limited: { replied: number; dropped: number } };
 }
 
 /** A router over the real commands, fake services, a manual clock and the given database. */
@@ -43,6 +45,7 @@ export function createHarness(database: Database, options: { rateLimitPerMinute?
     { platform: 'discord', userId: TRADER.userId, role: 'trader' },
     { platform: 'line', userId: VIEWER.userId, role: 'viewer' },
   ], { console: 'admin' });
+  const metrics = { limited: { replied: 0, dropped: 0 } };
   const router = createCommandRouter({
     commands: options.commands ?? COMMANDS,
     services,
@@ -52,6 +55,7 @@ export function createHarness(database: Database, options: { rateLimitPerMinute?
     users,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
     alertChannels: ['telegram', 'discord', 'line'],
+    metrics: { command() {}, rateLimited: (_p, replied) => void (replied ? metrics.limited.replied++ : metrics.limited.dropped++), alertSent() {} },
   });
   return {
     router,
@@ -59,6 +63,7 @@ export function createHarness(database: Database, options: { rateLimitPerMinute?
     clock,
     database,
     logs,
+    metrics,
     send: (caller, text, extra = {}) => router.handle({ caller, text, ...extra }),
     audit: () => database.db.select().from(auditLog).orderBy(desc(auditLog.id)),
   };
