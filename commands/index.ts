@@ -12,6 +12,7 @@ import { helpCommand } from './help.ts';
 import { pauseCommand } from './pause.ts';
 import { pnlCommand } from './pnl.ts';
 import { positionsCommand } from './positions.ts';
+import { reconcileCommand } from './reconcile.ts';
 import { resumeCommand } from './resume.ts';
 import { statusCommand } from './status.ts';
 import { stopCommand } from './stop.ts';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly Command[] = [
   alertsCommand,
   confirmCommand,
   cancelCommand,
+  reconcileCommand,
 ] as Command[];
 
 /** Usage, role, arguments and examples of every command (help, docs/commands.md, the README check). */

@@ -16,6 +16,8 @@ export interface BotServices {
   /** Symbols tradable on the configured exchange (argument validation). */
   symbols(): Promise<string[]>;
   setTradingState(state: TradingStateName, reason: string, by: string): Promise<TradingState>;
+  /** Reconcile with the exchange now (admin); never throws for venue failures (see ReconcileView). */
+  reconcile(): Promise<ReconcileView>;
   backtests: {
     list(limit: number): Promise<BacktestRunView[]>;
     get(id: number): Promise<BacktestRunView | undefined>;
@@ -48,6 +50,24 @@ export interface StatusView {
   lastCandleAt?: number;
   database: 'pglite' | 'postgres';
   warnings: string[];
+  /** Several processes on one database: only the leader trades. */
+  role?: 'leader' | 'standby';
+}
+
+export interface ReconcileView {
+  ok: boolean;
+  at: number;
+  error?: string;
+  findings?: {
+    settled: number;
+    filledOffline: string[];
+    closedOnExchange: string[];
+    externalOrders: Array<{ clientOrderId: string; symbol: string; side: string; amount: number }>;
+    externalHoldings: Array<{ asset: string; amount: number }>;
+    adopted: Array<{ symbol: string; from: number; to: number }>;
+    cashAdopted?: { from: number; to: number };
+    mismatches: Array<{ symbol: string; position: number; fills: number }>;
+  };
 }
 
 export interface PositionView {
@@ -101,8 +121,19 @@ export interface HealthView {
   uptimeMs: number;
   database: { kind: 'pglite' | 'postgres'; ok: boolean; latencyMs?: number };
   marketData: { lastCandleAt?: number; stale: boolean };
-  exchange: { id: string; ok: boolean; latencyMs?: number; error?: string };
+  exchange: {
+    id: string;
+    ok: boolean;
+    latencyMs?: number;
+    error?: string;
+    /** Request gate: ok, paused (rate limit), banned, probing — with the pause's end. */
+    access?: { state: 'ok' | 'paused' | 'banned' | 'probing'; until?: number };
+    /** Latency of recent REST requests (all paths). */
+    requests?: { count: number; p50Ms?: number; p99Ms?: number };
+  };
   engine: { lastTickAt?: number; ticking: boolean };
+  /** Several processes on one database: only the leader trades. */
+  role?: 'leader' | 'standby';
 }
 
 export interface BacktestRequest {

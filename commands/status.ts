@@ -32,7 +32,7 @@ export const statusCommand: Command<typeof args> = {
       `Trading ${t.state} — ${t.reason} (by ${t.changedBy}, ${ago(t.changedAt, now)})${t.haltedUntil ? `; resumes ${utc(t.haltedUntil)}` : ''}`,
       `${s.strategy} on ${s.symbols.join(', ')} (${s.timeframe}) · ${s.exchange}`,
       `Equity ${money(s.equity)} ${q} · cash ${money(s.cash)} · unrealised ${signedMoney(upnl)} · today ${signedMoney(s.todayPnl)} ${q}`,
-      `Last tick ${ago(s.lastTickAt, now)} · last candle ${s.lastCandleAt ? utc(s.lastCandleAt) : '—'} · up ${duration(s.uptimeMs)} · database ${s.database}`,
+      `Last tick ${ago(s.lastTickAt, now)} · last candle ${s.lastCandleAt ? utc(s.lastCandleAt) : '—'} · up ${duration(s.uptimeMs)} · database ${s.database}${s.role ? ` · role ${s.role}` : ''}`,
     ];
     if (s.openPositions.length === 0) text.push('No open positions.');
     for (const w of s.warnings) text.push(`⚠ ${w}`);

@@ -2,8 +2,8 @@ import type { Candles } from './domain/candles.ts';
 import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
-import { OrderManager } from './engine/order-manager.ts';
-import type { Sizing } from './engine/sizing.ts';
+import { OrderManager, type OrderManagerOptions } from './engine/order-manager.ts';
+import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
 import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -36,6 +36,12 @@ export interface KernelOptions {
   allowShort: boolean;
   /** Starting cash when the store has none yet (paper account). */
   initialCash: number;
+  /** Unknown-outcome handling of order creation (defaults: 1 s lookup delay, 5 sends). */
+  orderPolicy?: Pick<OrderManagerOptions, 'lookupDelayMs' | 'maxCreateAttempts' | 'sleep'>;
+  /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
+  maxSignalAgeMs?: number;
+  /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
+  allInSlippage?: number;
 }
 
 export interface Kernel {
@@ -61,7 +67,7 @@ export function createEventBus(logger: Logger): EventBus {
 export async function createKernel(ports: KernelPorts, options: KernelOptions): Promise<Kernel> {
   const { store, clock, logger, execution } = ports;
   const bus = ports.bus ?? createEventBus(logger);
-  const tradingState = await TradingStateHolder.load(store, bus, ports.wallClock ?? systemClock);
+  const tradingState = await TradingStateHolder.load(store, (e) => bus.publish(e), ports.wallClock ?? systemClock);
   const portfolio = new Portfolio((await store.cash(execution.exchangeId)) ?? options.initialCash);
   for (const p of await store.positions(execution.exchangeId)) portfolio.restore(p);
 
@@ -82,7 +88,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     await feed.sample();
     return feed.signals(candles);
   };
-  const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }) });
+  const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }), portfolio, bus, ...options.orderPolicy });
   const engine = new TradingEngine({
     ...ports,
     logger: logger.child({ component: 'engine' }),
@@ -98,6 +104,8 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     sizing: options.sizing,
     allowShort: options.allowShort,
     signals,
+    maxSignalAgeMs: options.maxSignalAgeMs,
+    allInSlippage: options.allInSlippage,
   });
   return { bus, engine, portfolio, tradingState, orders, ports, options };
 }

@@ -4,8 +4,11 @@ import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
-import { createMetrics } from './adapters/http/metrics.ts';
-import { createChatMetrics } from './adapters/http/chat-metrics.ts';
+import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
+import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
+import { isLoopbackHost, mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
+import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
+import { hardeningOptions } from './app/http-options.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -14,13 +17,20 @@ import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
 import { buildLiveFeeds } from './app/build-live-feeds.ts';
 import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
-import { parseSizing } from './engine/sizing.ts';
+import { parseSizing } from './risk/sizing.ts';
+import { timeframeToMs as durationMs } from './domain/timeframe.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { CHAT_PLATFORMS } from './chat-platforms.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
 import { loadStrategyCatalog, parseStrategyParams } from './strategies/registry.ts';
 import { quoteOf } from './domain/market.ts';
+import { lockDataDir, openLeaderLock } from './adapters/db/leader-lock.ts';
+import { watchExchangeAccess } from './app/exchange-access.ts';
+import { createLeadership, type Leadership } from './app/leadership.ts';
+import { ReconcileService } from './app/reconciliation.ts';
+import { Reconciler } from './engine/reconciler.ts';
+import type { TradingStore } from './ports/store.ts';
 
 export interface AppIo {
   stdin: Readable & { isTTY?: boolean };
@@ -70,8 +80,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
   };
 
   try {
+    const metrics = createPrometheusMetrics();
+    // PGlite: one process per data directory (a clear error instead of a corrupted database).
+    if (!config.DATABASE_URL && config.dataDir !== 'memory://') {
+      const dirLock = lockDataDir(config.dataDir);
+      cleanups.push(async () => dirLock.release());
+    }
     const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger });
     cleanups.push(() => database.close());
+    // PostgreSQL: several processes may share it; the one holding this lock trades (see leadership.ts).
+    const leaderLock = config.DATABASE_URL ? await openLeaderLock(config.DATABASE_URL) : undefined;
     const m = await migrate(database);
     logger.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
 
@@ -107,20 +125,49 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         sizing: parseSizing(`percent:${config.ORDER_SIZE_PCT}`),
         allowShort: config.EXCHANGE_MARKET === 'swap',
         initialCash,
+        orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
+        maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
+        allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
       },
     );
+    // Until leadership and a first reconciliation say otherwise, nothing is sent.
+    kernel.orders.hold('standby', 'this process is not the leader');
+    const reconciler = new Reconciler({
+      execution: exchange.execution,
+      store,
+      orders: kernel.orders,
+      portfolio: kernel.portfolio,
+      bus: kernel.bus,
+      clock: exchange.clock,
+      logger: logger.child({ component: 'reconcile' }),
+      account: accountId,
+      symbols: config.SYMBOLS,
+      checkHoldings: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
+      adoptCash: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
+      marks: () => kernel.engine.markPrices(),
+    });
+    const reconcile = new ReconcileService({ reconciler, orders: kernel.orders, bus: kernel.bus, logger, intervalMs: config.RECONCILE_INTERVAL * 1000, now: wallClock });
+    if (exchange.access) watchExchangeAccess({ access: exchange.access, bus: kernel.bus, tradingState: kernel.tradingState, logger, now: wallClock });
 
     feeds?.start();
 
     const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
     cleanups.push(() => backtests.stop());
 
-    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service });
-    const metrics = createMetrics(kernel);
-    const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io, metrics: createChatMetrics(metrics.registry) });
+    let leadership: Leadership | undefined;
+    const role = () => leadership?.role() ?? 'standby';
+    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, access: exchange.access, role, reconcile: () => reconcile.runNow() });
+    const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io, metrics });
     cleanups.push(() => chat.stop());
 
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => kernel.engine.tick(), logger.child({ component: 'scheduler' }));
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role });
+    // A tick trades only while orders are accepted (leader, reconciled, not shutting down).
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => (kernel.orders.isAccepting ? kernel.engine.tick() : undefined), logger.child({ component: 'scheduler' }), (t) => {
+      metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
+    });
+    if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
+      logger.warn({ host: config.HTTP_HOST }, 'GET /metrics is open to anyone who can reach this address: set METRICS_TOKEN');
+    }
     const http = await startHttpServer({
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,
@@ -130,26 +177,64 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'migrations', check: () => migrationsUpToDate(database) },
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => metrics.mount(app)],
+      hardening: hardeningOptions(config, metrics, logger.child({ component: 'http' })),
+      mount: [(app: Hono) => chat.mount(app), (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN })],
+      healthz: () => ({ role: role() }),
     });
     cleanups.push(() => http.close());
 
-    kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
-    scheduler.start();
+    let chatStarted = false;
+    const summary = scheduleDailySummary(kernel, database, logger);
+    cleanups.push(() => summary.stop());
+    leadership = createLeadership({
+      lock: leaderLock,
+      intervalMs: config.LEADER_CHECK_INTERVAL * 1000,
+      logger,
+      bus: kernel.bus,
+      now: wallClock,
+      async onLead() {
+        // The previous leader may have traded: start from what is stored, then from the exchange.
+        await reloadAccount(kernel, store, accountId);
+        kernel.orders.release('standby');
+        const first = await reconcile.runNow();
+        if (!first.ok) logger.error({ error: first.error }, 'first reconciliation failed: no orders until a retry succeeds');
+        reconcile.start();
+        scheduler.start();
+        if (!chatStarted) {
+          // Telegram long polling allows one receiver, and the alert outbox one sender: the leader.
+          chatStarted = true;
+          kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
+          await backtests.start();
+          await chat.start();
+        }
+      },
+      async onLose() {
+        kernel.orders.hold('standby', 'this process lost the leader lock');
+        reconcile.stop();
+        await scheduler.stop();
+      },
+    });
+    cleanups.push(async () => {
+      await leadership?.stop();
+    });
     cleanups.push(async () => {
       await scheduler.stop();
       kernel.bus.publish({ type: 'shutdown', ts: wallClock(), reason: 'stopped' });
       await kernel.bus.drain();
     });
-    const summary = scheduleDailySummary(kernel, database, logger);
-    cleanups.push(() => summary.stop());
-    await backtests.start();
-    await chat.start();
+    // Runs first on shutdown: no new order from now on; requests in flight finish or are stored unknown.
+    cleanups.push(async () => {
+      kernel.orders.hold('shutdown', 'shutting down');
+      reconcile.stop();
+      const drained = await kernel.orders.drain((config.SHUTDOWN_TIMEOUT * 1000) / 2);
+      if (!drained) logger.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
+    });
+    await leadership.start();
 
     const readyLine =
       `tradeops ready: mode=${config.MODE} exchange=${config.EXCHANGE}${config.EXCHANGE === 'sim' ? '' : `(${config.EXCHANGE_MARKET})`} ` +
       `database=${database.kind}(${database.location}) strategy=${config.STRATEGY} symbols=${config.SYMBOLS.join(',')} ` +
-      `timeframe=${config.TIMEFRAME} http=${http.url} chat=${chat.platforms.join(',') || 'none'}`;
+      `timeframe=${config.TIMEFRAME} http=${http.url} chat=${chat.platforms.join(',') || 'none'} role=${role()}`;
 
     let stopping: Promise<void> | undefined;
     return {
@@ -172,4 +257,13 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     await cleanup();
     throw err;
   }
+}
+
+/** Bring memory to what is stored (a standby taking over: the previous leader traded meanwhile). */
+async function reloadAccount(kernel: Kernel, store: TradingStore, account: string): Promise<void> {
+  const cash = await store.cash(account);
+  if (cash !== undefined) kernel.portfolio.cash = cash;
+  const stored = await store.positions(account);
+  for (const p of kernel.portfolio.all()) if (!stored.some((s) => s.symbol === p.symbol)) kernel.portfolio.restore({ ...p, quantity: 0 });
+  for (const p of stored) kernel.portfolio.restore(p);
 }

@@ -1,4 +1,4 @@
-import { money, pct, qty, signedMoney, utc } from '../../commands/format.ts';
+import { duration, money, pct, qty, signedMoney, utc } from '../../commands/format.ts';
 import type { Reply } from '../../commands/reply.ts';
 import type { DomainEvent } from '../domain/events.ts';
 import { scrubSecrets } from '../logger.ts';
@@ -76,11 +76,45 @@ export function eventToAlert(event: DomainEvent): Alert {
     }
     case 'strategy-message':
       return alert(event, 'info', { title: `${event.strategy} · ${event.symbol}`, text: [event.message], tone: 'info' }, `strategy-message`);
+    case 'candles-skipped':
+      return alert(event, 'warning', {
+        title: `${event.symbol} ${event.timeframe}: skipped ${event.skipped} candle${event.skipped === 1 ? '' : 's'} after a gap of ${duration(event.gapMs)}`,
+        text: [
+          `The strategy saw them, but no orders were sent for missed candles; ${event.acted ? 'the newest candle' : 'no candle'} (${utc(event.newestTs)}) was traded${event.acted ? '' : ': it is older than MAX_SIGNAL_AGE'}.`,
+        ],
+        tone: 'warning',
+      });
+    case 'reconciliation':
+      return alert(event, event.severity, { title: 'Reconciliation with the exchange', text: event.lines.map((l) => scrubSecrets(l)), tone: toneOf(event.severity) });
     case 'daily-summary':
       return alert(event, 'info', {
         title: `Daily summary ${utc(event.ts).slice(0, 10)}`,
         text: [`P&L ${signedMoney(event.pnl)} (${pct(event.pnlPct)}) · equity ${money(event.equity)} · ${event.trades} trades · ${event.openPositions} open positions`],
         tone: event.pnl >= 0 ? 'success' : 'warning',
+      });
+    case 'protection-triggered':
+      return alert(event, event.symbol ? 'warning' : 'critical', {
+        title: `Protection: ${event.protection}${event.symbol ? ` on ${event.symbol}` : ''}`,
+        text: [event.reason + (event.until ? ` — until ${utc(event.until)}` : '')],
+        tone: event.symbol ? 'warning' : 'error',
+      });
+    case 'panic-level': {
+      const severity: AlertSeverity = event.level === 'extreme' ? 'critical' : event.level === 'calm' ? 'info' : 'warning';
+      const body: Reply = { title: `Panic ${event.level}: ${event.scope} ${event.score.toFixed(0)}/100`, text: [`was ${event.previous} · /panic ${event.scope === 'portfolio' ? '' : event.scope}`.trim()], tone: toneOf(severity) };
+      if (event.proposeKillAll) body.buttons = [{ label: 'Kill all…', command: '/killall', style: 'danger' }];
+      return alert(event, severity, body);
+    }
+    case 'kill-all':
+      return alert(event, 'critical', {
+        title: event.phase === 'started' ? `Kill-all #${event.runId} started (by ${event.by})` : `Kill-all #${event.runId} finished`,
+        text: event.lines.length ? event.lines.map((l) => `${l.symbol}: ${l.outcome} — ${scrubSecrets(l.detail)}`) : ['nothing to close'],
+        tone: event.phase === 'finished' && event.lines.every((l) => l.outcome !== 'failed') ? 'success' : 'error',
+      });
+    case 'sweep':
+      return alert(event, event.ok ? 'warning' : 'critical', {
+        title: `${event.dryRun ? 'Sweep (dry run)' : 'Sweep'}: ${money(event.amount)} ${event.currency}`,
+        text: [`to ${event.address}`, scrubSecrets(event.detail)],
+        tone: event.ok ? 'warning' : 'error',
       });
   }
 }

@@ -1,8 +1,9 @@
-import type { BotServices, HealthView, PositionView, StatusView } from '../../commands/services.ts';
+import type { BotServices, HealthView, PositionView, ReconcileView, StatusView } from '../../commands/services.ts';
 import type { Database } from '../adapters/db/client.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Kernel } from '../kernel.ts';
+import type { ExchangeAccessSource } from './exchange-access.ts';
 import type { StrategyCatalog } from '../strategies/registry.ts';
 import { periodStart, periodsBack, pnlByPeriod } from './pnl-periods.ts';
 import { VERSION } from './version.ts';
@@ -17,6 +18,12 @@ export interface ServiceDeps {
   /** Real wall clock (uptime), separate from the market clock. */
   wallClock: () => number;
   backtests: BotServices['backtests'];
+  /** The venue's request gate (bans, rate limits, latency); absent on the simulated exchange. */
+  access?: ExchangeAccessSource;
+  /** This process's role among those sharing the database (default leader). */
+  role?: () => 'leader' | 'standby';
+  /** Reconciliation with the exchange (only the leader runs it). */
+  reconcile?: () => Promise<ReconcileView>;
 }
 
 /** BotServices over the kernel and the database: what chat commands may see and do. */
@@ -57,6 +64,11 @@ export function createBotServices(d: ServiceDeps): BotServices {
     } catch (err) {
       exchange = { ...exchange, ok: false, error: err instanceof Error ? err.message : String(err) };
     }
+    if (d.access) {
+      const a = d.access.status();
+      exchange = { ...exchange, access: { state: a.state, until: a.until }, requests: d.access.latency() };
+      if (a.state === 'banned') exchange.ok = false;
+    }
     const lastTick = kernel.engine.lastTickAt;
     return {
       version: VERSION,
@@ -65,6 +77,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       marketData: { lastCandleAt: kernel.engine.lastCandleAt, stale: kernel.engine.isStale() },
       exchange,
       engine: { lastTickAt: lastTick, ticking: lastTick !== undefined },
+      role: d.role?.(),
     };
   };
 
@@ -78,6 +91,10 @@ export function createBotServices(d: ServiceDeps): BotServices {
       if (ts.state !== 'ACTIVE') warnings.push(`trading is ${ts.state}: ${ts.reason}`);
       if (kernel.engine.isStale()) warnings.push('market data is stale');
       if (kernel.engine.lastTickAt === undefined) warnings.push('the engine has not ticked yet');
+      const access = d.access?.status();
+      if (access && access.state !== 'ok') warnings.push(`exchange requests ${access.state}${access.until ? ` until ${new Date(access.until).toISOString()}` : ''}${access.reason ? `: ${access.reason}` : ''}`);
+      const role = d.role?.();
+      if (role === 'standby') warnings.push('standby: another process is the leader and trades; this one answers read-only commands');
       return {
         mode: config.MODE,
         exchange: config.EXCHANGE,
@@ -96,6 +113,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
         lastCandleAt: kernel.engine.lastCandleAt,
         database: d.database.kind,
         warnings,
+        role,
       };
     },
     positions,
@@ -128,7 +146,13 @@ export function createBotServices(d: ServiceDeps): BotServices {
       if (!symbolCache) symbolCache = [...(await kernel.ports.marketData.loadMarkets()).keys()].sort();
       return symbolCache;
     },
+    async reconcile() {
+      if (d.role?.() === 'standby') throw new AppError('UNAVAILABLE', 'this process is a standby: the leader reconciles (ask it, or wait for a takeover)');
+      if (!d.reconcile) throw new AppError('UNAVAILABLE', 'reconciliation is not running in this process');
+      return d.reconcile();
+    },
     async setTradingState(state, reason, by) {
+      if (d.role?.() === 'standby') throw new AppError('UNAVAILABLE', 'this process is a standby: change the trading state on the leader');
       if (!['ACTIVE', 'REDUCING', 'HALTED'].includes(state)) throw new AppError('BAD_REQUEST', `unknown trading state ${state}`);
       return kernel.tradingState.set(state, reason, by);
     },

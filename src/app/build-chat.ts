@@ -14,7 +14,7 @@ import type { AlertChannel } from '../alerts/alert.ts';
 import type { Config } from '../config.ts';
 import type { EventBus } from '../engine/bus.ts';
 import type { Logger } from '../logger.ts';
-import type { ChatMetrics } from '../ports/chat-metrics.ts';
+import type { MetricsRecorder } from '../ports/metrics.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { AppIo } from '../main.ts';
 
@@ -30,7 +30,7 @@ export interface ChatRuntime {
  * platforms enabled by their configuration (src/chat-platforms.ts), and the alert fan-out writing to
  * the persisted outbox that each platform's sender drains at its descriptor's pace.
  */
-export async function buildChat(d: { config: Config; services: BotServices; database: Database; bus: EventBus; logger: Logger; io: AppIo; metrics?: ChatMetrics }): Promise<ChatRuntime> {
+export async function buildChat(d: { config: Config; services: BotServices; database: Database; bus: EventBus; logger: Logger; io: AppIo; metrics?: MetricsRecorder }): Promise<ChatRuntime> {
   const { config, database, logger } = d;
   const users = parseChatUsers(config.CHAT_USERS, CHAT_PLATFORMS);
   const { createChat, enabledPlatforms } = await import('../adapters/chat/index.ts');
@@ -54,7 +54,10 @@ export async function buildChat(d: { config: Config; services: BotServices; data
     logger,
     pacing: pacingOf(sending),
     digest: { afterMs: config.ALERT_DIGEST_AFTER * 1000 },
-    onSent: (channel, info) => d.metrics?.alertSent(channel, info),
+    onSent: (channel, info) => {
+      d.metrics?.alertDelivery(channel, 'sent');
+      d.metrics?.alertMessage(channel, info.critical ? 'critical' : info.alerts > 1 ? 'digest' : 'single', info.alerts, info.waitedMs / 1000);
+    },
   });
   const fanout = createAlertFanout({
     database,

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { ExchangeAccessSource } from './exchange-access.ts';
 import type { Position } from '../domain/portfolio.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -10,6 +11,8 @@ export interface ExchangeBundle {
   marketData: MarketData;
   execution: Execution;
   clock: Clock;
+  /** The real venue's request gate (bans, rate limits, latency); none on the simulated exchange. */
+  access?: ExchangeAccessSource;
   close(): Promise<void>;
 }
 
@@ -91,13 +94,14 @@ export async function buildExchange(config: Config, logger: Logger, paperAccount
   }
   const realClock: Clock = { now: () => Date.now() };
   if (config.MODE === 'live') {
-    return { marketData: venue, execution: venue, clock: realClock, close: () => venue.close() };
+    return { marketData: venue, execution: venue, clock: realClock, access: venue.access, close: () => venue.close() };
   }
   const paper = await createSimExchange({ ...simOptions, exchangeId: accountExchangeId(config), priceSource: venue });
   return {
     marketData: paper,
     execution: paper,
     clock: realClock,
+    access: venue.access,
     close: async () => {
       await paper.close();
       await venue.close();

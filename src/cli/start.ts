@@ -12,15 +12,16 @@ With no configuration at all it paper-trades the default strategy on BTC/USDT ag
 built-in simulated exchange, with the embedded database under ./data. Configuration comes from the
 environment and ./.env — see \`tradeops config --example\` and README.md.
 
-Stops cleanly on Ctrl-C or SIGTERM (exit code 0): the tick in flight finishes, alerts are kept in
-the outbox, the database is closed.
+Stops cleanly on Ctrl-C or SIGTERM (exit code 0): no new order is sent from the signal on, order
+requests in flight finish or are stored as unknown (settled at the next start), the leader lock is
+released, alerts are kept in the outbox, the database is closed — within SHUTDOWN_TIMEOUT seconds.
 
 Options:
   -h, --help   show this help
 `;
 
-/** Exit code when shutdown does not finish in time (the deadline is a safety net, not the plan). */
-const SHUTDOWN_DEADLINE_MS = 9_000;
+/** Beyond SHUTDOWN_TIMEOUT the process exits 1 (a safety net, not the plan): keep it under Docker's grace period. */
+const DEADLINE_MARGIN_MS = 1_000;
 
 export async function runStartCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, strict: true });
@@ -45,7 +46,7 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
       const deadline = setTimeout(() => {
         app.logger.error('shutdown took too long: exiting');
         process.exit(1);
-      }, SHUTDOWN_DEADLINE_MS);
+      }, config.SHUTDOWN_TIMEOUT * 1000 + DEADLINE_MARGIN_MS);
       deadline.unref();
       app
         .stop(`signal ${signal}`)

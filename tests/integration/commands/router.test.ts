@@ -54,14 +54,15 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     const ask2 = await h.send(ADMIN, '/stop again');
     await run('cancel', `/cancel ${confirmationCodeOf(ask2)}`, /Cancelled: \/stop will not run/);
     await run('audit', '/audit 3', /Audit log \(last 3\)/);
+    await run('reconcile', '/reconcile', /Reconciled — differences found[\s\S]*1 filled while offline/);
     await run('alerts', '/alerts', /Alert settings[\s\S]*fill silent silent silent/);
     await run('alerts', '/alerts fill off telegram', /fill alerts are now off on telegram/);
     expect(said(await h.send(ADMIN, '/alerts fill'))).toMatch(/fill off\* silent silent/);
 
     expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     const rows = await h.audit();
-    // One row per command sent (21 above); the confirm/cancel rows carry the original command.
-    expect(rows).toHaveLength(21);
+    // One row per command sent (22 above); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(22);
     expect(rows.find((r) => r.decision === 'confirmed')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
     expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
     for (const r of rows) {

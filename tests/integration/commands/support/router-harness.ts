@@ -10,6 +10,7 @@ import type { Database } from '../../../../src/adapters/db/client.ts';
 import { auditLog } from '../../../../src/adapters/db/schema.ts';
 import { ManualClock } from '../../../../src/ports/clock.ts';
 import { createFakeServices, FAKE_T0, type FakeServices } from '../../../support/fake-services.ts';
+import { noMetrics } from '../../../../src/ports/metrics.ts';
 import { createDbChatStore } from '../../../../src/adapters/db/chat-store.ts';
 
 export const ADMIN: Caller = { platform: 'telegram', userId: '1001', chatId: '1001' };
@@ -55,7 +56,7 @@ export function createHarness(database: Database, options: { rateLimitPerMinute?
     users,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
     alertChannels: ['telegram', 'discord', 'line'],
-    metrics: { command() {}, rateLimited: (_p, replied) => void (replied ? metrics.limited.replied++ : metrics.limited.dropped++), alertSent() {} },
+    metrics: { ...noMetrics, chatRateLimited: (_p, replied) => void (replied ? metrics.limited.replied++ : metrics.limited.dropped++) },
   });
   return {
     router,

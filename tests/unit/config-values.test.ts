@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { ENV_SCHEMA_SHAPE } from '../../src/config-schema.ts';
+import { ConfigError, loadConfig, type Config } from '../../src/config.ts';
+
+/**
+ * Every configuration variable, with the values it accepts (and what they parse to) and the wrong
+ * forms it must refuse — not only a missing value. A variable that takes any text says so, with
+ * where its content is checked instead. A variable added to the schema without an entry here fails
+ * the completeness test.
+ */
+type Spec =
+  | { ok: Array<[string, unknown]>; wrong: string[] }
+  | { anyText: string; ok?: Array<[string, unknown]> };
+
+const url = (ok: string, wrong: string[] = ['not a url', 'ftp://example.com', 'example.com/path']): Spec => ({ ok: [[ok, ok]], wrong });
+
+const SPECS: Record<string, Spec> = {
+  MODE: { ok: [['paper', 'paper']], wrong: ['fast', 'PAPER', 'real', 'demo'] },
+  LIVE_TRADING_ACK: { anyText: 'only "yes" counts, and only in live mode: see the live-mode tests below' },
+  DATA_DIR: { anyText: 'a directory path', ok: [['/var/lib/tradeops', '/var/lib/tradeops']] },
+  DATABASE_URL: {
+    ok: [['postgres://u:p@db:5432/tradeops', 'postgres://u:p@db:5432/tradeops'], ['postgresql://db/tradeops', 'postgresql://db/tradeops']],
+    wrong: ['mysql://u:p@db/x', 'http://db:5432/x', 'db:5432', 'not a url'],
+  },
+  LOG_LEVEL: { ok: [['debug', 'debug'], ['silent', 'silent']], wrong: ['loud', 'INFO', 'verbose'] },
+  LOG_FORMAT: { ok: [['json', 'json'], ['pretty', 'pretty']], wrong: ['xml', 'JSON', 'text'] },
+  HTTP_HOST: { anyText: 'an address to bind; the server reports a bad one when it listens', ok: [['0.0.0.0', '0.0.0.0']] },
+  HTTP_PORT: { ok: [['0', 0], ['65535', 65535], [' 8081 ', 8081]], wrong: ['abc', '-1', '65536', '70000', '80.5', '1e3', '0x50', '80 80'] },
+  PUBLIC_URL: url('https://bot.example.com'),
+  EXCHANGE: { ok: [['binance', 'binance'], ['okx', 'okx']], wrong: ['Binance', 'bin-ance', 'binance ', 'bin/ance'] },
+  EXCHANGE_API_KEY: { anyText: 'a credential; the exchange checks it', ok: [['k'.repeat(12), 'k'.repeat(12)]] },
+  EXCHANGE_API_SECRET: { anyText: 'a credential; the exchange checks it', ok: [['s'.repeat(12), 's'.repeat(12)]] },
+  EXCHANGE_API_PASSWORD: { anyText: 'a credential; the exchange checks it', ok: [['p'.repeat(12), 'p'.repeat(12)]] },
+  EXCHANGE_MARKET: { ok: [['spot', 'spot'], ['swap', 'swap']], wrong: ['futures', 'margin', 'SWAP'] },
+  EXCHANGE_SANDBOX: {
+    ok: [['true', true], ['TRUE', true], ['1', true], ['yes', true], ['false', false], ['0', false], ['no', false], [' No ', false]],
+    wrong: ['maybe', '2', 'on', 'y'],
+  },
+  EXCHANGE_URL: url('http://127.0.0.1:9000', ['127.0.0.1:9000', 'ws://127.0.0.1:9000', 'not a url']),
+  MAX_LEVERAGE: { ok: [['1', 1], ['2.5', 2.5], ['125', 125]], wrong: ['0', '0.5', '125.5', '126', '-3', 'abc', '1e2', '3x'] },
+  SYMBOLS: {
+    ok: [['BTC/USDT, ETH/USDT', ['BTC/USDT', 'ETH/USDT']], ['BTC/USDT:USDT', ['BTC/USDT:USDT']], ['1000PEPE/USDT', ['1000PEPE/USDT']]],
+    wrong: ['btc-usdt', 'btc/usdt', 'BTC/USDT:', 'BTC/USDT,eth/usdt', ',', 'B/USDT', 'BTCUSDT'],
+  },
+  TIMEFRAME: { ok: [['4h', '4h'], ['15m', '15m'], ['1w', '1w']], wrong: ['7x', '1M', '0m', 'm', '1 h', '1000d'] },
+  STRATEGY: { ok: [['sma-cross', 'sma-cross'], ['my-strategy-2', 'my-strategy-2']], wrong: ['My Strategy', '-x', 'a_b', 'a'.repeat(65), '../x'] },
+  STRATEGY_PARAMS: { ok: [['{"fast":5,"slow":20}', { fast: 5, slow: 20 }]], wrong: ['{bad', '[1,2]', 'null', '3', '"text"'] },
+  STRATEGIES_DIR: { anyText: 'a directory; the strategy loader refuses a missing one', ok: [['./strategies', './strategies']] },
+  TICK_CRON: { anyText: 'a cron expression; node-cron validates it when the scheduler starts (src/engine/scheduler.ts)', ok: [['*/5 * * * * *', '*/5 * * * * *']] },
+  PAPER_CASH: { ok: [['1', 1], ['250.5', 250.5], ['1000000000000', 1e12]], wrong: ['0', '0.5', '-5', 'abc', '1e6', '1000000000001', '10,000'] },
+  ORDER_SIZE_PCT: { ok: [['0.01', 0.01], ['100', 100]], wrong: ['0', '0.001', '100.5', 'ten', '10%'] },
+  SIM_SEED: { ok: [['0', 0], ['2147483647', 2_147_483_647]], wrong: ['-1', '2147483648', '1.5', 'seed'] },
+  SIM_SPEED: { ok: [['0.01', 0.01], ['10000', 10_000]], wrong: ['0', '0.001', '10001', 'fast'] },
+  SIM_DATA: { anyText: 'a candle file; `start` refuses one it cannot read or parse', ok: [['data/btc.csv', 'data/btc.csv']] },
+  SIM_FEE_BPS: { ok: [['0', 0], ['1000', 1000], ['7.5', 7.5]], wrong: ['-1', '1001', 'ten'] },
+  SIM_SLIPPAGE_BPS: { ok: [['0', 0], ['1000', 1000]], wrong: ['-0.5', '1000.5', 'x'] },
+  CONSOLE: { ok: [['auto', 'auto'], ['true', 'true'], ['false', 'false']], wrong: ['yes', 'on', 'TRUE'] },
+  CHAT_USERS: { anyText: 'platform:id=role pairs; parseChatUsers refuses bad entries when the chat starts (src/app/build-chat.ts)', ok: [['telegram:1=admin', 'telegram:1=admin']] },
+  COMMAND_RATE_LIMIT: { ok: [['1', 1], ['10000', 10_000]], wrong: ['0', '10001', '2.5', 'many'] },
+  ALERT_LEVELS: { ok: [['fill:off, entry:silent', { fill: 'off', entry: 'silent' }]], wrong: ['fills:off', 'fill:loud', 'fill', 'fill:', ':off', 'fill:off;entry:on'] },
+  TELEGRAM_BOT_TOKEN: { anyText: 'a credential; Telegram checks it', ok: [['123:abc', '123:abc']] },
+  TELEGRAM_API_ROOT: url('http://127.0.0.1:8081'),
+  TELEGRAM_WEBHOOK_URL: url('https://bot.example.com/webhooks/telegram'),
+  TELEGRAM_WEBHOOK_SECRET: { ok: [['abc_DEF-123', 'abc_DEF-123'], ['a'.repeat(256), 'a'.repeat(256)]], wrong: ['has space', 'bad!', 'a'.repeat(257), 'ümlaut'] },
+  TELEGRAM_ALERT_CHAT_IDS: { anyText: 'chat ids (a group id is negative, a channel may be @name)', ok: [['1, -100200', ['1', '-100200']]] },
+  DISCORD_BOT_TOKEN: { anyText: 'a credential; Discord checks it', ok: [['t'.repeat(20), 't'.repeat(20)]] },
+  DISCORD_APP_ID: { anyText: 'an id Discord checks when commands are registered', ok: [['123', '123']] },
+  DISCORD_PUBLIC_KEY: { ok: [['ab'.repeat(32), 'ab'.repeat(32)], ['AB'.repeat(32), 'AB'.repeat(32)]], wrong: ['xyz', 'g'.repeat(64), 'a'.repeat(63), 'a'.repeat(65)] },
+  DISCORD_GUILD_ID: { anyText: 'an id Discord checks', ok: [['456', '456']] },
+  DISCORD_API_URL: url('http://127.0.0.1:9001/api'),
+  DISCORD_GATEWAY: { ok: [['false', false], ['1', true]], wrong: ['gateway', 'off'] },
+  DISCORD_ALERT_CHANNEL_ID: { anyText: 'an id Discord checks', ok: [['789', '789']] },
+  DISCORD_WEBHOOK_URL: url('https://discord.com/api/webhooks/1/abc'),
+  LINE_CHANNEL_SECRET: { anyText: 'a credential; signatures made with another secret are refused', ok: [['c'.repeat(32), 'c'.repeat(32)]] },
+  LINE_CHANNEL_ACCESS_TOKEN: { anyText: 'a credential; LINE checks it', ok: [['a'.repeat(40), 'a'.repeat(40)]] },
+  LINE_API_URL: url('http://127.0.0.1:9002'),
+  LINE_ALERT_TO: { anyText: 'LINE user/group ids', ok: [['U1, C2', ['U1', 'C2']]] },
+};
+
+const SECRET = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL)/;
+/** Variables only valid together with another one. */
+const COMPANIONS: Record<string, Record<string, string>> = { TELEGRAM_WEBHOOK_URL: { TELEGRAM_WEBHOOK_SECRET: 'abc' } };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error(`configuration ${JSON.stringify(env)} was accepted`);
+}
+
+describe('every configuration value: accepted forms and wrong forms', () => {
+  it('covers every variable of the schema, and nothing else', () => {
+    expect(Object.keys(SPECS).sort()).toEqual(Object.keys(ENV_SCHEMA_SHAPE).sort());
+  });
+
+  const okCases = Object.entries(SPECS).flatMap(([name, s]) => (s.ok ?? []).map(([value, parsed]) => [name, value, parsed] as const));
+  it.each(okCases)('%s=%j is accepted as %j', (name, value, parsed) => {
+    const c = loadConfig({ ...COMPANIONS[name], [name]: value });
+    expect(c[name as keyof Config]).toEqual(parsed);
+  });
+
+  const wrongCases = Object.entries(SPECS).flatMap(([name, s]) => ('wrong' in s ? s.wrong.map((value) => [name, value] as const) : []));
+  it.each(wrongCases)('%s=%j is refused, naming the variable and (unless secret) the value', (name, value) => {
+    const problems = problemsOf({ ...COMPANIONS[name], [name]: value });
+    expect(problems, problems.join('\n')).toHaveLength(1);
+    const shown = SECRET.test(name) ? '(hidden)' : JSON.stringify(value);
+    expect(problems[0]!.startsWith(`${name}: got ${shown} — expected`) || problems[0]!.startsWith(`${name}: got ${shown} — "`), problems[0]).toBe(true);
+    if (SECRET.test(name)) expect(problems[0]).not.toContain(value);
+  });
+});
+
+describe('LIVE_TRADING_ACK: only the exact word "yes" opts in to real money', () => {
+  const live = { MODE: 'live', EXCHANGE: 'binance', EXCHANGE_API_KEY: 'k'.repeat(20), EXCHANGE_API_SECRET: 's'.repeat(20) };
+
+  it('accepts "yes"', () => {
+    expect(loadConfig({ ...live, LIVE_TRADING_ACK: 'yes' }).MODE).toBe('live');
+  });
+
+  it.each(['no', 'YES', 'Yes', 'y', 'true', '1', 'ok', 'yes please', ' yes', 'yes ', 'si', 'x'])('refuses %j', (ack) => {
+    const problems = problemsOf({ ...live, LIVE_TRADING_ACK: ack });
+    expect(problems).toEqual([`LIVE_TRADING_ACK: got ${JSON.stringify(ack)} — live mode trades real money: set LIVE_TRADING_ACK=yes to confirm`]);
+  });
+
+  it('refuses it missing or empty', () => {
+    for (const env of [live, { ...live, LIVE_TRADING_ACK: '' }]) {
+      expect(problemsOf(env)).toEqual(['LIVE_TRADING_ACK: got nothing — live mode trades real money: set LIVE_TRADING_ACK=yes to confirm']);
+    }
+  });
+
+  it('is not needed in paper mode, whatever it says', () => {
+    expect(loadConfig({ LIVE_TRADING_ACK: 'no' }).MODE).toBe('paper');
+  });
+
+  it('live mode refuses the simulated exchange and missing credentials each on its own', () => {
+    const ack = { ...live, LIVE_TRADING_ACK: 'yes' };
+    expect(problemsOf({ ...ack, EXCHANGE: 'sim' })).toEqual(['EXCHANGE: got "sim" — live mode needs a real exchange id (binance, bybit, okx, …), not sim']);
+    expect(problemsOf({ ...ack, EXCHANGE_API_KEY: '' })).toEqual(['EXCHANGE_API_KEY: got nothing — live mode needs exchange API credentials']);
+    expect(problemsOf({ ...ack, EXCHANGE_API_SECRET: '' })).toEqual(['EXCHANGE_API_SECRET: got nothing — live mode needs exchange API credentials']);
+  });
+});

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests `npm run mutation` runs against each mutant: the unit and integration tests of the scoped,
+ * safety-critical code (stryker.config.mjs `mutate`). Fast ones only — no e2e (no spawned processes),
+ * databases on PGlite only (no global setup probing the local PostgreSQL server).
+ * Folders rather than files, so tests added next to the code they cover are picked up. The slow
+ * integration files (trading engine, alert fan-out, the outbox's timing scenarios: 40–100 s each, a fresh
+ * PGlite per test) are left to `npm test`: each surviving mutant would re-run them.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'tests/unit/risk/**/*.test.ts',
+      'tests/unit/engine/**/*.test.ts',
+      'tests/unit/domain/**/*.test.ts',
+      'tests/unit/alerts/**/*.test.ts',
+      'tests/unit/config*.test.ts',
+      'tests/unit/logger*.test.ts',
+      'tests/unit/backtest/kelly.test.ts',
+      'tests/unit/chat/verify-signature.test.ts',
+      'tests/unit/chat/webhook-*.test.ts',
+      'tests/unit/chat/progress-and-payloads.test.ts',
+      'tests/unit/adapters/files/**/*.test.ts',
+      'tests/unit/webhooks/**/*.test.ts',
+      'tests/integration/alerts/outbox-*.test.ts',
+      'tests/integration/exchange/scrub.test.ts',
+      'tests/integration/exchange/secrets.test.ts',
+    ],
+    exclude: ['tests/e2e/**', 'node_modules/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    env: { TRADEOPS_TEST_PG_URL: '' },
+  },
+});
