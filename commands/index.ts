@@ -19,6 +19,12 @@ import { stopCommand } from './stop.ts';
 import { strategiesCommand } from './strategies.ts';
 import { tradesCommand } from './trades.ts';
 import { whoamiCommand } from './whoami.ts';
+import { aliasOf } from './alias.ts';
+import { countCommand } from './count.ts';
+import { dailyCommand, monthlyCommand, weeklyCommand } from './pnl-periods.ts';
+import { profitCommand } from './profit.ts';
+import { startCommand } from './start.ts';
+import { versionCommand } from './version.ts';
 
 /**
  * Every chat command, in the order help lists them. Adding one (`/buy`, `/killall`) is a new file in
@@ -44,6 +50,17 @@ export const COMMANDS: readonly Command[] = [
   confirmCommand,
   cancelCommand,
   reconcileCommand,
+  // Chat-ops 2: the vocabulary of other trading bots (freqtrade's names).
+  startCommand,
+  versionCommand,
+  profitCommand,
+  dailyCommand,
+  weeklyCommand,
+  monthlyCommand,
+  countCommand,
+  aliasOf(pauseCommand, 'stopentry'),
+  aliasOf(pauseCommand, 'stopbuy'),
+  aliasOf(tradesCommand, 'fills'),
 ] as Command[];
 
 /** Usage, role, arguments and examples of every command (help, docs/commands.md, the README check). */

@@ -55,20 +55,44 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     await run('cancel', `/cancel ${confirmationCodeOf(ask2)}`, /Cancelled: \/stop will not run/);
     await run('audit', '/audit 3', /Audit log \(last 3\)/);
     await run('reconcile', '/reconcile', /Reconciled — differences found[\s\S]*1 filled while offline/);
+    // Chat-ops 2 vocabulary.
+    await run('start', '/start', /Welcome to tradeops[\s\S]*You are telegram:1001, role admin[\s\S]*\/help/);
+    await run('version', '/version', /tradeops 0\.1\.0-test[\s\S]*up 1h/);
+    await run('profit', '/profit', /^(?=[\s\S]*Today\s+\+7\.00\s+6)(?=[\s\S]*Unrealised \+25\.00 on 1 open position · equity 10,025\.00 USDT)Profit \(USDT\)/);
+    await run('daily', '/daily 2', /P&L per day[\s\S]*Total\s+\+12\.00/);
+    await run('weekly', '/weekly', /P&L per week/);
+    await run('monthly', '/monthly 1', /P&L per month[\s\S]*Total\s+\+7\.00/);
+    await run('count', '/count', /1 open position[\s\S]*1 long, 0 short · 2,125\.00 USDT = 21\.2% of equity 10,025\.00/);
+    await run('fills', '/fills 2', /Last 2 trades/);
+    await run('resume', '/resume', /Resumed/);
+    await run('stopentry', '/stopentry', /Paused/, TRADER);
+    expect(h.services.data.tradingState.state).toBe('REDUCING');
+    await run('resume', '/resume', /Resumed/, TRADER);
+    await run('stopbuy', '/stopbuy news', /Paused/, TRADER);
+    await run('resume', '/resume', /Resumed/, TRADER);
     await run('alerts', '/alerts', /Alert settings[\s\S]*fill silent silent silent/);
     await run('alerts', '/alerts fill off telegram', /fill alerts are now off on telegram/);
     expect(said(await h.send(ADMIN, '/alerts fill'))).toMatch(/fill off\* silent silent/);
 
     expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     const rows = await h.audit();
-    // One row per command sent (22 above); the confirm/cancel rows carry the original command.
-    expect(rows).toHaveLength(22);
+    // One row per command sent (35 above); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(35);
     expect(rows.find((r) => r.decision === 'confirmed')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
     expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
     for (const r of rows) {
       expect(r.durationMs).not.toBeNull();
       expect(r.result).toBeTruthy();
     }
+  });
+
+  it('greets strangers on /start with their id; help lists aliases with their command, grouped by role', async () => {
+    const hello = said(await h.send(STRANGER, '/start'));
+    expect(hello).toMatch(/not on the allow-list yet: an admin adds telegram:999=viewer/);
+    const help = said(await h.send(TRADER, '/help'));
+    expect(help).toMatch(/Everyone:[\s\S]*\/start[\s\S]*Traders:[\s\S]*\/pause \[REASON…\] \(also \/stopentry, \/stopbuy\)/);
+    expect(help).not.toMatch(/^\/stopentry/m);
+    expect(said(await h.send(VIEWER, '/stopbuy'))).toMatch(/\/stopbuy needs the trader role/);
   });
 
   it('accepts /cmd@BotName, a bare word and mixed case', async () => {
