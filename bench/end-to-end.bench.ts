@@ -152,7 +152,18 @@ verdict(baseS / cliS >= GOALS.fileBacktestSpeedup, `file backtest end to end ≥
 
 interface BotRun {
   readySeconds: number;
+  /** CPU seconds (user + system, all threads) the process used until ready: independent of other load. */
+  readyCpuSeconds: number;
   rssBytes?: number;
+}
+
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function startBot(env: NodeJS.ProcessEnv, settleSeconds: number): Promise<BotRun> {
@@ -168,6 +179,7 @@ async function startBot(env: NodeJS.ProcessEnv, settleSeconds: number): Promise<
     });
     child.once('exit', (code) => rej(new Error(`the bot exited (${code}) before ready:\n${out.slice(-2000)}\n${err.slice(-2000)}`)));
   });
+  const readyCpu = cpuSeconds(child.pid!);
   let rss: number | undefined;
   if (settleSeconds > 0) {
     await new Promise((r) => setTimeout(r, settleSeconds * 1000));
@@ -175,13 +187,13 @@ async function startBot(env: NodeJS.ProcessEnv, settleSeconds: number): Promise<
   }
   child.kill('SIGTERM');
   await once(child, 'exit');
-  return { readySeconds: ready, rssBytes: rss };
+  return { readySeconds: ready, readyCpuSeconds: readyCpu, rssBytes: rss };
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-bot-'));
 const fresh = await startBot(botEnv({ DATA_DIR: dataDir }), 0);
 const existing = await startBot(botEnv({ DATA_DIR: dataDir }), SETTLE_S);
-console.log(`  bot on PGlite: ready ${fresh.readySeconds.toFixed(2)} s (new data directory), ${existing.readySeconds.toFixed(2)} s (existing); resident ${mb(existing.rssBytes ?? 0)} ${SETTLE_S} s after ready`);
+console.log(`  bot on PGlite: ready ${fresh.readySeconds.toFixed(2)} s (new data directory), ${existing.readySeconds.toFixed(2)} s (existing); CPU used until ready ${fresh.readyCpuSeconds.toFixed(2)} s / ${existing.readyCpuSeconds.toFixed(2)} s; resident ${mb(existing.rssBytes ?? 0)} ${SETTLE_S} s after ready`);
 verdict(existing.readySeconds <= GOALS.readyExistingS, `ready ≤ ${GOALS.readyExistingS} s on an existing data directory: ${existing.readySeconds.toFixed(2)} s`);
 verdict(fresh.readySeconds <= GOALS.readyNewS, `ready ≤ ${GOALS.readyNewS} s on a new data directory: ${fresh.readySeconds.toFixed(2)} s`);
 verdict((existing.rssBytes ?? Infinity) <= GOALS.botRssPgliteMb * 1048576, `bot resident memory (PGlite, sim, no configuration) ${SETTLE_S} s after ready ≤ ${GOALS.botRssPgliteMb} MiB: ${mb(existing.rssBytes ?? 0)}${SETTLE_S === 60 ? '' : ' (shortened wait)'}`);
@@ -223,7 +235,7 @@ if (pgBot) {
 
 // ---------- 3. CLI start ----------
 
-const npx = join(dirname(process.execPath), 'npx');
+const npx = [dirname(process.execPath), ...(process.env.PATH ?? '').split(':')].map((d) => join(d, 'npx')).find((p) => existsSync(p)) ?? 'npx';
 const direct: number[] = [];
 const viaNpx: number[] = [];
 for (let k = 0; k < 7; k++) {

@@ -9,8 +9,9 @@ import type { BotServices } from './services.ts';
 export type Role = 'viewer' | 'trader' | 'admin';
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, trader: 1, admin: 2 };
 
-/** A chat platform (src/chat-platforms.ts, the one list) or the HTTP webhooks. */
-export type Platform = ChatPlatformName | 'http';
+/** A chat platform (src/chat-platforms.ts, the one list), the HTTP webhooks, or `web`: the dashboard
+ * acting for a chat user (its userId is that user's `platform:id`). */
+export type Platform = ChatPlatformName | 'http' | 'web';
 
 /** Who is asking, where. Transports fill it from the platform's update. */
 export interface Caller {

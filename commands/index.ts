@@ -19,6 +19,8 @@ import { stopCommand } from './stop.ts';
 import { strategiesCommand } from './strategies.ts';
 import { tradesCommand } from './trades.ts';
 import { whoamiCommand } from './whoami.ts';
+import { dashboardCommand } from './dashboard.ts';
+import { logoutCommand } from './logout.ts';
 import { aliasOf } from './alias.ts';
 import { countCommand } from './count.ts';
 import { dailyCommand, monthlyCommand, weeklyCommand } from './pnl-periods.ts';
@@ -50,6 +52,8 @@ export const COMMANDS: readonly Command[] = [
   confirmCommand,
   cancelCommand,
   reconcileCommand,
+  dashboardCommand,
+  logoutCommand,
   // Chat-ops 2: the vocabulary of other trading bots (freqtrade's names).
   startCommand,
   versionCommand,

@@ -82,6 +82,11 @@ export function chatUsers(entries: readonly ChatUserEntry[], fixedRoles: Readonl
   return {
     entries,
     roleOf(caller) {
+      // The dashboard acts for the chat user who signed in: its userId is `telegram:123`, `console:console`.
+      if (caller.platform === 'web') {
+        const at = caller.userId.indexOf(':');
+        return at > 0 ? (fixedRoles[caller.userId.slice(0, at)] ?? map.get(caller.userId)) : undefined;
+      }
       return fixedRoles[caller.platform] ?? map.get(`${caller.platform}:${caller.userId}`);
     },
   };

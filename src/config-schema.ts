@@ -176,6 +176,8 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   ORDER_LOOKUP_DELAY_MS: { group: 'Order path', doc: 'wait before looking up an order whose create got no answer (the venue may lag)', default: '1000' },
   LEADER_CHECK_INTERVAL: { group: 'Order path', doc: 'seconds between leader-lock checks with PostgreSQL; a standby takes over within about this plus reconciliation', default: '3' },
   SHUTDOWN_TIMEOUT: { group: 'Order path', doc: 'seconds SIGTERM waits for order requests in flight before storing them as unknown (keep below the Docker stop grace period)', default: '8' },
+  // --- web dashboard (issue 14) ---
+  DASHBOARD: { group: 'HTTP', doc: 'false turns off the web dashboard at / (sign-in links from /dashboard in chat)', default: 'true' },
 };
 
 export const ENV_SCHEMA_SHAPE = {
@@ -311,4 +313,6 @@ export const ENV_SCHEMA_SHAPE = {
   ORDER_LOOKUP_DELAY_MS: int(0, 60_000, 1000),
   LEADER_CHECK_INTERVAL: int(1, 60, 3),
   SHUTDOWN_TIMEOUT: int(1, 120, 8),
+  // --- web dashboard (issue 14) ---
+  DASHBOARD: bool(true),
 };

@@ -1,4 +1,6 @@
+import { accountSummary, type AccountSummary } from './domain/account.ts';
 import type { Candles } from './domain/candles.ts';
+import { quoteOf } from './domain/market.ts';
 import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
@@ -42,6 +44,9 @@ export interface KernelOptions {
   maxSignalAgeMs?: number;
   /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
   allInSlippage?: number;
+  /** How the account is reported (default: swap when shorting is allowed, else spot) and the swap leverage (default 1). */
+  marketType?: 'spot' | 'swap';
+  leverage?: number;
 }
 
 export interface Kernel {
@@ -52,6 +57,8 @@ export interface Kernel {
   readonly orders: OrderManager;
   readonly ports: KernelPorts;
   readonly options: KernelOptions;
+  /** The account as the venue shows it (spot: free quote + holdings; swap: wallet, unrealised, margin), at the last prices. */
+  account(): AccountSummary;
 }
 
 /** The event bus with subscriber failures logged (a failing subscriber never stops the others). */
@@ -89,7 +96,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     return feed.signals(candles);
   };
   const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }), portfolio, bus, ...options.orderPolicy });
-  const engine = new TradingEngine({
+  const engine: TradingEngine = new TradingEngine({
     ...ports,
     logger: logger.child({ component: 'engine' }),
     bus,
@@ -106,6 +113,9 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     signals,
     maxSignalAgeMs: options.maxSignalAgeMs,
     allInSlippage: options.allInSlippage,
+    account: (): AccountSummary => account(),
   });
-  return { bus, engine, portfolio, tradingState, orders, ports, options };
+  const shape = { marketType: options.marketType ?? (options.allowShort ? 'swap' : 'spot'), quote: quoteOf(options.symbols[0] ?? ''), leverage: options.leverage } as const;
+  const account = (): AccountSummary => accountSummary(portfolio, engine.markPrices(), shape);
+  return { bus, engine, portfolio, tradingState, orders, ports, options, account };
 }

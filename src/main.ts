@@ -9,8 +9,11 @@ import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
 import { isLoopbackHost, mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
 import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
 import { hardeningOptions } from './app/http-options.ts';
+import { createDashboard } from './adapters/http/dashboard/dashboard.ts';
+import { createDashboardAccess, createWebSessions } from './adapters/http/dashboard/sessions.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
+import { loadSimMarketState, simMarketStateSaver } from './app/sim-market-state.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
@@ -103,8 +106,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const accountId = accountExchangeId(config);
     const storedCash = await store.cash(accountId);
     const paperAccount = config.MODE === 'paper' && storedCash !== undefined ? { cash: storedCash, positions: await store.positions(accountId) } : undefined;
-    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount);
+    // The simulated market continues where it stopped (same price path, same market time).
+    const resume = config.EXCHANGE === 'sim' ? await loadSimMarketState(store) : undefined;
+    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount, resume);
     cleanups.push(() => exchange.close());
+    const simMarket = exchange.simMarket ? simMarketStateSaver(store, () => exchange.simMarket!.state()) : undefined;
+    if (simMarket) {
+      if (resume && !exchange.simMarket!.resumed) logger.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
+      await simMarket.save();
+      cleanups.push(() => simMarket.save());
+    }
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
     const bus = createEventBus(logger);
@@ -128,6 +139,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
+        marketType: config.EXCHANGE_MARKET,
+        leverage: config.MAX_LEVERAGE,
       },
     );
     // Until leadership and a first reconciliation say otherwise, nothing is sent.
@@ -156,13 +169,25 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
 
     let leadership: Leadership | undefined;
     const role = () => leadership?.role() ?? 'standby';
-    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, access: exchange.access, role, reconcile: () => reconcile.runNow() });
+    // Web dashboard sign-in links: created from chat (/dashboard), redeemed by the dashboard routes.
+    let httpUrl = '';
+    const webSessions = config.DASHBOARD ? createWebSessions({ db: database.db }) : undefined;
+    const dashboardAccess = webSessions ? createDashboardAccess(webSessions, () => config.PUBLIC_URL ?? httpUrl) : undefined;
+    const services = {
+      ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, access: exchange.access, role, reconcile: () => reconcile.runNow() }),
+      dashboard: dashboardAccess,
+    };
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io, metrics });
     cleanups.push(() => chat.stop());
 
     registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role });
-    // A tick trades only while orders are accepted (leader, reconciled, not shutting down).
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => (kernel.orders.isAccepting ? kernel.engine.tick() : undefined), logger.child({ component: 'scheduler' }), (t) => {
+    // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the
+    // simulated market's position is stored after every tick (a restart continues from it).
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => {
+      if (!kernel.orders.isAccepting) return;
+      await kernel.engine.tick();
+      await simMarket?.maybeSave();
+    }, logger.child({ component: 'scheduler' }), (t) => {
       metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
     });
     if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
@@ -178,9 +203,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
       hardening: hardeningOptions(config, metrics, logger.child({ component: 'http' })),
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN })],
+      mount: [
+        (app: Hono) => chat.mount(app),
+        (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN }),
+        (app: Hono) => {
+          if (webSessions) createDashboard({ sessions: webSessions, router: chat.router, users: chat.users, bus: kernel.bus, logger, baseUrl: () => config.PUBLIC_URL ?? httpUrl, services, kernel, database, commands: chat.router.commands, wallClock }).mount(app);
+        },
+      ],
       healthz: () => ({ role: role() }),
     });
+    httpUrl = http.url;
     cleanups.push(() => http.close());
 
     let chatStarted = false;

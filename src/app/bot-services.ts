@@ -8,6 +8,7 @@ import type { StrategyCatalog } from '../strategies/registry.ts';
 import { periodStart, periodsBack, pnlByPeriod } from './pnl-periods.ts';
 import { VERSION } from './version.ts';
 import { quoteOf } from '../domain/market.ts';
+import { accountCash } from '../domain/account.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -74,7 +75,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       version: VERSION,
       uptimeMs: d.wallClock() - d.startedAt,
       database: { kind: d.database.kind, ok: dbOk, latencyMs: dbLatency },
-      marketData: { lastCandleAt: kernel.engine.lastCandleAt, stale: kernel.engine.isStale() },
+      marketData: { lastCandleAt: kernel.engine.lastCandleAt, stale: kernel.engine.isStale(), marketNow: kernel.ports.clock.now(), simulated: config.EXCHANGE === 'sim' },
       exchange,
       engine: { lastTickAt: lastTick, ticking: lastTick !== undefined },
       role: d.role?.(),
@@ -83,7 +84,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
 
   return {
     async status(): Promise<StatusView> {
-      const marks = kernel.engine.markPrices();
+      const account = kernel.account();
       const now = kernel.ports.clock.now();
       const todayFills = await kernel.ports.store.fillsSince(periodStart(now, 'day'));
       const warnings: string[] = [];
@@ -104,19 +105,24 @@ export function createBotServices(d: ServiceDeps): BotServices {
         tradingState: ts,
         startedAt: d.startedAt,
         uptimeMs: d.wallClock() - d.startedAt,
-        equity: kernel.portfolio.equity(marks),
-        cash: kernel.portfolio.cash,
+        equity: account.equity,
+        cash: accountCash(account),
+        account,
         quoteCurrency: quote,
         todayPnl: todayFills.reduce((s, f) => s + f.realizedPnl - f.fee, 0),
         openPositions: await positions(),
         lastTickAt: kernel.engine.lastTickAt,
         lastCandleAt: kernel.engine.lastCandleAt,
+        simulatedTime: config.EXCHANGE === 'sim',
         database: d.database.kind,
         warnings,
         role,
       };
     },
     positions,
+    async account() {
+      return kernel.account();
+    },
     async balances() {
       const b = await kernel.ports.execution.fetchBalances();
       return Object.entries(b)

@@ -2,7 +2,8 @@ import type { Hono } from 'hono';
 import { COMMANDS } from '../../commands/index.ts';
 import { createCommandRouter } from '../../commands/router.ts';
 import type { BotServices } from '../../commands/services.ts';
-import { parseChatUsers } from '../../commands/users.ts';
+import { type ChatUsers, parseChatUsers } from '../../commands/users.ts';
+import type { CommandRouter } from '../../commands/router-types.ts';
 import type { Database } from '../adapters/db/client.ts';
 import { createDbChatStore } from '../adapters/db/chat-store.ts';
 import { createAlertFanout } from '../alerts/fanout.ts';
@@ -20,6 +21,9 @@ import type { AppIo } from '../main.ts';
 
 export interface ChatRuntime {
   readonly platforms: string[];
+  /** The command core every transport (and the web dashboard) sends commands through. */
+  readonly router: CommandRouter;
+  readonly users: ChatUsers;
   mount(app: Hono): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -69,6 +73,8 @@ export async function buildChat(d: { config: Config; services: BotServices; data
   const detach = fanout.attach(d.bus);
   return {
     platforms: chat.platforms,
+    router,
+    users,
     mount: (app) => chat.mount(app),
     async start() {
       await outbox.start();

@@ -1,3 +1,4 @@
+import { accountCash, type AccountSummary } from '../domain/account.ts';
 import { appendCandles, sliceCandles, tailCandles, type Candles } from '../domain/candles.ts';
 import type { Portfolio } from '../domain/portfolio.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
@@ -42,6 +43,8 @@ export interface EngineDeps {
   maxSignalAgeMs?: number;
   /** Slippage (a fraction) assumed when an all-in entry is re-sized at the price it is sent at. Default 0.001. */
   allInSlippage?: number;
+  /** The account as the venue shows it (equity snapshots store its cash figure). */
+  account?: () => AccountSummary;
   /** The risk gate's limits and memory (pre-flight limits, protections); absent = structural rules only. */
   risk?: RiskGate;
   /** Runs after every tick (panic score, equity protections); a failure is reported like a tick error. */
@@ -126,7 +129,9 @@ export class TradingEngine {
     if (now - this.lastSnapshotAt >= 60_000) {
       this.lastSnapshotAt = now;
       const unrealized = this.d.portfolio.unrealizedPnl(this.marks);
-      await this.d.store.snapshotEquity({ ts: now, equity: this.d.portfolio.cash + unrealized, cash: this.d.portfolio.cash, unrealizedPnl: unrealized });
+      const a = this.d.account?.();
+      const equity = a ? a.equity : this.d.portfolio.cash + unrealized;
+      await this.d.store.snapshotEquity({ ts: now, equity, cash: a ? accountCash(a) : this.d.portfolio.cash, unrealizedPnl: unrealized });
     }
   }
 

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { constants, cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../../package-root.ts';
@@ -18,7 +18,8 @@ export function seedFromTemplate(dir: string, template = PGLITE_TEMPLATE_DIR): b
   if (!existsSync(join(template, 'PG_VERSION'))) return false;
   const version = installedPgliteVersion();
   if (version === undefined || !existsSync(`${template}.version`) || readFileSync(`${template}.version`, 'utf8') !== version) return false;
-  cpSync(template, dir, { recursive: true });
+  // Copy-on-write clones where the filesystem has them (btrfs, XFS, APFS), a plain copy elsewhere.
+  cpSync(template, dir, { recursive: true, mode: constants.COPYFILE_FICLONE });
   return true;
 }
 

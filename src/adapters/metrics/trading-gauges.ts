@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { accountCash } from '../../domain/account.ts';
 import type { Kernel } from '../../kernel.ts';
 import type { ExchangeAccessSource } from '../../app/exchange-access.ts';
 
@@ -43,8 +44,16 @@ export function registerTradingGauges(registry: Registry, s: GaugeSources): void
       },
     });
 
-  gauge('tradeops_equity', 'Account equity in the quote currency (cash + unrealised P&L)', () => kernel.portfolio.equity(marks()));
-  gauge('tradeops_cash', 'Account cash in the quote currency', () => kernel.portfolio.cash);
+  gauge('tradeops_equity', 'Account equity in the quote currency (spot: cash + holdings; swap: wallet + unrealised P&L)', () => kernel.account().equity);
+  gauge('tradeops_cash', 'Spot: free quote balance (as /balance shows it); swap: wallet balance', () => accountCash(kernel.account()));
+  gauge('tradeops_margin_used', 'Swap: initial margin of open positions (0 on spot)', () => {
+    const a = kernel.account();
+    return a.marketType === 'swap' ? a.marginUsed : 0;
+  });
+  gauge('tradeops_margin_available', 'Swap: equity less margin used; spot: free quote balance', () => {
+    const a = kernel.account();
+    return a.marketType === 'swap' ? a.marginAvailable : a.cash;
+  });
   gauge('tradeops_unrealized_pnl', 'Unrealised P&L of open positions at the last prices', () => kernel.portfolio.unrealizedPnl(marks()));
   gauge('tradeops_realized_pnl', 'Realised P&L (after fees) of the open positions so far', () => kernel.portfolio.all().reduce((a, p) => a + p.realizedPnl, 0));
   gauge('tradeops_open_positions', 'Open positions', () => kernel.portfolio.all().length);

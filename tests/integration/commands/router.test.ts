@@ -53,8 +53,8 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     expect(h.services.data.tradingState.state).toBe('HALTED');
     const ask2 = await h.send(ADMIN, '/stop again');
     await run('cancel', `/cancel ${confirmationCodeOf(ask2)}`, /Cancelled: \/stop will not run/);
+    await run('reconcile', '/reconcile', /Reconciled — differences found[\s\S]*1 filled while offline[\s\S]*external order web_1: buy 0\.01 BTC\/USDT \(left alone\)/);
     await run('audit', '/audit 3', /Audit log \(last 3\)/);
-    await run('reconcile', '/reconcile', /Reconciled — differences found[\s\S]*1 filled while offline/);
     // Chat-ops 2 vocabulary.
     await run('start', '/start', /Welcome to tradeops[\s\S]*You are telegram:1001, role admin[\s\S]*\/help/);
     await run('version', '/version', /tradeops 0\.1\.0-test[\s\S]*up 1h/);
