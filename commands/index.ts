@@ -21,6 +21,11 @@ import { tradesCommand } from './trades.ts';
 import { whoamiCommand } from './whoami.ts';
 import { dashboardCommand } from './dashboard.ts';
 import { logoutCommand } from './logout.ts';
+import { buyCommand, sellCommand } from './manual-order.ts';
+import { closeCommand, forceexitCommand, fxCommand } from './close.ts';
+import { killallCommand } from './killall.ts';
+import { panicCommand } from './panic.ts';
+import { sizeCommand } from './size.ts';
 import { aliasOf } from './alias.ts';
 import { countCommand } from './count.ts';
 import { dailyCommand, monthlyCommand, weeklyCommand } from './pnl-periods.ts';
@@ -54,6 +59,8 @@ export const COMMANDS: readonly Command[] = [
   reconcileCommand,
   dashboardCommand,
   logoutCommand,
+  // risk and manual control (issue 9)
+  sizeCommand, panicCommand, buyCommand, sellCommand, closeCommand, forceexitCommand, fxCommand, killallCommand,
   // Chat-ops 2: the vocabulary of other trading bots (freqtrade's names).
   startCommand,
   versionCommand,

@@ -3,7 +3,7 @@ import { AppError } from '../src/domain/errors.ts';
 import type { Command } from './command.ts';
 import { chatIdentity } from './dashboard.ts';
 
-const args = z.strictObject({ scope: z.literal('all', { error: 'write /logout all' }).optional() });
+const args = z.strictObject({ scope: z.literal('all', { error: 'write /logout all' }).describe('`all`: every session and unused link of yours').optional() });
 
 export const logoutCommand: Command<typeof args> = {
   name: 'logout',

@@ -1,4 +1,5 @@
 import type { AccountSummary } from '../src/domain/account.ts';
+import type { RiskServices } from './risk-services.ts';
 import type { TradingState, TradingStateName } from '../src/domain/trading-state.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface BotServices {
   reconcile(): Promise<ReconcileView>;
   /** The web dashboard's sign-in (absent when DASHBOARD=false). */
   dashboard?: DashboardAccess;
+  /** Sizing, panic, manual orders, kill-all, sweep (commands/risk-services.ts); absent where no kernel runs. */
+  risk?: RiskServices;
   backtests: {
     list(limit: number): Promise<BacktestRunView[]>;
     get(id: number): Promise<BacktestRunView | undefined>;

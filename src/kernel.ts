@@ -7,6 +7,9 @@ import { EventBus } from './engine/bus.ts';
 import { OrderManager, type OrderManagerOptions } from './engine/order-manager.ts';
 import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
+import { createRiskLayer, NO_RISK_SETTINGS, type RiskLayer, type RiskSettings } from './engine/risk-layer.ts';
+import type { ExternalFactors } from './ports/external-factors.ts';
+import type { RiskStore } from './ports/risk-store.ts';
 import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { Execution } from './ports/execution.ts';
@@ -26,6 +29,10 @@ export interface KernelPorts {
   wallClock?: Clock;
   /** The process's event bus when parts built before the kernel (live feeds) publish too; default: a new one. */
   bus?: EventBus;
+  /** Panic history, kill-all runs, sweeps, Kelly trades; without it there is no kill-all. */
+  riskStore?: RiskStore;
+  /** External factors fed by the factor webhook (panic score). */
+  factors?: ExternalFactors;
 }
 
 export interface KernelOptions {
@@ -47,6 +54,8 @@ export interface KernelOptions {
   /** How the account is reported (default: swap when shorting is allowed, else spot) and the swap leverage (default 1). */
   marketType?: 'spot' | 'swap';
   leverage?: number;
+  /** Pre-flight limits, protections, panic settings (default: none). */
+  risk?: RiskSettings;
 }
 
 export interface Kernel {
@@ -55,6 +64,7 @@ export interface Kernel {
   readonly portfolio: Portfolio;
   readonly tradingState: TradingStateHolder;
   readonly orders: OrderManager;
+  readonly risk: RiskLayer;
   readonly ports: KernelPorts;
   readonly options: KernelOptions;
   /** The account as the venue shows it (spot: free quote + holdings; swap: wallet, unrealised, margin), at the last prices. */
@@ -96,6 +106,24 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     return feed.signals(candles);
   };
   const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }), portfolio, bus, ...options.orderPolicy });
+  // The risk layer reads the engine's marks and candles only when it runs (after a tick).
+  const risk: RiskLayer = createRiskLayer({
+    settings: options.risk ?? NO_RISK_SETTINGS,
+    symbols: options.symbols,
+    timeframe: options.timeframe,
+    bus,
+    store,
+    riskStore: ports.riskStore,
+    factors: ports.factors,
+    execution,
+    orders,
+    portfolio,
+    tradingState,
+    clock,
+    logger: logger.child({ component: 'risk' }),
+    marks: () => engine.markPrices(),
+    candles: (symbol) => engine.candles(symbol),
+  });
   const engine: TradingEngine = new TradingEngine({
     ...ports,
     logger: logger.child({ component: 'engine' }),
@@ -113,9 +141,12 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     signals,
     maxSignalAgeMs: options.maxSignalAgeMs,
     allInSlippage: options.allInSlippage,
+    risk: risk.gate,
+    afterTick: (now) => risk.afterTick(now),
     account: (): AccountSummary => account(),
   });
   const shape = { marketType: options.marketType ?? (options.allowShort ? 'swap' : 'spot'), quote: quoteOf(options.symbols[0] ?? ''), leverage: options.leverage } as const;
   const account = (): AccountSummary => accountSummary(portfolio, engine.markPrices(), shape);
-  return { bus, engine, portfolio, tradingState, orders, ports, options, account };
+  await risk.start();
+  return { bus, engine, portfolio, tradingState, orders, risk, ports, options, account };
 }

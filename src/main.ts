@@ -3,6 +3,9 @@ import type { Hono } from 'hono';
 import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
+import { DrizzleRiskStore } from './adapters/db/repositories/drizzle-risk-store.ts';
+import { riskSettingsFrom } from './app/risk-settings.ts';
+import { FactorBoard } from './market-data/factor-board.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
 import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
@@ -125,8 +128,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     // Paper starts from PAPER_CASH; live starts from what the account really holds in the quote currency.
     const quote = quoteOf(config.SYMBOLS[0]!);
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
+    const factors = new FactorBoard();
     const kernel = await createKernel(
-      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus },
+      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus, riskStore: new DrizzleRiskStore(database.db), factors },
       {
         mode: config.MODE,
         strategy,
@@ -141,6 +145,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
         marketType: config.EXCHANGE_MARKET,
         leverage: config.MAX_LEVERAGE,
+        risk: riskSettingsFrom(config),
       },
     );
     // Until leadership and a first reconciliation say otherwise, nothing is sent.
@@ -180,7 +185,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io, metrics });
     cleanups.push(() => chat.stop());
 
-    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role });
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role, panicScore: () => kernel.risk.panic.latest('portfolio')?.score, riskDenials: () => kernel.risk.gate.denialCounts() });
     // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the
     // simulated market's position is stored after every tick (a restart continues from it).
     const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => {
@@ -239,6 +244,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
           await backtests.start();
           await chat.start();
         }
+        // A kill-all a killed process left halfway goes on now: orders are released, channels listen.
+        if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => logger.error({ err }, 'resuming the kill-all failed'));
       },
       async onLose() {
         kernel.orders.hold('standby', 'this process lost the leader lock');

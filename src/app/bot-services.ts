@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { createRiskServices } from './risk-services.ts';
+import { riskWarnings } from './risk-status.ts';
 import type { BotServices, HealthView, PositionView, ReconcileView, StatusView } from '../../commands/services.ts';
 import type { Database } from '../adapters/db/client.ts';
 import type { Config } from '../config.ts';
@@ -92,6 +95,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       if (ts.state !== 'ACTIVE') warnings.push(`trading is ${ts.state}: ${ts.reason}`);
       if (kernel.engine.isStale()) warnings.push('market data is stale');
       if (kernel.engine.lastTickAt === undefined) warnings.push('the engine has not ticked yet');
+      warnings.push(...riskWarnings(kernel, kernel.ports.clock.now()));
       const access = d.access?.status();
       if (access && access.state !== 'ok') warnings.push(`exchange requests ${access.state}${access.until ? ` until ${new Date(access.until).toISOString()}` : ''}${access.reason ? `: ${access.reason}` : ''}`);
       const role = d.role?.();
@@ -163,6 +167,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       return kernel.tradingState.set(state, reason, by);
     },
     backtests: d.backtests,
+    risk: createRiskServices({ kernel, config, backtests: d.backtests, chartsDir: join(config.dataDir, 'charts') }),
   };
 }
 

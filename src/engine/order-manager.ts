@@ -28,7 +28,7 @@ export interface OrderPlan {
 export type SubmitOutcome =
   | { kind: 'placed'; clientOrderId: string; report: OrderReport }
   | { kind: 'rejected'; clientOrderId: string; reason: string }
-  | { kind: 'unknown'; clientOrderId: string; reason: string };
+  | { kind: 'unknown'; clientOrderId: string; reason: string; retryAt?: number };
 
 export interface OrderManagerOptions {
   execution: Execution;
@@ -126,18 +126,19 @@ export class OrderManager {
   }
 
   /** Send one order and account its answer. Never throws for venue refusals: see SubmitOutcome. */
-  submit(plan: OrderPlan, strategy: string): Promise<SubmitOutcome> {
+  /** `opts.clientOrderId`: chosen and stored by the caller, who must find the order after a crash (kill-all). */
+  submit(plan: OrderPlan, strategy: string, opts: { clientOrderId?: string } = {}): Promise<SubmitOutcome> {
     if (!this.isAccepting) return Promise.resolve({ kind: 'rejected', clientOrderId: '', reason: `new orders are held: ${this.holds().join('; ')}` });
-    return this.track(this.doSubmit(plan, strategy));
+    return this.track(this.doSubmit(plan, strategy, opts.clientOrderId));
   }
 
-  private async doSubmit(plan: OrderPlan, strategy: string): Promise<SubmitOutcome> {
+  private async doSubmit(plan: OrderPlan, strategy: string, chosenId?: string): Promise<SubmitOutcome> {
     const { execution, store, clock } = this.deps;
     const market = execution.market(plan.symbol);
     const amount = market ? floorToStep(plan.quantity, market.amountStep) : plan.quantity;
     const type = plan.type ?? 'market';
     if (type === 'limit' && !(plan.price! > 0)) throw new AppError('BAD_REQUEST', 'a limit order needs a price above 0');
-    const clientOrderId = newClientOrderId(this.deps.clientOrderIdPrefix ?? 'to', clock.now());
+    const clientOrderId = chosenId ?? newClientOrderId(this.deps.clientOrderIdPrefix ?? 'to', clock.now());
     const req: OrderRequest = { clientOrderId, symbol: plan.symbol, side: plan.side, type, amount, price: type === 'limit' ? plan.price : undefined, reduceOnly: plan.reduceOnly || undefined };
     const now = clock.now();
     const record: OrderRecord = {
@@ -182,7 +183,7 @@ export class OrderManager {
         if (current.status === 'pending') await this.transition(clientOrderId, 'pending', 'unknown', { reason: err.message });
         this.deps.logger.warn({ clientOrderId, attempt, err: err.message }, 'order outcome unknown; looking it up by clientOrderId');
         const found = await this.lookUp(clientOrderId, symbol);
-        if (found === 'lookup-failed') return { kind: 'unknown', clientOrderId, reason: err.message };
+        if (found === 'lookup-failed') return { kind: 'unknown', clientOrderId, reason: err.message, retryAt: err.retryAt };
         if (found) {
           await this.settle(found);
           return { kind: 'placed', clientOrderId, report: found };

@@ -140,6 +140,14 @@ export function createFakeServices(now: () => number = () => T0, data: FakeData 
     async reconcile() {
       return data.reconcile;
     },
+    dashboard: {
+      async createLink(who) {
+        return { url: `http://127.0.0.1:8080/login/${'T'.repeat(43)}?for=${who.platform}:${who.userId}`, expiresAt: now() + 600_000 };
+      },
+      async revokeAll() {
+        return 2;
+      },
+    },
     async setTradingState(state, reason, by) {
       calls.setTradingState.push({ state, reason, by });
       data.tradingState = { state, reason, changedBy: by, changedAt: now() };

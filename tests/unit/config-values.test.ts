@@ -49,6 +49,7 @@ const SPECS: Record<string, Spec> = {
   TICK_CRON: { anyText: 'a cron expression; node-cron validates it when the scheduler starts (src/engine/scheduler.ts)', ok: [['*/5 * * * * *', '*/5 * * * * *']] },
   PAPER_CASH: { ok: [['1', 1], ['250.5', 250.5], ['1000000000000', 1e12]], wrong: ['0', '0.5', '-5', 'abc', '1e6', '1000000000001', '10,000'] },
   ORDER_SIZE_PCT: { ok: [['0.01', 0.01], ['100', 100]], wrong: ['0', '0.001', '100.5', 'ten', '10%'] },
+  MAX_SIGNAL_AGE: { ok: [['90s', '90s'], ['5m', '5m'], ['1h', '1h']], wrong: ['0m', '5 m', '1000s', '5x', '-1m', '1w'] },
   SIM_SEED: { ok: [['0', 0], ['2147483647', 2_147_483_647]], wrong: ['-1', '2147483648', '1.5', 'seed'] },
   SIM_SPEED: { ok: [['0.01', 0.01], ['10000', 10_000]], wrong: ['0', '0.001', '10001', 'fast'] },
   SIM_DATA: { anyText: 'a candle file; `start` refuses one it cannot read or parse', ok: [['data/btc.csv', 'data/btc.csv']] },

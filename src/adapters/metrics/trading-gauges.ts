@@ -19,6 +19,8 @@ export interface GaugeSources {
   access?: ExchangeAccessSource;
   /** Leader or standby among processes sharing the database. */
   role?: () => 'leader' | 'standby';
+  /** Every pre-flight denial since start by reason code (the bus carries only the rate-limited alerts). */
+  riskDenials?: () => ReadonlyMap<string, number>;
 }
 
 const STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
@@ -68,6 +70,18 @@ export function registerTradingGauges(registry: Registry, s: GaugeSources): void
       for (const st of STATES) this.set({ state: st }, st === current ? 1 : 0);
     },
   });
+  if (s.riskDenials) {
+    const read = s.riskDenials;
+    new Gauge({
+      name: 'tradeops_risk_denials',
+      help: 'Orders the pre-flight chain denied since start, by reason code (each denial, alerted or not)',
+      labelNames: ['code'],
+      registers: r,
+      collect() {
+        for (const [code, n] of read()) this.set({ code }, n);
+      },
+    });
+  }
   new Gauge({
     name: 'tradeops_panic_score',
     help: 'Panic score 0-100 (NaN until the risk layer has computed one)',

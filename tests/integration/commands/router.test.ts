@@ -54,7 +54,8 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     const ask2 = await h.send(ADMIN, '/stop again');
     await run('cancel', `/cancel ${confirmationCodeOf(ask2)}`, /Cancelled: \/stop will not run/);
     await run('reconcile', '/reconcile', /Reconciled — differences found[\s\S]*1 filled while offline[\s\S]*external order web_1: buy 0\.01 BTC\/USDT \(left alone\)/);
-    await run('audit', '/audit 3', /Audit log \(last 3\)/);
+    await run('dashboard', '/dashboard', new RegExp(`/login/T{43}\\?for=telegram:${ADMIN.userId}[\\s\\S]*works once`));
+    await run('logout', '/logout all', /Ended 2 dashboard session/);
     // Chat-ops 2 vocabulary.
     await run('start', '/start', /Welcome to tradeops[\s\S]*You are telegram:1001, role admin[\s\S]*\/help/);
     await run('version', '/version', /tradeops 0\.1\.0-test[\s\S]*up 1h/);
@@ -70,14 +71,15 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     await run('resume', '/resume', /Resumed/, TRADER);
     await run('stopbuy', '/stopbuy news', /Paused/, TRADER);
     await run('resume', '/resume', /Resumed/, TRADER);
+    await run('audit', '/audit 3', /Audit log \(last 3\)/);
     await run('alerts', '/alerts', /Alert settings[\s\S]*fill silent silent silent/);
     await run('alerts', '/alerts fill off telegram', /fill alerts are now off on telegram/);
     expect(said(await h.send(ADMIN, '/alerts fill'))).toMatch(/fill off\* silent silent/);
 
     expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     const rows = await h.audit();
-    // One row per command sent (35 above); the confirm/cancel rows carry the original command.
-    expect(rows).toHaveLength(35);
+    // One row per command sent (37 above); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(37);
     expect(rows.find((r) => r.decision === 'confirmed')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
     expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
     for (const r of rows) {

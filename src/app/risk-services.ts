@@ -1,0 +1,121 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BotServices } from '../../commands/services.ts';
+import type { PanicView, RiskServices, SizeView } from '../../commands/risk-services.ts';
+import { renderChartPng } from '../backtest/report/render-png.ts';
+import type { Config } from '../config.ts';
+import { AppError } from '../domain/errors.ts';
+import { quoteOf } from '../domain/market.ts';
+import { timeframeToMs } from '../domain/timeframe.ts';
+import type { Kernel } from '../kernel.ts';
+import { kellySize, realisedVolatilityPct, tradeStats, type TradeStats } from '../risk/kelly-size.ts';
+import { createManualOrders } from './manual-orders.ts';
+
+const DAY = 86_400_000;
+
+/** From a backtest's metrics: W = win rate, R = profit factor × (1 − W) / W. */
+function statsFromBacktest(m: Record<string, number | string | null> | undefined): TradeStats | undefined {
+  const trades = Number(m?.trades ?? 0);
+  const w = m?.winRatePct === null || m?.winRatePct === undefined ? undefined : Number(m.winRatePct) / 100;
+  if (!(trades > 0) || w === undefined) return undefined;
+  const pf = m?.profitFactor === null || m?.profitFactor === undefined ? Infinity : Number(m.profitFactor);
+  const payoff = w === 0 ? 0 : w === 1 ? Infinity : (pf * (1 - w)) / w;
+  return { source: 'backtest', trades, winRate: w, payoff };
+}
+
+/** RiskServices over the kernel: Kelly sizes, the panic score and its chart, manual orders, kill-all. */
+export function createRiskServices(d: { kernel: Kernel; config: Config; backtests: BotServices['backtests']; chartsDir: string }): RiskServices {
+  const { kernel, config } = d;
+  const manual = createManualOrders(kernel, config.TIMEFRAME);
+  const killAll = () => {
+    if (!kernel.risk.killAll) throw new AppError('UNAVAILABLE', 'kill-all needs the database-backed risk store');
+    return kernel.risk.killAll;
+  };
+
+  async function statsFor(symbol: string): Promise<TradeStats> {
+    const pnls = kernel.ports.riskStore ? await kernel.ports.riskStore.closedTradePnls(config.STRATEGY, symbol, config.KELLY_LOOKBACK) : [];
+    if (pnls.length > 0) return tradeStats(pnls, 'live');
+    const run = (await d.backtests.list(50)).find((r) => r.status === 'done' && r.strategy === config.STRATEGY && r.symbol === symbol);
+    return statsFromBacktest(run?.metrics) ?? tradeStats([], 'none');
+  }
+
+  return {
+    async size(symbol): Promise<SizeView> {
+      const stats = await statsFor(symbol);
+      const price = kernel.engine.markPrices().get(symbol) ?? (await kernel.ports.marketData.fetchPrice(symbol));
+      const candles = kernel.engine.candles(symbol);
+      const realisedVolPct = candles ? realisedVolatilityPct(candles.close, timeframeToMs(config.TIMEFRAME)) : undefined;
+      const equity = kernel.portfolio.equity(kernel.engine.markPrices());
+      const k = kellySize({
+        stats,
+        multiplier: config.KELLY_FRACTION,
+        minTrades: config.KELLY_MIN_TRADES,
+        targetVolPct: config.TARGET_VOLATILITY,
+        realisedVolPct,
+        volScaleCap: config.KELLY_VOL_SCALE_CAP,
+        maxPositionPct: config.MAX_POSITION_PCT,
+        fallbackPct: config.ORDER_SIZE_PCT,
+        equity,
+        price,
+      });
+      return {
+        symbol, strategy: config.STRATEGY, source: stats.source, trades: stats.trades, winRate: stats.winRate, payoff: stats.payoff,
+        rawKelly: k.rawKelly, multiplier: config.KELLY_FRACTION, realisedVolPct, targetVolPct: config.TARGET_VOLATILITY, volScale: k.volScale,
+        maxPositionPct: config.MAX_POSITION_PCT, fraction: k.fraction, quote: k.quote, base: k.base, price, equity, quoteCurrency: quoteOf(symbol),
+        fallback: k.fallback, capped: k.capped, note: k.note, sizing: config.ORDER_SIZING,
+      };
+    },
+
+    async panic(scope): Promise<PanicView> {
+      const latest = kernel.risk.panic.latest(scope);
+      const view: PanicView = { scope, ts: latest?.ts, score: latest?.score, level: latest?.level, components: latest?.components ?? [], threshold: config.PANIC_THRESHOLD };
+      const now = kernel.ports.clock.now();
+      const history = kernel.ports.riskStore ? await kernel.ports.riskStore.panicSince(scope, now - DAY) : [];
+      if (history.length >= 2) {
+        const option = {
+          title: { text: `Panic score — ${scope} — last 24 h`, left: 'center' },
+          grid: { left: 50, right: 20, top: 40, bottom: 40 },
+          xAxis: { type: 'time' },
+          yAxis: { type: 'value', min: 0, max: 100 },
+          series: [
+            {
+              type: 'line',
+              showSymbol: false,
+              data: history.map((h) => [h.ts, Math.round(h.score * 10) / 10]),
+              markLine: { symbol: 'none', data: [{ yAxis: 40 }, { yAxis: 60 }, { yAxis: 80 }, { yAxis: config.PANIC_THRESHOLD, lineStyle: { color: '#c00' } }] },
+            },
+          ],
+        };
+        await mkdir(d.chartsDir, { recursive: true });
+        const path = join(d.chartsDir, `panic-${scope.replace(/[^A-Za-z0-9]/g, '_')}-${now}.png`);
+        await writeFile(path, await renderChartPng(option, 800, 360));
+        view.chartPath = path;
+      }
+      return view;
+    },
+
+    previewOrder: (o) => manual.preview(o),
+    async placeOrder(o, by) {
+      return (await manual.place(o, by)).result;
+    },
+    async closePreview(symbol) {
+      const marks = kernel.engine.markPrices();
+      const all = kernel.portfolio.all().filter((p) => symbol === 'all' || p.symbol === symbol);
+      return all.map((p) => ({ symbol: p.symbol, side: p.quantity > 0 ? ('long' as const) : ('short' as const), quantity: Math.abs(p.quantity), markPrice: marks.get(p.symbol) ?? p.entryPrice }));
+    },
+    async close(symbol, by) {
+      const symbols = symbol === 'all' ? kernel.portfolio.all().map((p) => p.symbol) : [symbol];
+      return Promise.all(symbols.map((s) => manual.close(s, by)));
+    },
+    async killAllPlan(includeExternal) {
+      return { running: killAll().runningId, lines: await killAll().plan(includeExternal) };
+    },
+    async killAll(by, includeExternal, waitMs) {
+      const { started, runId, done } = await killAll().start(by, includeExternal);
+      const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), waitMs).unref());
+      const run = await Promise.race([done, timeout]);
+      const lines = run ? run.items.map((i) => ({ symbol: i.symbol, outcome: i.outcome, detail: i.detail })) : [];
+      return { started, runId, finished: run !== undefined, lines };
+    },
+  };
+}
