@@ -1,7 +1,8 @@
 import type { MarketInfo } from '../../../../src/domain/market.ts';
 import type { OrderReport, OrderRequest, OrderStatus } from '../../../../src/domain/orders.ts';
 import { ExecutionError, type Execution } from '../../../../src/ports/execution.ts';
-import type { OrderRecord, TradingStore } from '../../../../src/ports/store.ts';
+import type { Position } from '../../../../src/domain/portfolio.ts';
+import type { FillRecord, OrderRecord, TradingStore } from '../../../../src/ports/store.ts';
 
 export const MARKET: MarketInfo = { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', amountStep: 0.001, priceStep: 0.01, minAmount: 0.001, minNotional: 5, contractSize: 1, makerFee: 0.001, takerFee: 0.001 };
 
@@ -74,13 +75,17 @@ export class TestVenue implements Execution {
  * The order half of TradingStore in memory (the drizzle implementation passes the same contract
  * on PGlite and PostgreSQL); every other method throws, so a test using it by accident fails loudly.
  */
-export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord> } {
+export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord>; fills: FillRecord[]; saved: { positions: Map<string, Position | undefined>; cash: number | undefined } } {
   const orders = new Map<string, OrderRecord>();
+  const fills: FillRecord[] = [];
+  const saved = { positions: new Map<string, Position | undefined>(), cash: undefined as number | undefined };
   const unused = () => {
     throw new Error('not used by these tests');
   };
   return {
     orders,
+    fills,
+    saved,
     async insertOrder(order) {
       if (orders.has(order.clientOrderId)) throw new Error(`duplicate clientOrderId ${order.clientOrderId}`);
       orders.set(order.clientOrderId, { ...order });
@@ -99,7 +104,14 @@ export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRe
     async ordersByStatus(statuses: readonly OrderStatus[]) {
       return [...orders.values()].filter((o) => statuses.includes(o.status)).map((o) => ({ ...o }));
     },
-    recordFill: unused,
+    // Idempotent by (exchange, trade id), position and cash stored with the fill — as the drizzle store.
+    async recordFill(fill, positionAfter, cash) {
+      if (fills.some((f) => f.exchange === fill.exchange && f.tradeId === fill.tradeId)) return false;
+      fills.push({ ...fill });
+      saved.positions.set(fill.symbol, positionAfter && { ...positionAfter });
+      saved.cash = cash;
+      return true;
+    },
     recentFills: unused,
     fillsSince: unused,
     positions: unused,
