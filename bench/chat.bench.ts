@@ -117,7 +117,7 @@ const services = createFakeServices(() => Date.now());
   const router = createCommandRouter({ commands: COMMANDS, services, database, logger, clock: systemClock, users: parseChatUsers(config.CHAT_USERS), rateLimitPerMinute: 10_000 });
   const chat = await createChat({ config, router, services, database, logger });
   let app: Hono | undefined;
-  const http = await startHttpServer({ host: '127.0.0.1', port: 0, logger, readiness: [], mount: [(a) => (app = a)] });
+  const http = await startHttpServer({ host: '127.0.0.1', port: 0, logger, readiness: [], hardening: { banAfter: 1e9, ratePerMinute: 1e9 }, mount: [(a) => (app = a)] });
   chat.mount(app!);
   await chat.start();
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DOMAIN_EVENT_TYPES } from './domain/events.ts';
 
@@ -99,6 +100,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   TICK_CRON: { group: 'Trading', doc: 'node-cron expression of the engine tick (6 fields = seconds); default: every second for sim, every 10 s otherwise', default: '' },
   PAPER_CASH: { group: 'Trading', doc: 'starting quote balance of the paper account', default: '10000' },
   ORDER_SIZE_PCT: { group: 'Trading', doc: 'percent of equity committed per entry when no other sizing applies', default: '10' },
+  MAX_SIGNAL_AGE: { group: 'Trading', doc: 'a closed candle older than this (e.g. 90s, 5m; since its close) produces no orders, and after a gap only the newest candle may; empty = one TIMEFRAME', default: '' },
   SIM_SEED: { group: 'Simulated exchange', doc: 'seed of the synthetic market (same seed, same prices)', default: '42' },
   SIM_SPEED: { group: 'Simulated exchange', doc: 'simulated candles per second of real time', default: '1' },
   SIM_DATA: { group: 'Simulated exchange', doc: 'replay this candle file (any import-candles format) instead of the synthetic market', default: '' },
@@ -125,6 +127,22 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   LINE_CHANNEL_ACCESS_TOKEN: { group: 'LINE', doc: 'long-lived channel access token', default: '' },
   LINE_API_URL: { group: 'LINE', doc: 'Messaging API base URL', default: 'https://api.line.me' },
   LINE_ALERT_TO: { group: 'LINE', doc: 'comma-separated user/group ids that receive alerts', default: '' },
+  // --- HTTP hardening, metrics, heartbeat, signals (issue 12) ---
+  HTTP_BODY_LIMIT_KB: { group: 'HTTP hardening', doc: 'largest request body any route accepts, in KiB (routes may set less)', default: '256' },
+  HTTP_TIMEOUT_SECONDS: { group: 'HTTP hardening', doc: 'longest a request may take to arrive and be answered before 503', default: '10' },
+  HTTP_RATE_LIMIT: { group: 'HTTP hardening', doc: 'requests per minute per address per route before 429', default: '600' },
+  HTTP_BAN_AFTER: { group: 'HTTP hardening', doc: 'failed authentications (bad signature, secret or token) within 10 minutes that ban an address', default: '10' },
+  HTTP_BAN_MINUTES: { group: 'HTTP hardening', doc: 'how long such a ban lasts', default: '15' },
+  HTTP_TRUSTED_PROXIES: { group: 'HTTP hardening', doc: 'comma-separated addresses of reverse proxies whose X-Forwarded-For is believed', default: '' },
+  METRICS_TOKEN: { group: 'Monitoring', doc: 'bearer token required by GET /metrics (the start warns when the server binds beyond loopback without one)', default: '' },
+  HEARTBEAT_MAX_SILENCE: { group: 'Monitoring', doc: 'seconds without a completed engine tick before a critical alert; 0 = off', default: '300' },
+  HEARTBEAT_URL: { group: 'Monitoring', doc: 'URL called (GET) after every successful tick, at most once a minute: a dead-man\'s switch such as healthchecks.io', default: '' },
+  SIGNAL_SECRET: { group: 'Signals', doc: 'passphrase/HMAC key of the signal source named tradingview; enables POST /webhooks/signal and /webhooks/factor', default: '' },
+  SIGNAL_SOURCES: { group: 'Signals', doc: 'JSON: several sources, e.g. {"tv":{"secret":"…","symbols":["BTC/USDT"],"max_amount":500,"rate_limit":10}}', default: '' },
+  SIGNAL_ALLOWED_IPS: { group: 'Signals', doc: "comma-separated sender addresses allowed to post signals (TradingView: 52.89.214.238,34.212.75.30,54.218.53.128,52.32.178.7); unset = any", default: '' },
+  SIGNAL_MAX_LAG: { group: 'Signals', doc: 'seconds a signal may be old (by its time field) before it is refused with 409', default: '60' },
+  SIGNAL_RATE_LIMIT: { group: 'Signals', doc: 'signals per minute per source (a source in SIGNAL_SOURCES may set its own rate_limit)', default: '30' },
+  FACTOR_MAX_AGE: { group: 'Signals', doc: 'seconds after which an external factor is stale: ignored by strategies and the panic score, with a warning', default: '3600' },
 };
 
 export const ENV_SCHEMA_SHAPE = {
@@ -161,6 +179,10 @@ export const ENV_SCHEMA_SHAPE = {
   TICK_CRON: z.string().optional(),
   PAPER_CASH: num(1, 1e12, 10000),
   ORDER_SIZE_PCT: num(0.01, 100, 10),
+  MAX_SIGNAL_AGE: z
+    .string()
+    .refine((s) => /^[1-9][0-9]{0,2}[smhd]$/.test(s.trim()), { message: 'expected a duration such as 30s, 5m, 1h (empty = one TIMEFRAME)' })
+    .optional(),
   SIM_SEED: int(0, 2 ** 31 - 1, 42),
   SIM_SPEED: num(0.01, 10000, 1),
   SIM_DATA: z.string().optional(),
@@ -207,4 +229,20 @@ export const ENV_SCHEMA_SHAPE = {
   LINE_CHANNEL_ACCESS_TOKEN: z.string().optional(),
   LINE_API_URL: url(['http:', 'https:']).default('https://api.line.me'),
   LINE_ALERT_TO: list(''),
+  // --- HTTP hardening, metrics, heartbeat, signals (issue 12) ---
+  HTTP_BODY_LIMIT_KB: int(1, 65536, 256),
+  HTTP_TIMEOUT_SECONDS: int(1, 600, 10),
+  HTTP_RATE_LIMIT: int(1, 1_000_000, 600),
+  HTTP_BAN_AFTER: int(1, 100_000, 10),
+  HTTP_BAN_MINUTES: int(1, 10_080, 15),
+  HTTP_TRUSTED_PROXIES: list(''),
+  METRICS_TOKEN: z.string().refine((s) => s.length >= 16, { message: 'expected at least 16 characters' }).optional(),
+  HEARTBEAT_MAX_SILENCE: int(0, 86_400 * 7, 300),
+  HEARTBEAT_URL: url(['https:', 'http:']).optional(),
+  SIGNAL_SECRET: z.string().refine((s) => s.length >= 12, { message: 'expected at least 12 characters' }).optional(),
+  SIGNAL_SOURCES: z.string().optional(),
+  SIGNAL_ALLOWED_IPS: list('').refine((l) => l.every((ip) => isIP(ip) !== 0), { message: 'expected comma-separated IP addresses such as 52.89.214.238,34.212.75.30' }),
+  SIGNAL_MAX_LAG: int(1, 86_400, 60),
+  SIGNAL_RATE_LIMIT: int(1, 100_000, 30),
+  FACTOR_MAX_AGE: int(1, 86_400 * 30, 3600),
 };

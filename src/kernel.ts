@@ -3,7 +3,7 @@ import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
 import { OrderManager } from './engine/order-manager.ts';
-import type { Sizing } from './engine/sizing.ts';
+import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
 import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -36,6 +36,10 @@ export interface KernelOptions {
   allowShort: boolean;
   /** Starting cash when the store has none yet (paper account). */
   initialCash: number;
+  /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
+  maxSignalAgeMs?: number;
+  /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
+  allInSlippage?: number;
 }
 
 export interface Kernel {
@@ -61,7 +65,7 @@ export function createEventBus(logger: Logger): EventBus {
 export async function createKernel(ports: KernelPorts, options: KernelOptions): Promise<Kernel> {
   const { store, clock, logger, execution } = ports;
   const bus = ports.bus ?? createEventBus(logger);
-  const tradingState = await TradingStateHolder.load(store, bus, ports.wallClock ?? systemClock);
+  const tradingState = await TradingStateHolder.load(store, (e) => bus.publish(e), ports.wallClock ?? systemClock);
   const portfolio = new Portfolio((await store.cash(execution.exchangeId)) ?? options.initialCash);
   for (const p of await store.positions(execution.exchangeId)) portfolio.restore(p);
 
@@ -98,6 +102,8 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     sizing: options.sizing,
     allowShort: options.allowShort,
     signals,
+    maxSignalAgeMs: options.maxSignalAgeMs,
+    allInSlippage: options.allInSlippage,
   });
   return { bus, engine, portfolio, tradingState, orders, ports, options };
 }

@@ -4,7 +4,11 @@ import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
-import { createMetrics } from './adapters/http/metrics.ts';
+import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
+import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
+import { isLoopbackHost, mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
+import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
+import { hardeningOptions } from './app/http-options.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -13,7 +17,8 @@ import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
 import { buildLiveFeeds } from './app/build-live-feeds.ts';
 import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
-import { parseSizing } from './engine/sizing.ts';
+import { parseSizing } from './risk/sizing.ts';
+import { timeframeToMs as durationMs } from './domain/timeframe.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
@@ -68,6 +73,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
   };
 
   try {
+    const metrics = createPrometheusMetrics();
     const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger });
     cleanups.push(() => database.close());
     const m = await migrate(database);
@@ -105,6 +111,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         sizing: parseSizing(`percent:${config.ORDER_SIZE_PCT}`),
         allowShort: config.EXCHANGE_MARKET === 'swap',
         initialCash,
+        maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
+        allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
       },
     );
 
@@ -117,7 +125,13 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
 
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => kernel.engine.tick(), logger.child({ component: 'scheduler' }));
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db) });
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => kernel.engine.tick(), logger.child({ component: 'scheduler' }), (t) => {
+      metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
+    });
+    if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
+      logger.warn({ host: config.HTTP_HOST }, 'GET /metrics is open to anyone who can reach this address: set METRICS_TOKEN');
+    }
     const http = await startHttpServer({
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,
@@ -127,7 +141,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'migrations', check: () => migrationsUpToDate(database) },
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => createMetrics(kernel).mount(app)],
+      hardening: hardeningOptions(config, metrics, logger.child({ component: 'http' })),
+      mount: [(app: Hono) => chat.mount(app), (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN })],
     });
     cleanups.push(() => http.close());
 

@@ -1,4 +1,4 @@
-import { money, pct, qty, signedMoney, utc } from '../../commands/format.ts';
+import { duration, money, pct, qty, signedMoney, utc } from '../../commands/format.ts';
 import type { Reply } from '../../commands/reply.ts';
 import type { DomainEvent } from '../domain/events.ts';
 import { scrubSecrets } from '../logger.ts';
@@ -73,6 +73,14 @@ export function eventToAlert(event: DomainEvent): Alert {
     }
     case 'strategy-message':
       return alert(event, 'info', { title: `${event.strategy} · ${event.symbol}`, text: [event.message], tone: 'info' }, `strategy-message`);
+    case 'candles-skipped':
+      return alert(event, 'warning', {
+        title: `${event.symbol} ${event.timeframe}: skipped ${event.skipped} candle${event.skipped === 1 ? '' : 's'} after a gap of ${duration(event.gapMs)}`,
+        text: [
+          `The strategy saw them, but no orders were sent for missed candles; ${event.acted ? 'the newest candle' : 'no candle'} (${utc(event.newestTs)}) was traded${event.acted ? '' : ': it is older than MAX_SIGNAL_AGE'}.`,
+        ],
+        tone: 'warning',
+      });
     case 'daily-summary':
       return alert(event, 'info', {
         title: `Daily summary ${utc(event.ts).slice(0, 10)}`,

@@ -1,11 +1,11 @@
 import { MatchingEngine } from '../adapters/exchange/sim/matching-engine.ts';
 import type { MarketInfo } from '../domain/market.ts';
-import { floorToStep } from '../domain/market.ts';
 import type { OrderSide } from '../domain/orders.ts';
-import { Portfolio } from '../domain/portfolio.ts';
-import type { PlannedOrder } from '../engine/decide.ts';
+import { Portfolio, type Position } from '../domain/portfolio.ts';
+import type { PlannedOrder } from '../risk/decide.ts';
 import { ExecutionError } from '../ports/execution.ts';
 import { KellyEstimator } from '../risk/kelly.ts';
+import { affordableQuantity } from '../risk/sizing.ts';
 import type { PositionSnapshot } from '../strategies/strategy.ts';
 import type { BacktestTrade } from './types.ts';
 
@@ -28,11 +28,11 @@ export class BacktestBroker {
   readonly trades: BacktestTrade[] = [];
   readonly denials: Record<string, number> = {};
   readonly kelly = new KellyEstimator();
-  /** Signed quantity of the open position (0 = flat), its entry price, stop-loss and take-profit (NaN = none). */
+  /** Signed quantity of the open position (0 = flat) and its entry price. */
   qty = 0;
   entry = 0;
-  sl = NaN;
-  tp = NaN;
+  /** The open position as the portfolio holds it (stop-loss and take-profit included), undefined when flat. */
+  position: Position | undefined;
   /** What the strategy sees as `ctx.position` (one object per trade). */
   snapshot: PositionSnapshot | undefined;
   private readonly engine: MatchingEngine;
@@ -77,17 +77,14 @@ export class BacktestBroker {
     if (this.qty !== 0) return this.deny('POSITION_OPEN_AT_FILL');
     const m = this.o.market;
     const side: OrderSide = order.positionSide === 'long' ? 'buy' : 'sell';
-    const fillPrice = side === 'buy' ? ref * (1 + this.slip) : ref * (1 - this.slip);
-    const perUnit = fillPrice * m.contractSize * (1 + m.takerFee);
-    const affordable = floorToStep(this.available() / perUnit, m.amountStep);
-    let qty = order.allIn ? affordable : Math.min(order.quantity, affordable);
-    if (!(qty > 0) || qty < m.minAmount || (m.minNotional > 0 && qty * fillPrice < m.minNotional)) return this.deny('TOO_SMALL_AT_FILL');
+    const slip = side === 'buy' ? this.slip : -this.slip;
+    const affordable = affordableQuantity(this.available(), ref, m, slip);
+    const qty = order.allIn ? affordable : Math.min(order.quantity, affordable);
+    if (!(qty > 0) || qty < m.minAmount || (m.minNotional > 0 && qty * ref * (1 + slip) < m.minNotional)) return this.deny('TOO_SMALL_AT_FILL');
     const f = this.send(side, qty, ref, ts, false);
     if (!f) return;
     this.open = { index: i, ts, price: f.price, qty: f.qty, fee: f.fee, side: order.positionSide, reason: order.reason, sl: order.stopLoss, tp: order.takeProfit };
     this.portfolio.setProtection(this.symbol, order.stopLoss, order.takeProfit);
-    this.sl = order.stopLoss ?? NaN;
-    this.tp = order.takeProfit ?? NaN;
     this.snapshot = { side: order.positionSide, quantity: f.qty, entryPrice: f.price, openedAt: ts };
   }
 
@@ -123,8 +120,6 @@ export class BacktestBroker {
     this.kelly.add(trade.returnPct);
     this.open = undefined;
     this.snapshot = undefined;
-    this.sl = NaN;
-    this.tp = NaN;
   }
 
   private send(side: OrderSide, qty: number, ref: number, ts: number, reduceOnly: boolean): { price: number; qty: number; fee: number; realized: number } | undefined {
@@ -149,8 +144,11 @@ export class BacktestBroker {
       cost += f.amount * f.price;
     }
     const p = this.portfolio.get(this.symbol);
+    this.position = p;
     this.qty = p ? p.quantity : 0;
     this.entry = p ? p.entryPrice : 0;
-    return { price: filled > 0 ? cost / filled : ref, qty: filled, fee, realized };
+    // One fill (every market fill here): its own price, not a float average of one.
+    const price = report.fills.length === 1 ? report.fills[0]!.price : filled > 0 ? cost / filled : ref;
+    return { price, qty: filled, fee, realized };
   }
 }

@@ -41,6 +41,14 @@ export interface BacktestMetrics {
   kelly: number | null;
   /** Total fees paid, quote currency. */
   fees: number;
+  /** Average and longest time in a trade, entry to exit (ms); null without trades. */
+  avgTradeDurationMs: number | null;
+  maxTradeDurationMs: number | null;
+  /** Longest runs of winning and of losing trades in a row (a break-even trade ends a run). */
+  maxConsecutiveWins: number;
+  maxConsecutiveLosses: number;
+  /** Return periods per year used to annualise (252 daily stock, 365 crypto, 12 monthly, or the override). */
+  periodsPerYear: number;
 }
 
 export interface GroupStats {

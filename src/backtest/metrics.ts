@@ -5,6 +5,8 @@ export const DAY_MS = 86_400_000;
 /** What metrics need from a trade (BacktestTrade satisfies it). */
 export interface TradeLike {
   symbol: string;
+  /** Entry time; trades without it count in no duration figure. */
+  entryTs?: number;
   exitTs: number;
   pnl: number;
   returnPct: number;
@@ -24,8 +26,14 @@ export interface MetricsInput {
   trades: readonly TradeLike[];
   /** Candles at whose close a position was open. */
   exposedCandles: number;
-  /** Days per year for annualising (365 for crypto). */
+  /** Calendar days per year for CAGR (default 365). */
   daysPerYear?: number;
+  /**
+   * Return periods per year for annual return, volatility, Sharpe and Sortino: 252 for daily stock
+   * data, 365 for crypto, 12 for monthly bars (src/backtest/calendar.ts infers it). Default: one
+   * period per calendar day (or per bar when bars are longer than a day) on a 365-day year.
+   */
+  periodsPerYear?: number;
 }
 
 /**
@@ -43,8 +51,9 @@ export function computeMetrics(m: MetricsInput): BacktestMetrics {
   const years = durationMs / (daysPerYear * DAY_MS);
 
   const dd = drawdowns(m.ts, m.equity, e0);
-  const periods = periodReturns(m.ts, m.equity, e0, Math.max(DAY_MS, m.timeframeMs));
-  const periodsPerYear = (daysPerYear * DAY_MS) / Math.max(DAY_MS, m.timeframeMs);
+  // Daily returns for bars of a day or less; one return per bar for longer bars (weeks, months).
+  const periods = periodReturns(m.ts, m.equity, e0, m.timeframeMs > DAY_MS ? 1 : DAY_MS);
+  const periodsPerYear = m.periodsPerYear ?? (daysPerYear * DAY_MS) / Math.max(DAY_MS, m.timeframeMs);
   const ret = final / e0 - 1;
   const cagr = years > 0 ? (final > 0 ? Math.pow(final / e0, 1 / years) - 1 : -1) : 0;
 
@@ -84,6 +93,7 @@ export function computeMetrics(m: MetricsInput): BacktestMetrics {
     maxDrawdownDurationMs: dd.maxDurationMs,
     avgDrawdownPct: dd.episodes > 0 ? (-dd.sumDepth / dd.episodes) * 100 : 0,
     avgDrawdownDurationMs: dd.episodes > 0 ? dd.sumDurationMs / dd.episodes : 0,
+    periodsPerYear,
     ...t,
   };
 }
@@ -182,7 +192,21 @@ export function periodReturns(ts: Float64Array, equity: Float64Array, initial: n
 
 type TradeMetrics = Pick<
   BacktestMetrics,
-  'trades' | 'winRatePct' | 'bestTradePct' | 'worstTradePct' | 'avgTradePct' | 'profitFactor' | 'expectancy' | 'expectancyPct' | 'sqn' | 'kelly' | 'fees'
+  | 'trades'
+  | 'winRatePct'
+  | 'bestTradePct'
+  | 'worstTradePct'
+  | 'avgTradePct'
+  | 'profitFactor'
+  | 'expectancy'
+  | 'expectancyPct'
+  | 'sqn'
+  | 'kelly'
+  | 'fees'
+  | 'avgTradeDurationMs'
+  | 'maxTradeDurationMs'
+  | 'maxConsecutiveWins'
+  | 'maxConsecutiveLosses'
 >;
 
 export function tradeStats(trades: readonly TradeLike[]): TradeMetrics {
@@ -196,7 +220,25 @@ export function tradeStats(trades: readonly TradeLike[]): TradeMetrics {
   let sumRet = 0;
   let sumPnl = 0;
   let fees = 0;
+  let timed = 0;
+  let sumDur = 0;
+  let maxDur = 0;
+  let winRun = 0;
+  let lossRun = 0;
+  let maxWinRun = 0;
+  let maxLossRun = 0;
   for (const t of trades) {
+    if (t.entryTs !== undefined) {
+      const d = Math.max(0, t.exitTs - t.entryTs);
+      timed++;
+      sumDur += d;
+      if (d > maxDur) maxDur = d;
+    }
+    // A break-even trade (P&L exactly 0) ends both streaks.
+    winRun = t.pnl > 0 ? winRun + 1 : 0;
+    lossRun = t.pnl < 0 ? lossRun + 1 : 0;
+    if (winRun > maxWinRun) maxWinRun = winRun;
+    if (lossRun > maxLossRun) maxLossRun = lossRun;
     if (t.pnl > 0) {
       wins++;
       grossWin += t.pnl;
@@ -228,6 +270,10 @@ export function tradeStats(trades: readonly TradeLike[]): TradeMetrics {
     sqn: n > 1 && sd > 0 ? (Math.sqrt(n) * meanPnl) / sd : null,
     kelly,
     fees,
+    avgTradeDurationMs: timed > 0 ? sumDur / timed : null,
+    maxTradeDurationMs: timed > 0 ? maxDur : null,
+    maxConsecutiveWins: maxWinRun,
+    maxConsecutiveLosses: maxLossRun,
   };
 }
 

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.ts';
-import { parseSizing } from '../engine/sizing.ts';
+import { parseSizing } from '../risk/sizing.ts';
 import type { BacktestSizing } from './types.ts';
 
 const NUM = '([0-9]+(?:\\.[0-9]+)?|\\.[0-9]+)';

@@ -1,16 +1,17 @@
-import { inferStepMs } from '../domain/candle-gaps.ts';
 import { AppError } from '../domain/errors.ts';
 import type { MarketInfo } from '../domain/market.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
 import type { TradingState } from '../domain/trading-state.ts';
-import { decide, type PlannedOrder } from '../engine/decide.ts';
-import type { Sizing } from '../engine/sizing.ts';
+import { candleStep, createCandleStepper, newStepResult, type CandleStepper, type GateInputs } from '../engine/candle-step.ts';
+import type { PlannedOrder } from '../risk/decide.ts';
+import type { Sizing } from '../risk/sizing.ts';
 import { instantiate, parseStrategyParams } from '../strategies/registry.ts';
-import type { Intent, StrategyContext, StrategyInstance } from '../strategies/strategy.ts';
+import type { StrategyInstance } from '../strategies/strategy.ts';
 import { BacktestBroker } from './broker.ts';
-import { computeBreakdowns, computeMetrics, DAY_MS } from './metrics.ts';
-import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel, timeframeName } from './options.ts';
-import { stopOrTarget } from './protective-exits.ts';
+import { inferCalendar } from './calendar.ts';
+import { computeBreakdowns, computeMetrics } from './metrics.ts';
+import { noTradeReason } from './no-trade-reason.ts';
+import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel } from './options.ts';
 import type { BacktestOptions, BacktestResult } from './types.ts';
 import type { Candles } from '../domain/candles.ts';
 
@@ -20,12 +21,14 @@ const PROGRESS_MASK = 0x3fff;
 
 /**
  * Run a strategy over columnar candles, event by event, on the same pieces as live trading: the
- * strategy's `prepare` once over the whole series, `onCandle` per closed candle, `decide()` (sizing
- * and the pre-flight chain), the sim's matching engine for fills and `Portfolio` for accounting.
+ * strategy's `prepare` once over the whole series, then per closed candle the engine's candle step
+ * (`src/engine/candle-step.ts`: protective exits → strategy → risk gate with sizing, trading state and
+ * every pre-flight rule), the sim's matching engine for fills and `Portfolio` for accounting.
  *
- * Per candle i: (1) orders decided on i − 1 fill at the open of i (`next-open`); (2) the open
- * position's stop-loss / take-profit are checked against i's range; (3) equity is marked at the close;
- * (4) the strategy decides on i — with `fill: 'close'` its orders fill at once at the close of i.
+ * Per candle i: (1) orders decided on i − 1 fill at the open of i (`next-open`); (2) equity is marked
+ * at the close; (3) the candle step decides on i — a stop-loss / take-profit touched inside i exits
+ * like any other exit, at the next open (what the engine, which sees closed candles, can do); with
+ * `fill: 'close'` orders fill at once at the close of i.
  * The loop allocates nothing per candle; only trades and decisions allocate.
  * Orders decided on the last candle have no next open and are dropped; a position still open at the
  * end is closed at the last close and flagged `openAtEnd`.
@@ -39,11 +42,16 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     if (!(c.ts[i]! > c.ts[i - 1]!)) throw new AppError('BAD_REQUEST', `candles must be ascending by time (rows ${i - 1} and ${i} are not)`);
   }
   const symbol = o.symbol ?? 'ASSET/USDT';
-  const tfMs = o.timeframe ? timeframeToMs(o.timeframe) : (inferStepMs(c) ?? DAY_MS);
-  const timeframe = o.timeframe ?? timeframeName(tfMs);
+  if (o.periodsPerYear !== undefined && !(o.periodsPerYear > 0 && Number.isFinite(o.periodsPerYear))) {
+    throw new AppError('BAD_REQUEST', `periods per year must be a positive number, got ${o.periodsPerYear}`);
+  }
+  // The data's calendar: bar length (months as 1M), weekday-only markets, periods per year.
+  const calendar = inferCalendar(c.ts, { timeframeMs: o.timeframe ? timeframeToMs(o.timeframe) : undefined, periodsPerYear: o.periodsPerYear });
+  const tfMs = calendar.stepMs;
+  const timeframe = o.timeframe ?? calendar.timeframe;
   const cash = o.cash ?? 10_000;
   if (!(cash > 0) || !Number.isFinite(cash)) throw new AppError('BAD_REQUEST', `cash must be a positive number, got ${cash}`);
-  const feeRate = parseFeeRate(o.fee ?? 0);
+  const feeRate = o.market ? o.market.takerFee : parseFeeRate(o.fee ?? 0);
   const slippageBps = parseBps(o.slippage ?? 0, 'slippage');
   const spreadBps = parseBps(o.spread ?? 0, 'spread');
   const fill = o.fill ?? 'next-open';
@@ -71,7 +79,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   }
 
   const [base = 'ASSET', quote = 'USDT'] = symbol.split(':')[0]!.split('/');
-  const market: MarketInfo = {
+  const market: MarketInfo = o.market ? { ...o.market, symbol } : {
     symbol,
     base,
     quote,
@@ -85,18 +93,27 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     takerFee: feeRate,
   };
   const broker = new BacktestBroker({ market, cash, costBps: slippageBps + spreadBps / 2, allowShort });
-  const rules = o.rules;
-  const fixedSizing: Sizing | undefined = sizing.kind === 'kelly-auto' ? undefined : sizing;
+  const kellyAuto = sizing.kind === 'kelly-auto';
+  const gateInputs: GateInputs = {
+    equity: cash,
+    available: cash,
+    market,
+    // kelly-auto: the fraction is updated from the trades so far before every step.
+    sizing: kellyAuto ? { kind: 'kelly', fraction: 0 } : (sizing as Sizing),
+    tradingState: o.tradingState ?? ACTIVE,
+    allowShort,
+    rules: o.rules,
+  };
 
   inst.prepare(c);
   const equity = new Float64Array(n);
   const signalMap = o.signals ? new Map<string, number>() : undefined;
-  const ctx: StrategyContext = { symbol, timeframe, candles: c, i: 0, position: undefined, allowShort, signals: signalMap };
+  const stepper = createCandleStepper({ symbol, timeframe, tfMs, strategy: inst, allowShort, candles: c, lower: o.lowerTimeframe });
+  if (signalMap) stepper.ctx.signals = signalMap;
   const tradeFrom = Math.floor(o.tradeFrom ?? 0);
   if (!(tradeFrom >= 0 && tradeFrom < n)) throw new AppError('BAD_REQUEST', `tradeFrom must be a candle index from 0 to ${n - 1}, got ${o.tradeFrom}`);
   const firstDecision = Math.max(tradeFrom, Math.floor(warmup) - 1);
-  const decider = new Decider(symbol, market, fixedSizing, allowShort, rules, fill, broker);
-  const exposed = simulate(c, equity, inst, ctx, broker, decider, firstDecision, o.lowerTimeframe, tfMs, o.signals, signalMap, o.onProgress);
+  const exposed = simulate(c, equity, stepper, broker, gateInputs, kellyAuto, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
   o.onProgress?.(1);
   const { ts, close } = c;
 
@@ -105,7 +122,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const mTs = tradeFrom > 0 ? ts.subarray(tradeFrom) : ts;
   const mClose = tradeFrom > 0 ? close.subarray(tradeFrom) : close;
   const mEquity = tradeFrom > 0 ? equity.subarray(tradeFrom) : equity;
-  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, daysPerYear: o.daysPerYear });
+  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, periodsPerYear: calendar.periodsPerYear });
+  const why = trades.length === 0 ? noTradeReason({ candles: n, firstDecision, warmup, entrySignals: stepper.entrySignals, denials: broker.denials }) : undefined;
   return {
     ...metrics,
     strategy: name,
@@ -118,75 +136,29 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     equityTs: mTs,
     breakdowns: computeBreakdowns(mTs, mEquity, cash, trades),
     denials: broker.denials,
+    ...(why ? { noTradeReason: why } : {}),
+    indicators: inst.indicators?.(),
     elapsedMs: performance.now() - started,
   };
 }
 
 /**
- * Where a triggered stop or target fills: at its level, or at the open when the candle opened
- * beyond it (a gap: the order could not get its level).
- */
-function exitPrice(long: boolean, level: number, open: number, stop: boolean): number {
-  if (stop) return long ? Math.min(open, level) : Math.max(open, level);
-  return long ? Math.max(open, level) : Math.min(open, level);
-}
-
-/** From intents to approved orders (decide(): sizing and the pre-flight chain), then fills or pending orders. */
-class Decider {
-  readonly pending: PlannedOrder[] = [];
-
-  constructor(
-    private readonly symbol: string,
-    private readonly market: MarketInfo,
-    private readonly sizing: Sizing | undefined,
-    private readonly allowShort: boolean,
-    private readonly rules: BacktestOptions['rules'],
-    private readonly fill: 'next-open' | 'close',
-    private readonly broker: BacktestBroker,
-  ) {}
-
-  /** Decide on candle i (close `px`); with close fills, execute at once and return the new equity. */
-  act(intents: readonly Intent[], i: number, px: number, ts: number, equity: number): number {
-    const broker = this.broker;
-    const decisions = decide({
-      symbol: this.symbol,
-      intents,
-      position: broker.portfolio.get(this.symbol),
-      price: px,
-      equity,
-      available: broker.available(),
-      market: this.market,
-      sizing: this.sizing ?? { kind: 'kelly', fraction: broker.kelly.fraction() },
-      tradingState: ACTIVE,
-      allowShort: this.allowShort,
-      rules: this.rules,
-    });
-    for (const d of decisions) {
-      if (d.verdict === 'denied') {
-        for (const x of d.denials) broker.deny(x.code);
-        continue;
-      }
-      if (this.fill === 'close') broker.execute(d.order!, px, i, ts);
-      else this.pending.push(d.order!);
-    }
-    return this.fill === 'close' ? broker.portfolio.cash + (px - broker.entry) * broker.qty : equity;
-  }
-}
-
-/**
  * The per-candle loop, kept in its own small function with plain locals (nothing captured by a
- * closure) so V8 keeps everything in registers. Returns the number of candles closed in a position.
+ * closure) so V8 keeps everything in registers. Per candle i: (1) orders decided on i − 1 fill at
+ * the open of i; (2) equity is marked at the close; (3) the candle step (protective exits →
+ * strategy → risk gate) decides on i — the same step `TradingEngine` runs — and its approved orders
+ * wait for the open of i + 1 (or, with `fill: 'close'`, fill at once at the close of i). Returns the
+ * number of candles closed in a position.
  */
 function simulate(
   c: Candles,
   equity: Float64Array,
-  inst: StrategyInstance,
-  ctx: StrategyContext,
+  stepper: CandleStepper,
   broker: BacktestBroker,
-  decider: Decider,
+  gateInputs: GateInputs,
+  kellyAuto: boolean,
+  fillAtClose: boolean,
   firstDecision: number,
-  lower: Candles | undefined,
-  tfMs: number,
   signals: Readonly<Record<string, Float64Array>> | undefined,
   signalMap: Map<string, number> | undefined,
   onProgress: ((f: number) => void) | undefined,
@@ -194,47 +166,48 @@ function simulate(
   const n = c.length;
   const ts = c.ts;
   const open = c.open;
-  const high = c.high;
-  const low = c.low;
   const close = c.close;
-  const pending = decider.pending;
+  const pending: PlannedOrder[] = [];
   const signalNames = signals ? Object.keys(signals) : [];
   const signalSeries = signals ? signalNames.map((k) => signals[k]!) : [];
-  const lowerCursor = { j: 0 };
+  const kelly = kellyAuto ? (gateInputs.sizing as { kind: 'kelly'; fraction: number }) : undefined;
+  const step = newStepResult();
   let exposed = 0;
   for (let i = 0; i < n; i++) {
     if (pending.length > 0) {
       for (let k = 0; k < pending.length; k++) broker.execute(pending[k]!, open[i]!, i, ts[i]!);
       pending.length = 0;
     }
-    let qty = broker.qty;
-    if (qty !== 0 && (broker.sl === broker.sl || broker.tp === broker.tp)) {
-      const hit = stopOrTarget(qty > 0, broker.sl, broker.tp, open[i]!, high[i]!, low[i]!, lower, ts[i]!, tfMs, lowerCursor);
-      if (hit !== 0) {
-        const stop = hit < 0;
-        broker.close(stop ? exitPrice(qty > 0, broker.sl, open[i]!, true) : exitPrice(qty > 0, broker.tp, open[i]!, false), i, ts[i]!, stop ? 'stop-loss' : 'take-profit');
-        qty = broker.qty;
-      }
-    }
     const px = close[i]!;
     let e: number;
-    if (qty !== 0) {
+    if (broker.qty !== 0) {
       exposed++;
-      e = broker.portfolio.cash + (px - broker.entry) * qty;
+      e = broker.portfolio.cash + (px - broker.entry) * broker.qty;
     } else {
       e = broker.portfolio.cash;
     }
     if (i >= firstDecision) {
-      ctx.i = i;
-      ctx.position = broker.snapshot;
       if (signalMap !== undefined) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, signalSeries[k]![i]!);
-      const intents = inst.onCandle(ctx);
-      if (intents !== undefined && intents.length > 0) e = decider.act(intents, i, px, ts[i]!, e);
+      gateInputs.equity = e;
+      gateInputs.available = broker.available();
+      if (kelly !== undefined) kelly.fraction = broker.kelly.fraction();
+      candleStep(stepper, i, broker.position, broker.snapshot, true, gateInputs, step);
+      const decisions = step.decisions;
+      for (let k = 0; k < decisions.length; k++) {
+        const d = decisions[k]!;
+        if (d.verdict === 'denied') {
+          for (const x of d.denials) broker.deny(x.code);
+        } else if (fillAtClose) {
+          broker.execute(d.order!, px, i, ts[i]!);
+        } else {
+          pending.push(d.order!);
+        }
+      }
+      if (fillAtClose && decisions.length > 0) e = broker.qty !== 0 ? broker.portfolio.cash + (px - broker.entry) * broker.qty : broker.portfolio.cash;
     }
     equity[i] = e;
     if (onProgress !== undefined && (i & PROGRESS_MASK) === 0 && i > 0) onProgress(i / n);
   }
-  pending.length = 0;
   if (broker.qty !== 0) {
     broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
     equity[n - 1] = broker.portfolio.cash;

@@ -116,8 +116,8 @@ export function rankRows(rows: SweepRow[], rankBy: string): SweepRow[] {
 
 /** Keep only the metric fields of a worker result. */
 export function metricsOf(r: BacktestResult): BacktestMetrics {
-  const { strategy, params, symbol, timeframe, options, tradeList, equity, equityTs, breakdowns, denials, elapsedMs, ...m } = r;
-  void [strategy, params, symbol, timeframe, options, tradeList, equity, equityTs, breakdowns, denials, elapsedMs];
+  const { strategy, params, symbol, timeframe, options, tradeList, equity, equityTs, breakdowns, denials, elapsedMs, noTradeReason, indicators, ...m } = r;
+  void [strategy, params, symbol, timeframe, options, tradeList, equity, equityTs, breakdowns, denials, elapsedMs, noTradeReason, indicators];
   return m;
 }
 

@@ -1,7 +1,9 @@
 import type { Candles } from '../domain/candles.ts';
-import type { Sizing } from '../engine/sizing.ts';
+import type { MarketInfo } from '../domain/market.ts';
+import type { TradingState } from '../domain/trading-state.ts';
+import type { Sizing } from '../risk/sizing.ts';
 import type { PreflightRule } from '../risk/preflight/index.ts';
-import type { StrategyDefinition, StrategyInstance } from '../strategies/strategy.ts';
+import type { IndicatorSeries, StrategyDefinition, StrategyInstance } from '../strategies/strategy.ts';
 import type { BacktestMetrics, Breakdowns } from './metrics-types.ts';
 
 /** How a backtest sizes entries: the engine's sizings, plus Kelly from the trades so far. */
@@ -33,6 +35,8 @@ export interface BacktestOptions {
   lot?: number;
   /** Minimum order value in quote currency (default 0). */
   minNotional?: number;
+  /** The venue's market (lot, tick, minimums, fees) instead of `lot`/`minNotional`/`fee`: backtest under the rules paper and live trade under. */
+  market?: MarketInfo;
   /** Allow short entries (margin-style account, like linear perpetuals). Default false. */
   allowShort?: boolean;
   /** Lower-timeframe candles over the same period: decide which of stop-loss and take-profit came first. */
@@ -41,6 +45,8 @@ export interface BacktestOptions {
   signals?: Readonly<Record<string, Float64Array>>;
   /** Pre-flight rules (default: the live chain). */
   rules?: readonly PreflightRule[];
+  /** Trading state the risk gate sees (default ACTIVE): REDUCING blocks entries, HALTED every order, as live. */
+  tradingState?: TradingState;
   /** Called with 0..1 as the run progresses (about every 1 % and at the end). */
   onProgress?: (fraction: number) => void;
   /**
@@ -48,8 +54,11 @@ export interface BacktestOptions {
    * metrics, the equity curve and buy & hold cover [tradeFrom, end). Walk-forward folds use it.
    */
   tradeFrom?: number;
-  /** Periods per year for annualising daily figures (default 365: crypto trades every day). */
-  daysPerYear?: number;
+  /**
+   * Return periods per year for annualising (default: from the data's calendar — 252 for daily
+   * bars without weekends, 365 for crypto, 12 for monthly bars; see calendar.ts).
+   */
+  periodsPerYear?: number;
 }
 
 export type ExitReason = string;
@@ -102,6 +111,10 @@ export interface BacktestResult extends BacktestMetrics {
   breakdowns: Breakdowns;
   /** Intents refused by the pre-flight chain, by reason code. */
   denials: Record<string, number>;
+  /** Why a run made no trade (no entry signal, all refused — with the reasons, data shorter than the warm-up). */
+  noTradeReason?: string;
+  /** The strategy's indicator series over the candles (for charts), when it exposes them. */
+  indicators?: IndicatorSeries[];
   /** Wall time of the run in ms. */
   elapsedMs: number;
 }

@@ -14,8 +14,7 @@ import type { BacktestResult } from '../backtest/types.ts';
 import { runWalkForward } from '../backtest/walk-forward.ts';
 import type { Candles } from '../domain/candles.ts';
 import { sliceCandles } from '../domain/candles.ts';
-import { inferStepMs } from '../domain/candle-gaps.ts';
-import { timeframeName } from '../backtest/options.ts';
+import { inferCalendar } from '../backtest/calendar.ts';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { loadStrategyCatalog, parseStrategyParams } from '../strategies/registry.ts';
 import { envOf, type CliIo } from './io.ts';
@@ -63,13 +62,14 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       sizing: args.sizing,
       lot: args.lot,
       allowShort: args.allowShort,
+      periodsPerYear: args.periodsPerYear,
     };
     const run = await runs.create({
       source: 'cli',
       status: 'running',
       strategy: def.name,
       symbol,
-      timeframe: timeframe ?? timeframeName(inferStepMs(candles) ?? 86_400_000),
+      timeframe: timeframe ?? inferCalendar(candles.ts).timeframe,
       fromTs: candles.ts[0],
       toTs: candles.ts[candles.length - 1],
       params: args.params,
@@ -95,7 +95,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     } else {
       io.stdout.write(formatSummaryTable(result));
       if (mc) io.stdout.write(`\n${formatMonteCarlo(mc)}`);
-      if (files) io.stdout.write(`\nReports in ${files.dir}: trades.csv, equity.csv, equity.png, trades.png, report.html\n`);
+      if (files) io.stdout.write(`\nReports in ${files.dir}: trades.csv, equity.csv, equity.png, trades.png, monthly.png, report.html (open it in a browser)\n`);
       io.stdout.write(`Stored as backtest run #${run.id}.\n`);
     }
     return 0;

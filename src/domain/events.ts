@@ -18,11 +18,14 @@ export type DomainEvent =
   | { type: 'stale-data'; ts: number; symbol: string; timeframe: string; lastCandleTs: number }
   | { type: 'exchange-error'; ts: number; kind: string; message: string; critical: boolean }
   | { type: 'strategy-message'; ts: number; strategy: string; symbol: string; message: string }
-  | { type: 'daily-summary'; ts: number; equity: number; pnl: number; pnlPct: number; trades: number; openPositions: number };
+  | { type: 'daily-summary'; ts: number; equity: number; pnl: number; pnlPct: number; trades: number; openPositions: number }
+  /** Catch-up after a gap in ticks: `skipped` closed candles updated the strategy without deciding; `acted` = the newest one decided. */
+  | { type: 'candles-skipped'; ts: number; symbol: string; timeframe: string; skipped: number; gapMs: number; newestTs: number; acted: boolean };
 
 export type DomainEventType = DomainEvent['type'];
 
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'startup', 'shutdown', 'entry', 'exit', 'fill', 'order-rejected', 'order-denied', 'trading-state-changed',
   'backtest-finished', 'stale-data', 'exchange-error', 'strategy-message', 'daily-summary',
+  'candles-skipped',
 ];

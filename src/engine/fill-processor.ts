@@ -2,7 +2,7 @@ import type { OrderReport } from '../domain/orders.ts';
 import type { Portfolio } from '../domain/portfolio.ts';
 import type { TradingStore } from '../ports/store.ts';
 import type { EventBus } from './bus.ts';
-import type { PlannedOrder } from './decide.ts';
+import type { PlannedOrder } from '../risk/decide.ts';
 
 /**
  * Account the fills of an order report: portfolio, storage (idempotent by trade id) and events.

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { Clock } from '../ports/clock.ts';
 import { ExecutionError, type Execution } from '../ports/execution.ts';
 import type { OrderRecord, TradingStore } from '../ports/store.ts';
-import type { PlannedOrder } from './decide.ts';
+import type { PlannedOrder } from '../risk/decide.ts';
 
 export type SubmitOutcome =
   | { kind: 'placed'; clientOrderId: string; report: OrderReport }

@@ -13,7 +13,14 @@ export interface TickScheduler {
  * in-flight promise (which `stop()` awaits so shutdown never cuts a tick in half). Errors inside a
  * tick are logged here; node-cron would swallow them into its own logger.
  */
-export function createTickScheduler(expression: string, tick: () => Promise<void>, logger: Logger): TickScheduler {
+/** One finished tick: run time, how late it started against its cron slot, whether it threw. */
+export interface TickObservation {
+  durationMs: number;
+  lagMs: number;
+  ok: boolean;
+}
+
+export function createTickScheduler(expression: string, tick: () => Promise<void>, logger: Logger, observe?: (t: TickObservation) => void): TickScheduler {
   if (!cron.validate(expression)) throw new Error(`TICK_CRON "${expression}" is not a valid cron expression`);
   cron.setLogger({
     info: (m) => logger.debug({ source: 'node-cron' }, m),
@@ -24,11 +31,22 @@ export function createTickScheduler(expression: string, tick: () => Promise<void
   let task: ScheduledTask | undefined;
   let inFlight: Promise<void> | undefined;
   let stopped = false;
-  const run = async () => {
+  const run = async (ctx?: { date?: Date }) => {
     if (inFlight || stopped) return;
+    const startedAt = Date.now();
+    const lagMs = ctx?.date ? Math.max(0, startedAt - ctx.date.getTime()) : 0;
+    let ok = true;
     inFlight = tick()
-      .catch((err) => logger.error({ err }, 'engine tick failed'))
+      .catch((err) => {
+        ok = false;
+        logger.error({ err }, 'engine tick failed');
+      })
       .finally(() => {
+        try {
+          observe?.({ durationMs: Date.now() - startedAt, lagMs, ok });
+        } catch (err) {
+          logger.error({ err }, 'tick observer failed');
+        }
         inFlight = undefined;
       });
     await inFlight;

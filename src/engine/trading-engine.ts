@@ -7,13 +7,14 @@ import { systemClock, type Clock } from '../ports/clock.ts';
 import { ExecutionError, type Execution } from '../ports/execution.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { TradingStore } from '../ports/store.ts';
+import { decide, type Decision, type PlannedOrder } from '../risk/decide.ts';
+import { affordableQuantity, type Sizing } from '../risk/sizing.ts';
 import type { TradingStateHolder } from '../risk/trading-state.ts';
-import type { Intent, StrategyInstance } from '../strategies/strategy.ts';
+import type { Intent, PositionSnapshot, StrategyInstance } from '../strategies/strategy.ts';
 import type { EventBus } from './bus.ts';
-import { decide, type PlannedOrder } from './decide.ts';
-import type { OrderManager } from './order-manager.ts';
+import { candleStep, createCandleStepper, newStepResult, type CandleStepper, type GateInputs } from './candle-step.ts';
 import { applyReportFills } from './fill-processor.ts';
-import type { Sizing } from './sizing.ts';
+import type { OrderManager } from './order-manager.ts';
 
 export interface EngineDeps {
   marketData: MarketData;
@@ -37,18 +38,34 @@ export interface EngineDeps {
   wallClock?: Clock;
   /** Named factors known when candle `candles.length - 1` closed (order flow, signal intake). */
   signals?: (symbol: string, candles: Candles) => Promise<ReadonlyMap<string, number> | undefined>;
+  /** MAX_SIGNAL_AGE: a closed candle older than this (since its close) decides nothing. Default: one timeframe. */
+  maxSignalAgeMs?: number;
+  /** Slippage (a fraction) assumed when an all-in entry is re-sized at the price it is sent at. Default 0.001. */
+  allInSlippage?: number;
 }
 
 interface SymbolFeed {
   window: Candles;
   lastProcessedTs: number;
   staleAlerted: boolean;
+  stepper: CandleStepper;
 }
 
+/** The engine's own per-symbol memory (strategy_state under this prefix): the last candle it decided on. */
+const ENGINE_STATE_PREFIX = 'engine:';
+/** Candles kept per symbol before the oldest are dropped (prepare() sees everything since start up to this). */
+const HISTORY_CAP = 20_000;
+
 /**
- * One tick of live/paper trading: settle unknown orders, pull newly closed candles, check stops,
- * ask the strategy, run the risk gate, send approved orders, account fills, publish events.
- * The strategy, `decide()` and `Portfolio` are the same code the backtester runs.
+ * One tick of live/paper trading: settle unknown orders, pull newly closed candles, run the candle
+ * step on each (protective exits → strategy → risk gate: `src/engine/candle-step.ts`, the same step
+ * the backtester runs), send the approved orders, account fills, publish events.
+ *
+ * The catch-up rule: after a gap in ticks (database outage, restart, stalled feed) every missed
+ * candle moves the strategy's state on, but only the newest closed candle may produce orders, and
+ * only while it is younger than MAX_SIGNAL_AGE; the skipped batch is logged and alerted once.
+ * `prepare` sees the candles from the first one loaded at start (up to HISTORY_CAP), as a backtest
+ * over the same candles does.
  */
 export class TradingEngine {
   private readonly feeds = new Map<string, SymbolFeed>();
@@ -59,14 +76,22 @@ export class TradingEngine {
   lastCandleAt: number | undefined;
   ticks = 0;
   private lastSnapshotAt = 0;
+  private readonly maxSignalAgeMs: number;
+  private readonly step = newStepResult();
 
   constructor(private readonly d: EngineDeps) {
     this.tfMs = timeframeToMs(d.timeframe);
     this.windowSize = Math.max(300, d.warmup * 3);
+    this.maxSignalAgeMs = d.maxSignalAgeMs ?? this.tfMs;
   }
 
   markPrices(): ReadonlyMap<string, number> {
     return this.marks;
+  }
+
+  /** The closed candles the strategy of `symbol` works on (from the first one loaded at start). */
+  candles(symbol: string): Candles | undefined {
+    return this.feeds.get(symbol)?.window;
   }
 
   async tick(): Promise<void> {
@@ -93,16 +118,24 @@ export class TradingEngine {
   private async tickSymbol(symbol: string): Promise<void> {
     const { marketData, clock } = this.d;
     let feed = this.feeds.get(symbol);
-    const first = !feed;
     if (!feed) {
       const since = clock.now() - (this.windowSize + 2) * this.tfMs;
       const history = await marketData.fetchCandles(symbol, this.d.timeframe, since, this.windowSize + 2);
-      feed = { window: history, lastProcessedTs: history.length ? history.ts[history.length - 1]! : -Infinity, staleAlerted: false };
+      const saved = (await this.d.store.loadStrategyState(ENGINE_STATE_PREFIX + this.d.strategyName, symbol)) as { lastCandleTs?: number } | undefined;
+      const newest = history.length ? history.ts[history.length - 1]! : -Infinity;
+      // First start: the history is context, not news. After a restart: the candles closed since the
+      // last one decided on are a catch-up batch (the newest may act, if fresh).
+      const last = typeof saved?.lastCandleTs === 'number' ? Math.min(saved.lastCandleTs, newest) : newest;
+      const stepper = createCandleStepper({ symbol, timeframe: this.d.timeframe, tfMs: this.tfMs, strategy: this.d.strategies.get(symbol)!, allowShort: this.d.allowShort, candles: history });
+      feed = { window: history, lastProcessedTs: last, staleAlerted: false, stepper };
       this.feeds.set(symbol, feed);
     } else {
       const since = Number.isFinite(feed.lastProcessedTs) ? feed.lastProcessedTs + 1 : clock.now() - this.windowSize * this.tfMs;
       const fresh = await marketData.fetchCandles(symbol, this.d.timeframe, since, 1000);
-      if (fresh.length > 0) feed.window = tailCandles(appendCandles(feed.window, fresh), this.windowSize);
+      if (fresh.length > 0) {
+        const grown = appendCandles(feed.window, fresh);
+        feed.window = grown.length > HISTORY_CAP ? tailCandles(grown, HISTORY_CAP - this.windowSize) : grown;
+      }
     }
     const w = feed.window;
     if (w.length > 0) {
@@ -110,59 +143,71 @@ export class TradingEngine {
       this.lastCandleAt = Math.max(this.lastCandleAt ?? 0, w.ts[w.length - 1]!);
     }
     this.checkStale(symbol, feed);
-    // History loaded at start is context, not news: act only on candles that close after start.
-    if (first || w.length === 0) return;
+    if (w.length === 0) return;
     let start = w.length;
     while (start > 0 && w.ts[start - 1]! > feed.lastProcessedTs) start--;
     if (start === w.length) return;
-    const strategy = this.d.strategies.get(symbol)!;
+    const strategy = feed.stepper.strategy;
     strategy.prepare(w);
-    for (let i = start; i < w.length; i++) {
+    (feed.stepper.ctx as { candles: Candles }).candles = w;
+    const newest = w.length - 1;
+    const now = clock.now();
+    const fresh = now - (w.ts[newest]! + this.tfMs) <= this.maxSignalAgeMs;
+    const previous = feed.lastProcessedTs;
+    for (let i = start; i <= newest; i++) {
       feed.lastProcessedTs = w.ts[i]!;
-      await this.onClosedCandle(symbol, strategy, w, i);
+      await this.onClosedCandle(symbol, feed.stepper, w, i, i === newest && fresh);
+    }
+    const skipped = newest - start + (fresh ? 0 : 1);
+    if (skipped > 0) {
+      const gapMs = Number.isFinite(previous) ? w.ts[newest]! - previous : (newest - start + 1) * this.tfMs;
+      this.d.logger.warn({ symbol, skipped, gapMs, newestCandle: w.ts[newest], acted: fresh }, `skipped ${skipped} candles after a gap`);
+      this.d.bus.publish({ type: 'candles-skipped', ts: now, symbol, timeframe: this.d.timeframe, skipped, gapMs, newestTs: w.ts[newest]!, acted: fresh });
     }
     if (strategy.getState) await this.d.store.saveStrategyState(this.d.strategyName, symbol, strategy.getState());
+    await this.d.store.saveStrategyState(ENGINE_STATE_PREFIX + this.d.strategyName, symbol, { lastCandleTs: feed.lastProcessedTs });
   }
 
-  private async onClosedCandle(symbol: string, strategy: StrategyInstance, w: Candles, i: number): Promise<void> {
+  /** The candle step on candle i; with `act` its approved orders are sent. */
+  private async onClosedCandle(symbol: string, stepper: CandleStepper, w: Candles, i: number, act: boolean): Promise<void> {
     const { portfolio } = this.d;
+    if (this.d.signals) stepper.ctx.signals = await this.d.signals(symbol, sliceCandles(w, 0, i + 1));
     const position = portfolio.get(symbol);
-    const intents: Intent[] = [];
-    if (position) {
-      const protective = protectiveExit(position.quantity, position.stopLoss, position.takeProfit, w.high[i]!, w.low[i]!);
-      if (protective) intents.push({ kind: 'exit', reason: protective });
+    const snapshot: PositionSnapshot | undefined = position
+      ? { side: position.quantity > 0 ? 'long' : 'short', quantity: Math.abs(position.quantity), entryPrice: position.entryPrice, openedAt: position.openedAt }
+      : undefined;
+    const gate = act ? this.gateInputs(symbol) : undefined;
+    candleStep(stepper, i, position, snapshot, act, gate ?? (NO_GATE as GateInputs), this.step);
+    for (const text of this.step.messages) {
+      this.d.bus.publish({ type: 'strategy-message', ts: this.d.clock.now(), strategy: this.d.strategyName, symbol, message: text });
     }
-    if (intents.length === 0) {
-      const signals = this.d.signals ? await this.d.signals(symbol, sliceCandles(w, 0, i + 1)) : undefined;
-      const out = strategy.onCandle({
-        signals,
-        symbol,
-        timeframe: this.d.timeframe,
-        candles: w,
-        i,
-        position: position ? { side: position.quantity > 0 ? 'long' : 'short', quantity: Math.abs(position.quantity), entryPrice: position.entryPrice, openedAt: position.openedAt } : undefined,
-        allowShort: this.d.allowShort,
-      });
-      if (out) intents.push(...out);
-    }
-    for (const intent of intents) {
-      if (intent.kind === 'message') {
-        this.d.bus.publish({ type: 'strategy-message', ts: this.d.clock.now(), strategy: this.d.strategyName, symbol, message: intent.text });
-      }
-    }
-    const trading = intents.filter((x) => x.kind !== 'message');
-    if (trading.length === 0) return;
-    await this.execute(symbol, trading, w.close[i]!);
+    if (this.step.decisions.length > 0) await this.carryOut(symbol, this.step.decisions);
+  }
+
+  /** Everything the risk gate needs now, besides intents, price and position. */
+  private gateInputs(symbol: string): GateInputs {
+    const { portfolio, execution } = this.d;
+    const market = execution.market(symbol);
+    if (!market) throw new ExecutionError('rejected', `market ${symbol} is not listed on ${execution.exchangeId}`);
+    return {
+      equity: portfolio.equity(this.marks),
+      available: Math.max(0, portfolio.cash - portfolio.lockedNotional()),
+      market,
+      sizing: this.d.sizing,
+      tradingState: this.d.tradingState.get(),
+      allowShort: this.d.allowShort,
+    };
   }
 
   /** Run intents through the risk gate and send what is approved. Also used by chat trading commands. */
   async execute(symbol: string, intents: readonly Intent[], price: number): Promise<void> {
-    const { portfolio, execution, store, clock, bus } = this.d;
-    const market = execution.market(symbol);
-    if (!market) throw new ExecutionError('rejected', `market ${symbol} is not listed on ${execution.exchangeId}`);
-    const equity = portfolio.equity(this.marks);
-    const available = Math.max(0, portfolio.cash - portfolio.lockedNotional());
-    const decisions = decide({ symbol, intents, position: portfolio.get(symbol), price, equity, available, market, sizing: this.d.sizing, tradingState: this.d.tradingState.get(), allowShort: this.d.allowShort });
+    const decisions = decide({ ...this.gateInputs(symbol), symbol, intents, price, position: this.d.portfolio.get(symbol) });
+    await this.carryOut(symbol, decisions);
+  }
+
+  /** Store every decision; send approved orders (all-in entries re-sized at the price they go out at). */
+  private async carryOut(symbol: string, decisions: readonly Decision[]): Promise<void> {
+    const { store, clock, bus } = this.d;
     for (const dcs of decisions) {
       const ts = clock.now();
       if (dcs.verdict === 'denied' || !dcs.order) {
@@ -170,11 +215,21 @@ export class TradingEngine {
         bus.publish({ type: 'order-denied', ts, symbol, reasons: dcs.denials.map((x) => `${x.code}: ${x.message}`), intent: describeIntent(dcs.intent) });
         continue;
       }
-      const outcome = await this.d.orders.submit(dcs.order, this.d.strategyName);
+      const order = dcs.order.allIn && dcs.order.kind === 'entry' ? await this.resizeAllIn(dcs.order) : dcs.order;
+      const outcome = await this.d.orders.submit(order, this.d.strategyName);
       await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId });
-      if (outcome.kind === 'placed') await this.processReport(outcome.report, dcs.order);
-      else if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: dcs.order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
+      if (outcome.kind === 'placed') await this.processReport(outcome.report, order);
+      else if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
     }
+  }
+
+  /** All-in: what is available buys at the price the order goes out at, not the decision's close. */
+  private async resizeAllIn(order: PlannedOrder): Promise<PlannedOrder> {
+    const market = this.d.execution.market(order.symbol)!;
+    const price = await this.d.marketData.fetchPrice(order.symbol);
+    const available = Math.max(0, this.d.portfolio.cash - this.d.portfolio.lockedNotional());
+    const slip = (this.d.allInSlippage ?? 0.001) * (order.side === 'buy' ? 1 : -1);
+    return { ...order, quantity: affordableQuantity(available, price, market, slip) };
   }
 
   private async processReport(report: OrderReport, plan?: PlannedOrder): Promise<void> {
@@ -219,17 +274,8 @@ export class TradingEngine {
   }
 }
 
-/** Stop-loss first when a candle touches both: the conservative assumption without finer data. */
-export function protectiveExit(quantity: number, stopLoss: number | undefined, takeProfit: number | undefined, high: number, low: number): string | undefined {
-  if (quantity > 0) {
-    if (stopLoss !== undefined && low <= stopLoss) return 'stop-loss';
-    if (takeProfit !== undefined && high >= takeProfit) return 'take-profit';
-  } else if (quantity < 0) {
-    if (stopLoss !== undefined && high >= stopLoss) return 'stop-loss';
-    if (takeProfit !== undefined && low <= takeProfit) return 'take-profit';
-  }
-  return undefined;
-}
+/** Gate inputs of a step that may not act (never read: the step decides nothing). */
+const NO_GATE = Object.freeze({});
 
 function describeIntent(i: Intent): string {
   if (i.kind === 'enter') return `enter ${i.side}${i.reason ? ` (${i.reason})` : ''}`;

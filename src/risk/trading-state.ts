@@ -1,7 +1,10 @@
+import type { DomainEvent } from '../domain/events.ts';
 import type { TradingState, TradingStateName } from '../domain/trading-state.ts';
-import type { EventBus } from '../engine/bus.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { TradingStore } from '../ports/store.ts';
+
+/** How risk code announces events: the engine passes its bus's `publish` (risk/ never imports the bus). */
+export type Publish = (event: DomainEvent) => void;
 
 /**
  * The current trading state, persisted (a restart keeps a HALT) and announced on every change.
@@ -10,15 +13,15 @@ import type { TradingStore } from '../ports/store.ts';
 export class TradingStateHolder {
   private current: TradingState;
 
-  private constructor(private readonly store: TradingStore, private readonly bus: EventBus, private readonly clock: Clock, initial: TradingState) {
+  private constructor(private readonly store: TradingStore, private readonly publish: Publish, private readonly clock: Clock, initial: TradingState) {
     this.current = initial;
   }
 
-  static async load(store: TradingStore, bus: EventBus, clock: Clock): Promise<TradingStateHolder> {
+  static async load(store: TradingStore, publish: Publish, clock: Clock): Promise<TradingStateHolder> {
     const saved = await store.loadTradingState();
     const initial: TradingState = saved ?? { state: 'ACTIVE', reason: 'started', changedBy: 'system', changedAt: clock.now() };
     if (!saved) await store.saveTradingState(initial);
-    return new TradingStateHolder(store, bus, clock, initial);
+    return new TradingStateHolder(store, publish, clock, initial);
   }
 
   get(): TradingState {
@@ -30,7 +33,7 @@ export class TradingStateHolder {
     const next: TradingState = { state, reason, changedBy: by, changedAt: this.clock.now(), haltedUntil };
     await this.store.saveTradingState(next);
     this.current = next;
-    if (from !== state) this.bus.publish({ type: 'trading-state-changed', ts: next.changedAt, from, to: state, reason, by });
+    if (from !== state) this.publish({ type: 'trading-state-changed', ts: next.changedAt, from, to: state, reason, by });
     return next;
   }
 

@@ -47,6 +47,11 @@ export const breakout: StrategyDefinition<Params> = {
         exitLl = p.exitPeriod === p.period ? ll : lowest(c.low, p.exitPeriod);
         range = atr(c.high, c.low, c.close, p.atrPeriod);
       },
+      // The entry channel a close must break is the previous candle's: drawn one candle later.
+      indicators: () => [
+        { name: `channel high ${p.period}`, pane: 'price', values: shiftOne(hh) },
+        { name: `channel low ${p.period}`, pane: 'price', values: shiftOne(ll) },
+      ],
       onCandle({ i, position, allowShort }) {
         if (i < 1) return NO_INTENTS;
         const px = close[i]!;
@@ -63,3 +68,12 @@ export const breakout: StrategyDefinition<Params> = {
     };
   },
 };
+
+/** `v` moved one candle later (NaN first): the level a candle is compared with. */
+function shiftOne(v: Float64Array): Float64Array {
+  const out = new Float64Array(v.length);
+  if (v.length === 0) return out;
+  out[0] = NaN;
+  out.set(v.subarray(0, v.length - 1), 1);
+  return out;
+}

@@ -66,6 +66,15 @@ export const rsiBb: StrategyDefinition<Params> = {
           upper = b.upper;
         }
       },
+      indicators: () => [
+        ...(lower && upper
+          ? [
+              { name: `BB upper ${p.bbPeriod}`, pane: 'price' as const, values: upper },
+              { name: `BB lower ${p.bbPeriod}`, pane: 'price' as const, values: lower },
+            ]
+          : []),
+        { name: `RSI ${p.rsiPeriod}`, pane: 'oscillator', values: r },
+      ],
       onCandle({ i, position, allowShort }) {
         const v = r[i]!;
         if (v !== v) return NO_INTENTS;

@@ -36,6 +36,10 @@ export const smaCross: StrategyDefinition<Params> = {
         fast = sma(c.close, p.fast);
         slow = sma(c.close, p.slow);
       },
+      indicators: () => [
+        { name: `SMA ${p.fast}`, pane: 'price', values: fast },
+        { name: `SMA ${p.slow}`, pane: 'price', values: slow },
+      ],
       onCandle({ i, position, allowShort }) {
         if (i < 1) return NO_INTENTS;
         const f0 = fast[i - 1]!, s0 = slow[i - 1]!, f1 = fast[i]!, s1 = slow[i]!;

@@ -17,6 +17,13 @@ export type Intent =
   | { kind: 'exit'; reason?: string }
   | { kind: 'message'; text: string };
 
+/** One plotted indicator: drawn over the price (`price`) or in its own pane below (`oscillator`). */
+export interface IndicatorSeries {
+  name: string;
+  pane: 'price' | 'oscillator';
+  values: Float64Array;
+}
+
 export interface PositionSnapshot {
   side: 'long' | 'short';
   quantity: number;
@@ -48,6 +55,11 @@ export interface StrategyContext {
 export interface StrategyInstance {
   prepare(candles: Candles): void;
   onCandle(ctx: StrategyContext): readonly Intent[] | undefined;
+  /**
+   * The indicator series `prepare` computed, aligned with its candles, for charts (the backtest
+   * report and the dashboard's market page). NaN where an indicator is still warming up.
+   */
+  indicators?(): IndicatorSeries[];
   /** Live state that must survive a restart (stored in strategy_state). */
   getState?(): unknown;
   setState?(state: unknown): void;

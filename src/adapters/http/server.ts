@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { getRequestListener } from '@hono/node-server';
 import type { Logger } from '../../logger.ts';
+import { applyHardening, DEFAULT_HARDENING, type HardeningOptions, type HttpHardening } from './hardening/hardening.ts';
 
 export interface ReadinessProbe {
   name: string;
@@ -15,12 +16,15 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Checks behind GET /readyz (database, migrations, engine ticking). */
   readiness: ReadinessProbe[];
-  /** Routes added by other components (webhooks, metrics, charts). */
-  mount?: Array<(app: Hono) => void>;
+  /** Limits, bans and headers applied to every route (see hardening/hardening.ts); defaults fill what is left out. */
+  hardening?: Partial<HardeningOptions>;
+  /** Routes added by other components (webhooks, metrics, charts); all of them sit behind the hardening. */
+  mount?: Array<(app: Hono, hardening: HttpHardening) => void>;
 }
 
 export interface HttpServer {
   readonly app: Hono;
+  readonly hardening: HttpHardening;
   readonly url: string;
   close(): Promise<void>;
 }
@@ -32,6 +36,9 @@ export interface HttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const app = new Hono();
   const log = options.logger;
+  const limits: HardeningOptions = { ...DEFAULT_HARDENING, ...options.hardening };
+  const hardening = applyHardening(app, limits);
+  hardening.limitRoute('/healthz', { unlimited: true });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -48,7 +55,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const ready = Object.values(results).every(Boolean);
     return c.json({ status: ready ? 'ready' : 'not ready', checks: results }, ready ? 200 : 503);
   });
-  for (const mount of options.mount ?? []) mount(app);
+  for (const mount of options.mount ?? []) mount(app, hardening);
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
     log.error({ err, path: c.req.path }, 'http handler failed');
@@ -57,6 +64,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   const server: Server = createServer(getRequestListener(app.fetch));
   server.keepAliveTimeout = 5_000;
+  // Slow senders (slowloris) get as long as a handler does to deliver headers and body, no longer.
+  server.headersTimeout = Math.min(10_000, limits.timeoutMs);
+  server.requestTimeout = limits.timeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -69,6 +79,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
   return {
     app,
+    hardening,
     url,
     close: () =>
       new Promise<void>((resolve) => {

@@ -31,6 +31,8 @@ Execution model:
   --sizing S             all-in (default), fixed:AMOUNT, percent:P, kelly, kelly:F
   --lot STEP             quantity step, e.g. 1 for shares (default: any fraction)
   --allow-short          allow short positions (margin-style account)
+  --periods-per-year N   annualise with N return periods a year (default from the data: 252 for
+                         daily bars without weekends, 365 for crypto, 12 for monthly bars)
 
 Output:
   --json                 print exactly one JSON object on stdout (metrics; files when --out)
@@ -70,6 +72,8 @@ export interface BacktestArgs {
   sizing: string;
   lot: number;
   allowShort: boolean;
+  /** Annualisation override (--periods-per-year). */
+  periodsPerYear?: number;
   json: boolean;
   out?: string;
   sweep: SweepAxis[];
@@ -127,6 +131,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
         sizing: { type: 'string' },
         lot: { type: 'string' },
         'allow-short': { type: 'boolean' },
+        'periods-per-year': { type: 'string' },
         json: { type: 'boolean' },
         out: { type: 'string' },
         sweep: { type: 'string', multiple: true },
@@ -178,6 +183,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
     sizing: v.sizing ?? 'all-in',
     lot: num('lot', v.lot, (n) => n >= 0, 'a step ≥ 0') ?? 0,
     allowShort: v['allow-short'] ?? false,
+    periodsPerYear: num('periods-per-year', v['periods-per-year'], (n) => n > 0 && n <= 1_000_000, 'a positive number such as 252 or 365'),
     json: v.json ?? false,
     out: v.out,
     sweep,

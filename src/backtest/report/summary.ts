@@ -35,6 +35,7 @@ export function summaryRows(r: BacktestResult): Array<[string, string]> {
     ['Buy & hold %', fmtNum(r.buyHoldReturnPct)],
     ['CAGR %', fmtNum(r.cagrPct)],
     ['Annual return %', fmtNum(r.annualReturnPct)],
+    ['Periods per year', fmtNum(r.periodsPerYear, r.periodsPerYear % 1 === 0 ? 0 : 2)],
     ['Annual volatility %', fmtNum(r.annualVolatilityPct)],
     ['Sharpe', fmtNum(r.sharpe)],
     ['Sortino', fmtNum(r.sortino)],
@@ -52,6 +53,10 @@ export function summaryRows(r: BacktestResult): Array<[string, string]> {
     ['Expectancy', fmtNum(r.expectancy)],
     ['SQN', fmtNum(r.sqn)],
     ['Kelly', fmtNum(r.kelly, 3)],
+    ['Avg trade duration', r.avgTradeDurationMs === null ? '—' : fmtDuration(r.avgTradeDurationMs)],
+    ['Max trade duration', r.maxTradeDurationMs === null ? '—' : fmtDuration(r.maxTradeDurationMs)],
+    ['Longest winning streak', String(r.maxConsecutiveWins)],
+    ['Longest losing streak', String(r.maxConsecutiveLosses)],
     ['Fees', fmtNum(r.fees)],
   ];
 }
@@ -66,6 +71,7 @@ export function formatSummaryTable(r: BacktestResult): string {
     lines.push('', 'Exit reason'.padEnd(24) + 'trades   win %        P&L');
     for (const [k, g] of reasons) lines.push(`${k.slice(0, 23).padEnd(24)}${String(g.trades).padStart(6)} ${fmtNum(g.winRatePct).padStart(7)} ${fmtNum(g.pnl).padStart(10)}`);
   }
+  if (r.noTradeReason) lines.push('', r.noTradeReason);
   const denials = Object.entries(r.denials);
   if (denials.length > 0) lines.push('', `Refused intents: ${denials.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   const open = r.tradeList.filter((t) => t.openAtEnd).length;
@@ -80,14 +86,16 @@ export function formatChatSummary(r: BacktestResult): string {
     `Return ${fmtNum(r.returnPct)} % (buy & hold ${fmtNum(r.buyHoldReturnPct)} %), final ${fmtNum(r.finalEquity)}`,
     `Trades ${r.trades}, win rate ${fmtNum(r.winRatePct)} %, profit factor ${fmtNum(r.profitFactor)}`,
     `Max drawdown ${fmtNum(r.maxDrawdownPct)} %, Sharpe ${fmtNum(r.sharpe)}, Sortino ${fmtNum(r.sortino)}, CAGR ${fmtNum(r.cagrPct)} %`,
+    ...(r.noTradeReason ? [r.noTradeReason] : []),
   ].join('\n');
 }
 
 /** The `--json` object: the metrics and the run's identity, never the big arrays. */
 export function resultJson(r: BacktestResult, files?: Record<string, string>): Record<string, unknown> {
-  const { tradeList, equity, equityTs, elapsedMs, ...rest } = r;
+  const { tradeList, equity, equityTs, elapsedMs, indicators, ...rest } = r;
   void tradeList;
   void equity;
   void equityTs;
+  void indicators;
   return { ...rest, elapsedMs: Math.round(elapsedMs * 10) / 10, ...(files ? { files } : {}) };
 }

@@ -7,7 +7,7 @@ import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizz
 import { createSimExchange, type SimExchange } from '../../../src/adapters/exchange/sim/index.ts';
 import type { DomainEvent } from '../../../src/domain/events.ts';
 import type { OrderRequest } from '../../../src/domain/orders.ts';
-import { parseSizing } from '../../../src/engine/sizing.ts';
+import { parseSizing } from '../../../src/risk/sizing.ts';
 import { simBalancesOf } from '../../../src/app/build-exchange.ts';
 import { createKernel, type Kernel } from '../../../src/kernel.ts';
 import { ExecutionError, type Execution } from '../../../src/ports/execution.ts';

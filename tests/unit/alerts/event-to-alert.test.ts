@@ -19,6 +19,7 @@ const EVENTS: DomainEvent[] = [
   { type: 'exchange-error', ts: T, kind: 'network', message: 'timeout', critical: false },
   { type: 'strategy-message', ts: T, strategy: 'rsi-bb', symbol: 'ETH/USDT', message: 'RSI 28: watching for entry' },
   { type: 'daily-summary', ts: T, equity: 10_250, pnl: 250, pnlPct: 2.5, trades: 6, openPositions: 1 },
+  { type: 'candles-skipped', ts: T, symbol: 'BTC/USDT', timeframe: '1m', skipped: 17, gapMs: 18 * 60_000, newestTs: T - 60_000, acted: true },
 ];
 
 describe('eventToAlert', () => {
@@ -44,6 +45,8 @@ describe('eventToAlert', () => {
     expect(byType['daily-summary']!.body.text).toEqual(['P&L +250.00 (+2.50%) · equity 10,250.00 · 6 trades · 1 open positions']);
     expect(byType.shutdown!.severity).toBe('warning');
     expect(byType['stale-data']!.body.text).toEqual(['last candle 2024-01-15 11:50:00 UTC']);
+    expect(byType['candles-skipped']).toMatchObject({ severity: 'warning', body: { title: 'BTC/USDT 1m: skipped 17 candles after a gap of 18m' } });
+    expect(byType['candles-skipped']!.body.text?.[0]).toContain('the newest candle (2024-01-15 11:59:00 UTC) was traded');
   });
 
   it('gives bursty kinds a coalesce key and never a critical alert', () => {

@@ -108,23 +108,25 @@ describe('runBacktest — fills, fees, slippage, sizing', () => {
   });
 });
 
+// The engine sees closed candles, so a level touched inside candle i exits at the next open, in the
+// backtest as in paper and live (the candle step decides, the executor fills at the next price).
 describe('runBacktest — stop-loss and take-profit inside candles', () => {
   const withLevels = { kind: 'enter', side: 'long', stopLoss: 95, takeProfit: 110, reason: 'entry' } as const;
-  // Candle 2 touches both 95 and 110.
+  // Candle 2 touches both 95 and 110; candle 3 opens at 97.
   const both = bars([
     [100, 100, 100, 100],
     [100, 101, 99, 100],
     [100, 112, 94, 100],
-    [100, 101, 99, 100],
+    [97, 101, 96, 100],
   ]);
 
   it('assumes the stop came first when one candle touches both and there is no lower timeframe', () => {
     const r = runBacktest({ candles: both, strategy: scripted({ 0: [withLevels] }) });
     const t = r.tradeList[0]!;
     expect(t.exitReason).toBe('stop-loss');
-    expect(t.exitPrice).toBe(95);
-    expect(t.exitIndex).toBe(2);
-    expect(r.finalEquity).toBeCloseTo(10_000 * 0.95, 8);
+    expect(t.exitPrice).toBe(97);
+    expect(t.exitIndex).toBe(3);
+    expect(r.finalEquity).toBeCloseTo(10_000 * 0.97, 8);
   });
 
   it('walks the lower-timeframe candles to find which level was touched first', () => {
@@ -143,8 +145,7 @@ describe('runBacktest — stop-loss and take-profit inside candles', () => {
     const r = runBacktest({ candles: both, strategy: scripted({ 0: [withLevels] }), lowerTimeframe: lower });
     const t = r.tradeList[0]!;
     expect(t.exitReason).toBe('take-profit');
-    expect(t.exitPrice).toBe(110);
-    expect(r.finalEquity).toBeCloseTo(11_000, 8);
+    expect([t.exitIndex, t.exitPrice]).toEqual([3, 97]);
     // The reverse order inside the day gives the stop.
     const reversed = bars(
       [
@@ -157,14 +158,24 @@ describe('runBacktest — stop-loss and take-profit inside candles', () => {
     expect(runBacktest({ candles: both, strategy: scripted({ 0: [withLevels] }), lowerTimeframe: reversed }).tradeList[0]!.exitReason).toBe('stop-loss');
   });
 
-  it('fills at the open when a candle gaps through the stop', () => {
+  it('a candle that gaps through the stop exits at the next open', () => {
     const gap = bars([
       [100, 100, 100, 100],
       [100, 101, 99, 100],
       [90, 92, 88, 91],
+      [89, 93, 87, 92],
     ]);
     const t = runBacktest({ candles: gap, strategy: scripted({ 0: [withLevels] }) }).tradeList[0]!;
-    expect([t.exitReason, t.exitPrice]).toEqual(['stop-loss', 90]);
+    expect([t.exitReason, t.exitIndex, t.exitPrice]).toEqual(['stop-loss', 3, 89]);
+  });
+
+  it('the trading state applies in backtests as live: HALTED and REDUCING refuse entries with their codes', () => {
+    const halted = { state: 'HALTED', reason: 'test', changedBy: 'test', changedAt: 0 } as const;
+    const h = runBacktest({ candles: both, strategy: scripted({ 0: [withLevels] }), tradingState: halted });
+    expect([h.trades, h.denials]).toEqual([0, { HALTED: 1 }]);
+    const reducing = { state: 'REDUCING', reason: 'test', changedBy: 'test', changedAt: 0 } as const;
+    const r = runBacktest({ candles: both, strategy: scripted({ 0: [withLevels] }), tradingState: reducing });
+    expect([r.trades, r.denials]).toEqual([0, { NO_NEW_ENTRIES: 1 }]);
   });
 
   it('checks a short position’s stop above and target below', () => {
@@ -174,8 +185,8 @@ describe('runBacktest — stop-loss and take-profit inside candles', () => {
       allowShort: true,
     });
     const t = r.tradeList[0]!;
-    expect([t.exitReason, t.exitPrice]).toEqual(['stop-loss', 105]);
-    expect(r.finalEquity).toBeCloseTo(10_000 - 5 * 100, 8);
+    expect([t.exitReason, t.exitIndex, t.exitPrice]).toEqual(['stop-loss', 3, 97]);
+    expect(r.finalEquity).toBeCloseTo(10_000 + 3 * 100, 8);
   });
 });
 

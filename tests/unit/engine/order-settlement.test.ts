@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { PlannedOrder } from '../../../src/engine/decide.ts';
+import type { PlannedOrder } from '../../../src/risk/decide.ts';
 import { OrderManager } from '../../../src/engine/order-manager.ts';
 import { ManualClock } from '../../../src/ports/clock.ts';
 import { memoryOrderStore, TestVenue } from './support/order-venue.ts';

@@ -93,7 +93,8 @@ export async function startChatHarness(options: HarnessOptions): Promise<ChatHar
   const line = options.line ? await new LineStandIn().start() : undefined;
 
   let appRef: Hono | undefined;
-  const http = await startHttpServer({ host: '127.0.0.1', port: 0, logger, readiness: [], mount: [(app) => (appRef = app)] });
+  // Bans and rate limits are tested in tests/integration/http; here each signature check must answer itself.
+  const http = await startHttpServer({ host: '127.0.0.1', port: 0, logger, readiness: [], hardening: { banAfter: 1e9, ratePerMinute: 1e9 }, mount: [(app) => (appRef = app)] });
 
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const publicHex = Buffer.from(publicKey.export({ format: 'der', type: 'spki' }).subarray(12)).toString('hex');

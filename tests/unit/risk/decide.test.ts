@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MarketInfo } from '../../../src/domain/market.ts';
 import type { Position } from '../../../src/domain/portfolio.ts';
 import type { TradingState } from '../../../src/domain/trading-state.ts';
-import { decide, type DecideInput } from '../../../src/engine/decide.ts';
-import { parseSizing } from '../../../src/engine/sizing.ts';
+import { decide, type DecideInput } from '../../../src/risk/decide.ts';
+import { parseSizing } from '../../../src/risk/sizing.ts';
 
 const market: MarketInfo = { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', amountStep: 0.001, priceStep: 0.01, minAmount: 0.001, minNotional: 5, contractSize: 1, makerFee: 0.0008, takerFee: 0.001 };
 const active: TradingState = { state: 'ACTIVE', reason: 'started', changedBy: 'system', changedAt: 0 };

@@ -2,7 +2,7 @@ import type { MarketInfo } from '../domain/market.ts';
 import { floorToStep } from '../domain/market.ts';
 import type { Position } from '../domain/portfolio.ts';
 import type { TradingState } from '../domain/trading-state.ts';
-import { DEFAULT_PREFLIGHT, runPreflight, type Denial, type PreflightRule } from '../risk/preflight/index.ts';
+import { DEFAULT_PREFLIGHT, runPreflight, type Denial, type PreflightRule } from './preflight/index.ts';
 import type { Intent } from '../strategies/strategy.ts';
 import { entryQuoteAmount, type Sizing } from './sizing.ts';
 

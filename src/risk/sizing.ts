@@ -1,4 +1,5 @@
 import { AppError } from '../domain/errors.ts';
+import { floorToStep, type MarketInfo } from '../domain/market.ts';
 
 /**
  * How big an entry is:
@@ -40,4 +41,14 @@ export function parseSizing(text: string): Sizing {
     if (m[1] === 'percent' && v > 0 && v <= 100) return { kind: 'percent', pct: v };
   }
   throw new AppError('BAD_REQUEST', `sizing "${text}" is not valid: use all-in, fixed:AMOUNT, percent:P (0 < P ≤ 100) or kelly`);
+}
+
+/**
+ * Largest quantity `available` quote currency pays for at `price × (1 + slip)` (slip signed: + for a
+ * buy, − for a sell), taker fee included, rounded down to the lot: how an `all-in` entry is re-sized when it
+ * is sent (backtest broker and engine alike), since the fill price is not the decision price.
+ */
+export function affordableQuantity(available: number, price: number, market: MarketInfo, slip: number): number {
+  const perUnit = price * (1 + slip) * market.contractSize * (1 + market.takerFee);
+  return floorToStep(Math.max(0, available) / perUnit, market.amountStep);
 }
