@@ -1,12 +1,23 @@
 # syntax=docker/dockerfile:1.7
-# tradeops — multi-stage image on Node 22 (slim). The sources run through tsx; no build step.
+# tradeops — multi-stage image on Node 22 (slim). The build stage compiles the TypeScript sources to
+# JavaScript once (dist/); the runtime stage runs that JavaScript: no transpiler, no sources.
 
-FROM node:22-slim AS deps
+FROM node:22-slim AS build
 WORKDIR /app
-ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-# Production dependencies only (tsx is one: it runs the TypeScript sources).
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Every dependency (the build needs the TypeScript compiler); their install scripts run below
+# (npm rebuild), after the sources are copied, so this layer is cached until the lockfile changes.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
+COPY commands ./commands
+# Dependencies' install scripts, the build (src/ + commands/ → dist/), then drop dev dependencies.
+RUN npm rebuild --no-audit --no-fund \
+ && node scripts/build.mjs --clean \
+ && test -f dist/src/cli.js \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm cache clean --force
 
 FROM node:22-slim AS runtime
 # Fonts for server-side chart rendering (resvg draws text with system fonts); tini reaps children.
@@ -19,11 +30,10 @@ ENV NODE_ENV=production \
     HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080 \
     LOG_FORMAT=json
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json tsconfig.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json package-lock.json ./
 COPY bin ./bin
-COPY src ./src
-COPY commands ./commands
 COPY migrations ./migrations
 RUN mkdir -p /data && chown -R node:node /data
 USER node

@@ -1,12 +1,24 @@
 #!/usr/bin/env node
-// The `tradeops` binary: checks the Node version, registers tsx (the sources are TypeScript, run as
-// they are — no build step), then hands over to src/cli.ts.
+// The `tradeops` binary: checks the Node version, then runs the JavaScript built once from the
+// TypeScript sources (dist/, made by `npm run build` — `prepare` runs it on `npm ci`, the Docker
+// image runs it in its build stage). No transpiler runs at run time.
+import { existsSync, readFileSync } from 'node:fs';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(`tradeops needs Node.js 22.12 or newer; this is ${process.version}. See .nvmrc.\n`);
   process.exit(1);
 }
-const { register } = await import('tsx/esm/api');
-register();
-const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const first = process.argv[2];
+if (first === '--version' || first === '-v') {
+  // Answered here, before loading anything else: `tradeops --version` costs one Node start.
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  const cli = new URL('../dist/src/cli.js', import.meta.url);
+  if (!existsSync(cli)) {
+    process.stderr.write('tradeops is not built: run `npm run build` (npm ci runs it through `prepare`).\n');
+    process.exit(1);
+  }
+  const { main } = await import(cli.href);
+  process.exitCode = await main(process.argv.slice(2));
+}

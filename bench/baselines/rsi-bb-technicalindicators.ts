@@ -22,7 +22,7 @@ export interface BaselineResult {
   finalEquity: number;
 }
 
-interface Bar {
+export interface Bar {
   time: number;
   open: number;
   high: number;
@@ -46,6 +46,11 @@ export function baselineRsiBb(candles: Candles, p: BaselineParams, cash: number,
   for (let i = 0; i < candles.length; i++) {
     bars.push({ time: candles.ts[i]!, open: candles.open[i]!, high: candles.high[i]!, low: candles.low[i]!, close: candles.close[i]!, volume: candles.volume[i]! });
   }
+  return baselineRsiBbBars(bars, p, cash, fee);
+}
+
+/** The same on candle objects as they come (bench/baselines/usual-node-file-backtest.ts reads them from a CSV). */
+export function baselineRsiBbBars(bars: Bar[], p: BaselineParams, cash: number, fee: number): BaselineResult {
   const closes = bars.map((b) => b.close);
   const rsiOut = RSI.calculate({ values: closes, period: p.rsiPeriod });
   const bbOut = p.bands ? BollingerBands.calculate({ values: closes, period: p.bbPeriod, stdDev: p.bbStdDev }) : [];

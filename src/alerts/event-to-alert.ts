@@ -87,5 +87,29 @@ export function eventToAlert(event: DomainEvent): Alert {
         text: [`P&L ${signedMoney(event.pnl)} (${pct(event.pnlPct)}) · equity ${money(event.equity)} · ${event.trades} trades · ${event.openPositions} open positions`],
         tone: event.pnl >= 0 ? 'success' : 'warning',
       });
+    case 'protection-triggered':
+      return alert(event, event.symbol ? 'warning' : 'critical', {
+        title: `Protection: ${event.protection}${event.symbol ? ` on ${event.symbol}` : ''}`,
+        text: [event.reason + (event.until ? ` — until ${utc(event.until)}` : '')],
+        tone: event.symbol ? 'warning' : 'error',
+      });
+    case 'panic-level': {
+      const severity: AlertSeverity = event.level === 'extreme' ? 'critical' : event.level === 'calm' ? 'info' : 'warning';
+      const body: Reply = { title: `Panic ${event.level}: ${event.scope} ${event.score.toFixed(0)}/100`, text: [`was ${event.previous} · /panic ${event.scope === 'portfolio' ? '' : event.scope}`.trim()], tone: toneOf(severity) };
+      if (event.proposeKillAll) body.buttons = [{ label: 'Kill all…', command: '/killall', style: 'danger' }];
+      return alert(event, severity, body);
+    }
+    case 'kill-all':
+      return alert(event, 'critical', {
+        title: event.phase === 'started' ? `Kill-all #${event.runId} started (by ${event.by})` : `Kill-all #${event.runId} finished`,
+        text: event.lines.length ? event.lines.map((l) => `${l.symbol}: ${l.outcome} — ${scrubSecrets(l.detail)}`) : ['nothing to close'],
+        tone: event.phase === 'finished' && event.lines.every((l) => l.outcome !== 'failed') ? 'success' : 'error',
+      });
+    case 'sweep':
+      return alert(event, event.ok ? 'warning' : 'critical', {
+        title: `${event.dryRun ? 'Sweep (dry run)' : 'Sweep'}: ${money(event.amount)} ${event.currency}`,
+        text: [`to ${event.address}`, scrubSecrets(event.detail)],
+        tone: event.ok ? 'warning' : 'error',
+      });
   }
 }

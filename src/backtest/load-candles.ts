@@ -1,5 +1,4 @@
 import type { Database } from '../adapters/db/client.ts';
-import { CandleStore } from '../adapters/db/repositories/candles.ts';
 import type { Candles } from '../domain/candles.ts';
 import { AppError } from '../domain/errors.ts';
 import { alignTs, timeframeToMs } from '../domain/timeframe.ts';
@@ -15,6 +14,8 @@ export interface CandleRequest {
 
 /** Stored candles of one market, ascending, as columns (empty when none are stored); `to` is inclusive. */
 export async function loadStoredCandles(database: Pick<Database, 'db' | 'kind'>, req: CandleRequest): Promise<Candles> {
+  // Loaded here, not at the top: a file backtest never touches the database layer (drizzle-orm).
+  const { CandleStore } = await import('../adapters/db/repositories/candles.ts');
   return new CandleStore(database).load(req.exchange, req.symbol, req.timeframe, req.from, req.to === undefined ? undefined : req.to + 1);
 }
 

@@ -22,7 +22,8 @@ import { SIM_HISTORY_CANDLES } from '../app/build-exchange.ts';
 
 /**
  * `tradeops backtest`: one run (summary table or `--json`, reports with `--out`, Monte Carlo), a
- * parameter sweep on worker threads, or walk-forward folds. Every run is stored in backtest_runs.
+ * parameter sweep on worker threads, or walk-forward folds. A run on stored candles, or on a file
+ * with --save, is stored in backtest_runs; a file run without --save opens no database.
  * Returns the exit code: 0 done, 2 for what the user can fix, 1 for anything else.
  */
 export async function runBacktestCommand(argv: string[], io: CliIo): Promise<number> {
@@ -42,12 +43,15 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     // Check the parameters before any data is read: a typo fails fast.
     if (args.sweep.length === 0) parseStrategyParams(def, args.params);
 
-    const { openDatabase } = await import('../adapters/db/client.ts');
-    const { migrate } = await import('../adapters/db/migrate.ts');
-    database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
-    await migrate(database);
-    const { BacktestRunsRepository } = await import('../adapters/db/repositories/backtest-runs.ts');
-    runs = new BacktestRunsRepository(database.db);
+    // A file backtest needs no database: it is opened only to read stored candles or to store the run.
+    if (args.save) {
+      const { openDatabase } = await import('../adapters/db/client.ts');
+      const { migrate } = await import('../adapters/db/migrate.ts');
+      database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
+      await migrate(database);
+      const { BacktestRunsRepository } = await import('../adapters/db/repositories/backtest-runs.ts');
+      runs = new BacktestRunsRepository(database.db);
+    }
 
     const { candles, symbol, timeframe } = await loadCandles(args, config, database);
     const lower = args.lower ? await readFile(args.lower) : undefined;
@@ -64,7 +68,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       allowShort: args.allowShort,
       periodsPerYear: args.periodsPerYear,
     };
-    const run = await runs.create({
+    const run = await runs?.create({
       source: 'cli',
       status: 'running',
       strategy: def.name,
@@ -75,9 +79,9 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       params: args.params,
       options: { ...options, data: args.data, sweep: args.sweep.length ? args.sweep : undefined, walkForward: args.walkForward, monteCarlo: args.monteCarlo },
     });
-    runId = run.id;
+    runId = run?.id;
 
-    if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, run.id);
+    if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, runId);
 
     const bar = fractionBar(args.json ? undefined : createProgressBar(io.stderr, { label: `${def.name} ${symbol}`, total: PROGRESS_STEPS }));
     const result = runBacktest({ ...options, candles, lowerTimeframe: lower, strategy: def, params: args.params, onProgress: bar.update });
@@ -89,14 +93,14 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       const { dir, ...paths } = await writeBacktestReport(args.out, result, candles);
       files = { dir, ...paths };
     }
-    await runs.finish(run.id, metricsRecord(result), { summary: (await import('../backtest/report/summary.ts')).formatChatSummary(result), chartPath: files?.equityPng, dir: files?.dir });
+    if (runs && runId !== undefined) await runs.finish(runId, metricsRecord(result), { summary: (await import('../backtest/report/summary.ts')).formatChatSummary(result), chartPath: files?.equityPng, dir: files?.dir });
     if (args.json) {
-      io.stdout.write(`${JSON.stringify({ runId: run.id, ...resultJson(result, files), ...(mc ? { monteCarlo: mc } : {}) })}\n`);
+      io.stdout.write(`${JSON.stringify({ ...(runId !== undefined ? { runId } : {}), ...resultJson(result, files), ...(mc ? { monteCarlo: mc } : {}) })}\n`);
     } else {
       io.stdout.write(formatSummaryTable(result));
       if (mc) io.stdout.write(`\n${formatMonteCarlo(mc)}`);
       if (files) io.stdout.write(`\nReports in ${files.dir}: trades.csv, equity.csv, equity.png, trades.png, monthly.png, report.html (open it in a browser)\n`);
-      io.stdout.write(`Stored as backtest run #${run.id}.\n`);
+      if (runId !== undefined) io.stdout.write(`Stored as backtest run #${runId}.\n`);
     }
     return 0;
   } catch (err) {
@@ -129,7 +133,7 @@ function clip(c: Candles, from?: number, to?: number): Candles {
 async function loadCandles(
   args: BacktestArgs,
   config: { EXCHANGE: string; SIM_SEED: number; EXCHANGE_MARKET: 'spot' | 'swap' },
-  database: Database,
+  database: Database | undefined,
 ): Promise<{ candles: Candles; symbol: string; timeframe?: string }> {
   let candles: Candles;
   let symbol: string;
@@ -142,7 +146,7 @@ async function loadCandles(
   symbol = args.symbol!;
   const exchange = args.exchange ?? config.EXCHANGE;
   const req = { exchange, symbol, timeframe: args.timeframe!, from: args.from, to: args.to };
-  candles = await loadStoredCandles(database, req);
+  candles = await loadStoredCandles(database!, req);
   if (candles.length === 0) {
     if (exchange !== 'sim') {
       throw new AppError('NOT_FOUND', `no stored ${args.timeframe} candles for ${symbol} on ${exchange}${args.from !== undefined ? ' in that period' : ''}: run tradeops fetch-data --exchange ${exchange} --symbol ${symbol} --timeframe ${args.timeframe} first`);
@@ -167,8 +171,8 @@ async function sweepCommand(
   lower: Candles | undefined,
   options: Record<string, unknown> & { symbol: string; timeframe?: string },
   strategiesDir: string | undefined,
-  runs: BacktestRunsRepository,
-  runId: number,
+  runs: BacktestRunsRepository | undefined,
+  runId: number | undefined,
 ): Promise<number> {
   const { createWorkerPool } = await import('../backtest/worker/worker-pool.ts');
   const { toSharedCandles } = await import('../backtest/worker/protocol.ts');
@@ -180,9 +184,9 @@ async function sweepCommand(
       const wf = await runWalkForward(pool, candles.length, strategy, args.sweep, args.params, portable, args.rank, { folds: args.walkForward }, (d, t) => bar.update(d / t));
       bar.done();
       const last = wf.folds.at(-1)!;
-      await runs.finish(runId, { outOfSampleReturnPct: wf.outOfSampleReturnPct, outOfSampleAvgScore: wf.outOfSampleAvgScore, folds: wf.folds.length, rankBy: wf.rankBy }, { summary: `walk-forward ${wf.folds.length} folds: out-of-sample return ${wf.outOfSampleReturnPct.toFixed(2)} %, last best ${JSON.stringify(last.bestParams)}` });
-      if (args.json) io.stdout.write(`${JSON.stringify({ runId, walkForward: wf })}\n`);
-      else io.stdout.write(`${formatWalkForward(wf)}Stored as backtest run #${runId}.\n`);
+      if (runs && runId !== undefined) await runs.finish(runId, { outOfSampleReturnPct: wf.outOfSampleReturnPct, outOfSampleAvgScore: wf.outOfSampleAvgScore, folds: wf.folds.length, rankBy: wf.rankBy }, { summary: `walk-forward ${wf.folds.length} folds: out-of-sample return ${wf.outOfSampleReturnPct.toFixed(2)} %, last best ${JSON.stringify(last.bestParams)}` });
+      if (args.json) io.stdout.write(`${JSON.stringify({ ...(runId !== undefined ? { runId } : {}), walkForward: wf })}\n`);
+      else io.stdout.write(`${formatWalkForward(wf)}${runId !== undefined ? `Stored as backtest run #${runId}.\n` : ''}`);
       return 0;
     }
     const sweep = await runSweep(pool, strategy, args.sweep, args.params, portable, args.rank, (d, t) => bar.update(d / t));
@@ -204,13 +208,13 @@ async function sweepCommand(
         await writeFile(files.heatmapPng, png);
       }
     }
-    await runs.finish(runId, { ...(best.metrics as unknown as Record<string, number | null>), combinations: sweep.rows.length, rankBy: sweep.rankBy }, { summary: `sweep of ${sweep.rows.length} combinations by ${sweep.rankBy}: best ${JSON.stringify(best.params)}`, chartPath: files.heatmapPng, dir: args.out ? resolve(args.out) : undefined });
+    if (runs && runId !== undefined) await runs.finish(runId, { ...(best.metrics as unknown as Record<string, number | null>), combinations: sweep.rows.length, rankBy: sweep.rankBy }, { summary: `sweep of ${sweep.rows.length} combinations by ${sweep.rankBy}: best ${JSON.stringify(best.params)}`, chartPath: files.heatmapPng, dir: args.out ? resolve(args.out) : undefined });
     if (args.json) {
-      io.stdout.write(`${JSON.stringify({ runId, rankBy: sweep.rankBy, combinations: sweep.rows.length, best: { params: best.params, ...best.metrics }, top: sweep.rows.slice(0, args.top), ...(args.out ? { files } : {}) })}\n`);
+      io.stdout.write(`${JSON.stringify({ ...(runId !== undefined ? { runId } : {}), rankBy: sweep.rankBy, combinations: sweep.rows.length, best: { params: best.params, ...best.metrics }, top: sweep.rows.slice(0, args.top), ...(args.out ? { files } : {}) })}\n`);
     } else {
       io.stdout.write(formatSweep(sweep, args.top));
       if (files.heatmapPng) io.stdout.write(`Heatmap: ${files.heatmapPng}\n`);
-      io.stdout.write(`Stored as backtest run #${runId}.\n`);
+      if (runId !== undefined) io.stdout.write(`Stored as backtest run #${runId}.\n`);
     }
     return 0;
   } finally {

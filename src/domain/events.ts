@@ -19,8 +19,20 @@ export type DomainEvent =
   | { type: 'exchange-error'; ts: number; kind: string; message: string; critical: boolean }
   | { type: 'strategy-message'; ts: number; strategy: string; symbol: string; message: string }
   | { type: 'daily-summary'; ts: number; equity: number; pnl: number; pnlPct: number; trades: number; openPositions: number }
-  /** Catch-up after a gap in ticks: `skipped` closed candles updated the strategy without deciding; `acted` = the newest one decided. */
-  | { type: 'candles-skipped'; ts: number; symbol: string; timeframe: string; skipped: number; gapMs: number; newestTs: number; acted: boolean };
+  | { type: 'candles-skipped'; ts: number; symbol: string; timeframe: string; skipped: number; gapMs: number; newestTs: number; acted: boolean }
+  | { type: 'protection-triggered'; ts: number; protection: string; symbol?: string; until?: number; reason: string }
+  | { type: 'panic-level'; ts: number; scope: string; score: number; level: PanicLevelName; previous: PanicLevelName; proposeKillAll: boolean }
+  | { type: 'kill-all'; ts: number; runId: number; phase: 'started' | 'finished'; by: string; lines: KillAllLine[] }
+  | { type: 'sweep'; ts: number; currency: string; amount: number; address: string; dryRun: boolean; ok: boolean; detail: string };
+
+export type PanicLevelName = 'calm' | 'elevated' | 'high' | 'extreme';
+
+/** One symbol's line in a kill-all report. */
+export interface KillAllLine {
+  symbol: string;
+  outcome: 'closed' | 'flat' | 'failed' | 'pending';
+  detail: string;
+}
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -28,4 +40,5 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'startup', 'shutdown', 'entry', 'exit', 'fill', 'order-rejected', 'order-denied', 'trading-state-changed',
   'backtest-finished', 'stale-data', 'exchange-error', 'strategy-message', 'daily-summary',
   'candles-skipped',
+  'protection-triggered', 'panic-level', 'kill-all', 'sweep',
 ];

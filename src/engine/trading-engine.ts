@@ -10,6 +10,8 @@ import type { TradingStore } from '../ports/store.ts';
 import { decide, type Decision, type PlannedOrder } from '../risk/decide.ts';
 import { affordableQuantity, type Sizing } from '../risk/sizing.ts';
 import type { TradingStateHolder } from '../risk/trading-state.ts';
+import type { IntentSource } from '../risk/preflight/index.ts';
+import type { RiskGate } from '../risk/risk-gate.ts';
 import type { Intent, PositionSnapshot, StrategyInstance } from '../strategies/strategy.ts';
 import type { EventBus } from './bus.ts';
 import { candleStep, createCandleStepper, newStepResult, type CandleStepper, type GateInputs } from './candle-step.ts';
@@ -42,6 +44,20 @@ export interface EngineDeps {
   maxSignalAgeMs?: number;
   /** Slippage (a fraction) assumed when an all-in entry is re-sized at the price it is sent at. Default 0.001. */
   allInSlippage?: number;
+  /** The risk gate's limits and memory (pre-flight limits, protections); absent = structural rules only. */
+  risk?: RiskGate;
+  /** Runs after every tick (panic score, equity protections); a failure is reported like a tick error. */
+  afterTick?: (now: number) => Promise<void>;
+}
+
+/** Where an intent comes from and the facts about its price (pre-flight: duplicate intent, price age, spread). */
+export interface IntentFacts {
+  source?: IntentSource;
+  /** When the reference price was observed (ms, market time). */
+  priceTs?: number;
+  /** Open time of the candle the intent belongs to. */
+  candleTs?: number;
+  spreadPct?: number;
 }
 
 interface SymbolFeed {
@@ -107,6 +123,7 @@ export class TradingEngine {
     }
     const now = clock.now();
     this.lastTickAt = (this.d.wallClock ?? systemClock).now();
+    if (this.d.afterTick) await this.d.afterTick(now).catch((err: unknown) => this.onError(err, '*'));
     this.ticks++;
     if (now - this.lastSnapshotAt >= 60_000) {
       this.lastSnapshotAt = now;
@@ -176,7 +193,7 @@ export class TradingEngine {
     const snapshot: PositionSnapshot | undefined = position
       ? { side: position.quantity > 0 ? 'long' : 'short', quantity: Math.abs(position.quantity), entryPrice: position.entryPrice, openedAt: position.openedAt }
       : undefined;
-    const gate = act ? this.gateInputs(symbol) : undefined;
+    const gate = act ? this.gateInputs(symbol, { source: 'strategy', priceTs: w.ts[i]! + this.tfMs, candleTs: w.ts[i]! }) : undefined;
     candleStep(stepper, i, position, snapshot, act, gate ?? (NO_GATE as GateInputs), this.step);
     for (const text of this.step.messages) {
       this.d.bus.publish({ type: 'strategy-message', ts: this.d.clock.now(), strategy: this.d.strategyName, symbol, message: text });
@@ -185,8 +202,8 @@ export class TradingEngine {
   }
 
   /** Everything the risk gate needs now, besides intents, price and position. */
-  private gateInputs(symbol: string): GateInputs {
-    const { portfolio, execution } = this.d;
+  private gateInputs(symbol: string, facts: IntentFacts): GateInputs {
+    const { portfolio, execution, risk, clock } = this.d;
     const market = execution.market(symbol);
     if (!market) throw new ExecutionError('rejected', `market ${symbol} is not listed on ${execution.exchangeId}`);
     return {
@@ -196,28 +213,36 @@ export class TradingEngine {
       sizing: this.d.sizing,
       tradingState: this.d.tradingState.get(),
       allowShort: this.d.allowShort,
+      source: facts.source ?? 'strategy',
+      risk: risk?.state.view(symbol, { now: clock.now(), openPositions: portfolio.all().length, priceTs: facts.priceTs, candleTs: facts.candleTs, spreadPct: facts.spreadPct }),
     };
   }
 
   /** Run intents through the risk gate and send what is approved. Also used by chat trading commands. */
-  async execute(symbol: string, intents: readonly Intent[], price: number): Promise<void> {
-    const decisions = decide({ ...this.gateInputs(symbol), symbol, intents, price, position: this.d.portfolio.get(symbol) });
+  async execute(symbol: string, intents: readonly Intent[], price: number, facts: IntentFacts = {}): Promise<void> {
+    const decisions = decide({ ...this.gateInputs(symbol, facts), symbol, intents, price, position: this.d.portfolio.get(symbol) });
     await this.carryOut(symbol, decisions);
   }
 
   /** Store every decision; send approved orders (all-in entries re-sized at the price they go out at). */
   private async carryOut(symbol: string, decisions: readonly Decision[]): Promise<void> {
-    const { store, clock, bus } = this.d;
+    const { store, clock, bus, risk } = this.d;
     for (const dcs of decisions) {
       const ts = clock.now();
+      const source = dcs.context?.source ?? 'strategy';
       if (dcs.verdict === 'denied' || !dcs.order) {
-        await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'denied', reasons: dcs.denials });
+        if (risk && dcs.context) {
+          await risk.denied(dcs.context, dcs.denials, { ts, strategy: this.d.strategyName, intent: dcs.intent, describe: describeIntent(dcs.intent) });
+          continue;
+        }
+        await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'denied', reasons: dcs.denials, source });
         bus.publish({ type: 'order-denied', ts, symbol, reasons: dcs.denials.map((x) => `${x.code}: ${x.message}`), intent: describeIntent(dcs.intent) });
         continue;
       }
+      if (risk && dcs.context) risk.approved(dcs.context, ts);
       const order = dcs.order.allIn && dcs.order.kind === 'entry' ? await this.resizeAllIn(dcs.order) : dcs.order;
       const outcome = await this.d.orders.submit(order, this.d.strategyName);
-      await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId });
+      await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId, source });
       if (outcome.kind === 'placed') await this.processReport(outcome.report, order);
       else if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
     }

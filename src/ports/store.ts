@@ -39,6 +39,10 @@ export interface DecisionRecord {
   verdict: 'approved' | 'denied';
   reasons: Array<{ code: string; message: string }>;
   clientOrderId?: string;
+  /** strategy | manual | signal | kill-all (default strategy). */
+  source?: string;
+  /** sha256 of the inputs a denial was decided on: the same inputs always give the same verdict. */
+  inputHash?: string;
 }
 
 export interface EquitySnapshot {

@@ -2,7 +2,8 @@ import type { MarketInfo } from '../domain/market.ts';
 import { floorToStep } from '../domain/market.ts';
 import type { Position } from '../domain/portfolio.ts';
 import type { TradingState } from '../domain/trading-state.ts';
-import { DEFAULT_PREFLIGHT, runPreflight, type Denial, type PreflightRule } from './preflight/index.ts';
+import { DEFAULT_PREFLIGHT, runPreflight, type Denial, type IntentSource, type PreflightContext, type PreflightRule } from './preflight/index.ts';
+import type { RiskView } from './risk-view.ts';
 import type { Intent } from '../strategies/strategy.ts';
 import { entryQuoteAmount, type Sizing } from './sizing.ts';
 
@@ -26,6 +27,8 @@ export interface Decision {
   verdict: 'approved' | 'denied';
   denials: Denial[];
   order?: PlannedOrder;
+  /** What the verdict was decided on (stored as a hash with a denial). */
+  context?: PreflightContext;
 }
 
 export interface DecideInput {
@@ -41,6 +44,10 @@ export interface DecideInput {
   tradingState: TradingState;
   allowShort: boolean;
   rules?: readonly PreflightRule[];
+  /** Limits and account/market facts for the risk-limit rules (absent: structural rules only). */
+  risk?: RiskView;
+  /** Who asked (default strategy). */
+  source?: IntentSource;
 }
 
 /**
@@ -53,8 +60,11 @@ export function decide(input: DecideInput): Decision[] {
   let position = input.position;
   let available = input.available;
   const rules = input.rules ?? DEFAULT_PREFLIGHT;
-  const check = (kind: 'entry' | 'exit', side: 'long' | 'short', quantity: number) =>
-    runPreflight({ kind, side, symbol: input.symbol, quantity, price: input.price, position, market: input.market, tradingState: input.tradingState, allowShort: input.allowShort, available, equity: input.equity }, rules);
+  let context: PreflightContext | undefined;
+  const check = (kind: 'entry' | 'exit', side: 'long' | 'short', quantity: number) => {
+    context = { kind, side, symbol: input.symbol, quantity, price: input.price, position, market: input.market, tradingState: input.tradingState, allowShort: input.allowShort, available, equity: input.equity, risk: input.risk, source: input.source };
+    return runPreflight(context, rules);
+  };
   for (const intent of input.intents) {
     if (intent.kind === 'message') continue;
     if (intent.kind === 'exit') {
@@ -63,13 +73,14 @@ export function decide(input: DecideInput): Decision[] {
       const side = q >= 0 ? 'long' : 'short';
       const denials = check('exit', side, quantity);
       if (denials.length > 0) {
-        out.push({ intent, verdict: 'denied', denials });
+        out.push({ intent, verdict: 'denied', denials, context });
         continue;
       }
       out.push({
         intent,
         verdict: 'approved',
         denials: [],
+        context,
         order: { kind: 'exit', symbol: input.symbol, side: q > 0 ? 'sell' : 'buy', positionSide: side, quantity, allIn: false, reduceOnly: true, reason: intent.reason ?? 'strategy exit' },
       });
       available += quantity * (q > 0 ? input.price : position!.entryPrice);
@@ -81,7 +92,7 @@ export function decide(input: DecideInput): Decision[] {
     const quantity = floorToStep(quote / (input.price * input.market.contractSize * feeAdj), input.market.amountStep);
     const denials = check('entry', intent.side, quantity);
     if (denials.length > 0) {
-      out.push({ intent, verdict: 'denied', denials });
+      out.push({ intent, verdict: 'denied', denials, context });
       continue;
     }
     out.push({

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,13 +35,26 @@ describe('tradeops backtest (the real binary)', () => {
     expect(j.trades).toBeGreaterThan(0);
     expect(j.symbol).toBe('BTC/USDT');
     expect(j.timeframe).toBe('1m');
-    expect(typeof j.runId).toBe('number');
     expect((j.options as { slippageBps: number }).slippageBps).toBe(5);
+    // A file backtest without --save opens no database: no run id, no data directory.
+    expect(j).not.toHaveProperty('runId');
+    expect(existsSync(join(work, 'data'))).toBe(false);
+  });
+
+  it('--save stores a file backtest in the database (run id in --json)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bt-cli-save-'));
+    const saved = await new Promise<{ code: number; stdout: string }>((res) => {
+      execFile(process.execPath, [BIN, 'backtest', '--strategy', 'rsi-bb', '--data', DATA, '--json', '--save'], { cwd: work, env: { ...env, DATA_DIR: dataDir } }, (err, stdout) => res({ code: err ? 1 : 0, stdout }));
+    });
+    expect(saved.code).toBe(0);
+    const j = JSON.parse(saved.stdout) as { runId?: unknown; trades: number };
+    expect(typeof j.runId).toBe('number');
+    expect(existsSync(join(dataDir, 'pgdata'))).toBe(true);
   });
 
   it('--out writes the CSVs, two PNG charts and a self-contained report.html; the summary is readable', async () => {
     const out = join(work, 'report');
-    const r = await cli(['--strategy', 'sma-cross', '--param', 'fast=10', '--param', 'slow=40', '--data', DATA, '--out', out, '--monte-carlo', '200']);
+    const r = await cli(['--strategy', 'sma-cross', '--param', 'fast=10', '--param', 'slow=40', '--data', DATA, '--out', out, '--monte-carlo', '200', '--save']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Final equity\s+[0-9,]+\.[0-9]{2}/);
     expect(r.stdout).toMatch(/Monte Carlo: 200 bootstrap paths/);

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
+import { PACKAGE_ROOT } from '../../package-root.ts';
 
 /** Resolved from this module, not the working directory: works from any cwd and in the image. */
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+export const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
 
 /** Arbitrary but fixed key: every tradeops process contends for the same lock. */
 const MIGRATION_LOCK_KEY = 7_346_512_019;

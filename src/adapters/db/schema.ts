@@ -167,6 +167,8 @@ export const decisions = pgTable(
     verdict: text('verdict').notNull(), // approved | denied
     reasons: jsonb('reasons').notNull().default(sql`'[]'::jsonb`),
     clientOrderId: text('client_order_id'),
+    source: text('source'), // strategy | manual | signal | kill-all
+    inputHash: text('input_hash'), // sha256 of the inputs a denial was decided on
   },
   (t) => [index('decisions_ts_idx').on(t.ts)],
 );
@@ -266,4 +268,56 @@ export const backtestRuns = pgTable(
     finishedAt: ms('finished_at'),
   },
   (t) => [index('backtest_runs_status_idx').on(t.status, t.id), index('backtest_runs_created_idx').on(t.createdAt)],
+);
+
+/** Panic score history: one row per scope (a symbol or `portfolio`) per engine tick. */
+export const panicScores = pgTable(
+  'panic_scores',
+  {
+    scope: text('scope').notNull(),
+    ts: ms('ts').notNull(),
+    score: real('score').notNull(),
+    level: text('level').notNull(), // calm | elevated | high | extreme
+    components: jsonb('components').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.ts] })],
+);
+
+/**
+ * Kill-all runs. A run is `running` from the moment it is confirmed (written before the first
+ * request) until every symbol is settled; a process killed halfway finds it at the next start and
+ * resumes it. `items` holds the per-symbol plan and outcome.
+ */
+export const killRuns = pgTable(
+  'kill_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    status: text('status').notNull(), // running | done
+    requestedBy: text('requested_by').notNull(),
+    includeExternal: boolean('include_external').notNull().default(false),
+    reason: text('reason').notNull(),
+    startedAt: ms('started_at').notNull(),
+    finishedAt: ms('finished_at'),
+    items: jsonb('items').notNull().default(sql`'[]'::jsonb`),
+  },
+  (t) => [index('kill_runs_status_idx').on(t.status)],
+);
+
+/** Treasury sweeps (withdrawals to the allow-listed address), dry runs included. */
+export const sweeps = pgTable(
+  'sweeps',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ts: ms('ts').notNull(),
+    currency: text('currency').notNull(),
+    amount: money('amount').notNull(),
+    address: text('address').notNull(),
+    network: text('network'),
+    dryRun: boolean('dry_run').notNull(),
+    status: text('status').notNull(), // planned | sent | failed
+    txId: text('tx_id'),
+    error: text('error'),
+    requestedBy: text('requested_by').notNull(),
+  },
+  (t) => [index('sweeps_ts_idx').on(t.ts)],
 );

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Candles } from '../../domain/candles.ts';
 import { AppError, isAppError } from '../../domain/errors.ts';
@@ -16,9 +15,10 @@ export interface ReadCandleFileOptions {
 const DEFAULT_CHUNK_BYTES = 1 << 20;
 
 /**
- * Read a candle file (CSV or JSON, see docs/candle-data.md) with the parse report. CSV is streamed:
- * chunks go straight into the incremental parser, so memory is the columns plus one chunk, never the
- * whole text. JSON has to be parsed whole (`JSON.parse`), so it is read into memory first.
+ * Read a candle file (CSV or JSON, see docs/candle-data.md) with the parse report. CSV is streamed
+ * as bytes: each read fills one reused buffer that goes straight into the byte-level parser, so
+ * memory is the columns plus one buffer — never the text, never a string per row. JSON has to be
+ * parsed whole (`JSON.parse`), so it is read into memory first.
  *
  * Errors: a missing file is NOT_FOUND, an unreadable one FORBIDDEN, a directory or malformed content
  * BAD_REQUEST naming the file, line/index and reason (messages use the file's base name). Other I/O
@@ -26,34 +26,71 @@ const DEFAULT_CHUNK_BYTES = 1 << 20;
  */
 export async function readCandleFileDetailed(path: string, options: ReadCandleFileOptions = {}): Promise<ParsedCandleText> {
   const name = basename(path);
-  let size: number;
+  let handle: FileHandle | undefined;
   try {
-    const info = await stat(path);
+    handle = await open(path, 'r');
+    const info = await handle.stat();
     if (info.isDirectory()) throw new AppError('BAD_REQUEST', `${name} is a directory, not a candle file`);
-    size = info.size;
-  } catch (err) {
-    throw mapFsError(err, name);
-  }
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: options.chunkBytes ?? DEFAULT_CHUNK_BYTES });
-  try {
+    const size = info.size;
+    const buffer = new Uint8Array(Math.max(1, Math.min(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, Math.max(size, 1))));
     let csv: CsvCandleParser | undefined;
-    let jsonChunks: string[] | undefined;
-    for await (const chunk of stream as AsyncIterable<string>) {
-      if (!csv && !jsonChunks) {
-        if (detectCandleFormat(name, chunk.slice(0, 64)) === 'json') jsonChunks = [];
-        // ~48 bytes per row in typical candle CSVs; the builder doubles if the guess is short.
-        else csv = new CsvCandleParser(name, Math.ceil(size / 48));
+    let json: Uint8Array[] | undefined;
+    let head: Uint8Array | undefined;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
+      if (!csv && !json) {
+        // Decide the format from the first bytes (a few reads when tests read one byte at a time).
+        head = head ? concat(head, chunk) : chunk.slice();
+        if (head.length < HEAD_BYTES && head.length < size) continue;
+        const first = head;
+        head = undefined;
+        if (detectCandleFormat(name, new TextDecoder().decode(first.subarray(0, HEAD_BYTES))) === 'json') json = [first];
+        else (csv = new CsvCandleParser(name, rowEstimate(first, size))).push(first);
+        continue;
       }
       if (csv) csv.push(chunk);
-      else jsonChunks!.push(chunk);
+      else json!.push(chunk.slice());
     }
-    if (jsonChunks) return { ...parseJsonCandles(jsonChunks.join(''), name), format: 'json' };
+    if (head) {
+      // A file shorter than the format probe.
+      if (detectCandleFormat(name, new TextDecoder().decode(head)) === 'json') json = [head];
+      else (csv = new CsvCandleParser(name)).push(head);
+    }
+    if (json) return { ...parseJsonCandles(new TextDecoder().decode(concat(...json)), name), format: 'json' };
     return { ...(csv ?? new CsvCandleParser(name)).end(), format: 'csv' };
   } catch (err) {
     throw mapFsError(err, name);
   } finally {
-    stream.destroy();
+    await handle?.close();
   }
+}
+
+const HEAD_BYTES = 64;
+
+/**
+ * Rows to reserve: the file size over the line length seen in the first read (plus 1 %), so the
+ * columns are allocated once at about their final size; ~48 bytes a row when the first read is too
+ * short to tell. The builder doubles its columns if the guess is short.
+ */
+function rowEstimate(first: Uint8Array, size: number): number {
+  let lines = 0;
+  for (let i = first.indexOf(10); i !== -1; i = first.indexOf(10, i + 1)) lines++;
+  if (lines < 50) return Math.ceil(size / 48);
+  return Math.ceil((size / (first.length / lines)) * 1.01) + 16;
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /**

@@ -38,6 +38,8 @@ Output:
   --json                 print exactly one JSON object on stdout (metrics; files when --out)
   --out DIR              write trades.csv, equity.csv, equity.png, trades.png, report.html
   --monte-carlo N        bootstrap the trades N times: percentiles of final equity and drawdown
+  --save                 store the run of a --data file in the database too (runs on stored
+                         candles are always stored)
 
 Optimisation:
   --sweep k=a..b:step    sweep a parameter (repeatable; also k=a,b,c); runs on worker threads
@@ -48,7 +50,8 @@ Optimisation:
 
   -h, --help             show this help
 
-Every run is stored in the database (backtest_runs) so chat can list and show it.
+A run on stored candles, or on a file with --save, is stored in the database (backtest_runs) so
+chat can list and show it; a file backtest without --save opens no database at all.
 Exit codes: 0 done, 2 bad arguments, strategy, parameters or data, 1 anything else.
 `;
 
@@ -82,6 +85,8 @@ export interface BacktestArgs {
   workers?: number;
   walkForward?: number;
   monteCarlo?: number;
+  /** Store the run in backtest_runs (always true for stored candles). */
+  save: boolean;
 }
 
 const bad = (msg: string) => new AppError('BAD_REQUEST', msg);
@@ -140,13 +145,14 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
         workers: { type: 'string' },
         'walk-forward': { type: 'string' },
         'monte-carlo': { type: 'string' },
+        save: { type: 'boolean' },
       },
     });
   } catch (err) {
     throw bad(`${(err as Error).message} (see tradeops backtest --help)`);
   }
   const v = parsed.values;
-  if (v.help) return { help: true, params: {}, cash: 0, fee: '', slippage: '', spread: '', fill: 'next-open', sizing: '', lot: 0, allowShort: false, json: false, sweep: [], rank: '', top: 0 };
+  if (v.help) return { help: true, params: {}, cash: 0, fee: '', slippage: '', spread: '', fill: 'next-open', sizing: '', lot: 0, allowShort: false, json: false, sweep: [], rank: '', top: 0, save: false };
   if (!v.strategy) throw bad('--strategy is required (see tradeops backtest --help)');
   if (v.data === undefined && v.symbol === undefined) throw bad('give --data FILE, or --symbol S with --timeframe TF');
   if (v.data === undefined && v.timeframe === undefined) throw bad('--symbol needs --timeframe (e.g. --timeframe 1h)');
@@ -192,5 +198,6 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
     workers: num('workers', v.workers, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64'),
     walkForward,
     monteCarlo: num('monte-carlo', v['monte-carlo'], (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000, 'a whole number of runs from 1 to 1,000,000'),
+    save: v.data === undefined || (v.save ?? false),
   };
 }

@@ -20,6 +20,12 @@ export interface WorkerPool {
   close(): Promise<void>;
 }
 
+/**
+ * The built worker runs as it is; when the sources run (tests, `npm run dev`) a worker thread does not
+ * inherit the TypeScript loader, so bootstrap.mjs registers it first.
+ */
+const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./bootstrap.mjs', import.meta.url) : new URL('./backtest-worker.js', import.meta.url);
+
 interface Slot {
   worker: Worker;
   busy: boolean;
@@ -49,7 +55,7 @@ export function createWorkerPool(opts: { size?: number; candles?: PortableCandle
   };
 
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(new URL('./bootstrap.mjs', import.meta.url));
+    const worker = new Worker(WORKER_ENTRY);
     const slot: Slot = { worker, busy: false };
     worker.on('message', (m: FromWorker) => {
       const w = waiting.get(m.id);

@@ -35,7 +35,7 @@ export class CandleBuilder {
   private low: Float64Array;
   private close: Float64Array;
   private volume: Float64Array;
-  private where: Float64Array;
+  private where: Uint32Array;
   private sorted = true;
 
   constructor(
@@ -50,7 +50,7 @@ export class CandleBuilder {
     this.low = new Float64Array(this.cap);
     this.close = new Float64Array(this.cap);
     this.volume = new Float64Array(this.cap);
-    this.where = new Float64Array(this.cap);
+    this.where = new Uint32Array(this.cap);
   }
 
   get length(): number {
@@ -138,9 +138,13 @@ export class CandleBuilder {
     );
   }
 
-  /** Copy the kept rows; when nothing was reordered or dropped this is one bulk slice. */
+  /**
+   * The kept rows as an exact-length column. When nothing was reordered or dropped the column's
+   * buffer is handed over (`ArrayBuffer.transfer`: the spare capacity is released, and the growing
+   * buffer is gone at once), so the columns are never held twice.
+   */
   private gather(col: Float64Array, keep: Uint32Array, kept: number, inOrder: boolean): Float64Array {
-    if (inOrder && kept === this.n) return col.slice(0, kept);
+    if (inOrder && kept === this.n) return col.length === kept ? col : new Float64Array(transfer(col.buffer, kept * 8));
     const out = new Float64Array(kept);
     for (let k = 0; k < kept; k++) out[k] = col[keep[k]!]!;
     return out;
@@ -159,10 +163,17 @@ export class CandleBuilder {
     this.low = grow(this.low);
     this.close = grow(this.close);
     this.volume = grow(this.volume);
-    this.where = grow(this.where);
+    const where = new Uint32Array(this.cap);
+    where.set(this.where);
+    this.where = where;
   }
 
   private fail(where: number, reason: Parameters<typeof candleParseError>[2], text: string): never {
     throw candleParseError(this.file, this.describe(where), reason, text);
   }
+}
+
+/** `ArrayBuffer.prototype.transfer` (ES2024; Node ≥ 21): a buffer of the new length, the old one detached. */
+function transfer(buffer: ArrayBufferLike, bytes: number): ArrayBuffer {
+  return (buffer as ArrayBuffer & { transfer(n: number): ArrayBuffer }).transfer(bytes);
 }

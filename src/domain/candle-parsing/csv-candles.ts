@@ -1,10 +1,11 @@
 import { CandleBuilder, type ParsedCandles } from './candle-builder.ts';
 import { ROLE_NAMES, ROLE_TS, resolveColumns } from './column-names.ts';
 import { badDateReason, badNumberReason, candleParseError, quoteCell } from './parse-error.ts';
-import { parseDecimal } from './parse-number.ts';
-import { parseTimestamp } from './parse-timestamp.ts';
+import { utf8, utf8Bytes } from './ascii-bytes.ts';
+import { parseDecimal, parseDecimalBytes } from './parse-number.ts';
+import { parseTimestamp, parseTimestampBytes } from './parse-timestamp.ts';
 
-/** A line longer than this is not a candle row; refusing it keeps a binary or one-line file from eating memory. */
+/** A line longer than this (in bytes) is not a candle row; refusing it keeps a binary or one-line file from eating memory. */
 export const MAX_LINE_CHARS = 1 << 20;
 
 const COMMA = 44;
@@ -13,93 +14,129 @@ const TAB = 9;
 const SPACE = 32;
 const QUOTE = 34;
 const CR = 13;
+const LF = 10;
+const EMPTY = new Uint8Array(0);
 
 /**
- * Incremental CSV candle parser: feed it text in chunks of any size (`push`), then `end()`.
- * The same code serves a whole string ({@link parseCsvCandles}) and a file stream
- * (src/adapters/files/candle-file-reader.ts), so both refuse exactly the same files.
+ * Incremental CSV candle parser over **bytes**: feed it the file as it is read, in chunks of any
+ * size (`push`), then `end()`. The same code serves a whole string ({@link parseCsvCandles}, encoded
+ * once) and a file stream (src/adapters/files/candle-file-reader.ts), so both refuse exactly the
+ * same files.
  *
- * Rows are scanned in place — fields are located with `indexOf` and numbers parsed from offsets —
- * so a row costs no string or array allocations on the fast path.
+ * Rows are scanned in place in the chunk — cells are located by their byte offsets and numbers and
+ * dates parsed from the bytes — so a row costs no string, object or array: values go straight into
+ * the builder's Float64Array columns. Only the header line and error messages are decoded to text.
+ * A line split across two chunks is copied into a small reused carry buffer.
  *
  * Format: the first non-blank line is the header (see column-names.ts), unless it already looks
  * like a data row (a time and five numbers), as in Binance's header-less dumps; then the columns are
  * `time, open, high, low, close, volume[, ignored…]`. Delimiter: whichever of `,` `;` tab occurs
  * most in the first line. Cells may be wrapped in double quotes and padded with spaces; quoted
- * cells containing the delimiter are not supported (candle files have none). Line numbers in
- * errors are 1-based and count the header and blank lines.
+ * cells containing the delimiter are not supported (candle files have none). A UTF-8 byte-order
+ * mark is skipped. Line numbers in errors are 1-based and count the header and blank lines.
  */
 export class CsvCandleParser {
-  private carry = '';
-  private atStart = true;
+  private carry: Uint8Array = EMPTY;
+  private carryLen = 0;
   private lineNo = 0;
   private headerSeen = false;
-  private delimiter = ',';
+  private delimiter = COMMA;
   private columnCount = 0;
   private roleOfColumn = new Int8Array(0);
   private readonly cellStart = new Int32Array(6);
   private readonly cellEnd = new Int32Array(6);
   private readonly builder: CandleBuilder;
+  private readonly file: string;
 
-  constructor(
-    private readonly file: string,
-    capacityHint?: number,
-  ) {
+  constructor(file: string, capacityHint?: number) {
+    this.file = file;
     this.builder = new CandleBuilder(file, (line) => `line ${line}`, capacityHint);
   }
 
-  /** Feed the next piece of text; lines may span chunks. */
-  push(chunk: string): void {
-    const text = this.carry.length > 0 ? this.carry + chunk : chunk;
+  /**
+   * Feed the next piece of the file: bytes as read (UTF-8), or text. Lines may span chunks; a chunk
+   * is not kept after the call returns, so the caller may reuse its buffer.
+   */
+  push(chunk: Uint8Array | string): void {
+    const b = typeof chunk === 'string' ? utf8Bytes(chunk) : chunk;
+    const n = b.length;
     let start = 0;
-    if (this.atStart && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) start = 1; // UTF-8 byte-order mark from Excel exports
-      this.atStart = false;
-    }
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl === -1) break;
-      this.lineNo++;
-      const end = nl > start && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
-      this.line(text, start, end);
+    if (this.carryLen > 0) {
+      const nl = b.indexOf(LF);
+      if (nl === -1) {
+        this.appendCarry(b, 0, n);
+        return;
+      }
+      this.appendCarry(b, 0, nl);
+      const len = this.carryLen;
+      this.carryLen = 0;
+      this.endLine(this.carry, 0, len);
       start = nl + 1;
     }
-    this.carry = start === 0 ? text : text.slice(start);
-    if (this.carry.length > MAX_LINE_CHARS) {
-      throw candleParseError(this.file, `line ${this.lineNo + 1}`, 'line_too_long', `line is longer than ${MAX_LINE_CHARS} characters — not a candle CSV`);
+    for (;;) {
+      const nl = b.indexOf(LF, start);
+      if (nl === -1) break;
+      this.endLine(b, start, nl);
+      start = nl + 1;
     }
+    if (start < n) this.appendCarry(b, start, n);
   }
 
   /** Finish: parse a last line without a newline, then sort, de-duplicate and return. */
   end(): ParsedCandles {
-    if (this.carry.length > 0) {
-      const text = this.carry;
-      this.carry = '';
-      this.lineNo++;
-      const end = text.charCodeAt(text.length - 1) === CR ? text.length - 1 : text.length;
-      this.line(text, 0, end);
+    if (this.carryLen > 0) {
+      const len = this.carryLen;
+      this.carryLen = 0;
+      this.endLine(this.carry, 0, len);
     }
+    this.carry = EMPTY;
     if (!this.headerSeen) throw candleParseError(this.file, '', 'empty_file', 'the file is empty');
     return this.builder.finish();
   }
 
-  private line(text: string, start: number, end: number): void {
-    let a = start;
-    while (a < end && (text.charCodeAt(a) === SPACE || text.charCodeAt(a) === TAB)) a++;
-    if (a === end) return; // blank line
-    if (this.headerSeen) this.row(text, start, end);
-    else this.header(text.slice(start, end));
+  private appendCarry(b: Uint8Array, from: number, to: number): void {
+    const len = this.carryLen + (to - from);
+    if (len > MAX_LINE_CHARS) {
+      throw candleParseError(this.file, `line ${this.lineNo + 1}`, 'line_too_long', `line is longer than ${MAX_LINE_CHARS} bytes — not a candle CSV`);
+    }
+    if (len > this.carry.length) {
+      const grown = new Uint8Array(Math.max(len, this.carry.length * 2, 256));
+      grown.set(this.carry.subarray(0, this.carryLen));
+      this.carry = grown;
+    }
+    this.carry.set(b.subarray(from, to), this.carryLen);
+    this.carryLen = len;
   }
 
-  private header(line: string): void {
+  /** One line `b[start, nl)` (nl: the newline's offset or the end of the text). */
+  private endLine(b: Uint8Array, start: number, nl: number): void {
+    this.lineNo++;
+    if (nl - start > MAX_LINE_CHARS) {
+      throw candleParseError(this.file, `line ${this.lineNo}`, 'line_too_long', `line is longer than ${MAX_LINE_CHARS} bytes — not a candle CSV`);
+    }
+    const end = nl > start && b[nl - 1] === CR ? nl - 1 : nl;
+    if (this.headerSeen) {
+      this.row(b, start, end);
+      return;
+    }
+    // The byte-order mark Excel writes at the very start of the file.
+    if (this.lineNo === 1 && end - start >= 3 && b[start] === 0xef && b[start + 1] === 0xbb && b[start + 2] === 0xbf) start += 3;
+    let a = start;
+    while (a < end && (b[a] === SPACE || b[a] === TAB)) a++;
+    if (a === end) return; // blank line before the header
+    this.header(b, start, end);
+  }
+
+  private header(b: Uint8Array, start: number, end: number): void {
+    const line = utf8(b, start, end);
     this.headerSeen = true;
-    this.delimiter = detectDelimiter(line);
-    const cells = line.split(this.delimiter);
+    this.delimiter = detectDelimiter(line).charCodeAt(0);
+    const cells = line.split(String.fromCharCode(this.delimiter));
     this.columnCount = cells.length;
     this.roleOfColumn = new Int8Array(cells.length).fill(-1);
     if (looksLikeDataRow(cells)) {
       for (let role = 0; role < 6; role++) this.roleOfColumn[role] = role;
-      this.row(line, 0, line.length);
+      this.row(b, start, end);
       return;
     }
     const resolved = resolveColumns(cells);
@@ -116,60 +153,63 @@ export class CsvCandleParser {
     });
   }
 
-  private row(text: string, start: number, end: number): void {
+  private row(b: Uint8Array, start: number, end: number): void {
+    // Blank (or whitespace-only) lines between rows are skipped.
+    let a = start;
+    while (a < end && (b[a] === SPACE || b[a] === TAB)) a++;
+    if (a === end) return;
     const roleOf = this.roleOfColumn;
     const columns = this.columnCount;
     const cellStart = this.cellStart;
     const cellEnd = this.cellEnd;
+    const delimiter = this.delimiter;
     let k = 0;
     let fieldStart = start;
-    for (;;) {
-      let d = text.indexOf(this.delimiter, fieldStart);
-      if (d === -1 || d > end) d = end;
+    for (let i = start; i <= end; i++) {
+      if (i < end && b[i] !== delimiter) continue;
       if (k < columns) {
         const role = roleOf[k]!;
         if (role >= 0) {
           cellStart[role] = fieldStart;
-          cellEnd[role] = d;
+          cellEnd[role] = i;
         }
       }
       k++;
-      if (d === end) break;
-      fieldStart = d + 1;
+      fieldStart = i + 1;
     }
     if (k !== columns) {
       throw candleParseError(this.file, `line ${this.lineNo}`, 'column_count', `expected ${columns} columns, found ${k}`);
     }
-    const ts = this.cell(text, ROLE_TS);
-    const open = this.cell(text, 1);
-    const high = this.cell(text, 2);
-    const low = this.cell(text, 3);
-    const close = this.cell(text, 4);
-    const volume = this.cell(text, 5);
+    const ts = this.cell(b, ROLE_TS);
+    const open = this.cell(b, 1);
+    const high = this.cell(b, 2);
+    const low = this.cell(b, 3);
+    const close = this.cell(b, 4);
+    const volume = this.cell(b, 5);
     this.builder.push(ts, open, high, low, close, volume, this.lineNo);
   }
 
   /** Parse one located cell (trimming spaces and one pair of quotes) or throw naming the line. */
-  private cell(text: string, role: number): number {
+  private cell(b: Uint8Array, role: number): number {
     let a = this.cellStart[role]!;
-    let b = this.cellEnd[role]!;
-    while (a < b && text.charCodeAt(a) === SPACE) a++;
-    while (b > a && text.charCodeAt(b - 1) === SPACE) b--;
-    if (b - a >= 2 && text.charCodeAt(a) === QUOTE && text.charCodeAt(b - 1) === QUOTE) {
+    let z = this.cellEnd[role]!;
+    while (a < z && b[a] === SPACE) a++;
+    while (z > a && b[z - 1] === SPACE) z--;
+    if (z - a >= 2 && b[a] === QUOTE && b[z - 1] === QUOTE) {
       a++;
-      b--;
+      z--;
     }
     if (role === ROLE_TS) {
-      const ts = a < b ? parseTimestamp(text, a, b) : Number.NaN;
+      const ts = a < z ? parseTimestampBytes(b, a, z) : Number.NaN;
       if (Number.isNaN(ts)) {
-        const bad = badDateReason(text.slice(a, b));
+        const bad = badDateReason(utf8(b, a, z));
         throw candleParseError(this.file, `line ${this.lineNo}`, bad.reason, bad.text);
       }
       return ts;
     }
-    const value = parseDecimal(text, a, b);
+    const value = parseDecimalBytes(b, a, z);
     if (!Number.isFinite(value)) {
-      const bad = badNumberReason(ROLE_NAMES[role]!, text.slice(a, b));
+      const bad = badNumberReason(ROLE_NAMES[role]!, utf8(b, a, z));
       throw candleParseError(this.file, `line ${this.lineNo}`, bad.reason, bad.text);
     }
     return value;
@@ -211,6 +251,6 @@ function looksLikeDataRow(cells: readonly string[]): boolean {
 /** Parse a whole CSV text (pure). Throws AppError BAD_REQUEST naming the line and reason. */
 export function parseCsvCandles(text: string, file: string): ParsedCandles {
   const parser = new CsvCandleParser(file, Math.ceil(text.length / 48));
-  parser.push(text);
+  parser.push(utf8Bytes(text));
   return parser.end();
 }

@@ -1,4 +1,5 @@
-import { parseDecimal } from './parse-number.ts';
+import { asciiScratch } from './ascii-bytes.ts';
+import { parseDecimalBytes } from './parse-number.ts';
 
 /**
  * Candle time parsing: epoch numbers (unit detected by magnitude) and ISO-8601-like date strings.
@@ -54,11 +55,11 @@ function daysInMonth(year: number, month: number): number {
 let pos = 0;
 
 /** Read 1..maxLen ASCII digits at `pos`; -1 if there are fewer than minLen. */
-function digitsAt(text: string, end: number, minLen: number, maxLen: number): number {
+function digitsAt(text: Uint8Array, end: number, minLen: number, maxLen: number): number {
   let value = 0;
   let n = 0;
   while (pos < end && n < maxLen) {
-    const c = text.charCodeAt(pos);
+    const c = text[pos]!;
     if (c < 48 || c > 57) break;
     value = value * 10 + (c - 48);
     pos++;
@@ -75,35 +76,40 @@ function digitsAt(text: string, end: number, minLen: number, maxLen: number): nu
  * Month, day, hour, minute and second are range-checked (so `2021-02-30` is refused).
  */
 export function parseIsoDate(text: string, start: number, end: number): number {
+  return parseIsoDateBytes(asciiScratch(text, start, end), 0, end - start);
+}
+
+/** {@link parseIsoDate} on `bytes[start, end)`. */
+export function parseIsoDateBytes(text: Uint8Array, start: number, end: number): number {
   pos = start;
   const year = digitsAt(text, end, 4, 4);
   if (year < 0 || pos >= end) return Number.NaN;
-  const sep = text.charCodeAt(pos);
+  const sep = text[pos]!;
   if (sep !== 45 /* - */ && sep !== 47 /* / */) return Number.NaN;
   pos++;
   const month = digitsAt(text, end, 1, 2);
-  if (month < 1 || month > 12 || pos >= end || text.charCodeAt(pos) !== sep) return Number.NaN;
+  if (month < 1 || month > 12 || pos >= end || text[pos]! !== sep) return Number.NaN;
   pos++;
   const day = digitsAt(text, end, 1, 2);
   if (day < 1 || day > daysInMonth(year, month)) return Number.NaN;
   let ms = daysFromCivil(year, month, day) * 86_400_000;
   if (pos === end) return ms;
 
-  const t = text.charCodeAt(pos);
+  const t = text[pos]!;
   if (t !== 84 /* T */ && t !== 116 /* t */ && t !== 32 /* space */) return Number.NaN;
   pos++;
   const hour = digitsAt(text, end, 1, 2);
-  if (hour < 0 || hour > 23 || pos >= end || text.charCodeAt(pos) !== 58 /* : */) return Number.NaN;
+  if (hour < 0 || hour > 23 || pos >= end || text[pos]! !== 58 /* : */) return Number.NaN;
   pos++;
   const minute = digitsAt(text, end, 2, 2);
   if (minute < 0 || minute > 59) return Number.NaN;
   let second = 0;
   let fractionMs = 0;
-  if (pos < end && text.charCodeAt(pos) === 58) {
+  if (pos < end && text[pos]! === 58) {
     pos++;
     second = digitsAt(text, end, 2, 2);
     if (second < 0 || second > 59) return Number.NaN;
-    if (pos < end && (text.charCodeAt(pos) === 46 /* . */ || text.charCodeAt(pos) === 44 /* , */)) {
+    if (pos < end && (text[pos]! === 46 /* . */ || text[pos]! === 44 /* , */)) {
       pos++;
       const from = pos;
       const fraction = digitsAt(text, end, 1, 9);
@@ -114,9 +120,9 @@ export function parseIsoDate(text: string, start: number, end: number): number {
   ms += hour * 3_600_000 + minute * 60_000 + second * 1_000 + fractionMs;
   if (pos === end) return ms;
 
-  if (text.charCodeAt(pos) === 32) pos++;
+  if (text[pos]! === 32) pos++;
   if (pos >= end) return Number.NaN;
-  const z = text.charCodeAt(pos);
+  const z = text[pos]!;
   if (z === 90 /* Z */ || z === 122 /* z */) {
     pos++;
   } else if (z === 43 /* + */ || z === 45 /* - */) {
@@ -125,7 +131,7 @@ export function parseIsoDate(text: string, start: number, end: number): number {
     if (oh < 0 || oh > 23) return Number.NaN;
     let om = 0;
     if (pos < end) {
-      if (text.charCodeAt(pos) === 58) pos++;
+      if (text[pos]! === 58) pos++;
       om = digitsAt(text, end, 2, 2);
       if (om < 0 || om > 59) return Number.NaN;
     }
@@ -143,14 +149,19 @@ export function parseIsoDate(text: string, start: number, end: number): number {
  * anything else must be an ISO-like date. Returns UTC epoch ms, or NaN when it is neither.
  */
 export function parseTimestamp(text: string, start: number, end: number): number {
-  const c = text.charCodeAt(start);
+  return start >= end ? Number.NaN : parseTimestampBytes(asciiScratch(text, start, end), 0, end - start);
+}
+
+/** {@link parseTimestamp} on `bytes[start, end)` (the CSV reader's path: no string per cell). */
+export function parseTimestampBytes(text: Uint8Array, start: number, end: number): number {
+  const c = text[start]!;
   // A 4-digit year followed by '-' or '/' is a date; any other digit run is an epoch number.
   if (end - start > 4) {
-    const c4 = text.charCodeAt(start + 4);
-    if (c4 === 45 || c4 === 47) return parseIsoDate(text, start, end);
+    const c4 = text[start + 4]!;
+    if (c4 === 45 || c4 === 47) return parseIsoDateBytes(text, start, end);
   }
   if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
-    return epochToMs(parseDecimal(text, start, end));
+    return epochToMs(parseDecimalBytes(text, start, end));
   }
   return Number.NaN;
 }

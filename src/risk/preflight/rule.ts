@@ -1,6 +1,10 @@
 import type { MarketInfo } from '../../domain/market.ts';
 import type { Position } from '../../domain/portfolio.ts';
 import type { TradingState } from '../../domain/trading-state.ts';
+import type { RiskView } from '../risk-view.ts';
+
+/** Who asked for the order: the strategy, a person in chat, a signal webhook, or kill-all. */
+export type IntentSource = 'strategy' | 'manual' | 'signal' | 'kill-all';
 
 /** Everything a pre-flight rule may look at. Pure data: rules do no I/O. */
 export interface PreflightContext {
@@ -18,6 +22,16 @@ export interface PreflightContext {
   /** Quote currency available for a new entry. */
   available: number;
   equity: number;
+  /** Default `strategy`. */
+  source?: IntentSource;
+  /** Default `market`; a `limit` order carries `limitPrice`. */
+  orderType?: 'market' | 'limit';
+  limitPrice?: number;
+  /**
+   * Limits and the account/market state the risk-limit rules judge against. Without it (a bare
+   * backtest) only the structural rules apply: state, position, short, size, funds.
+   */
+  risk?: RiskView;
 }
 
 /** A denial is data: a stable reason code and a sentence for people. */

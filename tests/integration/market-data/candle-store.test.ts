@@ -91,30 +91,34 @@ describe.each(databaseTargets())('candle store on $name', (target) => {
     expect(columns(await store.load('binance', 'BTC/USDT', '5m'))).toEqual([{ ts: T0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 }]);
   });
 
-  it('update overwrites only changed candles; keep leaves stored values alone', async () => {
+  it.each(['copy', 'statements'] as const)('update overwrites only changed candles; keep leaves stored values alone (via %s)', async (via) => {
     const c = series(50);
-    await store.upsert('binance', 'BTC/USDT', '1m', c);
+    await store.upsert('binance', 'BTC/USDT', '1m', c, { via });
     const changed = candlesFromRows(candlesToRows(c));
     changed.close[3] = changed.close[3]! + 1;
     changed.high[3] = changed.high[3]! + 1;
     changed.volume[40] = 123.5;
     const extra = candlesFromRows([...candlesToRows(changed), { ts: T0 + 50 * MIN, open: 1, high: 1, low: 1, close: 1, volume: 0 }]);
 
-    expect(await store.upsert('binance', 'BTC/USDT', '1m', extra, { onConflict: 'keep' })).toEqual({ inserted: 1, updated: 0, unchanged: 50 });
+    expect(await store.upsert('binance', 'BTC/USDT', '1m', extra, { onConflict: 'keep', via })).toEqual({ inserted: 1, updated: 0, unchanged: 50 });
     expect((await store.load('binance', 'BTC/USDT', '1m')).close[3]).toBe(c.close[3]);
 
-    expect(await store.upsert('binance', 'BTC/USDT', '1m', extra, { onConflict: 'update' })).toEqual({ inserted: 0, updated: 2, unchanged: 49 });
+    expect(await store.upsert('binance', 'BTC/USDT', '1m', extra, { onConflict: 'update', via })).toEqual({ inserted: 0, updated: 2, unchanged: 49 });
     const back = await store.load('binance', 'BTC/USDT', '1m');
     expect(back.close[3]).toBe(changed.close[3]);
     expect(back.volume[40]).toBe(123.5);
     expect(back.length).toBe(51);
   });
 
-  it('reports progress per batch and handles batches that do not divide the series', async () => {
+  it.each(['copy', 'statements'] as const)('reports progress per batch and handles batches that do not divide the series (via %s)', async (via) => {
     const calls: Array<[number, number]> = [];
-    const r = await store.upsert('binance', 'BTC/USDT', '1m', series(23), { batchRows: 5, onProgress: (d, t) => calls.push([d, t]) });
+    const c = series(23, Date.UTC(1969, 11, 31, 23, 50)); // open times before 1970 too (negative int8)
+    const r = await store.upsert('binance', 'BTC/USDT', '1m', c, { batchRows: 5, via, onProgress: (d, t) => calls.push([d, t]) });
     expect(r.inserted).toBe(23);
     expect(calls).toEqual([[5, 23], [10, 23], [15, 23], [20, 23], [23, 23]]);
+    expect(columns(await store.load('binance', 'BTC/USDT', '1m'))).toEqual(columns(c));
+    // Again, with an overlapping batch: duplicates are ignored, exact counts.
+    expect(await store.upsert('binance', 'BTC/USDT', '1m', c, { batchRows: 7, via, onConflict: 'keep' })).toEqual({ inserted: 0, updated: 0, unchanged: 23 });
   });
 
   it('refuses unsorted, duplicate or non-finite candles before writing anything', async () => {

@@ -20,6 +20,10 @@ const EVENTS: DomainEvent[] = [
   { type: 'strategy-message', ts: T, strategy: 'rsi-bb', symbol: 'ETH/USDT', message: 'RSI 28: watching for entry' },
   { type: 'daily-summary', ts: T, equity: 10_250, pnl: 250, pnlPct: 2.5, trades: 6, openPositions: 1 },
   { type: 'candles-skipped', ts: T, symbol: 'BTC/USDT', timeframe: '1m', skipped: 17, gapMs: 18 * 60_000, newestTs: T - 60_000, acted: true },
+  { type: 'protection-triggered', ts: T, protection: 'stoploss-guard', symbol: 'BTC/USDT', until: T + 3_600_000, reason: '3 stop-losses within 60 min' },
+  { type: 'panic-level', ts: T, scope: 'portfolio', score: 84, level: 'extreme', previous: 'high', proposeKillAll: true },
+  { type: 'kill-all', ts: T, runId: 3, phase: 'finished', by: 'telegram:1', lines: [{ symbol: 'BTC/USDT', outcome: 'closed', detail: '0.1 at 41000' }, { symbol: 'ETH/USDT', outcome: 'failed', detail: 'market closed' }] },
+  { type: 'sweep', ts: T, currency: 'USDT', amount: 500, address: 'TXabc12345', dryRun: true, ok: true, detail: 'dry run: nothing sent' },
 ];
 
 describe('eventToAlert', () => {
@@ -47,6 +51,9 @@ describe('eventToAlert', () => {
     expect(byType['stale-data']!.body.text).toEqual(['last candle 2024-01-15 11:50:00 UTC']);
     expect(byType['candles-skipped']).toMatchObject({ severity: 'warning', body: { title: 'BTC/USDT 1m: skipped 17 candles after a gap of 18m' } });
     expect(byType['candles-skipped']!.body.text?.[0]).toContain('the newest candle (2024-01-15 11:59:00 UTC) was traded');
+    expect(byType['panic-level']).toMatchObject({ severity: 'critical', body: { title: 'Panic extreme: portfolio 84/100', buttons: [{ command: '/killall' }] } });
+    expect(byType['kill-all']!.body).toMatchObject({ text: ['BTC/USDT: closed — 0.1 at 41000', 'ETH/USDT: failed — market closed'], tone: 'error' });
+    expect(byType['protection-triggered']).toMatchObject({ severity: 'warning', body: { title: 'Protection: stoploss-guard on BTC/USDT' } });
   });
 
   it('gives bursty kinds a coalesce key and never a critical alert', () => {

@@ -205,6 +205,8 @@ export class DrizzleTradingStore implements TradingStore {
       verdict: d.verdict,
       reasons: d.reasons as never,
       clientOrderId: d.clientOrderId ?? null,
+      source: d.source ?? null,
+      inputHash: d.inputHash ?? null,
     });
   }
 

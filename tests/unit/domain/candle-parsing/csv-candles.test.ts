@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { candlesToRows } from '../../../../src/domain/candles.ts';
-import { CsvCandleParser, parseCsvCandles } from '../../../../src/domain/candle-parsing/csv-candles.ts';
+import { CsvCandleParser, MAX_LINE_CHARS, parseCsvCandles } from '../../../../src/domain/candle-parsing/csv-candles.ts';
+import { expectRefusal, refusalOf } from './expect-refusal.ts';
 import { parseCandleText, parseCandleTextDetailed } from '../../../../src/domain/candle-parsing/parse-candle-text.ts';
 
 const D1 = Date.UTC(2021, 0, 1);
@@ -93,5 +94,42 @@ describe('CsvCandleParser in chunks', () => {
       const chunked = p.end().candles;
       expect(candlesToRows(chunked), `chunk ${size}`).toEqual(candlesToRows(whole));
     }
+  });
+});
+
+describe('CsvCandleParser over bytes', () => {
+  const text = '\ufeffdate,open,high,low,close,volume\r\n2021-01-01,1,2,0.5,1.5,10\r\n\r\n2021-01-02,1.5,3,1.25,2.5,20';
+
+  it('bytes in any split give what the text gives (the parser keeps no chunk after push)', () => {
+    const bytes = new TextEncoder().encode(text);
+    for (const size of [1, 2, 5, 13, bytes.length]) {
+      const p = new CsvCandleParser('x.csv');
+      const reused = new Uint8Array(size);
+      for (let i = 0; i < bytes.length; i += size) {
+        const piece = bytes.subarray(i, i + size);
+        reused.set(piece);
+        p.push(reused.subarray(0, piece.length));
+        reused.fill(0x39); // the caller reuses its read buffer: the parser must not hold on to it
+      }
+      expect(candlesToRows(p.end().candles), `chunk ${size}`).toEqual([row1, row2]);
+    }
+  });
+
+  it('refuses a line longer than MAX_LINE_CHARS bytes, naming the line, whether it arrives whole or in pieces', () => {
+    const long = `date,open,high,low,close,volume\n2021-01-01,1,2,0.5,1.5,10\n${'9'.repeat(MAX_LINE_CHARS + 10)}\n`;
+    const whole = expectRefusal(() => parseCsvCandles(long, 'x.csv'));
+    expect(refusalOf(whole)).toEqual({ reason: 'line_too_long', where: 'line 3' });
+    const p = new CsvCandleParser('x.csv');
+    const pieces = expectRefusal(() => {
+      for (let i = 0; i < long.length; i += 65_536) p.push(long.slice(i, i + 65_536));
+      return p.end();
+    });
+    expect(refusalOf(pieces)).toEqual({ reason: 'line_too_long', where: 'line 3' });
+  });
+
+  it('names the line of a bad cell after blank lines and a byte-order mark', () => {
+    const err = expectRefusal(() => parseCsvCandles(`${text}\n2021-01-03,1,x,0.5,1.5,10\n`, 'x.csv'));
+    expect(refusalOf(err)).toEqual({ reason: 'not_a_number', where: 'line 5' });
+    expect(err.message).toBe('x.csv line 5: column "high" is not a number ("x")');
   });
 });

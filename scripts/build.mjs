@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * Build once: every .ts file under src/ and commands/ becomes JavaScript under dist/ (same layout,
+ * relative `.ts` imports rewritten to `.js`); every other file there (assets, .mjs) is copied. The
+ * installed command (bin/tradeops.js) runs dist/, so no transpiler runs beside the bot.
+ *
+ * Each file is transpiled on its own (the sources are `isolatedModules`-clean; `npm run typecheck`
+ * is the type check), so a build takes a second or two and a rebuild only touches changed files;
+ * outputs whose source is gone are removed. New folders under src/ and commands/ are picked up
+ * without configuration. Runs from `prepare` (npm ci / npm install), the Docker build stage,
+ * `npm run build`, `prestart`, and the test run's global setup.
+ *
+ * Usage: node scripts/build.mjs [--clean] [--quiet]
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const SOURCE_DIRS = ['src', 'commands'];
+export const OUT_DIR = join(ROOT, 'dist');
+
+function walk(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) walk(p, out);
+    else if (entry.isFile()) out.push(p);
+  }
+  return out;
+}
+
+const isTs = (f) => f.endsWith('.ts') && !f.endsWith('.d.ts');
+const outPathOf = (src) => join(OUT_DIR, relative(ROOT, isTs(src) ? src.slice(0, -3) + '.js' : src));
+
+/** Build what changed; returns { built, copied, removed, upToDate }. */
+export async function build({ clean = false, quiet = false } = {}) {
+  if (clean) rmSync(OUT_DIR, { recursive: true, force: true });
+  const sources = SOURCE_DIRS.flatMap((d) => walk(join(ROOT, d))).filter((f) => !f.endsWith('.d.ts'));
+  const wanted = new Set();
+  const stale = [];
+  for (const src of sources) {
+    const out = outPathOf(src);
+    wanted.add(out);
+    if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) stale.push(src);
+  }
+  let removed = 0;
+  for (const d of SOURCE_DIRS) {
+    for (const out of walk(join(OUT_DIR, d))) {
+      if (!wanted.has(out)) {
+        rmSync(out);
+        removed++;
+      }
+    }
+  }
+  let built = 0;
+  let copied = 0;
+  if (stale.length > 0) {
+    let ts;
+    try {
+      ts = (await import('typescript')).default;
+    } catch {
+      if (stale.some(isTs)) {
+        throw new Error(`dist/ is out of date (${stale.length} changed file(s)) and the TypeScript compiler is not installed: run \`npm ci\` (with dev dependencies) and \`npm run build\``);
+      }
+    }
+    const compilerOptions = {
+      module: ts?.ModuleKind.ESNext,
+      target: ts?.ScriptTarget.ES2023,
+      rewriteRelativeImportExtensions: true,
+      isolatedModules: true,
+      esModuleInterop: true,
+      sourceMap: false,
+    };
+    for (const src of stale) {
+      const out = outPathOf(src);
+      mkdirSync(dirname(out), { recursive: true });
+      if (isTs(src)) {
+        const result = ts.transpileModule(readFileSync(src, 'utf8'), { compilerOptions, fileName: src, reportDiagnostics: true });
+        const errors = (result.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+        if (errors.length > 0) {
+          throw new Error(`${relative(ROOT, src)}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('; ')}`);
+        }
+        writeFileSync(out, result.outputText);
+        built++;
+      } else {
+        copyFileSync(src, out);
+        copied++;
+      }
+    }
+  }
+  const summary = { built, copied, removed, upToDate: sources.length - stale.length };
+  if (!quiet && (built || copied || removed)) {
+    process.stdout.write(`build: ${built} transpiled, ${copied} copied, ${removed} removed, ${summary.upToDate} up to date → dist/\n`);
+  }
+  return summary;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  build({ clean: args.includes('--clean'), quiet: args.includes('--quiet') }).catch((err) => {
+    process.stderr.write(`build failed: ${err.message}\n`);
+    process.exitCode = 1;
+  });
+}

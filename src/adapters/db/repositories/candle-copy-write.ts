@@ -1,0 +1,156 @@
+/**
+ * Bulk candle writes through COPY, on both drivers: the columns are encoded as PostgreSQL's *binary*
+ * COPY format (int8 and float8 as 8 big-endian bytes — no number is ever formatted as text), copied
+ * into a temporary staging table, and moved into `candles` with one INSERT … ON CONFLICT per batch,
+ * so a re-import stays idempotent (duplicates ignored or, with `update`, only changed rows
+ * rewritten) and the counts are exact.
+ *
+ * - postgres.js: `COPY … FROM STDIN (FORMAT binary)` through its writable stream.
+ * - PGlite: `COPY … FROM '/dev/blob' (FORMAT binary)` with the batch as the query's blob.
+ *
+ * The whole write is one transaction: all or nothing. Batches bound the memory (a batch of 100,000
+ * candles is 7.4 MB of COPY data) and drive the progress bar.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Candles } from '../../../domain/candles.ts';
+
+export type CopyConflictPolicy = 'update' | 'keep';
+
+export interface CopyWriteResult {
+  inserted: number;
+  updated: number;
+}
+
+/** Bytes per row: field count (2) + six fields of length (4) and value (8). */
+const ROW_BYTES = 2 + 6 * 12;
+const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // PGCOPY\n\377\r\n\0
+const HEADER_BYTES = SIGNATURE.length + 8;
+const TWO_32 = 4_294_967_296;
+
+/** Rows `[start, end)` of the columns as one binary COPY stream (header, tuples, trailer). */
+export function encodeCopyBinary(c: Candles, start: number, end: number): Uint8Array {
+  const rows = end - start;
+  const out = new Uint8Array(HEADER_BYTES + rows * ROW_BYTES + 2);
+  out.set(SIGNATURE, 0);
+  const v = new DataView(out.buffer);
+  // flags (int32 0) and header extension length (int32 0) are already zero.
+  let o = HEADER_BYTES;
+  for (let i = start; i < end; i++) {
+    v.setInt16(o, 6);
+    o += 2;
+    // int8 open time: high and low 32-bit words (exact for every safe integer, negative ones too).
+    const ts = c.ts[i]!;
+    const hi = Math.floor(ts / TWO_32);
+    v.setInt32(o, 8);
+    v.setInt32(o + 4, hi);
+    v.setUint32(o + 8, ts - hi * TWO_32);
+    o += 12;
+    v.setInt32(o, 8);
+    v.setFloat64(o + 4, c.open[i]!);
+    v.setInt32(o + 12, 8);
+    v.setFloat64(o + 16, c.high[i]!);
+    v.setInt32(o + 24, 8);
+    v.setFloat64(o + 28, c.low[i]!);
+    v.setInt32(o + 36, 8);
+    v.setFloat64(o + 40, c.close[i]!);
+    v.setInt32(o + 48, 8);
+    v.setFloat64(o + 52, c.volume[i]!);
+    o += 60;
+  }
+  v.setInt16(o, -1);
+  return out;
+}
+
+const STAGING = 'tradeops_candle_import';
+const CREATE_STAGING = `create temp table if not exists ${STAGING} (ts bigint not null, open float8 not null, high float8 not null, low float8 not null, close float8 not null, volume float8 not null) on commit drop`;
+const COPY_COLUMNS = `${STAGING} (ts, open, high, low, close, volume)`;
+
+/** Move the staged batch into candles; $1..$3 are exchange, symbol, timeframe. One row: inserted, updated. */
+function moveStatement(policy: CopyConflictPolicy): string {
+  const insert = `insert into candles (exchange, symbol, timeframe, ts, open, high, low, close, volume)
+    select $1, $2, $3, ts, open, high, low, close, volume from ${STAGING}`;
+  if (policy === 'keep') {
+    return `with ins as (${insert} on conflict (exchange, symbol, timeframe, ts) do nothing returning 1)
+      select count(*)::float8 as inserted, 0::float8 as updated from ins`;
+  }
+  return `with ins as (${insert} on conflict (exchange, symbol, timeframe, ts) do update
+      set open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume
+      where (candles.open, candles.high, candles.low, candles.close, candles.volume)
+        is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume)
+      returning (xmax = 0) as inserted)
+    select count(*) filter (where inserted)::float8 as inserted, count(*) filter (where not inserted)::float8 as updated from ins`;
+}
+
+export interface CopyWriteRequest {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  candles: Candles;
+  policy: CopyConflictPolicy;
+  batchRows: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What we use of a PGlite instance. */
+interface PgliteTx {
+  exec(sql: string): Promise<unknown>;
+  query<T>(sql: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: T[] }>;
+}
+interface PgliteCopyClient {
+  transaction<T>(fn: (tx: PgliteTx) => Promise<T>): Promise<T>;
+}
+
+/** What we use of postgres.js. */
+interface PostgresTx {
+  unsafe<T = unknown>(sql: string, params?: unknown[]): Promise<T> & { writable(): Promise<NodeJS.WritableStream> };
+}
+interface PostgresCopyClient {
+  begin<T>(fn: (tx: PostgresTx) => Promise<T>): Promise<T>;
+}
+
+type Counts = { inserted: number | string; updated: number | string };
+
+export async function copyWritePglite(client: unknown, req: CopyWriteRequest): Promise<CopyWriteResult> {
+  const pg = client as PgliteCopyClient;
+  const params = [req.exchange, req.symbol, req.timeframe];
+  const move = moveStatement(req.policy);
+  return pg.transaction(async (tx) => {
+    await tx.exec(CREATE_STAGING);
+    return eachBatch(req, async (bytes) => {
+      await tx.query(`copy ${COPY_COLUMNS} from '/dev/blob' with (format binary)`, [], { blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
+      const counts = (await tx.query<Counts>(move, params)).rows[0];
+      await tx.exec(`truncate ${STAGING}`);
+      return counts;
+    });
+  });
+}
+
+export async function copyWritePostgres(client: unknown, req: CopyWriteRequest): Promise<CopyWriteResult> {
+  const sql = client as PostgresCopyClient;
+  const params = [req.exchange, req.symbol, req.timeframe];
+  const move = moveStatement(req.policy);
+  return sql.begin(async (tx) => {
+    await tx.unsafe(CREATE_STAGING);
+    return eachBatch(req, async (bytes) => {
+      const writable = await tx.unsafe(`copy ${COPY_COLUMNS} from stdin with (format binary)`).writable();
+      await pipeline(Readable.from([bytes]), writable);
+      const counts = (await tx.unsafe<Counts[]>(move, params))[0];
+      await tx.unsafe(`truncate ${STAGING}`);
+      return counts;
+    });
+  });
+}
+
+async function eachBatch(req: CopyWriteRequest, write: (bytes: Uint8Array) => Promise<Counts | undefined>): Promise<CopyWriteResult> {
+  const total = req.candles.length;
+  const result: CopyWriteResult = { inserted: 0, updated: 0 };
+  for (let start = 0; start < total; start += req.batchRows) {
+    const end = Math.min(total, start + req.batchRows);
+    const counts = await write(encodeCopyBinary(req.candles, start, end));
+    result.inserted += Number(counts?.inserted ?? 0);
+    result.updated += Number(counts?.updated ?? 0);
+    req.onProgress?.(end, total);
+  }
+  return result;
+}

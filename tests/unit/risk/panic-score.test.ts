@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { panicLevel } from '../../../src/risk/panic/panic-levels.ts';
+import { panicScore, worstStress } from '../../../src/risk/panic/panic-score.ts';
+import { PanicTracker } from '../../../src/risk/panic/panic-tracker.ts';
+
+const MIN = 60_000;
+
+/** A calm random walk (seeded), then optionally a crash: −1.2 % a minute for 12 minutes on 8× volume. */
+function series(n: number, crashAt?: number): Array<{ ts: number; close: number; volume: number }> {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+  const out: Array<{ ts: number; close: number; volume: number }> = [];
+  let p = 40_000;
+  for (let i = 0; i < n; i++) {
+    const crashing = crashAt !== undefined && i >= crashAt && i < crashAt + 12;
+    p *= crashing ? 0.988 : 1 + rnd() * 0.001;
+    out.push({ ts: i * MIN, close: p, volume: (crashing ? 8 : 1) * (100 + rnd() * 20) });
+  }
+  return out;
+}
+
+function run(candles: Array<{ ts: number; close: number; volume: number }>, everyN = 1): number[] {
+  const t = new PanicTracker(MIN);
+  const scores: number[] = [];
+  candles.forEach((c, i) => {
+    t.push(c.ts, c.close, c.volume);
+    if (i % everyN === 0) scores.push(panicScore({ market: t.stress() }).score);
+  });
+  return scores;
+}
+
+describe('panic score', () => {
+  it('levels: calm < 40 ≤ elevated < 60 ≤ high < 80 ≤ extreme', () => {
+    expect([0, 39.99, 40, 59.99, 60, 79.99, 80, 100].map(panicLevel)).toEqual(['calm', 'calm', 'elevated', 'elevated', 'high', 'high', 'extreme', 'extreme']);
+  });
+
+  it('a calm market scores low', () => {
+    const s = run(series(3000));
+    expect(Math.max(...s.slice(500))).toBeLessThan(40);
+  });
+
+  it('a crash scores high within minutes', () => {
+    const s = run(series(3000, 2500));
+    expect(Math.max(...s.slice(500, 2500))).toBeLessThan(40);
+    expect(s[2511]!).toBeGreaterThanOrEqual(60);
+    const r = panicScore({ market: (() => { const t = new PanicTracker(MIN); for (const c of series(2512, 2500)) t.push(c.ts, c.close, c.volume); return t.stress(); })() });
+    expect(r.components.find((c) => c.name === 'return15m')!.value).toBe(1);
+  });
+
+  it('missing inputs drop out; drawdown, staleness, exchange errors and factors raise it', () => {
+    expect(panicScore({}).score).toBe(0);
+    expect(panicScore({ drawdownPct: 20 }).score).toBe(100);
+    expect(panicScore({ drawdownPct: 10 }).score).toBeCloseTo(50);
+    const all = panicScore({ drawdownPct: 0, stalenessTf: 4, exchangeErrorsPerMin: 0, exchangeLatencyMs: 5000, factors: { fundingRate: -0.001, netflowZ: 3, fearGreed: 0 } });
+    expect(all.components.map((c) => c.name)).toEqual(['drawdown', 'staleness', 'exchange', 'funding', 'netflow', 'fearGreed']);
+    expect(all.components.every((c) => c.name === 'drawdown' ? c.value === 0 : c.value === 1)).toBe(true);
+    expect(panicScore({ spreadPct: 0.5, spreadBaselinePct: 0.1 }).components[0]).toMatchObject({ name: 'spread', raw: 5, value: 1 });
+  });
+
+  it('the portfolio takes the worst of each component across symbols', () => {
+    expect(worstStress([{ volatilityZ: 1, worstReturn15m: -0.01 }, { volatilityZ: 2.5, worstReturn15m: -0.002, volumeZ: 1 }])).toEqual({ volatilityZ: 2.5, volumeZ: 1, worstReturn15m: -0.01, worstReturn60m: undefined });
+  });
+
+  it('on real BTC 1-minute candles of January 2022: mostly calm, high in the 21–24 January sell-off', () => {
+    // tests/fixtures/candles/ATTRIBUTION.md: nautilus_trader test data, LGPL-3.0.
+    const text = readFileSync(join(import.meta.dirname, '../../fixtures/candles/btc-perp-20211231-20220201_1m.csv'), 'utf8');
+    const rows = text.trim().split('\n').slice(1).map((l) => l.split(','));
+    const candles = rows.map((r) => ({ ts: Date.parse(`${r[0]!.slice(0, 19).replace(' ', 'T')}Z`), close: Number(r[4]), volume: Number(r[5]) }));
+    const t = new PanicTracker(MIN);
+    const byDay = new Map<string, number>();
+    const all: number[] = [];
+    for (const c of candles) {
+      t.push(c.ts, c.close, c.volume);
+      if (t.candlesSeen < 1440) continue;
+      const s = panicScore({ market: t.stress() }).score;
+      all.push(s);
+      const day = new Date(c.ts).toISOString().slice(0, 10);
+      byDay.set(day, Math.max(byDay.get(day) ?? 0, s));
+    }
+    all.sort((a, b) => a - b);
+    expect(all[Math.floor(all.length / 2)]!).toBeLessThan(40); // the median minute is calm
+    const worstDay = [...byDay.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    expect(['2022-01-21', '2022-01-22', '2022-01-24']).toContain(worstDay[0]);
+    expect(worstDay[1]).toBeGreaterThanOrEqual(60);
+  });
+});
