@@ -8,10 +8,9 @@ export default {
   mutate: [
     // risk gate, pre-flight rules, sizing, Kelly, panic score, trading state, kill-all
     'src/risk/**/*.ts',
-    'src/engine/decide.ts',
-    'src/engine/sizing.ts',
     'src/domain/trading-state.ts',
     'src/**/kill-all*.ts',
+    'src/**/killall*.ts',
     // order lifecycle, order manager, fill processing, reconciliation
     'src/domain/orders.ts',
     'src/engine/order-manager.ts',
