@@ -49,7 +49,7 @@ export default {
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: `${dir}/index.html` },
   jsonReporter: { fileName: `${dir}/mutation.json` },
-  tempDirName: '.stryker-tmp',
+  tempDirName: `.stryker-tmp${part ? `-${part}` : ''}`, // one per part: parts may run side by side
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 85, break: null },
 };
