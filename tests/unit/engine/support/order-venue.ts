@@ -16,7 +16,9 @@ export class TestVenue implements Execution {
   readonly received = new Map<string, OrderReport>();
   readonly placed: OrderRequest[] = [];
   readonly lookups: string[] = [];
-  next: 'fill' | 'lose-before' | 'lose-after' | 'reject' | 'crash' = 'fill';
+  next: 'fill' | 'lose-before' | 'lose-after' | 'reject' | 'unsupported' | 'auth' | 'crash' = 'fill';
+  /** Called as each request arrives (before the venue acts on it). */
+  onPlace: ((req: OrderRequest) => Promise<void>) | undefined;
   lookupError: Error | undefined;
   price = 100;
 
@@ -26,10 +28,13 @@ export class TestVenue implements Execution {
 
   async placeOrder(req: OrderRequest): Promise<OrderReport> {
     this.placed.push(req);
+    await this.onPlace?.(req);
     const mode = this.next;
     this.next = 'fill';
     if (mode === 'lose-before') throw new ExecutionError('unknown-outcome', 'request timed out');
     if (mode === 'reject') throw new ExecutionError('rejected', 'insufficient balance');
+    if (mode === 'unsupported') throw new ExecutionError('unsupported', 'reduceOnly is not supported on this market');
+    if (mode === 'auth') throw new ExecutionError('auth', 'invalid API key');
     if (mode === 'crash') throw new Error('socket hang up in the venue library');
     const report = this.filledReport(req);
     this.received.set(req.clientOrderId, report);
