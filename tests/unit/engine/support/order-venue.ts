@@ -2,6 +2,7 @@ import type { MarketInfo } from '../../../../src/domain/market.ts';
 import type { OrderReport, OrderRequest, OrderStatus } from '../../../../src/domain/orders.ts';
 import { ExecutionError, type Execution } from '../../../../src/ports/execution.ts';
 import type { Position } from '../../../../src/domain/portfolio.ts';
+import type { TradingState } from '../../../../src/domain/trading-state.ts';
 import type { FillRecord, OrderRecord, TradingStore } from '../../../../src/ports/store.ts';
 
 export const MARKET: MarketInfo = { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', amountStep: 0.001, priceStep: 0.01, minAmount: 0.001, minNotional: 5, contractSize: 1, makerFee: 0.001, takerFee: 0.001 };
@@ -80,10 +81,10 @@ export class TestVenue implements Execution {
  * The order half of TradingStore in memory (the drizzle implementation passes the same contract
  * on PGlite and PostgreSQL); every other method throws, so a test using it by accident fails loudly.
  */
-export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord>; fills: FillRecord[]; saved: { positions: Map<string, Position | undefined>; cash: number | undefined } } {
+export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord>; fills: FillRecord[]; saved: { positions: Map<string, Position | undefined>; cash: number | undefined; tradingState?: TradingState } } {
   const orders = new Map<string, OrderRecord>();
   const fills: FillRecord[] = [];
-  const saved = { positions: new Map<string, Position | undefined>(), cash: undefined as number | undefined };
+  const saved: { positions: Map<string, Position | undefined>; cash: number | undefined; tradingState?: TradingState } = { positions: new Map(), cash: undefined };
   const unused = () => {
     throw new Error('not used by these tests');
   };
@@ -122,8 +123,12 @@ export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRe
     positions: unused,
     savePosition: unused,
     cash: unused,
-    loadTradingState: unused,
-    saveTradingState: unused,
+    async loadTradingState() {
+      return saved.tradingState && { ...saved.tradingState };
+    },
+    async saveTradingState(state) {
+      saved.tradingState = { ...state };
+    },
     loadStrategyState: unused,
     saveStrategyState: unused,
     insertDecision: unused,
