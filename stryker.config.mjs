@@ -49,6 +49,8 @@ export default {
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: `${dir}/index.html` },
   jsonReporter: { fileName: `${dir}/mutation.json` },
+  // Not copied into the sandbox: other parts' sandboxes, reports, build output, data.
+  ignorePatterns: ['/.stryker-tmp*', '/reports', '/dist', '/data', '/tmp', '/out', '/test-results', '/coverage'],
   tempDirName: `.stryker-tmp${part ? `-${part}` : ''}`, // one per part: parts may run side by side
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 85, break: null },
