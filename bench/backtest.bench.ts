@@ -4,7 +4,8 @@
  * technicalindicators' batch functions (bench/baselines/rsi-bb-technicalindicators.ts).
  *
  * Targets: runBacktest ≥ 20× faster than the baseline (median of several runs each, after a warm-up
- * run, steady state), and peak extra memory during the backtest ≤ 1.5 × the columnar candle data (heap + array
+ * run, steady state), runBacktest ≤ 3× the same strategy hand-fused into one Float64Array loop
+ * (bench/baselines/rsi-bb-fused.ts, the yardstick for the engine loop's overhead), and peak extra memory during the backtest ≤ 1.5 × the columnar candle data (heap + array
  * buffers sampled from the progress callback, after a forced GC).
  *
  *   node --import tsx bench/backtest.bench.ts
@@ -15,6 +16,7 @@ import { runBacktest } from '../src/backtest/index.ts';
 import { rsiBb } from '../src/strategies/rsi-bb.ts';
 import type { StrategyDefinition } from '../src/strategies/strategy.ts';
 import { baselineRsiBb } from './baselines/rsi-bb-technicalindicators.ts';
+import { fusedRsiBb } from './baselines/rsi-bb-fused.ts';
 import { syntheticCandles } from './support/synthetic-candles.ts';
 
 setFlagsFromString('--expose-gc');
@@ -25,6 +27,8 @@ const SEED = 20240101;
 const PARAMS = { rsiPeriod: 14, oversold: 30, overbought: 70, bands: true, bbPeriod: 20, bbStdDev: 2 };
 const FEE = 0.001;
 const SPEED_TARGET = 20;
+/** runBacktest may take at most this multiple of the hand-fused Float64Array loop (issue 13). */
+const FUSED_TARGET = 3;
 const MEMORY_TARGET = 1.5;
 
 const candles = syntheticCandles(N, SEED);
@@ -33,6 +37,7 @@ const def = rsiBb as unknown as StrategyDefinition;
 
 const ours = () => runBacktest({ candles, strategy: def, params: PARAMS, fee: FEE, symbol: 'BTC/USDT', timeframe: '1m' });
 const baseline = () => baselineRsiBb(candles, PARAMS, 10_000, FEE);
+const fused = () => fusedRsiBb(candles, PARAMS, 10_000, FEE);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -58,12 +63,17 @@ function time(fn: () => unknown, runs: number): number[] {
 const check = ours();
 ours();
 const checkBase = baseline();
+const checkFused = fused();
+fused();
 // Each series starts from a collected heap (the baseline leaves a million candle objects behind).
 gc();
 const oursMs = time(ours, 9);
 gc();
 const baseMs = time(baseline, 3);
 const speedup = median(baseMs) / median(oursMs);
+gc();
+const fusedMs = time(fused, 9);
+const fusedRatio = median(oursMs) / median(fusedMs);
 
 // Memory: everything the backtest allocates on top of the candles, at its peak.
 gc();
@@ -93,6 +103,7 @@ const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 console.log(`backtest benchmark: rsi-bb ${JSON.stringify(PARAMS)}, fee ${FEE * 100} %, ${N.toLocaleString('en-US')} one-minute candles (seed ${SEED})`);
 console.log(`  runBacktest       median ${median(oursMs).toFixed(1)} ms, best ${Math.min(...oursMs).toFixed(1)} ms  (runs: ${oursMs.map((x) => x.toFixed(0)).join(', ')})  → ${(N / (median(oursMs) / 1000) / 1e6).toFixed(1)} M candles/s`);
 console.log(`  baseline (ti)     median ${median(baseMs).toFixed(1)} ms, best ${Math.min(...baseMs).toFixed(1)} ms  (runs: ${baseMs.map((x) => x.toFixed(0)).join(', ')})`);
+console.log(`  hand-fused loop   median ${median(fusedMs).toFixed(1)} ms, best ${Math.min(...fusedMs).toFixed(1)} ms  (runs: ${fusedMs.map((x) => x.toFixed(0)).join(', ')}); ${checkFused.trades} trades, final equity ${checkFused.finalEquity.toFixed(2)}`);
 console.log(`  trades: runBacktest ${check.trades} (incl. ${check.tradeList.filter((t) => t.openAtEnd).length} closed at the end), baseline ${checkBase.trades}; final equity ${check.finalEquity.toFixed(2)} vs ${checkBase.finalEquity.toFixed(2)}`);
 console.log(`  memory: columnar candles ${mb(columnarBytes)}, peak extra during the backtest ${mb(extra)} (result keeps ${r.trades} trades)`);
 
@@ -102,5 +113,6 @@ const verdict = (ok: boolean, text: string) => {
   if (!ok) failed = true;
 };
 verdict(speedup >= SPEED_TARGET, `rsi-bb runBacktest ≥ ${SPEED_TARGET}× faster than the technicalindicators baseline: ${speedup.toFixed(1)}×`);
+verdict(fusedRatio <= FUSED_TARGET, `rsi-bb runBacktest ≤ ${FUSED_TARGET}× the hand-fused Float64Array loop: ${fusedRatio.toFixed(2)}×`);
 verdict(memoryRatio <= MEMORY_TARGET, `peak extra memory ≤ ${MEMORY_TARGET} × columnar data: ${memoryRatio.toFixed(2)}× (${mb(extra)} / ${mb(columnarBytes)})`);
 process.exit(failed ? 1 : 0);

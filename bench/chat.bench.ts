@@ -30,6 +30,8 @@ import { systemClock } from '../src/ports/clock.ts';
 import { createFakeServices } from '../tests/support/fake-services.ts';
 import { DiscordStandIn } from '../tests/support/standins/discord.ts';
 import { LineStandIn, lineSignature } from '../tests/support/standins/line.ts';
+import { createDbChatStore } from '../src/adapters/db/chat-store.ts';
+import { CHAT_PLATFORMS } from '../src/chat-platforms.ts';
 
 const logger = pino({ level: 'silent' });
 const failures: string[] = [];
@@ -64,10 +66,10 @@ const services = createFakeServices(() => Date.now());
   const router = createCommandRouter({
     commands: COMMANDS,
     services,
-    database,
+    store: createDbChatStore(database.db),
     logger,
     clock: systemClock,
-    users: parseChatUsers(`telegram:${ADMIN_TG}=admin`),
+    users: parseChatUsers(`telegram:${ADMIN_TG}=admin`, CHAT_PLATFORMS),
     rateLimitPerMinute: 10_000,
   });
   const payloads = new ButtonPayloads();
@@ -114,7 +116,7 @@ const services = createFakeServices(() => Date.now());
     LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
     LINE_API_URL: line.url,
   });
-  const router = createCommandRouter({ commands: COMMANDS, services, database, logger, clock: systemClock, users: parseChatUsers(config.CHAT_USERS), rateLimitPerMinute: 10_000 });
+  const router = createCommandRouter({ commands: COMMANDS, services, store: createDbChatStore(database.db), logger, clock: systemClock, users: parseChatUsers(config.CHAT_USERS, CHAT_PLATFORMS), rateLimitPerMinute: 10_000 });
   const chat = await createChat({ config, router, services, database, logger });
   let app: Hono | undefined;
   const http = await startHttpServer({ host: '127.0.0.1', port: 0, logger, readiness: [], hardening: { banAfter: 1e9, ratePerMinute: 1e9 }, mount: [(a) => (app = a)] });

@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { ALERT_CHANNELS, ALERT_LEVELS, ALERT_TYPES } from '../src/alerts/alert-levels.ts';
+import { ALERT_LEVELS, ALERT_TYPES } from '../src/alerts/alert-levels.ts';
 import type { AlertChannel, AlertLevel } from '../src/alerts/alert.ts';
 import { AppError } from '../src/domain/errors.ts';
-import { choice } from './arg-types.ts';
+import { choice, text } from './arg-types.ts';
 import type { Command } from './command.ts';
 import type { Reply } from './reply.ts';
 
 const args = z.strictObject({
   type: choice(['all', ...ALERT_TYPES] as [string, ...string[]], 'alert type:').optional(),
   level: choice(ALERT_LEVELS as [AlertLevel, ...AlertLevel[]], 'level:').optional(),
-  channel: choice(['all', ...ALERT_CHANNELS] as [string, ...string[]], 'channel:').optional(),
+  // The channels are the configured platforms (known at run time): checked against them in run().
+  channel: text(32, 'a channel: all or a platform name, e.g. telegram').transform((s) => s.toLowerCase()).optional(),
 });
 
 export const alertsCommand: Command<typeof args> = {
@@ -28,6 +29,9 @@ export const alertsCommand: Command<typeof args> = {
       if (a.type === undefined) throw new AppError('BAD_REQUEST', 'TYPE is missing — usage: /alerts TYPE on|silent|off [CHANNEL]');
       const types = a.type === 'all' ? ops.alerts.types : [a.type];
       const channel = (a.channel === undefined || a.channel === 'all' ? '*' : a.channel) as AlertChannel | '*';
+      if (channel !== '*' && !ops.alerts.channels.includes(channel)) {
+        throw new AppError('BAD_REQUEST', `unknown channel "${a.channel}" — expected all or ${ops.alerts.channels.join(', ') || '(no channel is enabled)'}`);
+      }
       for (const t of types) await ops.alerts.set(t, a.level, channel);
       const where = channel === '*' ? 'on every channel' : `on ${channel}`;
       return { title: 'Alerts updated', text: [`${a.type === 'all' ? 'All alerts are' : `${a.type} alerts are`} now ${a.level} ${where}.`], tone: 'success' };

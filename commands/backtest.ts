@@ -4,6 +4,7 @@ import { params, strategyName, symbol, timeframe, utcDate } from './arg-types.ts
 import type { Command } from './command.ts';
 import { utcDay } from './format.ts';
 import { requireListedSymbol } from './symbols-check.ts';
+import { backtestFollowUp } from './backtest-follow-up.ts';
 
 const args = z.strictObject({
   strategy: strategyName(),
@@ -48,6 +49,7 @@ export const backtestCommand: Command<typeof args> = {
       title: `Backtest #${run.id} queued`,
       text: [`${a.strategy} on ${a.symbol} ${a.timeframe}, ${span}${p ? `, ${p}` : ''}.`, 'Progress and the result will follow here; /backtests lists recent runs.'],
       tone: 'info',
+      followUp: backtestFollowUp(ctx.services.backtests, run),
     };
   },
 };

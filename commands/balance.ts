@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Command } from './command.ts';
-import { qty } from './format.ts';
+import { money, qty } from './format.ts';
+import { describeAccount } from '../src/domain/account.ts';
 
 const args = z.strictObject({});
 
@@ -12,9 +13,12 @@ export const balanceCommand: Command<typeof args> = {
   role: 'viewer',
   async run(ctx) {
     const balances = (await ctx.services.balances()).filter((b) => b.total !== 0 || b.used !== 0);
-    if (balances.length === 0) return { title: 'Balance', text: ['No balances.'] };
+    const account = ctx.services.account ? await ctx.services.account() : undefined;
+    const text = account ? [describeAccount(account, money)] : undefined;
+    if (balances.length === 0) return { title: 'Balance', text: ['No balances.', ...(text ?? [])] };
     return {
       title: 'Balance',
+      ...(text ? { text } : {}),
       tables: [
         {
           columns: ['Asset', 'Free', 'In orders', 'Total'],

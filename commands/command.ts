@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ChatPlatformName } from '../src/chat-platforms.ts';
 import type { Logger } from '../src/logger.ts';
 import type { ChatOps } from './chat-ops.ts';
 import type { Reply } from './reply.ts';
@@ -8,7 +9,9 @@ import type { BotServices } from './services.ts';
 export type Role = 'viewer' | 'trader' | 'admin';
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, trader: 1, admin: 2 };
 
-export type Platform = 'telegram' | 'discord' | 'line' | 'console' | 'http';
+/** A chat platform (src/chat-platforms.ts, the one list), the HTTP webhooks, or `web`: the dashboard
+ * acting for a chat user (its userId is that user's `platform:id`). */
+export type Platform = ChatPlatformName | 'http' | 'web';
 
 /** Who is asking, where. Transports fill it from the platform's update. */
 export interface Caller {

@@ -1,12 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Db } from '../src/adapters/db/client.ts';
-import type { AuditDecision } from '../src/adapters/db/repositories/audit-log.ts';
-import {
-  type ConfirmationRecord,
-  findConfirmation,
-  insertConfirmation,
-  settleConfirmation,
-} from '../src/adapters/db/repositories/confirmations.ts';
+import type { AuditDecision, ChatStore, ConfirmationRecord } from '../src/ports/chat-store.ts';
 import { AppError } from '../src/domain/errors.ts';
 import { validateArgs } from './args.ts';
 import { type Caller, type Command, ROLE_RANK, type Role } from './command.ts';
@@ -26,7 +19,7 @@ export interface AuditOverride {
 }
 
 export interface ConfirmationFlowDeps {
-  db: Db;
+  store: ChatStore;
   now(): number;
   ttlMs: number;
   commands: readonly Command[];
@@ -57,7 +50,7 @@ export function createConfirmationFlow(deps: ConfirmationFlowDeps) {
     for (let attempt = 0; attempt < 5; attempt++) {
       const code = newConfirmationCode();
       const stored = redactArgs(command, raw);
-      const ok = await insertConfirmation(deps.db, {
+      const ok = await deps.store.confirmations.insert({
         code,
         platform: caller.platform,
         userId: caller.userId,
@@ -88,7 +81,7 @@ export function createConfirmationFlow(deps: ConfirmationFlowDeps) {
 
   /** Checks shared by confirm and cancel. A refusal comes back as the reply plus its audit line. */
   async function check(code: string, caller: Caller): Promise<{ rec: ConfirmationRecord } | { refusal: { reply: Reply; audit: AuditOverride } }> {
-    const rec = await findConfirmation(deps.db, code);
+    const rec = await deps.store.confirmations.find(code);
     const refuse = (command: string, decision: AuditDecision, message: string) => ({
       refusal: { reply: { text: [message], tone: 'error' as const }, audit: { command, args: { code }, decision, result: message } },
     });
@@ -99,7 +92,7 @@ export function createConfirmationFlow(deps: ConfirmationFlowDeps) {
     if (rec.status === 'confirmed') return refuse(rec.command, 'refused', `Confirmation ${code} was already used.`);
     if (rec.status === 'cancelled') return refuse(rec.command, 'refused', `Confirmation ${code} was cancelled.`);
     if (rec.status === 'expired' || deps.now() > rec.expiresAt) {
-      if (rec.status === 'pending') await settleConfirmation(deps.db, code, 'expired');
+      if (rec.status === 'pending') await deps.store.confirmations.settle(code, 'expired');
       held.delete(code);
       return refuse(rec.command, 'expired', `Confirmation ${code} expired; send /${rec.command} again.`);
     }
@@ -111,7 +104,7 @@ export function createConfirmationFlow(deps: ConfirmationFlowDeps) {
     if ('refusal' in checked) return checked.refusal;
     const { rec } = checked;
     const auditArgs = { code, ...rec.args };
-    if (!(await settleConfirmation(deps.db, code, 'confirmed'))) {
+    if (!(await deps.store.confirmations.settle(code, 'confirmed'))) {
       const message = `Confirmation ${code} was already used.`;
       return { reply: { text: [message], tone: 'error' }, audit: { command: rec.command, args: auditArgs, decision: 'refused', result: message } };
     }
@@ -140,7 +133,7 @@ export function createConfirmationFlow(deps: ConfirmationFlowDeps) {
     if ('refusal' in checked) return checked.refusal;
     const { rec } = checked;
     held.delete(code);
-    if (!(await settleConfirmation(deps.db, code, 'cancelled'))) {
+    if (!(await deps.store.confirmations.settle(code, 'cancelled'))) {
       const message = `Confirmation ${code} was already used.`;
       return { reply: { text: [message], tone: 'error' }, audit: { command: rec.command, args: { code }, decision: 'refused', result: message } };
     }

@@ -1,4 +1,4 @@
-import type { AuditDecision } from '../src/adapters/db/repositories/audit-log.ts';
+import type { AuditDecision } from '../src/ports/chat-store.ts';
 import { isAppError, publicMessage } from '../src/domain/errors.ts';
 import { CONTROL_CHARS } from './arg-types.ts';
 import { scrubSecrets } from '../src/logger.ts';

@@ -22,9 +22,13 @@ export const healthCommand: Command<typeof args> = {
       title: `Health — ${ok ? 'all good' : 'attention needed'}`,
       text: [
         `${mark(h.database.ok)} database ${h.database.kind}${ms(h.database.latencyMs)}`,
-        `${mark(!h.marketData.stale)} market data: last candle ${ago(h.marketData.lastCandleAt, now)}${h.marketData.stale ? ' — stale' : ''}`,
+        // Candle times are market time: measured against the market's clock (the sim's runs ahead of ours).
+        `${mark(!h.marketData.stale)} market data: last candle ${ago(h.marketData.lastCandleAt, h.marketData.marketNow ?? now)}${h.marketData.simulated ? ' (simulated market time)' : ''}${h.marketData.stale ? ' — stale' : ''}`,
         `${mark(h.exchange.ok)} exchange ${h.exchange.id}${ms(h.exchange.latencyMs)}${h.exchange.error ? ` — ${scrubSecrets(h.exchange.error)}` : ''}`,
+        ...(h.exchange.access && h.exchange.access.state !== 'ok' ? [`✗ exchange requests ${h.exchange.access.state}${h.exchange.access.until ? ` until ${new Date(h.exchange.access.until).toISOString()}` : ''}`] : []),
+        ...(h.exchange.requests && h.exchange.requests.count > 0 ? [`exchange request latency p50 ${Math.round(h.exchange.requests.p50Ms!)} ms · p99 ${Math.round(h.exchange.requests.p99Ms!)} ms (${h.exchange.requests.count} requests)`] : []),
         `${mark(h.engine.ticking)} engine: last tick ${ago(h.engine.lastTickAt, now)}`,
+        ...(h.role ? [`role: ${h.role}`] : []),
         `tradeops ${h.version}, up ${duration(h.uptimeMs)}`,
       ],
       tone: ok ? 'success' : 'warning',

@@ -12,12 +12,15 @@ import { helpCommand } from './help.ts';
 import { pauseCommand } from './pause.ts';
 import { pnlCommand } from './pnl.ts';
 import { positionsCommand } from './positions.ts';
+import { reconcileCommand } from './reconcile.ts';
 import { resumeCommand } from './resume.ts';
 import { statusCommand } from './status.ts';
 import { stopCommand } from './stop.ts';
 import { strategiesCommand } from './strategies.ts';
 import { tradesCommand } from './trades.ts';
 import { whoamiCommand } from './whoami.ts';
+import { dashboardCommand } from './dashboard.ts';
+import { logoutCommand } from './logout.ts';
 
 /**
  * Every chat command, in the order help lists them. Adding one (`/buy`, `/killall`) is a new file in
@@ -42,6 +45,9 @@ export const COMMANDS: readonly Command[] = [
   alertsCommand,
   confirmCommand,
   cancelCommand,
+  reconcileCommand,
+  dashboardCommand,
+  logoutCommand,
 ] as Command[];
 
 /** Usage, role, arguments and examples of every command (help, docs/commands.md, the README check). */

@@ -1,3 +1,5 @@
+import type { FollowUp } from './follow-up.ts';
+
 /**
  * A platform-neutral answer. Commands return a Reply; each transport renders it (Telegram HTML,
  * Discord embeds/components, LINE Flex, console text). Keep it structural: no platform markup here.
@@ -17,6 +19,8 @@ export interface Reply {
   tone?: 'info' | 'success' | 'warning' | 'error';
   /** Only the asker should see it where the platform supports it (Discord ephemeral). */
   ephemeral?: boolean;
+  /** Work that goes on after this answer (a backtest): its progress edits this answer, its result follows. */
+  followUp?: FollowUp;
 }
 
 export interface ReplyTable {

@@ -1,10 +1,7 @@
-import type { Database } from '../src/adapters/db/client.ts';
-import { type AuditDecision, insertAudit } from '../src/adapters/db/repositories/audit-log.ts';
-import { pruneChatUpdates, recordChatUpdate } from '../src/adapters/db/repositories/chat-updates.ts';
-import { pruneConfirmations } from '../src/adapters/db/repositories/confirmations.ts';
 import type { AlertChannel, AlertLevel } from '../src/alerts/alert.ts';
 import { isAppError } from '../src/domain/errors.ts';
 import { type Logger, scrubSecrets } from '../src/logger.ts';
+import type { AuditDecision, ChatStore } from '../src/ports/chat-store.ts';
 import type { Clock } from '../src/ports/clock.ts';
 import { mapArgs, optionsToArgs, parseCommandLine, tokenize, validateArgs } from './args.ts';
 import { type Caller, type Command, type CommandContext, ROLE_RANK, type Role } from './command.ts';
@@ -20,7 +17,8 @@ import type { ChatUsers } from './users.ts';
 export interface RouterDeps {
   commands: readonly Command[];
   services: BotServices;
-  database: Database;
+  /** Audit log, delivery ids, confirmations, alert settings (src/ports/chat-store.ts). */
+  store: ChatStore;
   logger: Logger;
   clock: Clock;
   /** Parsed CHAT_USERS (commands/users.ts). */
@@ -53,7 +51,7 @@ interface Audit {
  */
 export function createCommandRouter(deps: RouterDeps): CommandRouter {
   const log = deps.logger.child({ component: 'commands' });
-  const db = deps.database.db;
+  const store = deps.store;
   const now = () => deps.clock.now();
   const byName = new Map(deps.commands.map((c) => [c.name, c]));
   const limiter = new SlidingWindowLimiter(deps.rateLimitPerMinute, MINUTE);
@@ -71,7 +69,7 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
       commands: deps.commands,
     };
     ctx.chatOps = createChatOps({
-      db,
+      store,
       now,
       alertDefaults: deps.alertDefaults,
       alertChannels: deps.alertChannels,
@@ -90,7 +88,7 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
   };
 
   const flow = createConfirmationFlow({
-    db,
+    store,
     now,
     ttlMs: deps.confirmTtlMs ?? 60_000,
     commands: deps.commands,
@@ -100,7 +98,7 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
 
   async function audit(input: InboundCommand, started: number, a: Audit): Promise<void> {
     try {
-      await insertAudit(db, {
+      await store.audit.insert({
         ts: started,
         platform: input.caller.platform,
         userId: input.caller.userId,
@@ -121,8 +119,8 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
     if (at - lastPrune < PRUNE_EVERY_MS) return;
     lastPrune = at;
     try {
-      await pruneChatUpdates(db, at - DELIVERY_ID_RETENTION_MS);
-      await pruneConfirmations(db, at - DELIVERY_ID_RETENTION_MS);
+      await store.deliveries.prune(at - DELIVERY_ID_RETENTION_MS);
+      await store.confirmations.prune(at - DELIVERY_ID_RETENTION_MS);
     } catch (err) {
       log.warn({ err }, 'pruning chat_updates/confirmations failed');
     }
@@ -132,7 +130,7 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
     const started = now();
     const { caller } = input;
     if (input.deliveryId !== undefined) {
-      if (!(await recordChatUpdate(db, caller.platform, clip(input.deliveryId, 128), started))) {
+      if (!(await store.deliveries.record(caller.platform, clip(input.deliveryId, 128), started))) {
         log.debug({ platform: caller.platform, deliveryId: input.deliveryId }, 'duplicate delivery ignored');
         return undefined;
       }

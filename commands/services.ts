@@ -1,3 +1,4 @@
+import type { AccountSummary } from '../src/domain/account.ts';
 import type { TradingState, TradingStateName } from '../src/domain/trading-state.ts';
 
 /**
@@ -9,6 +10,8 @@ export interface BotServices {
   status(): Promise<StatusView>;
   positions(): Promise<PositionView[]>;
   balances(): Promise<BalanceView[]>;
+  /** The account as the venue shows it (the figures /status, /balance, /metrics and alerts share). */
+  account?(): Promise<AccountSummary>;
   trades(limit: number): Promise<TradeView[]>;
   pnl(period: 'day' | 'week' | 'month', count: number): Promise<PnlRow[]>;
   strategies(): Promise<StrategyView[]>;
@@ -16,6 +19,10 @@ export interface BotServices {
   /** Symbols tradable on the configured exchange (argument validation). */
   symbols(): Promise<string[]>;
   setTradingState(state: TradingStateName, reason: string, by: string): Promise<TradingState>;
+  /** Reconcile with the exchange now (admin); never throws for venue failures (see ReconcileView). */
+  reconcile(): Promise<ReconcileView>;
+  /** The web dashboard's sign-in (absent when DASHBOARD=false). */
+  dashboard?: DashboardAccess;
   backtests: {
     list(limit: number): Promise<BacktestRunView[]>;
     get(id: number): Promise<BacktestRunView | undefined>;
@@ -40,14 +47,37 @@ export interface StatusView {
   startedAt: number;
   uptimeMs: number;
   equity: number;
+  /** Spot: free quote balance (as /balance shows it); swap: wallet balance. */
   cash: number;
   quoteCurrency: string;
+  /** The same figures, labelled by market type (spot: cash + holdings; swap: wallet, unrealised, margin). */
+  account?: AccountSummary;
   todayPnl: number;
   openPositions: PositionView[];
   lastTickAt?: number;
   lastCandleAt?: number;
+  /** The market clock is the simulated exchange's (accelerated): times of candles are simulated. */
+  simulatedTime?: boolean;
   database: 'pglite' | 'postgres';
   warnings: string[];
+  /** Several processes on one database: only the leader trades. */
+  role?: 'leader' | 'standby';
+}
+
+export interface ReconcileView {
+  ok: boolean;
+  at: number;
+  error?: string;
+  findings?: {
+    settled: number;
+    filledOffline: string[];
+    closedOnExchange: string[];
+    externalOrders: Array<{ clientOrderId: string; symbol: string; side: string; amount: number }>;
+    externalHoldings: Array<{ asset: string; amount: number }>;
+    adopted: Array<{ symbol: string; from: number; to: number }>;
+    cashAdopted?: { from: number; to: number };
+    mismatches: Array<{ symbol: string; position: number; fills: number }>;
+  };
 }
 
 export interface PositionView {
@@ -100,9 +130,21 @@ export interface HealthView {
   version: string;
   uptimeMs: number;
   database: { kind: 'pglite' | 'postgres'; ok: boolean; latencyMs?: number };
-  marketData: { lastCandleAt?: number; stale: boolean };
-  exchange: { id: string; ok: boolean; latencyMs?: number; error?: string };
+  /** `marketNow`: the market's clock (accelerated and labelled `simulated` on the sim), against which candle ages are measured. */
+  marketData: { lastCandleAt?: number; stale: boolean; marketNow?: number; simulated?: boolean };
+  exchange: {
+    id: string;
+    ok: boolean;
+    latencyMs?: number;
+    error?: string;
+    /** Request gate: ok, paused (rate limit), banned, probing — with the pause's end. */
+    access?: { state: 'ok' | 'paused' | 'banned' | 'probing'; until?: number };
+    /** Latency of recent REST requests (all paths). */
+    requests?: { count: number; p50Ms?: number; p99Ms?: number };
+  };
   engine: { lastTickAt?: number; ticking: boolean };
+  /** Several processes on one database: only the leader trades. */
+  role?: 'leader' | 'standby';
 }
 
 export interface BacktestRequest {
@@ -128,4 +170,12 @@ export interface BacktestRunView {
   summary?: string;
   chartPath?: string;
   error?: string;
+}
+
+/** Sign-in links for the web dashboard and their revocation. */
+export interface DashboardAccess {
+  /** A one-time sign-in URL for a chat user (valid 10 minutes). */
+  createLink(who: { platform: string; userId: string }): Promise<{ url: string; expiresAt: number }>;
+  /** End every dashboard session and unused link of the user; how many were live. */
+  revokeAll(who: { platform: string; userId: string }): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeAccount } from '../src/domain/account.ts';
 import type { Command } from './command.ts';
 import { ago, duration, money, pct, qty, signedMoney, utc } from './format.ts';
 import type { Reply, ReplyTable } from './reply.ts';
@@ -31,8 +32,10 @@ export const statusCommand: Command<typeof args> = {
     const text = [
       `Trading ${t.state} — ${t.reason} (by ${t.changedBy}, ${ago(t.changedAt, now)})${t.haltedUntil ? `; resumes ${utc(t.haltedUntil)}` : ''}`,
       `${s.strategy} on ${s.symbols.join(', ')} (${s.timeframe}) · ${s.exchange}`,
-      `Equity ${money(s.equity)} ${q} · cash ${money(s.cash)} · unrealised ${signedMoney(upnl)} · today ${signedMoney(s.todayPnl)} ${q}`,
-      `Last tick ${ago(s.lastTickAt, now)} · last candle ${s.lastCandleAt ? utc(s.lastCandleAt) : '—'} · up ${duration(s.uptimeMs)} · database ${s.database}`,
+      s.account
+        ? `${describeAccount(s.account, money)} · today ${signedMoney(s.todayPnl)} ${q}`
+        : `Equity ${money(s.equity)} ${q} · cash ${money(s.cash)} · unrealised ${signedMoney(upnl)} · today ${signedMoney(s.todayPnl)} ${q}`,
+      `Last tick ${ago(s.lastTickAt, now)} · last candle ${s.lastCandleAt ? utc(s.lastCandleAt) : '—'}${s.simulatedTime && s.lastCandleAt ? ' (simulated market time)' : ''} · up ${duration(s.uptimeMs)} · database ${s.database}${s.role ? ` · role ${s.role}` : ''}`,
     ];
     if (s.openPositions.length === 0) text.push('No open positions.');
     for (const w of s.warnings) text.push(`⚠ ${w}`);

@@ -12,7 +12,7 @@
  *
  * Usage: node scripts/build.mjs [--clean] [--quiet]
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,11 +89,42 @@ export async function build({ clean = false, quiet = false } = {}) {
       }
     }
   }
-  const summary = { built, copied, removed, upToDate: sources.length - stale.length };
+  const template = await ensurePgliteTemplate();
+  const summary = { built, copied, removed, upToDate: sources.length - stale.length, template };
   if (!quiet && (built || copied || removed)) {
     process.stdout.write(`build: ${built} transpiled, ${copied} copied, ${removed} removed, ${summary.upToDate} up to date → dist/\n`);
   }
+  if (!quiet && template === 'created') process.stdout.write('build: embedded database template → dist/pglite-template/\n');
   return summary;
+}
+
+/**
+ * A freshly initialised embedded-database directory (dist/pglite-template/), made once per PGlite
+ * version: a bot or CLI that opens a new DATA_DIR copies it instead of running initdb in its own
+ * process (initdb is seconds of WASM and leaves hundreds of MB resident). See
+ * src/adapters/db/pglite-template.ts. Skipped when PGlite is not installed.
+ */
+async function ensurePgliteTemplate() {
+  let version;
+  try {
+    version = JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')).version;
+  } catch {
+    return 'skipped';
+  }
+  const dir = join(OUT_DIR, 'pglite-template');
+  const stamp = `${dir}.version`;
+  if (existsSync(join(dir, 'PG_VERSION')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === version) return 'current';
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(stamp, { force: true });
+  const building = `${dir}.building`;
+  rmSync(building, { recursive: true, force: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pg = new PGlite(building);
+  await pg.waitReady;
+  await pg.close();
+  renameSync(building, dir);
+  writeFileSync(stamp, version);
+  return 'created';
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

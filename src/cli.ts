@@ -16,6 +16,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   'fetch-data': { summary: 'download candles from an exchange into the database', run: async (a, io) => (await import('./cli/fetch-data.ts')).runFetchDataCommand(a, io) },
   'import-candles': { summary: 'import a candle file (CSV or JSON) into the database', run: async (a, io) => (await import('./cli/import-candles.ts')).runImportCandlesCommand(a, io) },
   config: { summary: 'check the configuration, or print the reference (--example)', run: async (a, io) => (await import('./cli/config-command.ts')).runConfigCommand(a, io) },
+  'dashboard-link': { summary: 'print a one-time sign-in link to the web dashboard', run: async (a, io) => (await import('./cli/dashboard-link.ts')).runDashboardLinkCommand(a, io) },
 };
 
 export function usage(): string {

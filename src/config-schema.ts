@@ -110,6 +110,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   CHAT_USERS: { group: 'Chat', doc: 'who may use the bot: platform:id=role,… e.g. telegram:123=admin,discord:456=trader', default: '' },
   COMMAND_RATE_LIMIT: { group: 'Chat', doc: 'commands per user per minute', default: '30' },
   ALERT_LEVELS: { group: 'Chat', doc: 'default alert level per type: type:on|silent|off,… e.g. fill:off,entry:on (/alerts overrides; critical alerts are never off)', default: '' },
+  ALERT_DIGEST_AFTER: { group: 'Chat', doc: 'seconds a non-critical alert may wait before the backlog of its chat is folded into one digest (also when more than 20 wait)', default: '30' },
   TELEGRAM_BOT_TOKEN: { group: 'Telegram', doc: 'bot token from @BotFather; enables Telegram', default: '' },
   TELEGRAM_API_ROOT: { group: 'Telegram', doc: 'Bot API base URL (self-hosted Bot API server)', default: 'https://api.telegram.org' },
   TELEGRAM_WEBHOOK_URL: { group: 'Telegram', doc: 'public URL of POST /webhooks/telegram; unset = long polling', default: '' },
@@ -170,6 +171,13 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   SWEEP_NETWORK: { group: 'Treasury sweep', doc: 'withdrawal network of SWEEP_ADDRESS (e.g. TRX, ETH, BSC)', default: '' },
   SWEEP_KEEP: { group: 'Treasury sweep', doc: 'quote balance /sweep always leaves on the exchange', default: '1000' },
   SWEEP_MAX_PER_DAY: { group: 'Treasury sweep', doc: 'most quote currency /sweep moves per UTC day; 0 = sweeping is off', default: '0' },
+  // --- order path, reconciliation, leader election, shutdown (issue 10) ---
+  RECONCILE_INTERVAL: { group: 'Order path', doc: 'seconds between reconciliations with the exchange (orders, trades, balances); also run at start and by /reconcile', default: '300' },
+  ORDER_LOOKUP_DELAY_MS: { group: 'Order path', doc: 'wait before looking up an order whose create got no answer (the venue may lag)', default: '1000' },
+  LEADER_CHECK_INTERVAL: { group: 'Order path', doc: 'seconds between leader-lock checks with PostgreSQL; a standby takes over within about this plus reconciliation', default: '3' },
+  SHUTDOWN_TIMEOUT: { group: 'Order path', doc: 'seconds SIGTERM waits for order requests in flight before storing them as unknown (keep below the Docker stop grace period)', default: '8' },
+  // --- web dashboard (issue 14) ---
+  DASHBOARD: { group: 'HTTP', doc: 'false turns off the web dashboard at / (sign-in links from /dashboard in chat)', default: 'true' },
 };
 
 export const ENV_SCHEMA_SHAPE = {
@@ -218,6 +226,7 @@ export const ENV_SCHEMA_SHAPE = {
   CONSOLE: z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }).default('auto'),
   CHAT_USERS: z.string().optional(),
   COMMAND_RATE_LIMIT: int(1, 10000, 30),
+  ALERT_DIGEST_AFTER: int(1, 3600, 30),
   ALERT_LEVELS: z
     .string()
     .default('')
@@ -299,4 +308,11 @@ export const ENV_SCHEMA_SHAPE = {
   SWEEP_NETWORK: z.string().refine((s) => /^[A-Za-z0-9_-]{1,32}$/.test(s), { message: 'expected a network code such as TRX, ETH or BSC' }).optional(),
   SWEEP_KEEP: num(0, 1e12, 1000),
   SWEEP_MAX_PER_DAY: num(0, 1e12, 0),
+  // --- order path, reconciliation, leader election, shutdown (issue 10) ---
+  RECONCILE_INTERVAL: int(10, 86_400, 300),
+  ORDER_LOOKUP_DELAY_MS: int(0, 60_000, 1000),
+  LEADER_CHECK_INTERVAL: int(1, 60, 3),
+  SHUTDOWN_TIMEOUT: int(1, 120, 8),
+  // --- web dashboard (issue 14) ---
+  DASHBOARD: bool(true),
 };

@@ -1,8 +1,10 @@
+import { accountSummary, type AccountSummary } from './domain/account.ts';
 import type { Candles } from './domain/candles.ts';
+import { quoteOf } from './domain/market.ts';
 import { Portfolio } from './domain/portfolio.ts';
 import { OrderFlowFeed } from './market-data/order-flow-feed.ts';
 import { EventBus } from './engine/bus.ts';
-import { OrderManager } from './engine/order-manager.ts';
+import { OrderManager, type OrderManagerOptions } from './engine/order-manager.ts';
 import type { Sizing } from './risk/sizing.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
 import type { Logger } from './logger.ts';
@@ -36,10 +38,15 @@ export interface KernelOptions {
   allowShort: boolean;
   /** Starting cash when the store has none yet (paper account). */
   initialCash: number;
+  /** Unknown-outcome handling of order creation (defaults: 1 s lookup delay, 5 sends). */
+  orderPolicy?: Pick<OrderManagerOptions, 'lookupDelayMs' | 'maxCreateAttempts' | 'sleep'>;
   /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
   maxSignalAgeMs?: number;
   /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
   allInSlippage?: number;
+  /** How the account is reported (default: swap when shorting is allowed, else spot) and the swap leverage (default 1). */
+  marketType?: 'spot' | 'swap';
+  leverage?: number;
 }
 
 export interface Kernel {
@@ -50,6 +57,8 @@ export interface Kernel {
   readonly orders: OrderManager;
   readonly ports: KernelPorts;
   readonly options: KernelOptions;
+  /** The account as the venue shows it (spot: free quote + holdings; swap: wallet, unrealised, margin), at the last prices. */
+  account(): AccountSummary;
 }
 
 /** The event bus with subscriber failures logged (a failing subscriber never stops the others). */
@@ -86,8 +95,8 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     await feed.sample();
     return feed.signals(candles);
   };
-  const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }) });
-  const engine = new TradingEngine({
+  const orders = new OrderManager({ execution, store, clock, mode: options.mode, logger: logger.child({ component: 'orders' }), portfolio, bus, ...options.orderPolicy });
+  const engine: TradingEngine = new TradingEngine({
     ...ports,
     logger: logger.child({ component: 'engine' }),
     bus,
@@ -104,6 +113,9 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     signals,
     maxSignalAgeMs: options.maxSignalAgeMs,
     allInSlippage: options.allInSlippage,
+    account: (): AccountSummary => account(),
   });
-  return { bus, engine, portfolio, tradingState, orders, ports, options };
+  const shape = { marketType: options.marketType ?? (options.allowShort ? 'swap' : 'spot'), quote: quoteOf(options.symbols[0] ?? ''), leverage: options.leverage } as const;
+  const account = (): AccountSummary => accountSummary(portfolio, engine.markPrices(), shape);
+  return { bus, engine, portfolio, tradingState, orders, ports, options, account };
 }

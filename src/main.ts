@@ -9,8 +9,11 @@ import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
 import { isLoopbackHost, mountMetricsRoute } from './adapters/http/routes/metrics-route.ts';
 import { orderCountsByStatus, outboxBacklog } from './adapters/db/repositories/ops-counts.ts';
 import { hardeningOptions } from './app/http-options.ts';
+import { createDashboard } from './adapters/http/dashboard/dashboard.ts';
+import { createDashboardAccess, createWebSessions } from './adapters/http/dashboard/sessions.ts';
 import { createBotServices } from './app/bot-services.ts';
 import { accountExchangeId, buildExchange, type ExchangeBundle } from './app/build-exchange.ts';
+import { loadSimMarketState, simMarketStateSaver } from './app/sim-market-state.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
@@ -21,9 +24,16 @@ import { parseSizing } from './risk/sizing.ts';
 import { timeframeToMs as durationMs } from './domain/timeframe.ts';
 import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
+import { CHAT_PLATFORMS } from './chat-platforms.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
 import { loadStrategyCatalog, parseStrategyParams } from './strategies/registry.ts';
 import { quoteOf } from './domain/market.ts';
+import { lockDataDir, openLeaderLock } from './adapters/db/leader-lock.ts';
+import { watchExchangeAccess } from './app/exchange-access.ts';
+import { createLeadership, type Leadership } from './app/leadership.ts';
+import { ReconcileService } from './app/reconciliation.ts';
+import { Reconciler } from './engine/reconciler.ts';
+import type { TradingStore } from './ports/store.ts';
 
 export interface AppIo {
   stdin: Readable & { isTTY?: boolean };
@@ -43,7 +53,7 @@ export interface App {
 /** Secrets that must never appear in any output; registered with the logger's scrubber at start. */
 export function secretValues(c: Config): Array<string | undefined> {
   const dbPassword = c.DATABASE_URL ? decodeURIComponent(new URL(c.DATABASE_URL).password) || undefined : undefined;
-  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, c.DISCORD_BOT_TOKEN, c.LINE_CHANNEL_SECRET, c.LINE_CHANNEL_ACCESS_TOKEN, dbPassword];
+  return [c.EXCHANGE_API_KEY, c.EXCHANGE_API_SECRET, c.EXCHANGE_API_PASSWORD, ...CHAT_PLATFORMS.flatMap((p) => p.secrets(c)), dbPassword];
 }
 
 /** Default tick: every second on the simulated exchange (accelerated time), every 10 s on a real one. */
@@ -74,8 +84,15 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
 
   try {
     const metrics = createPrometheusMetrics();
+    // PGlite: one process per data directory (a clear error instead of a corrupted database).
+    if (!config.DATABASE_URL && config.dataDir !== 'memory://') {
+      const dirLock = lockDataDir(config.dataDir);
+      cleanups.push(async () => dirLock.release());
+    }
     const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, logger });
     cleanups.push(() => database.close());
+    // PostgreSQL: several processes may share it; the one holding this lock trades (see leadership.ts).
+    const leaderLock = config.DATABASE_URL ? await openLeaderLock(config.DATABASE_URL) : undefined;
     const m = await migrate(database);
     logger.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
 
@@ -89,8 +106,16 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const accountId = accountExchangeId(config);
     const storedCash = await store.cash(accountId);
     const paperAccount = config.MODE === 'paper' && storedCash !== undefined ? { cash: storedCash, positions: await store.positions(accountId) } : undefined;
-    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount);
+    // The simulated market continues where it stopped (same price path, same market time).
+    const resume = config.EXCHANGE === 'sim' ? await loadSimMarketState(store) : undefined;
+    const exchange: ExchangeBundle = await buildExchange(config, logger, paperAccount, resume);
     cleanups.push(() => exchange.close());
+    const simMarket = exchange.simMarket ? simMarketStateSaver(store, () => exchange.simMarket!.state()) : undefined;
+    if (simMarket) {
+      if (resume && !exchange.simMarket!.resumed) logger.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
+      await simMarket.save();
+      cleanups.push(() => simMarket.save());
+    }
     marketClock = exchange.clock;
     await exchange.marketData.loadMarkets();
     const bus = createEventBus(logger);
@@ -111,22 +136,58 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         sizing: parseSizing(`percent:${config.ORDER_SIZE_PCT}`),
         allowShort: config.EXCHANGE_MARKET === 'swap',
         initialCash,
+        orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
+        marketType: config.EXCHANGE_MARKET,
+        leverage: config.MAX_LEVERAGE,
       },
     );
+    // Until leadership and a first reconciliation say otherwise, nothing is sent.
+    kernel.orders.hold('standby', 'this process is not the leader');
+    const reconciler = new Reconciler({
+      execution: exchange.execution,
+      store,
+      orders: kernel.orders,
+      portfolio: kernel.portfolio,
+      bus: kernel.bus,
+      clock: exchange.clock,
+      logger: logger.child({ component: 'reconcile' }),
+      account: accountId,
+      symbols: config.SYMBOLS,
+      checkHoldings: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
+      adoptCash: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
+      marks: () => kernel.engine.markPrices(),
+    });
+    const reconcile = new ReconcileService({ reconciler, orders: kernel.orders, bus: kernel.bus, logger, intervalMs: config.RECONCILE_INTERVAL * 1000, now: wallClock });
+    if (exchange.access) watchExchangeAccess({ access: exchange.access, bus: kernel.bus, tradingState: kernel.tradingState, logger, now: wallClock });
 
     feeds?.start();
 
     const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
     cleanups.push(() => backtests.stop());
 
-    const services = createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service });
+    let leadership: Leadership | undefined;
+    const role = () => leadership?.role() ?? 'standby';
+    // Web dashboard sign-in links: created from chat (/dashboard), redeemed by the dashboard routes.
+    let httpUrl = '';
+    const webSessions = config.DASHBOARD ? createWebSessions({ db: database.db }) : undefined;
+    const dashboardAccess = webSessions ? createDashboardAccess(webSessions, () => config.PUBLIC_URL ?? httpUrl) : undefined;
+    const services = {
+      ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, access: exchange.access, role, reconcile: () => reconcile.runNow() }),
+      dashboard: dashboardAccess,
+    };
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
     cleanups.push(() => chat.stop());
 
-    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db) });
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => kernel.engine.tick(), logger.child({ component: 'scheduler' }), (t) => {
+    registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role });
+    // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the
+    // simulated market's position is stored after every tick (a restart continues from it).
+    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), async () => {
+      if (!kernel.orders.isAccepting) return;
+      await kernel.engine.tick();
+      await simMarket?.maybeSave();
+    }, logger.child({ component: 'scheduler' }), (t) => {
       metrics.tick(t.durationMs / 1000, t.lagMs / 1000, t.ok);
     });
     if (!config.METRICS_TOKEN && !isLoopbackHost(config.HTTP_HOST)) {
@@ -142,26 +203,70 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         { name: 'engine', check: async () => kernel.engine.lastTickAt !== undefined && scheduler.running },
       ],
       hardening: hardeningOptions(config, metrics, logger.child({ component: 'http' })),
-      mount: [(app: Hono) => chat.mount(app), (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN })],
+      mount: [
+        (app: Hono) => chat.mount(app),
+        (app: Hono) => mountMetricsRoute(app, { registry: metrics.registry, token: config.METRICS_TOKEN }),
+        (app: Hono) => {
+          if (webSessions) createDashboard({ sessions: webSessions, router: chat.router, users: chat.users, bus: kernel.bus, logger, baseUrl: () => config.PUBLIC_URL ?? httpUrl, services, kernel, database, commands: chat.router.commands, wallClock }).mount(app);
+        },
+      ],
+      healthz: () => ({ role: role() }),
     });
+    httpUrl = http.url;
     cleanups.push(() => http.close());
 
-    kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
-    scheduler.start();
+    let chatStarted = false;
+    const summary = scheduleDailySummary(kernel, database, logger);
+    cleanups.push(() => summary.stop());
+    leadership = createLeadership({
+      lock: leaderLock,
+      intervalMs: config.LEADER_CHECK_INTERVAL * 1000,
+      logger,
+      bus: kernel.bus,
+      now: wallClock,
+      async onLead() {
+        // The previous leader may have traded: start from what is stored, then from the exchange.
+        await reloadAccount(kernel, store, accountId);
+        kernel.orders.release('standby');
+        const first = await reconcile.runNow();
+        if (!first.ok) logger.error({ error: first.error }, 'first reconciliation failed: no orders until a retry succeeds');
+        reconcile.start();
+        scheduler.start();
+        if (!chatStarted) {
+          // Telegram long polling allows one receiver, and the alert outbox one sender: the leader.
+          chatStarted = true;
+          kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
+          await backtests.start();
+          await chat.start();
+        }
+      },
+      async onLose() {
+        kernel.orders.hold('standby', 'this process lost the leader lock');
+        reconcile.stop();
+        await scheduler.stop();
+      },
+    });
+    cleanups.push(async () => {
+      await leadership?.stop();
+    });
     cleanups.push(async () => {
       await scheduler.stop();
       kernel.bus.publish({ type: 'shutdown', ts: wallClock(), reason: 'stopped' });
       await kernel.bus.drain();
     });
-    const summary = scheduleDailySummary(kernel, database, logger);
-    cleanups.push(() => summary.stop());
-    await backtests.start();
-    await chat.start();
+    // Runs first on shutdown: no new order from now on; requests in flight finish or are stored unknown.
+    cleanups.push(async () => {
+      kernel.orders.hold('shutdown', 'shutting down');
+      reconcile.stop();
+      const drained = await kernel.orders.drain((config.SHUTDOWN_TIMEOUT * 1000) / 2);
+      if (!drained) logger.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
+    });
+    await leadership.start();
 
     const readyLine =
       `tradeops ready: mode=${config.MODE} exchange=${config.EXCHANGE}${config.EXCHANGE === 'sim' ? '' : `(${config.EXCHANGE_MARKET})`} ` +
       `database=${database.kind}(${database.location}) strategy=${config.STRATEGY} symbols=${config.SYMBOLS.join(',')} ` +
-      `timeframe=${config.TIMEFRAME} http=${http.url} chat=${chat.platforms.join(',') || 'none'}`;
+      `timeframe=${config.TIMEFRAME} http=${http.url} chat=${chat.platforms.join(',') || 'none'} role=${role()}`;
 
     let stopping: Promise<void> | undefined;
     return {
@@ -184,4 +289,13 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     await cleanup();
     throw err;
   }
+}
+
+/** Bring memory to what is stored (a standby taking over: the previous leader traded meanwhile). */
+async function reloadAccount(kernel: Kernel, store: TradingStore, account: string): Promise<void> {
+  const cash = await store.cash(account);
+  if (cash !== undefined) kernel.portfolio.cash = cash;
+  const stored = await store.positions(account);
+  for (const p of kernel.portfolio.all()) if (!stored.some((s) => s.symbol === p.symbol)) kernel.portfolio.restore({ ...p, quantity: 0 });
+  for (const p of stored) kernel.portfolio.restore(p);
 }

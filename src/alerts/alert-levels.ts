@@ -3,7 +3,6 @@ import type { AlertChannel, AlertLevel, AlertSeverity } from './alert.ts';
 
 /** Alert types that can be configured: one per domain event type (later issues add theirs). */
 export const ALERT_TYPES: readonly string[] = DOMAIN_EVENT_TYPES;
-export const ALERT_CHANNELS: readonly AlertChannel[] = ['telegram', 'discord', 'line'];
 export const ALERT_LEVELS: readonly AlertLevel[] = ['on', 'silent', 'off'];
 
 /**

@@ -1,8 +1,10 @@
 import type { Reply } from '../../commands/reply.ts';
+import type { ChatPlatformName } from '../chat-platforms.ts';
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 export type AlertLevel = 'on' | 'silent' | 'off';
-export type AlertChannel = 'telegram' | 'discord' | 'line';
+/** Every chat platform is an alert channel (src/chat-platforms.ts). */
+export type AlertChannel = ChatPlatformName;
 
 /** An alert as stored in the outbox and handed to a channel sender. */
 export interface Alert {
@@ -13,8 +15,12 @@ export interface Alert {
   /** Deliver without a notification sound where the platform allows it. */
   silent: boolean;
   createdAt: number;
-  /** Non-critical alerts of the same key within a short window may be coalesced into one message. */
+  /** Kind of alert within its type (e.g. `fill`); kept for callers that group alerts. */
   coalesceKey?: string;
+  /** Delivery class; unset = derived by alertPriority() (src/alerts/priority.ts). */
+  priority?: 'critical' | 'normal';
+  /** Wall time the alert entered the outbox (createdAt may be market time); set by the fan-out. */
+  queuedAt?: number;
 }
 
 /** Thrown by a sender when the platform asked us to slow down; the outbox waits until `retryAt`. */

@@ -81,6 +81,8 @@ export function eventToAlert(event: DomainEvent): Alert {
         ],
         tone: 'warning',
       });
+    case 'reconciliation':
+      return alert(event, event.severity, { title: 'Reconciliation with the exchange', text: event.lines.map((l) => scrubSecrets(l)), tone: toneOf(event.severity) });
     case 'daily-summary':
       return alert(event, 'info', {
         title: `Daily summary ${utc(event.ts).slice(0, 10)}`,

@@ -3,7 +3,7 @@ import { markDead, markRetry, markSent, pendingDestinations, pendingFor } from '
 import type { Logger } from '../logger.ts';
 import { type AlertChannel, type AlertSender, PermanentDeliveryError, RetryLaterError } from './alert.ts';
 import { type CoalesceOptions, coalesceCount, DEFAULT_COALESCE, mergeAlerts } from './coalesce.ts';
-import { defaultPacing, Pacer, type PacingRule } from './pacing.ts';
+import { DEFAULT_PACING, Pacer, type PacingRule } from './pacing.ts';
 import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.ts';
 
 export interface AlertOutboxOptions {
@@ -12,6 +12,7 @@ export interface AlertOutboxOptions {
   senders: readonly AlertSender[];
   logger: Logger;
   scheduler?: Scheduler;
+  /** Pace per destination (the platform descriptors'); default one message a second. */
   pacing?: (channel: AlertChannel, destination: string) => PacingRule;
   /** `false` sends every alert on its own. */
   coalesce?: Partial<CoalesceOptions> | false;
@@ -69,7 +70,7 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
   const log = options.logger.child({ component: 'alert-outbox' });
   const db = options.database.db;
   const scheduler = options.scheduler ?? realScheduler;
-  const pacing = options.pacing ?? defaultPacing;
+  const pacing = options.pacing ?? (() => DEFAULT_PACING);
   const coalesce = options.coalesce === false ? undefined : { ...DEFAULT_COALESCE, ...options.coalesce };
   const baseMs = options.backoff?.baseMs ?? 2_000;
   const maxMs = options.backoff?.maxMs ?? 600_000;

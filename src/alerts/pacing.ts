@@ -1,6 +1,4 @@
-import type { AlertChannel } from './alert.ts';
-
-/** How fast one destination may be sent to. */
+/** How fast one destination may be sent to (each platform's descriptor says, per destination). */
 export interface PacingRule {
   /** Minimum gap between two messages. */
   minIntervalMs: number;
@@ -8,21 +6,8 @@ export interface PacingRule {
   window?: { count: number; ms: number };
 }
 
-/**
- * Platform limits, per destination. Telegram: about one message a second in a chat and 20 a minute
- * in a group (negative chat ids) — exceeding them earns 429s and, persistently, bans. Discord: 5 per
- * 5 s per channel. LINE's push limit is per channel and high; a modest pace keeps bursts readable.
- */
-export function defaultPacing(channel: AlertChannel, destination: string): PacingRule {
-  switch (channel) {
-    case 'telegram':
-      return destination.startsWith('-') ? { minIntervalMs: 1_000, window: { count: 20, ms: 60_000 } } : { minIntervalMs: 1_000 };
-    case 'discord':
-      return { minIntervalMs: 0, window: { count: 5, ms: 5_000 } };
-    case 'line':
-      return { minIntervalMs: 250 };
-  }
-}
+/** Used when no pacing is given for a destination: one message a second. */
+export const DEFAULT_PACING: PacingRule = { minIntervalMs: 1_000 };
 
 /** The pace of one destination: when the next message may go, given what was sent. */
 export class Pacer {
@@ -49,4 +34,9 @@ export class Pacer {
       if (this.recent.length > this.rule.window.count) this.recent.shift();
     }
   }
+}
+
+/** The outbox's pacing from platform descriptors: each platform's rule for its destinations. */
+export function pacingOf(platforms: ReadonlyArray<{ readonly name: string; pacing(destination: string): PacingRule }>): (channel: string, destination: string) => PacingRule {
+  return (channel, destination) => platforms.find((p) => p.name === channel)?.pacing(destination) ?? DEFAULT_PACING;
 }

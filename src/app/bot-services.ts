@@ -1,12 +1,14 @@
-import type { BotServices, HealthView, PositionView, StatusView } from '../../commands/services.ts';
+import type { BotServices, HealthView, PositionView, ReconcileView, StatusView } from '../../commands/services.ts';
 import type { Database } from '../adapters/db/client.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Kernel } from '../kernel.ts';
+import type { ExchangeAccessSource } from './exchange-access.ts';
 import type { StrategyCatalog } from '../strategies/registry.ts';
 import { periodStart, periodsBack, pnlByPeriod } from './pnl-periods.ts';
 import { VERSION } from './version.ts';
 import { quoteOf } from '../domain/market.ts';
+import { accountCash } from '../domain/account.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -17,6 +19,12 @@ export interface ServiceDeps {
   /** Real wall clock (uptime), separate from the market clock. */
   wallClock: () => number;
   backtests: BotServices['backtests'];
+  /** The venue's request gate (bans, rate limits, latency); absent on the simulated exchange. */
+  access?: ExchangeAccessSource;
+  /** This process's role among those sharing the database (default leader). */
+  role?: () => 'leader' | 'standby';
+  /** Reconciliation with the exchange (only the leader runs it). */
+  reconcile?: () => Promise<ReconcileView>;
 }
 
 /** BotServices over the kernel and the database: what chat commands may see and do. */
@@ -57,20 +65,26 @@ export function createBotServices(d: ServiceDeps): BotServices {
     } catch (err) {
       exchange = { ...exchange, ok: false, error: err instanceof Error ? err.message : String(err) };
     }
+    if (d.access) {
+      const a = d.access.status();
+      exchange = { ...exchange, access: { state: a.state, until: a.until }, requests: d.access.latency() };
+      if (a.state === 'banned') exchange.ok = false;
+    }
     const lastTick = kernel.engine.lastTickAt;
     return {
       version: VERSION,
       uptimeMs: d.wallClock() - d.startedAt,
       database: { kind: d.database.kind, ok: dbOk, latencyMs: dbLatency },
-      marketData: { lastCandleAt: kernel.engine.lastCandleAt, stale: kernel.engine.isStale() },
+      marketData: { lastCandleAt: kernel.engine.lastCandleAt, stale: kernel.engine.isStale(), marketNow: kernel.ports.clock.now(), simulated: config.EXCHANGE === 'sim' },
       exchange,
       engine: { lastTickAt: lastTick, ticking: lastTick !== undefined },
+      role: d.role?.(),
     };
   };
 
   return {
     async status(): Promise<StatusView> {
-      const marks = kernel.engine.markPrices();
+      const account = kernel.account();
       const now = kernel.ports.clock.now();
       const todayFills = await kernel.ports.store.fillsSince(periodStart(now, 'day'));
       const warnings: string[] = [];
@@ -78,6 +92,10 @@ export function createBotServices(d: ServiceDeps): BotServices {
       if (ts.state !== 'ACTIVE') warnings.push(`trading is ${ts.state}: ${ts.reason}`);
       if (kernel.engine.isStale()) warnings.push('market data is stale');
       if (kernel.engine.lastTickAt === undefined) warnings.push('the engine has not ticked yet');
+      const access = d.access?.status();
+      if (access && access.state !== 'ok') warnings.push(`exchange requests ${access.state}${access.until ? ` until ${new Date(access.until).toISOString()}` : ''}${access.reason ? `: ${access.reason}` : ''}`);
+      const role = d.role?.();
+      if (role === 'standby') warnings.push('standby: another process is the leader and trades; this one answers read-only commands');
       return {
         mode: config.MODE,
         exchange: config.EXCHANGE,
@@ -87,18 +105,24 @@ export function createBotServices(d: ServiceDeps): BotServices {
         tradingState: ts,
         startedAt: d.startedAt,
         uptimeMs: d.wallClock() - d.startedAt,
-        equity: kernel.portfolio.equity(marks),
-        cash: kernel.portfolio.cash,
+        equity: account.equity,
+        cash: accountCash(account),
+        account,
         quoteCurrency: quote,
         todayPnl: todayFills.reduce((s, f) => s + f.realizedPnl - f.fee, 0),
         openPositions: await positions(),
         lastTickAt: kernel.engine.lastTickAt,
         lastCandleAt: kernel.engine.lastCandleAt,
+        simulatedTime: config.EXCHANGE === 'sim',
         database: d.database.kind,
         warnings,
+        role,
       };
     },
     positions,
+    async account() {
+      return kernel.account();
+    },
     async balances() {
       const b = await kernel.ports.execution.fetchBalances();
       return Object.entries(b)
@@ -128,7 +152,13 @@ export function createBotServices(d: ServiceDeps): BotServices {
       if (!symbolCache) symbolCache = [...(await kernel.ports.marketData.loadMarkets()).keys()].sort();
       return symbolCache;
     },
+    async reconcile() {
+      if (d.role?.() === 'standby') throw new AppError('UNAVAILABLE', 'this process is a standby: the leader reconciles (ask it, or wait for a takeover)');
+      if (!d.reconcile) throw new AppError('UNAVAILABLE', 'reconciliation is not running in this process');
+      return d.reconcile();
+    },
     async setTradingState(state, reason, by) {
+      if (d.role?.() === 'standby') throw new AppError('UNAVAILABLE', 'this process is a standby: change the trading state on the leader');
       if (!['ACTIVE', 'REDUCING', 'HALTED'].includes(state)) throw new AppError('BAD_REQUEST', `unknown trading state ${state}`);
       return kernel.tradingState.set(state, reason, by);
     },

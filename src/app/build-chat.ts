@@ -2,11 +2,16 @@ import type { Hono } from 'hono';
 import { COMMANDS } from '../../commands/index.ts';
 import { createCommandRouter } from '../../commands/router.ts';
 import type { BotServices } from '../../commands/services.ts';
-import { parseChatUsers } from '../../commands/users.ts';
+import { type ChatUsers, parseChatUsers } from '../../commands/users.ts';
+import type { CommandRouter } from '../../commands/router-types.ts';
 import type { Database } from '../adapters/db/client.ts';
+import { createDbChatStore } from '../adapters/db/chat-store.ts';
 import { createAlertFanout } from '../alerts/fanout.ts';
 import { alertDestinations } from '../alerts/destinations.ts';
 import { createAlertOutbox } from '../alerts/outbox.ts';
+import { pacingOf } from '../alerts/pacing.ts';
+import { CHAT_PLATFORMS } from '../chat-platforms.ts';
+import type { AlertChannel } from '../alerts/alert.ts';
 import type { Config } from '../config.ts';
 import type { EventBus } from '../engine/bus.ts';
 import type { Logger } from '../logger.ts';
@@ -15,35 +20,45 @@ import type { AppIo } from '../main.ts';
 
 export interface ChatRuntime {
   readonly platforms: string[];
+  /** The command core every transport (and the web dashboard) sends commands through. */
+  readonly router: CommandRouter;
+  readonly users: ChatUsers;
   mount(app: Hono): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Commands in, alerts out: the command router over the services, the chat platforms enabled by
- * their credentials (plus the console), and the alert fan-out writing to the persisted outbox that
- * each platform's sender drains at its own pace.
+ * Commands in, alerts out: the command router over the services and the chat store, the chat
+ * platforms enabled by their configuration (src/chat-platforms.ts), and the alert fan-out writing to
+ * the persisted outbox that each platform's sender drains at its descriptor's pace.
  */
 export async function buildChat(d: { config: Config; services: BotServices; database: Database; bus: EventBus; logger: Logger; io: AppIo }): Promise<ChatRuntime> {
   const { config, database, logger } = d;
-  const users = parseChatUsers(config.CHAT_USERS);
+  const users = parseChatUsers(config.CHAT_USERS, CHAT_PLATFORMS);
+  const { createChat, enabledPlatforms } = await import('../adapters/chat/index.ts');
   const router = createCommandRouter({
     commands: COMMANDS,
     services: d.services,
-    database,
+    store: createDbChatStore(database.db),
     logger,
     clock: systemClock,
     users,
     rateLimitPerMinute: config.COMMAND_RATE_LIMIT,
     alertDefaults: config.ALERT_LEVELS,
+    alertChannels: enabledPlatforms(config, d.io.stdin).map((p) => p.name as AlertChannel),
   });
-  const { createChat } = await import('../adapters/chat/index.ts');
   const chat = await createChat({ config, router, services: d.services, database, logger, bus: d.bus, input: d.io.stdin, output: d.io.stdout });
-  const outbox = createAlertOutbox({ database, senders: chat.senders, logger });
+  const sending = chat.descriptors.filter((p) => chat.senders.some((s) => s.channel === p.name));
+  const outbox = createAlertOutbox({
+    database,
+    senders: chat.senders,
+    logger,
+    pacing: pacingOf(sending),
+  });
   const fanout = createAlertFanout({
     database,
-    destinations: alertDestinations(config, users, chat.senders.map((s) => s.channel)),
+    destinations: alertDestinations(sending, config, users),
     logger,
     defaults: config.ALERT_LEVELS,
     onQueued: (channel, destination) => outbox.notify(channel, destination),
@@ -51,6 +66,8 @@ export async function buildChat(d: { config: Config; services: BotServices; data
   const detach = fanout.attach(d.bus);
   return {
     platforms: chat.platforms,
+    router,
+    users,
     mount: (app) => chat.mount(app),
     async start() {
       await outbox.start();

@@ -1,4 +1,6 @@
+import type { SimMarketState } from '../adapters/exchange/sim/index.ts';
 import type { Config } from '../config.ts';
+import type { ExchangeAccessSource } from './exchange-access.ts';
 import type { Position } from '../domain/portfolio.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -10,7 +12,11 @@ export interface ExchangeBundle {
   marketData: MarketData;
   execution: Execution;
   clock: Clock;
+  /** The real venue's request gate (bans, rate limits, latency); none on the simulated exchange. */
+  access?: ExchangeAccessSource;
   close(): Promise<void>;
+  /** The simulated market's state (EXCHANGE=sim), to store it and continue after a restart. */
+  simMarket?: { state(): SimMarketState | undefined; readonly resumed: boolean };
 }
 
 /** The id orders, fills and positions are stored under: paper accounts are kept apart from live ones. */
@@ -53,7 +59,7 @@ export const SIM_HISTORY_CANDLES = 20_000;
  * - live: ccxt for both (after checking the venue offers every capability live trading needs).
  * ccxt and the sim load lazily, so a path that does not use one never pays for it.
  */
-export async function buildExchange(config: Config, logger: Logger, paperAccount?: PaperAccount): Promise<ExchangeBundle> {
+export async function buildExchange(config: Config, logger: Logger, paperAccount?: PaperAccount, resume?: SimMarketState): Promise<ExchangeBundle> {
   const { createSimExchange } = await import('../adapters/exchange/sim/index.ts');
   const simOptions = {
     symbols: config.SYMBOLS,
@@ -68,8 +74,8 @@ export async function buildExchange(config: Config, logger: Logger, paperAccount
     leverage: config.MAX_LEVERAGE,
   } as const;
   if (config.EXCHANGE === 'sim') {
-    const sim = await createSimExchange({ ...simOptions, dataFile: config.SIM_DATA });
-    return { marketData: sim, execution: sim, clock: sim.clock, close: () => sim.close() };
+    const sim = await createSimExchange({ ...simOptions, dataFile: config.SIM_DATA, resume });
+    return { marketData: sim, execution: sim, clock: sim.clock, close: () => sim.close(), simMarket: { state: () => sim.marketState(), resumed: sim.resumed } };
   }
   const { createCcxtExchange } = await import('../adapters/exchange/ccxt-exchange.ts');
   const venue = await createCcxtExchange({
@@ -91,13 +97,14 @@ export async function buildExchange(config: Config, logger: Logger, paperAccount
   }
   const realClock: Clock = { now: () => Date.now() };
   if (config.MODE === 'live') {
-    return { marketData: venue, execution: venue, clock: realClock, close: () => venue.close() };
+    return { marketData: venue, execution: venue, clock: realClock, access: venue.access, close: () => venue.close() };
   }
   const paper = await createSimExchange({ ...simOptions, exchangeId: accountExchangeId(config), priceSource: venue });
   return {
     marketData: paper,
     execution: paper,
     clock: realClock,
+    access: venue.access,
     close: async () => {
       await paper.close();
       await venue.close();

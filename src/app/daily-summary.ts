@@ -19,7 +19,7 @@ export async function dailySummary(kernel: Kernel, now: number): Promise<Extract
   const start = end - DAY;
   const fills = (await kernel.ports.store.fillsSince(start)).filter((f) => f.ts < end);
   const pnl = fills.reduce((s, f) => s + f.realizedPnl - f.fee, 0);
-  const equity = kernel.portfolio.equity(kernel.engine.markPrices());
+  const equity = kernel.account().equity;
   const base = equity - pnl;
   return { type: 'daily-summary', ts: start, equity, pnl, pnlPct: base > 0 ? (pnl / base) * 100 : 0, trades: fills.length, openPositions: kernel.portfolio.all().length };
 }

@@ -105,8 +105,9 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
       });
       const dir = join(resolve(d.reportsDir), `backtest-${run.id}`);
       await mkdir(dir, { recursive: true });
-      const { writeEquityPng } = await import('./report/write-report.ts');
-      const chartPath = await writeEquityPng(join(dir, 'equity.png'), result);
+      // The full report (PNGs, CSVs, report.html and report.json for the dashboard's backtest page).
+      const { writeBacktestReport } = await import('./report/write-report.ts');
+      const chartPath = (await writeBacktestReport(dir, result, candles)).equityPng;
       const metrics: Record<string, number | string | null> = {};
       for (const [k, v] of Object.entries(resultJson(result))) if (typeof v === 'number' || typeof v === 'string' || v === null) metrics[k] = v;
       emit(await d.runs.finish(run.id, metrics, { summary: formatChatSummary(result), chartPath, dir }));

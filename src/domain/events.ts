@@ -23,7 +23,8 @@ export type DomainEvent =
   | { type: 'protection-triggered'; ts: number; protection: string; symbol?: string; until?: number; reason: string }
   | { type: 'panic-level'; ts: number; scope: string; score: number; level: PanicLevelName; previous: PanicLevelName; proposeKillAll: boolean }
   | { type: 'kill-all'; ts: number; runId: number; phase: 'started' | 'finished'; by: string; lines: KillAllLine[] }
-  | { type: 'sweep'; ts: number; currency: string; amount: number; address: string; dryRun: boolean; ok: boolean; detail: string };
+  | { type: 'sweep'; ts: number; currency: string; amount: number; address: string; dryRun: boolean; ok: boolean; detail: string }
+  | { type: 'reconciliation'; ts: number; severity: 'info' | 'warning' | 'critical'; lines: string[] };
 
 export type PanicLevelName = 'calm' | 'elevated' | 'high' | 'extreme';
 
@@ -41,4 +42,5 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'backtest-finished', 'stale-data', 'exchange-error', 'strategy-message', 'daily-summary',
   'candles-skipped',
   'protection-triggered', 'panic-level', 'kill-all', 'sweep',
+  'reconciliation',
 ];

@@ -1,52 +1,154 @@
-import { isAppError } from '../domain/errors.ts';
+import { AppError, isAppError } from '../domain/errors.ts';
 import { floorToStep } from '../domain/market.ts';
-import { assertTransition, newClientOrderId, type OrderReport, type OrderRequest, type OrderStatus } from '../domain/orders.ts';
+import { assertTransition, isTerminal, newClientOrderId, type OrderReport, type OrderRequest, type OrderStatus } from '../domain/orders.ts';
+import type { Portfolio } from '../domain/portfolio.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../ports/clock.ts';
 import { ExecutionError, type Execution } from '../ports/execution.ts';
 import type { OrderRecord, TradingStore } from '../ports/store.ts';
-import type { PlannedOrder } from '../risk/decide.ts';
+import type { EventBus } from './bus.ts';
+import { settleReport } from './fill-processor.ts';
+
+/** What to send: the risk gate's PlannedOrder fits, and so do manual orders. */
+export interface OrderPlan {
+  kind: 'entry' | 'exit';
+  symbol: string;
+  side: 'buy' | 'sell';
+  positionSide?: 'long' | 'short';
+  quantity: number;
+  reduceOnly: boolean;
+  stopLoss?: number;
+  takeProfit?: number;
+  reason: string;
+  /** Default market. A limit order needs `price`. */
+  type?: 'market' | 'limit';
+  price?: number;
+}
 
 export type SubmitOutcome =
   | { kind: 'placed'; clientOrderId: string; report: OrderReport }
   | { kind: 'rejected'; clientOrderId: string; reason: string }
   | { kind: 'unknown'; clientOrderId: string; reason: string };
 
-/** Orders stuck in `pending` longer than this never reached the venue if the venue does not know them. */
-const PENDING_GRACE_MS = 60_000;
+export interface OrderManagerOptions {
+  execution: Execution;
+  store: TradingStore;
+  clock: Clock;
+  mode: 'paper' | 'live';
+  logger: Logger;
+  portfolio: Portfolio;
+  bus: EventBus;
+  /** Account id fills and positions are stored under (default: execution.exchangeId). */
+  account?: string;
+  clientOrderIdPrefix?: string;
+  /** Wait before looking up an order whose create failed without an answer (the venue may lag). */
+  lookupDelayMs?: number;
+  /** Sends of one clientOrderId at most, each after a lookup that proved the previous never arrived. */
+  maxCreateAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * An order the venue does not show yet may still be on its way (venues lag; a crashed process may
+ * have sent it a moment ago): only after this long does "the venue has never seen it" mean rejected.
+ */
+export const SETTLE_GRACE_MS = 60_000;
+/** Every status settlement revisits: not final, so the venue's answer is still needed. */
+export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'submitted', 'unknown', 'open', 'partially_filled'];
 
 /**
  * Sends orders with a write-ahead record: the order row exists (status `pending`) before the request
- * leaves, so a crash mid-request leaves a trace the reconciler settles. A lost response becomes
- * `unknown` and is settled by looking the order up by clientOrderId — never by resending.
+ * leaves, so a crash mid-request leaves a trace settlement finds. Every venue answer is accounted by
+ * settleReport — status, fills, position and cash in one transaction.
+ *
+ * Unknown outcomes (a lost answer, a reset connection, "execution status unknown") are never resent
+ * blindly: the order is looked up by clientOrderId; found → adopted; the venue answers "no such
+ * order" → the same clientOrderId is sent again (at most `maxCreateAttempts` sends); the lookup
+ * itself fails → the order stays `unknown` and settlement resolves it later. Nothing is ever resent
+ * without such a lookup.
  */
 export class OrderManager {
-  constructor(
-    private readonly deps: {
-      execution: Execution;
-      store: TradingStore;
-      clock: Clock;
-      mode: 'paper' | 'live';
-      logger: Logger;
-      clientOrderIdPrefix?: string;
-    },
-  ) {}
+  /** Why new orders are refused right now (shutdown, standby, reconciliation failed…), by key. */
+  private readonly holdReasons = new Map<string, string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** clientOrderIds whose create is being sent or looked up by this process right now. */
+  private readonly sending = new Set<string>();
+  private readonly account: string;
+  private readonly sleep: (ms: number) => Promise<void>;
 
-  async submit(plan: PlannedOrder, strategy: string): Promise<SubmitOutcome> {
+  constructor(private readonly deps: OrderManagerOptions) {
+    this.account = deps.account ?? deps.execution.exchangeId;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** True when no hold is in place: submit sends orders. */
+  get isAccepting(): boolean {
+    return this.holdReasons.size === 0;
+  }
+
+  /**
+   * Refuse new orders until `release(key)`: shutdown, standby (not the leader), a reconciliation
+   * that could not finish. Requests already in flight finish (see `drain`).
+   */
+  hold(key: string, reason: string): void {
+    this.holdReasons.set(key, reason);
+  }
+
+  release(key: string): void {
+    this.holdReasons.delete(key);
+  }
+
+  /** Why orders are held (empty when accepting). */
+  holds(): string[] {
+    return [...this.holdReasons.values()];
+  }
+
+  /** Wait for requests in flight, at most `timeoutMs`; true when none is left. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())))]);
+    }
+    return this.inFlight.size === 0;
+  }
+
+  /**
+   * Shutdown: orders whose create is still in flight are stored as `unknown` (settled from the venue
+   * by clientOrderId at the next start). Returns their ids.
+   */
+  async markInFlightUnknown(): Promise<string[]> {
+    const ids = [...this.sending];
+    for (const id of ids) {
+      const o = await this.deps.store.getOrder(id);
+      if (o?.status === 'pending') await this.transition(id, 'pending', 'unknown', { reason: 'in flight at shutdown: settled from the exchange at the next start' });
+    }
+    return ids;
+  }
+
+  /** Send one order and account its answer. Never throws for venue refusals: see SubmitOutcome. */
+  submit(plan: OrderPlan, strategy: string): Promise<SubmitOutcome> {
+    if (!this.isAccepting) return Promise.resolve({ kind: 'rejected', clientOrderId: '', reason: `new orders are held: ${this.holds().join('; ')}` });
+    return this.track(this.doSubmit(plan, strategy));
+  }
+
+  private async doSubmit(plan: OrderPlan, strategy: string): Promise<SubmitOutcome> {
     const { execution, store, clock } = this.deps;
     const market = execution.market(plan.symbol);
     const amount = market ? floorToStep(plan.quantity, market.amountStep) : plan.quantity;
+    const type = plan.type ?? 'market';
+    if (type === 'limit' && !(plan.price! > 0)) throw new AppError('BAD_REQUEST', 'a limit order needs a price above 0');
     const clientOrderId = newClientOrderId(this.deps.clientOrderIdPrefix ?? 'to', clock.now());
-    const req: OrderRequest = { clientOrderId, symbol: plan.symbol, side: plan.side, type: 'market', amount, reduceOnly: plan.reduceOnly || undefined };
+    const req: OrderRequest = { clientOrderId, symbol: plan.symbol, side: plan.side, type, amount, price: type === 'limit' ? plan.price : undefined, reduceOnly: plan.reduceOnly || undefined };
     const now = clock.now();
     const record: OrderRecord = {
       clientOrderId,
-      exchange: execution.exchangeId,
+      exchange: this.account,
       mode: this.deps.mode,
       symbol: plan.symbol,
       side: plan.side,
-      type: 'market',
+      type,
       amount,
+      price: req.price,
       reduceOnly: plan.reduceOnly,
       status: 'pending',
       filled: 0,
@@ -58,68 +160,154 @@ export class OrderManager {
       updatedAt: now,
     };
     await store.insertOrder(record);
+    this.sending.add(clientOrderId);
     try {
-      const report = await execution.placeOrder(req);
-      await this.applyReport('pending', report);
-      return { kind: 'placed', clientOrderId, report };
-    } catch (err) {
-      if (err instanceof ExecutionError && err.kind === 'unknown-outcome') {
-        await this.transition(clientOrderId, 'pending', 'unknown', { reason: err.message });
-        this.deps.logger.warn({ clientOrderId, err }, 'order outcome unknown; will settle by clientOrderId');
-        return { kind: 'unknown', clientOrderId, reason: err.message };
-      }
-      const reason = err instanceof Error ? err.message : String(err);
-      await this.transition(clientOrderId, 'pending', 'rejected', { reason });
-      if (err instanceof ExecutionError && (err.kind === 'rejected' || err.kind === 'unsupported')) {
-        return { kind: 'rejected', clientOrderId, reason };
-      }
-      throw err;
+      return await this.send(req, plan.symbol);
+    } finally {
+      this.sending.delete(clientOrderId);
     }
   }
 
+  private async send(req: OrderRequest, symbol: string): Promise<SubmitOutcome> {
+    const { execution, store } = this.deps;
+    const { clientOrderId } = req;
+    const maxAttempts = Math.max(1, this.deps.maxCreateAttempts ?? 5);
+    for (let attempt = 1; ; attempt++) {
+      let report: OrderReport;
+      try {
+        report = await execution.placeOrder(req);
+      } catch (err) {
+        if (!(err instanceof ExecutionError && err.kind === 'unknown-outcome')) return this.refused(clientOrderId, err);
+        const current = (await store.getOrder(clientOrderId))!;
+        if (current.status === 'pending') await this.transition(clientOrderId, 'pending', 'unknown', { reason: err.message });
+        this.deps.logger.warn({ clientOrderId, attempt, err: err.message }, 'order outcome unknown; looking it up by clientOrderId');
+        const found = await this.lookUp(clientOrderId, symbol);
+        if (found === 'lookup-failed') return { kind: 'unknown', clientOrderId, reason: err.message };
+        if (found) {
+          await this.settle(found);
+          return { kind: 'placed', clientOrderId, report: found };
+        }
+        if (attempt >= maxAttempts) {
+          await this.transition(clientOrderId, 'unknown', 'rejected', { reason: `not placed after ${attempt} attempts: ${err.message}` });
+          return { kind: 'rejected', clientOrderId, reason: `not placed after ${attempt} attempts (the exchange never received it): ${err.message}` };
+        }
+        this.deps.logger.warn({ clientOrderId, attempt }, 'the exchange never received the order; sending it again with the same clientOrderId');
+        continue;
+      }
+      await this.settle(report);
+      return { kind: 'placed', clientOrderId, report };
+    }
+  }
+
+  /** The venue's view after a lost answer: a report, undefined when it has never seen the id, or 'lookup-failed'. */
+  private async lookUp(clientOrderId: string, symbol: string): Promise<OrderReport | undefined | 'lookup-failed'> {
+    await this.sleep(this.deps.lookupDelayMs ?? 1_000);
+    try {
+      return await this.deps.execution.fetchOrder(clientOrderId, symbol);
+    } catch (err) {
+      this.deps.logger.warn({ clientOrderId, err: err instanceof Error ? err.message : String(err) }, 'order lookup failed; settlement will retry (never resent)');
+      return 'lookup-failed';
+    }
+  }
+
+  private async refused(clientOrderId: string, err: unknown): Promise<SubmitOutcome> {
+    const reason = err instanceof Error ? err.message : String(err);
+    const current = await this.deps.store.getOrder(clientOrderId);
+    if (current && !isTerminal(current.status)) await this.transition(clientOrderId, current.status, 'rejected', { reason });
+    if (err instanceof ExecutionError && err.kind !== 'unknown-outcome') return { kind: 'rejected', clientOrderId, reason };
+    throw err;
+  }
+
   /**
-   * Move an order along the lifecycle table (src/domain/orders.ts). An illegal move is a bug in
-   * tradeops — it throws before anything is written.
+   * Cancel an order. A cancel whose answer is lost is settled by looking the order up; an order
+   * that filled before the cancel arrived is accounted as filled. Returns the stored status.
    */
+  cancel(clientOrderId: string): Promise<OrderStatus> {
+    return this.track(this.doCancel(clientOrderId));
+  }
+
+  private async doCancel(clientOrderId: string): Promise<OrderStatus> {
+    const record = await this.deps.store.getOrder(clientOrderId);
+    if (!record) throw new AppError('NOT_FOUND', `no order ${clientOrderId}`);
+    if (isTerminal(record.status)) return record.status;
+    try {
+      const report = await this.deps.execution.cancelOrder(clientOrderId, record.symbol);
+      return (await this.settle(report)) ?? record.status;
+    } catch (err) {
+      this.deps.logger.warn({ clientOrderId, err: err instanceof Error ? err.message : String(err) }, 'cancel failed or its outcome is unknown; looking the order up');
+      const found = await this.lookUp(clientOrderId, record.symbol);
+      if (found && found !== 'lookup-failed') return (await this.settle(found)) ?? record.status;
+      if (found === undefined && record.status === 'pending') {
+        await this.transition(clientOrderId, 'pending', 'rejected', { reason: 'the exchange never received this order' });
+        return 'rejected';
+      }
+      throw err instanceof ExecutionError ? err : new ExecutionError('retryable', `cancel of ${clientOrderId} failed: ${String(err)}`);
+    }
+  }
+
+  /** Cancel every order tradeops has open (kill-all). Returns what could not be cancelled. */
+  async cancelAll(): Promise<Array<{ clientOrderId: string; error: string }>> {
+    const failed: Array<{ clientOrderId: string; error: string }> = [];
+    for (const o of await this.deps.store.ordersByStatus(['open', 'partially_filled', 'submitted', 'unknown'])) {
+      try {
+        await this.cancel(o.clientOrderId);
+      } catch (err) {
+        failed.push({ clientOrderId: o.clientOrderId, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return failed;
+  }
+
+  /** Account a venue report against the stored order (atomic, see settleReport). */
+  async settle(report: OrderReport): Promise<OrderStatus | undefined> {
+    const record = await this.deps.store.getOrder(report.clientOrderId);
+    if (!record) return undefined;
+    const result = await settleReport(record, report, { ...this.deps, exchange: this.account });
+    return result.status;
+  }
+
   private async transition(clientOrderId: string, from: OrderStatus, to: OrderStatus, patch: Partial<Omit<OrderRecord, 'clientOrderId' | 'status'>> = {}): Promise<void> {
     assertTransition(from, to);
-    await this.deps.store.updateOrder(clientOrderId, { ...patch, status: to });
-  }
-
-  /** Store the venue's view of an order (status, fill totals), from the status we knew it in. */
-  private async applyReport(from: OrderStatus, report: OrderReport): Promise<void> {
-    await this.transition(report.clientOrderId, from, report.status, {
-      exchangeOrderId: report.exchangeOrderId,
-      filled: report.filled,
-      avgPrice: report.avgPrice,
-      fee: report.fee,
-      feeCurrency: report.feeCurrency,
-      reason: report.reason,
-    });
+    await this.deps.store.applyOrderUpdate({ clientOrderId, expectedStatus: from, patch: { ...patch, status: to }, fills: [] });
   }
 
   /**
-   * Settle orders whose outcome is unknown (and write-ahead rows a crash left in `pending`): the
-   * venue's answer wins; an order the venue has never seen is marked rejected.
+   * Settle every order that is not final (and write-ahead rows a crash left in `pending`) from the
+   * venue: its answer wins; an order the venue has never seen is marked rejected. Returns the reports
+   * applied. Used at start (before any order), on every tick and by reconciliation.
    */
-  async settleUnknown(): Promise<OrderReport[]> {
-    const { store, execution, clock } = this.deps;
+  async settleOpen(): Promise<OrderReport[]> {
+    const { store, execution } = this.deps;
     const settled: OrderReport[] = [];
-    for (const o of await store.ordersByStatus(['unknown', 'pending', 'submitted'])) {
-      if (o.status === 'pending' && clock.now() - o.createdAt < PENDING_GRACE_MS) continue;
+    for (const o of await store.ordersByStatus(OPEN_STATUSES)) {
+      if (o.exchange !== this.account) continue;
+      if (this.sending.has(o.clientOrderId)) continue;
+      const age = this.deps.clock.now() - o.createdAt;
+      if (o.status === 'pending' && age < SETTLE_GRACE_MS) continue; // may still be in flight
       try {
         const report = await execution.fetchOrder(o.clientOrderId, o.symbol);
         if (report) {
-          await this.applyReport(o.status, report);
+          await this.settle(report);
           settled.push(report);
-        } else if (clock.now() - o.createdAt >= PENDING_GRACE_MS || o.status === 'pending') {
+        } else if ((o.status === 'pending' || o.status === 'unknown' || o.status === 'submitted') && age >= SETTLE_GRACE_MS) {
           await this.transition(o.clientOrderId, o.status, 'rejected', { reason: 'the venue never received this order' });
         }
       } catch (err) {
         if (isAppError(err) && err.code === 'INTERNAL') throw err; // an illegal transition is a bug, not a retry
-        this.deps.logger.warn({ clientOrderId: o.clientOrderId, err }, 'could not settle order yet');
+        this.deps.logger.warn({ clientOrderId: o.clientOrderId, err: err instanceof Error ? err.message : String(err) }, 'could not settle order yet');
       }
     }
     return settled;
+  }
+
+  /** @deprecated name kept for callers of the first API: same as settleOpen. */
+  settleUnknown(): Promise<OrderReport[]> {
+    return this.settleOpen();
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p)).catch(() => {});
+    return p;
   }
 }

@@ -1,5 +1,5 @@
+import { accountCash, type AccountSummary } from '../domain/account.ts';
 import { appendCandles, sliceCandles, tailCandles, type Candles } from '../domain/candles.ts';
-import type { OrderReport } from '../domain/orders.ts';
 import type { Portfolio } from '../domain/portfolio.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
 import type { Logger } from '../logger.ts';
@@ -15,7 +15,6 @@ import type { RiskGate } from '../risk/risk-gate.ts';
 import type { Intent, PositionSnapshot, StrategyInstance } from '../strategies/strategy.ts';
 import type { EventBus } from './bus.ts';
 import { candleStep, createCandleStepper, newStepResult, type CandleStepper, type GateInputs } from './candle-step.ts';
-import { applyReportFills } from './fill-processor.ts';
 import type { OrderManager } from './order-manager.ts';
 
 export interface EngineDeps {
@@ -44,6 +43,8 @@ export interface EngineDeps {
   maxSignalAgeMs?: number;
   /** Slippage (a fraction) assumed when an all-in entry is re-sized at the price it is sent at. Default 0.001. */
   allInSlippage?: number;
+  /** The account as the venue shows it (equity snapshots store its cash figure). */
+  account?: () => AccountSummary;
   /** The risk gate's limits and memory (pre-flight limits, protections); absent = structural rules only. */
   risk?: RiskGate;
   /** Runs after every tick (panic score, equity protections); a failure is reported like a tick error. */
@@ -128,7 +129,9 @@ export class TradingEngine {
     if (now - this.lastSnapshotAt >= 60_000) {
       this.lastSnapshotAt = now;
       const unrealized = this.d.portfolio.unrealizedPnl(this.marks);
-      await this.d.store.snapshotEquity({ ts: now, equity: this.d.portfolio.cash + unrealized, cash: this.d.portfolio.cash, unrealizedPnl: unrealized });
+      const a = this.d.account?.();
+      const equity = a ? a.equity : this.d.portfolio.cash + unrealized;
+      await this.d.store.snapshotEquity({ ts: now, equity, cash: a ? accountCash(a) : this.d.portfolio.cash, unrealizedPnl: unrealized });
     }
   }
 
@@ -241,10 +244,10 @@ export class TradingEngine {
       }
       if (risk && dcs.context) risk.approved(dcs.context, ts);
       const order = dcs.order.allIn && dcs.order.kind === 'entry' ? await this.resizeAllIn(dcs.order) : dcs.order;
+      // The order manager accounts the answer (status, fills, position, cash) in one transaction.
       const outcome = await this.d.orders.submit(order, this.d.strategyName);
-      await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId, source });
-      if (outcome.kind === 'placed') await this.processReport(outcome.report, order);
-      else if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
+      await store.insertDecision({ ts, strategy: this.d.strategyName, symbol, intent: dcs.intent, verdict: 'approved', reasons: [], clientOrderId: outcome.clientOrderId || undefined, source });
+      if (outcome.kind === 'rejected') bus.publish({ type: 'order-rejected', ts, symbol, side: order.side, clientOrderId: outcome.clientOrderId, reason: outcome.reason });
     }
   }
 
@@ -257,16 +260,8 @@ export class TradingEngine {
     return { ...order, quantity: affordableQuantity(available, price, market, slip) };
   }
 
-  private async processReport(report: OrderReport, plan?: PlannedOrder): Promise<void> {
-    await applyReportFills(report, plan, { portfolio: this.d.portfolio, store: this.d.store, bus: this.d.bus, exchange: this.d.execution.exchangeId, strategy: this.d.strategyName });
-  }
-
   private async settleUnknownOrders(): Promise<void> {
-    for (const report of await this.d.orders.settleUnknown()) {
-      const record = await this.d.store.getOrder(report.clientOrderId);
-      const intent = record?.intent as { kind?: 'entry' | 'exit'; stopLoss?: number; takeProfit?: number } | undefined;
-      await this.processReport(report, intent?.kind ? ({ kind: intent.kind, stopLoss: intent.stopLoss, takeProfit: intent.takeProfit, reason: record?.reason ?? '' } as PlannedOrder) : undefined);
-    }
+    await this.d.orders.settleOpen();
   }
 
   private checkStale(symbol: string, feed: SymbolFeed): void {
@@ -287,11 +282,12 @@ export class TradingEngine {
   private async onError(err: unknown, symbol: string): Promise<void> {
     const { bus, clock, logger, tradingState } = this.d;
     if (err instanceof ExecutionError) {
-      const critical = err.kind === 'auth' || err.kind === 'banned';
+      logger.warn({ err, symbol }, 'exchange error during tick');
+      // A ban is announced once and halts trading where it is seen for every path: the exchange's request gate (src/app/exchange-access.ts).
+      if (err.kind === 'banned') return;
+      const critical = err.kind === 'auth';
       bus.publish({ type: 'exchange-error', ts: clock.now(), kind: err.kind, message: err.message, critical });
       if (err.kind === 'auth') await tradingState.set('HALTED', `exchange authentication failed: ${err.message}`, 'system');
-      if (err.kind === 'banned') await tradingState.set('HALTED', `exchange banned this IP: ${err.message}`, 'system', err.retryAt);
-      logger.warn({ err, symbol }, 'exchange error during tick');
       return;
     }
     logger.error({ err, symbol }, 'tick failed');

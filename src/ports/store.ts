@@ -31,6 +31,23 @@ export interface FillRecord extends Fill {
   realizedPnl: number;
 }
 
+/**
+ * One change of one order, applied in a single transaction: the order's new status and totals, the
+ * fills it brings (each new: a duplicate trade id aborts the whole change), and the position and cash
+ * those fills leave behind. Either everything is written or nothing.
+ */
+export interface OrderUpdate {
+  clientOrderId: string;
+  /** The status the caller read; the change is refused (CONFLICT) when the row moved on meanwhile. */
+  expectedStatus: OrderStatus;
+  patch: Partial<Omit<OrderRecord, 'clientOrderId' | 'createdAt'>>;
+  fills: readonly FillRecord[];
+  /** Position of the order's symbol after the fills (undefined = flat); ignored without fills. */
+  positionAfter?: Position;
+  /** Cash after the fills; ignored without fills. */
+  cashAfter?: number;
+}
+
 export interface DecisionRecord {
   ts: number;
   strategy: string;
@@ -66,10 +83,26 @@ export interface TradingStore {
    * changes nothing) when the fill was already recorded (same exchange trade id).
    */
   recordFill(fill: FillRecord, positionAfter: Position | undefined, cash: number): Promise<boolean>;
+  /**
+   * Apply an OrderUpdate atomically (see there). Throws AppError CONFLICT, writing nothing, when the
+   * order's status is no longer `expectedStatus` or a fill's trade id is already stored.
+   */
+  applyOrderUpdate(update: OrderUpdate): Promise<void>;
+  /** The stored fills of one order, oldest first. */
+  fillsOfOrder(clientOrderId: string): Promise<FillRecord[]>;
+  /**
+   * Per symbol, from every stored fill of an exchange account: net signed quantity (buys − sells) and
+   * the fees paid in the symbol's base asset (a spot buy's fee is often taken from the coins bought).
+   */
+  netFilledQuantities(exchange: string): Promise<Map<string, { net: number; baseFees: number }>>;
+  /** Orders of an exchange account created at or after `since` (oldest first). */
+  ordersSince(exchange: string, since: number): Promise<OrderRecord[]>;
   recentFills(limit: number): Promise<FillRecord[]>;
   fillsSince(ts: number): Promise<FillRecord[]>;
   positions(exchange: string): Promise<Position[]>;
   savePosition(exchange: string, symbol: string, position: Position | undefined): Promise<void>;
+  /** Store the account's cash (reconciliation adopting the venue's balance). */
+  saveCash(exchange: string, cash: number): Promise<void>;
   /** Cash of the account as last recorded (undefined before the first fill). */
   cash(exchange: string): Promise<number | undefined>;
   loadTradingState(): Promise<TradingState | undefined>;

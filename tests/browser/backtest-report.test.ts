@@ -47,13 +47,17 @@ describe.skipIf(Boolean(missing))('report.html of a GOOG backtest in Chromium', 
       const chart = ec.getInstanceByDom((globalThis as any).document.getElementById('price-chart'));
       const series = chart.getOption().series as Array<{ id: string; data: unknown[]; type: string }>;
       const heat = ec.getInstanceByDom((globalThis as any).document.getElementById('month-heatmap')).getOption().series[0].data.length;
-      const by = (id: string) => series.find((s) => s.id === id)?.data.length ?? -1;
-      return { candles: by('candles'), entries: by('entry-long') + by('entry-short'), exits: by('exit-win') + by('exit-loss'), lines: by('trade-win') + by('trade-loss'), heat };
+      const by = (id: string) => series.find((s) => s.id === id)?.data.length ?? 0;
+      const legend = (chart.getOption().legend[0].data as Array<string | { name: string }>).map((x) => (typeof x === 'string' ? x : x.name));
+      return { candles: by('candles'), entries: by('entry-long') + by('entry-short'), exits: by('exit-win') + by('exit-loss'), lines: by('trade-win') + by('trade-loss'), heat, legend, names: series.map((s: any) => s.name) };
     });
     expect(counts.entries).toBe(result.trades);
     expect(counts.exits).toBe(result.trades);
     expect(counts.lines).toBe(result.trades);
     expect(counts.candles).toBe(result.equity.length);
+    // The legend lists exactly the drawn series: a long-only run has no "short entry".
+    expect(counts.legend.sort()).toEqual([...counts.names].sort());
+    expect(counts.legend).not.toContain('short entry');
     // One cell per month of the run plus one "Year" cell per year.
     const years = new Set(result.breakdowns.perMonth.map((m) => m.month.slice(0, 4))).size;
     expect(counts.heat).toBe(result.breakdowns.perMonth.length + years);

@@ -42,6 +42,32 @@ export function describeTradingStoreContract(name: string, makeStore: () => Prom
       }
     });
 
+    it('applies an order update atomically: a duplicate fill or a moved status writes nothing', async () => {
+      const { store, done } = await makeStore();
+      try {
+        await store.insertOrder({ clientOrderId: 'to-3', exchange: 'sim', mode: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 1, reduceOnly: false, status: 'pending', filled: 0, fee: 0, createdAt: 1, updatedAt: 1 });
+        const fill = (tradeId: string, amount: number) => ({ tradeId, clientOrderId: 'to-3', exchange: 'sim', symbol: 'BTC/USDT', side: 'buy' as const, price: 100, amount, fee: 0, feeCurrency: 'USDT', realizedPnl: 0, ts: 20 });
+        const position = { symbol: 'BTC/USDT', quantity: 0.4, entryPrice: 100, realizedPnl: 0, openedAt: 20 };
+        await store.applyOrderUpdate({ clientOrderId: 'to-3', expectedStatus: 'pending', patch: { status: 'partially_filled', filled: 0.4 }, fills: [fill('a', 0.4)], positionAfter: position, cashAfter: 960 });
+        expect((await store.getOrder('to-3'))!.status).toBe('partially_filled');
+        // A stale expected status: refused, nothing written.
+        await expect(store.applyOrderUpdate({ clientOrderId: 'to-3', expectedStatus: 'pending', patch: { status: 'filled' }, fills: [fill('b', 0.6)], positionAfter: { ...position, quantity: 1 }, cashAfter: 900 })).rejects.toMatchObject({ code: 'CONFLICT' });
+        // One new fill and one already stored: the whole update is refused.
+        await expect(store.applyOrderUpdate({ clientOrderId: 'to-3', expectedStatus: 'partially_filled', patch: { status: 'filled' }, fills: [fill('b', 0.6), fill('a', 0.4)], positionAfter: { ...position, quantity: 1.4 }, cashAfter: 800 })).rejects.toMatchObject({ code: 'CONFLICT' });
+        expect((await store.getOrder('to-3'))!.status).toBe('partially_filled');
+        expect((await store.fillsOfOrder('to-3')).map((f) => f.tradeId)).toEqual(['a']);
+        expect((await store.positions('sim'))[0]!.quantity).toBeCloseTo(0.4, 12);
+        expect(await store.cash('sim')).toBeCloseTo(960, 9);
+        await store.applyOrderUpdate({ clientOrderId: 'to-3', expectedStatus: 'partially_filled', patch: { status: 'filled', filled: 1 }, fills: [fill('b', 0.6)], positionAfter: { ...position, quantity: 1 }, cashAfter: 900 });
+        expect((await store.getOrder('to-3'))!.status).toBe('filled');
+        expect((await store.netFilledQuantities('sim')).get('BTC/USDT')!.net).toBeCloseTo(1, 12);
+        expect((await store.ordersSince('sim', 0)).map((o) => o.clientOrderId)).toEqual(['to-3']);
+        await expect(store.applyOrderUpdate({ clientOrderId: 'nope', expectedStatus: 'pending', patch: {}, fills: [] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      } finally {
+        await done();
+      }
+    });
+
     it('keeps trading state, strategy state, decisions and equity snapshots', async () => {
       const { store, done } = await makeStore();
       try {

@@ -6,6 +6,7 @@ import type {
   HealthView,
   PnlRow,
   PositionView,
+  ReconcileView,
   StatusView,
   StrategyView,
   TradeView,
@@ -39,6 +40,7 @@ export interface FakeData {
   runs: BacktestRunView[];
   warnings: string[];
   exchangeOk: boolean;
+  reconcile: ReconcileView;
 }
 
 const T0 = Date.UTC(2024, 0, 15, 12, 0, 0);
@@ -75,6 +77,7 @@ export function fakeData(): FakeData {
     ],
     warnings: [],
     exchangeOk: true,
+    reconcile: { ok: true, at: T0, findings: { settled: 1, filledOffline: ['to-1'], closedOnExchange: [], externalOrders: [{ clientOrderId: 'web_1', symbol: 'BTC/USDT', side: 'buy', amount: 0.01 }], externalHoldings: [], adopted: [], mismatches: [] } },
   };
 }
 
@@ -133,6 +136,9 @@ export function createFakeServices(now: () => number = () => T0, data: FakeData 
     },
     async symbols() {
       return [...data.symbols];
+    },
+    async reconcile() {
+      return data.reconcile;
     },
     async setTradingState(state, reason, by) {
       calls.setTradingState.push({ state, reason, by });

@@ -116,6 +116,13 @@ const SPECS: Record<string, Spec> = {
   KELLY_MIN_TRADES: { ok: [['2', 2], ['10000', 10_000]], wrong: ['1', '10001'] },
   TARGET_VOLATILITY: { ok: [['0', 0], ['1000', 1000]], wrong: ['-1', '1000.5'] },
   KELLY_VOL_SCALE_CAP: { ok: [['0.1', 0.1], ['10', 10]], wrong: ['0.05', '10.5'] },
+  // order path, alerts, dashboard
+  RECONCILE_INTERVAL: { ok: [['10', 10], ['86400', 86_400]], wrong: ['9', '86401', '5m'] },
+  ORDER_LOOKUP_DELAY_MS: { ok: [['0', 0], ['60000', 60_000]], wrong: ['-1', '60001', '1.5'] },
+  LEADER_CHECK_INTERVAL: { ok: [['1', 1], ['60', 60]], wrong: ['0', '61'] },
+  SHUTDOWN_TIMEOUT: { ok: [['1', 1], ['120', 120]], wrong: ['0', '121', 'soon'] },
+  ALERT_DIGEST_AFTER: { ok: [['1', 1], ['3600', 3600]], wrong: ['0', '3601', '30s'] },
+  DASHBOARD: { ok: [['false', false], ['true', true]], wrong: ['off', 'web'] },
   // treasury sweep
   SWEEP_ENABLED: { ok: [['yes', true], ['0', false]], wrong: ['sweep', 'enabled'] },
   SWEEP_ADDRESS: { ok: [['TXyz1234abcd', 'TXyz1234abcd'], ['0xAbC:tag_1.x-y', '0xAbC:tag_1.x-y']], wrong: ['short', 'has space 12345', 'a'.repeat(129), 'addr/with/slash'] },

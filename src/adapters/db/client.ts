@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../../logger.ts';
 import * as schema from './schema.ts';
+import { seedFromTemplate } from './pglite-template.ts';
 
 /** One database type for both drivers (PGlite embedded, postgres.js server). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -50,6 +51,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir && dataDir !== 'memory://') {
     mkdirSync(dataDir, { recursive: true });
     dir = join(dataDir, 'pgdata');
+    seedFromTemplate(dir);
   }
   const options = { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])] };
   const client = dir ? new PGlite(dir, options) : new PGlite(options);

@@ -321,3 +321,23 @@ export const sweeps = pgTable(
   },
   (t) => [index('sweeps_ts_idx').on(t.ts)],
 );
+
+/**
+ * Dashboard sign-in: one-time links (kind `link`, from /dashboard or `tradeops dashboard-link`) and
+ * the browser sessions they open (kind `session`). Only a SHA-256 of each token is stored.
+ */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    kind: text('kind').notNull(), // link | session
+    platform: text('platform').notNull(),
+    userId: text('user_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    usedAt: ms('used_at'),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [index('web_sessions_user_idx').on(t.platform, t.userId)],
+);

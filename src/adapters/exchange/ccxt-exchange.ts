@@ -12,6 +12,7 @@ import { fetchClosedCandles } from './closed-candles.ts';
 import { ErrorMapper } from './error-mapping.ts';
 import { marketMatchesType, toBalances, toFill, toMarketInfo, toOrderReport } from './market-mapping.ts';
 import { OrderRateBudget, defaultOrderRateBudget, type OrderRateBudgetOptions } from './order-rate-budget.ts';
+import { RequestGate, gateRequests } from './request-gate.ts';
 import { defaultRetryPolicy, withReadRetries, type RetryPolicy } from './read-retry.ts';
 
 export interface CcxtExchangeOptions {
@@ -37,6 +38,8 @@ export interface CcxtExchangeOptions {
   enableRateLimit?: boolean;
   /** Clock (UTC ms), for the order budget and retryAt. */
   now?: () => number;
+  /** The exchange-wide pause on 429/418 (tests inject an instant sleep). */
+  requestGate?: { maxWaitMs?: number; sleep?: (ms: number) => Promise<void> };
 }
 
 /** The ccxt adapter: market data and execution for one exchange and market type. */
@@ -46,6 +49,8 @@ export interface CcxtExchange extends MarketData, Execution {
   readonly environment: 'production' | 'sandbox' | 'demo';
   /** Throws AppError listing every ccxt capability (and credential) the mode needs but lacks. */
   checkCapabilities(mode: TradingMode): void;
+  /** Every REST request passes this gate: 429/418 pause all of them; latency p50/p99. */
+  readonly access: RequestGate;
   /** Swap only: set leverage for a symbol, capped at maxLeverage; returns the leverage applied. */
   setLeverage(symbol: string, leverage: number): Promise<number>;
   close(): Promise<void>;
@@ -72,6 +77,7 @@ class CcxtExchangeAdapter implements CcxtExchange {
     private readonly budget: OrderRateBudget,
     private readonly log: Logger,
     private readonly o: CcxtExchangeOptions,
+    readonly access: RequestGate,
   ) {
     this.exchangeId = o.exchangeId;
     this.marketType = o.marketType;
@@ -308,9 +314,11 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
   const client = await createCcxtClient(options, now);
   const mapper = new ErrorMapper({ exchangeId: options.exchangeId, classes: client.classes, secrets: [options.apiKey, options.secret, options.password], now });
   const policy = defaultRetryPolicy(options.retry);
+  const access = new RequestGate({ exchangeId: options.exchangeId, now, ...options.requestGate });
+  gateRequests(client.exchange, access, (err) => mapper.classify(err));
   const budget = new OrderRateBudget({ ...defaultOrderRateBudget(options.exchangeId), ...options.orderRateBudget, now, sleep: policy.sleep });
   // The composition root names the component; the adapter adds which venue and market.
   const log = options.logger.child({ exchange: options.exchangeId, marketType: options.marketType });
   log.info({ environment: client.environment, proxied: options.baseUrl !== undefined }, 'exchange adapter ready');
-  return new CcxtExchangeAdapter(client.exchange, client.environment, mapper, policy, budget, log, options);
+  return new CcxtExchangeAdapter(client.exchange, client.environment, mapper, policy, budget, log, options, access);
 }

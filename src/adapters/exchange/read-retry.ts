@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ExecutionError } from '../../ports/execution.ts';
 import type { ErrorMapper } from './error-mapping.ts';
 
 /**
@@ -42,6 +43,8 @@ export async function withReadRetries<T>(ctx: ReadRetryContext, fn: () => Promis
     try {
       return await fn();
     } catch (err) {
+      // Already decided (the request gate refused to send while paused or banned): pass it on.
+      if (err instanceof ExecutionError) throw err;
       const f = mapper.classify(err);
       if (f.kind === 'not-found' && onNotFound) return onNotFound();
       const transient = f.kind === 'network' || f.kind === 'rate-limit';

@@ -20,6 +20,8 @@ export interface HttpServerOptions {
   hardening?: Partial<HardeningOptions>;
   /** Routes added by other components (webhooks, metrics, charts); all of them sit behind the hardening. */
   mount?: Array<(app: Hono, hardening: HttpHardening) => void>;
+  /** Extra fields of GET /healthz (the process's role among several). */
+  healthz?: () => Record<string, unknown>;
 }
 
 export interface HttpServer {
@@ -40,7 +42,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const hardening = applyHardening(app, limits);
   hardening.limitRoute('/healthz', { unlimited: true });
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/healthz', (c) => c.json({ status: 'ok', ...options.healthz?.() }));
   app.get('/readyz', async (c) => {
     const results: Record<string, boolean> = {};
     await Promise.all(

@@ -1,5 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { accountCash } from '../../domain/account.ts';
 import type { Kernel } from '../../kernel.ts';
+import type { ExchangeAccessSource } from '../../app/exchange-access.ts';
 
 /** Where the scrape-time gauges read from; every source is optional so partial setups still scrape. */
 export interface GaugeSources {
@@ -13,6 +15,10 @@ export interface GaugeSources {
   /** Latest external factors per symbol with their age. */
   factors?: () => Array<{ symbol: string; name: string; value: number; ageSeconds: number }>;
   wallClock?: () => number;
+  /** The exchange's request gate: pause/ban state and recent request latency (p50/p99). */
+  access?: ExchangeAccessSource;
+  /** Leader or standby among processes sharing the database. */
+  role?: () => 'leader' | 'standby';
 }
 
 const STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
@@ -38,8 +44,16 @@ export function registerTradingGauges(registry: Registry, s: GaugeSources): void
       },
     });
 
-  gauge('tradeops_equity', 'Account equity in the quote currency (cash + unrealised P&L)', () => kernel.portfolio.equity(marks()));
-  gauge('tradeops_cash', 'Account cash in the quote currency', () => kernel.portfolio.cash);
+  gauge('tradeops_equity', 'Account equity in the quote currency (spot: cash + holdings; swap: wallet + unrealised P&L)', () => kernel.account().equity);
+  gauge('tradeops_cash', 'Spot: free quote balance (as /balance shows it); swap: wallet balance', () => accountCash(kernel.account()));
+  gauge('tradeops_margin_used', 'Swap: initial margin of open positions (0 on spot)', () => {
+    const a = kernel.account();
+    return a.marketType === 'swap' ? a.marginUsed : 0;
+  });
+  gauge('tradeops_margin_available', 'Swap: equity less margin used; spot: free quote balance', () => {
+    const a = kernel.account();
+    return a.marketType === 'swap' ? a.marginAvailable : a.cash;
+  });
   gauge('tradeops_unrealized_pnl', 'Unrealised P&L of open positions at the last prices', () => kernel.portfolio.unrealizedPnl(marks()));
   gauge('tradeops_realized_pnl', 'Realised P&L (after fees) of the open positions so far', () => kernel.portfolio.all().reduce((a, p) => a + p.realizedPnl, 0));
   gauge('tradeops_open_positions', 'Open positions', () => kernel.portfolio.all().length);
@@ -110,6 +124,33 @@ export function registerTradingGauges(registry: Registry, s: GaugeSources): void
       for (const f of s.factors?.() ?? []) this.set({ symbol: f.symbol, factor: f.name }, f.ageSeconds);
     },
   });
+
+  const access = s.access;
+  if (access) {
+    new Gauge({
+      name: 'tradeops_exchange_request_latency_seconds',
+      help: 'Latency of recent REST requests to the exchange (every path), by quantile',
+      labelNames: ['quantile'],
+      registers: r,
+      collect() {
+        const l = access.latency();
+        if (l.p50Ms !== undefined) this.set({ quantile: '0.5' }, l.p50Ms / 1000);
+        if (l.p99Ms !== undefined) this.set({ quantile: '0.99' }, l.p99Ms / 1000);
+      },
+    });
+    new Gauge({
+      name: 'tradeops_exchange_access',
+      help: 'Exchange request gate (1 on the current state): ok, paused (rate limit), banned, probing',
+      labelNames: ['state'],
+      registers: r,
+      collect() {
+        const current = access.status().state;
+        for (const st of ['ok', 'paused', 'banned', 'probing']) this.set({ state: st }, st === current ? 1 : 0);
+      },
+    });
+  }
+  const role = s.role;
+  if (role) gauge('tradeops_leader', '1 when this process is the leader (trades), 0 when it stands by', () => (role() === 'leader' ? 1 : 0));
 
   const denied = new Counter({ name: 'tradeops_orders_denied_total', help: 'Order intents denied by the risk gate, by reason', labelNames: ['reason'], registers: r });
   const events = new Counter({ name: 'tradeops_events_total', help: 'Domain events by type (entries, exits, fills, denials, …)', labelNames: ['type'], registers: r });

@@ -22,10 +22,17 @@ export interface ChartTrade {
   returnPct: number;
   exitReason?: string;
 }
+export interface ChartFill {
+  ts: number;
+  side: 'buy' | 'sell';
+  price: number;
+  amount: number;
+}
 export interface PriceChartData {
   bars: ChartBars;
   indicators?: ChartIndicator[];
   trades?: ChartTrade[];
+  fills?: ChartFill[];
 }
 export interface EquityChartData {
   ts: ArrayLike<number>;
@@ -52,7 +59,8 @@ export const LOSS: string;
 export const ENTRY: string;
 export const MAX_MARKERS: number;
 export function thinTrades<T extends ChartTrade>(trades: readonly T[], from: number, to: number, max?: number): { shown: T[]; inView: number };
-export function tradeSeries(shown: readonly ChartTrade[]): Option[];
+export function tradeKinds(trades: readonly ChartTrade[]): Set<string>;
+export function tradeSeries(shown: readonly ChartTrade[], kinds?: Set<string>): Option[];
 export function priceOption(d: PriceChartData, o?: ChartLayout): Option;
 export function equityOption(d: EquityChartData, o?: ChartLayout): Option;
 export function monthlyHeatmapOption(months: readonly MonthCell[], o?: ChartLayout): Option;

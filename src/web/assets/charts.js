@@ -30,8 +30,27 @@ export function thinTrades(trades, from, to, max = MAX_MARKERS) {
 
 const fmt = (v, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v).toFixed(d));
 
-/** The three marker/line series for a set of trades (ids stay stable so a zoom can replace their data). */
-export function tradeSeries(shown) {
+/** Which trade series a set of trades needs (the legend lists only what can be drawn). */
+export function tradeKinds(trades) {
+  const k = new Set();
+  for (const t of trades) {
+    k.add(t.pnl >= 0 ? 'win' : 'loss');
+    k.add(t.side === 'short' ? 'entry-short' : 'entry-long');
+  }
+  const ids = [];
+  if (k.has('win')) ids.push('trade-win', 'exit-win');
+  if (k.has('loss')) ids.push('trade-loss', 'exit-loss');
+  if (k.has('entry-long')) ids.push('entry-long');
+  if (k.has('entry-short')) ids.push('entry-short');
+  return new Set(ids);
+}
+
+/** The marker/line series for a set of trades (ids stay stable so a zoom can replace their data). */
+export function tradeSeries(shown, kinds = tradeKinds(shown)) {
+  return allTradeSeries(shown).filter((s) => kinds.has(s.id));
+}
+
+function allTradeSeries(shown) {
   const lines = { win: [], loss: [] };
   const entries = { long: [], short: [] };
   const exits = { win: [], loss: [] };
@@ -74,10 +93,10 @@ export function priceOption(d, o = {}) {
   const gap = 18;
   const priceH = Math.max(120, height - top - bottom - volH - gap - (oscH ? oscH + gap : 0));
   const grids = [
-    { left: 64, right: 56, top, height: priceH },
-    { left: 64, right: 56, top: top + priceH + gap, height: volH },
+    { left: 64, right: 70, top, height: priceH },
+    { left: 64, right: 70, top: top + priceH + gap, height: volH },
   ];
-  if (oscH) grids.push({ left: 64, right: 56, top: top + priceH + gap + volH + gap, height: oscH });
+  if (oscH) grids.push({ left: 64, right: 70, top: top + priceH + gap + volH + gap, height: oscH });
   const last = grids.length - 1;
   const xAxis = grids.map((_, i) => ({ type: 'time', gridIndex: i, axisLabel: { show: i === last, hideOverlap: true }, axisTick: { show: i === last }, splitLine: { show: false } }));
   const yAxis = [
@@ -106,18 +125,28 @@ export function priceOption(d, o = {}) {
     series.push(line(ind, overlays.length + k, 2));
     legend.push(ind.name);
   });
-  if (d.trades) {
+  if (d.trades && d.trades.length > 0) {
     const from = n > 0 ? b.ts[0] : 0;
     const to = n > 0 ? b.ts[n - 1] : 0;
-    const ts = tradeSeries(thinTrades(d.trades, from, to, o.maxMarkers || MAX_MARKERS).shown);
+    const ts = tradeSeries(thinTrades(d.trades, from, to, o.maxMarkers || MAX_MARKERS).shown, tradeKinds(d.trades));
     series.push(...ts);
     legend.push(...ts.map((s) => (s.type === 'lines' ? { name: s.name, icon: LINE_ICON } : s.name)));
+  }
+  if (d.fills && d.fills.length > 0) {
+    // Live fills (dashboard): one marker per fill, buys below-pointing up, sells pointing down.
+    const mk = (side) => d.fills.filter((f) => f.side === side).map((f) => ({ value: [f.ts, f.price], fill: f }));
+    const tip = (p) => (p.data && p.data.fill ? `${p.data.fill.side} ${p.data.fill.amount} @ ${p.data.fill.price}` : '');
+    series.push(
+      { id: 'fill-buy', name: 'buy fill', type: 'scatter', symbol: 'triangle', symbolSize: 11, xAxisIndex: 0, yAxisIndex: 0, itemStyle: { color: ENTRY }, data: mk('buy'), z: 5, tooltip: { formatter: tip } },
+      { id: 'fill-sell', name: 'sell fill', type: 'scatter', symbol: 'triangle', symbolRotate: 180, symbolSize: 11, xAxisIndex: 0, yAxisIndex: 0, itemStyle: { color: SHORT }, data: mk('sell'), z: 5, tooltip: { formatter: tip } },
+    );
+    legend.push('buy fill', 'sell fill');
   }
   const axes = grids.map((_, i) => i);
   return {
     animation: false,
     title: o.title ? { text: o.title, left: 10, top: 6, textStyle: { fontSize: 14 } } : undefined,
-    legend: { top: o.title ? 30 : 4, left: 64, right: 56, type: 'scroll', data: legend, textStyle: { fontSize: 11 } },
+    legend: { top: o.title ? 30 : 4, left: 64, right: 70, type: 'scroll', itemGap: 18, data: legend, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'cross' }, confine: true },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: grids,
@@ -150,12 +179,12 @@ export function equityOption(d, o = {}) {
   return {
     animation: false,
     title: o.title ? { text: o.title, left: 10, top: 6, textStyle: { fontSize: 14 } } : undefined,
-    legend: { top: o.title ? 30 : 4, left: 64, data: legend, textStyle: { fontSize: 11 } },
+    legend: { top: o.title ? 30 : 4, left: 64, itemGap: 18, data: legend, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis', confine: true },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: [
-      { left: 64, right: 56, top, height: eqH },
-      { left: 64, right: 56, top: top + eqH + 18, height: ddH },
+      { left: 64, right: 70, top, height: eqH },
+      { left: 64, right: 70, top: top + eqH + 18, height: ddH },
     ],
     xAxis: [
       { type: 'time', gridIndex: 0, axisLabel: { show: false }, splitLine: { show: false } },
@@ -241,7 +270,7 @@ export function mountPriceChart(echarts, el, d, o = {}) {
     const from = z && z[0] && z[0].startValue !== undefined ? z[0].startValue : d.bars.ts[0];
     const to = z && z[0] && z[0].endValue !== undefined ? z[0].endValue : d.bars.ts[n - 1];
     const t = thinTrades(d.trades || [], from, to, o.maxMarkers || MAX_MARKERS);
-    chart.setOption({ series: tradeSeries(t.shown).map((s) => ({ id: s.id, data: s.data })) });
+    if (d.trades && d.trades.length > 0) chart.setOption({ series: tradeSeries(t.shown, tradeKinds(d.trades)).map((s) => ({ id: s.id, data: s.data })) });
     el.dataset.tradesInView = String(t.inView);
     el.dataset.markersShown = String(t.shown.length);
     if (o.status) o.status.textContent = t.inView === t.shown.length ? `${t.inView} trade(s) in view, all marked` : `${t.shown.length} of ${t.inView} trades in view marked (thinned evenly) — zoom in to see each one`;

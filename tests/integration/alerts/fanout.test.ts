@@ -9,10 +9,13 @@ import type { DomainEvent } from '../../../src/domain/events.ts';
 import { EventBus } from '../../../src/engine/bus.ts';
 import { createAlertFanout } from '../../../src/alerts/fanout.ts';
 import { createAlertOutbox } from '../../../src/alerts/outbox.ts';
+import { pacingOf } from '../../../src/alerts/pacing.ts';
+import { CHAT_PLATFORMS } from '../../../src/chat-platforms.ts';
 import { ManualScheduler } from '../../../src/alerts/scheduler.ts';
 import { databaseTargets } from '../../support/databases.ts';
 import { createFakeServices } from '../../support/fake-services.ts';
 import { recordingSender, runUntil, silentLogger } from './support/outbox-harness.ts';
+import { createDbChatStore } from '../../../src/adapters/db/chat-store.ts';
 
 const T0 = 1_700_000_000_000;
 const DESTINATIONS = [
@@ -74,10 +77,11 @@ describe.each(databaseTargets())('alert fan-out on $name', (target) => {
     const router = createCommandRouter({
       commands: COMMANDS,
       services: createFakeServices(),
-      database,
+      store: createDbChatStore(database.db),
       logger: silentLogger,
       clock: { now: () => T0 },
-      users: chatUsers([]),
+      users: chatUsers([], { console: 'admin' }),
+      alertChannels: ['telegram', 'discord', 'line'],
       rateLimitPerMinute: 100,
     });
     const fanout = createAlertFanout({ database, destinations: DESTINATIONS, logger: silentLogger, now: () => T0 });
@@ -102,7 +106,7 @@ describe.each(databaseTargets())('alert fan-out on $name', (target) => {
       scheduler = new ManualScheduler(T0);
       const telegram = recordingSender('telegram', scheduler);
       const line = recordingSender('line', scheduler);
-      const outbox = createAlertOutbox({ database, senders: [telegram, line], logger: silentLogger, scheduler, pollIntervalMs: 3_600_000 });
+      const outbox = createAlertOutbox({ database, senders: [telegram, line], logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(CHAT_PLATFORMS) });
       stop = () => outbox.stop();
       await outbox.start();
       const fanout = createAlertFanout({

@@ -3,6 +3,8 @@ import type { Database } from '../../../src/adapters/db/client.ts';
 import { insertOutbox, outboxCounts, outboxRowsFor } from '../../../src/adapters/db/repositories/alert-outbox.ts';
 import { type AlertChannel, PermanentDeliveryError, RetryLaterError } from '../../../src/alerts/alert.ts';
 import { type AlertOutbox, type AlertOutboxOptions, createAlertOutbox } from '../../../src/alerts/outbox.ts';
+import { pacingOf } from '../../../src/alerts/pacing.ts';
+import { CHAT_PLATFORMS } from '../../../src/chat-platforms.ts';
 import { ManualScheduler } from '../../../src/alerts/scheduler.ts';
 import { databaseTargets } from '../../support/databases.ts';
 import { recordingSender, runUntil, silentLogger, testAlert, titles } from './support/outbox-harness.ts';
@@ -23,7 +25,7 @@ describe.each(databaseTargets())('alert outbox on $name', (target) => {
   afterAll(() => target.cleanup());
 
   const outbox = (senders: AlertOutboxOptions['senders'], over: Partial<AlertOutboxOptions> = {}) => {
-    const o = createAlertOutbox({ database, senders, logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, ...over });
+    const o = createAlertOutbox({ database, senders, logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(CHAT_PLATFORMS), ...over });
     outboxes.push(o);
     return o;
   };

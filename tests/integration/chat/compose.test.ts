@@ -13,6 +13,8 @@ import { createFakeServices, FAKE_T0 } from '../../support/fake-services.ts';
 import { LineStandIn, lineSignature, lineTextEvent } from '../../support/standins/line.ts';
 import { TelegramStandIn } from '../../support/standins/telegram.ts';
 import { closeDatabases, eventually, startChatHarness, USERS } from './support/chat-harness.ts';
+import { createDbChatStore } from '../../../src/adapters/db/chat-store.ts';
+import { CHAT_PLATFORMS } from '../../../src/chat-platforms.ts';
 
 const target = databaseTargets()[0];
 afterAll(async () => {
@@ -26,7 +28,7 @@ async function parts(env: Record<string, string>) {
   const database = await target.open();
   const config = loadConfig({ DATA_DIR: 'memory://', CONSOLE: 'false', ...env });
   const services = createFakeServices();
-  const router = createCommandRouter({ commands: COMMANDS, services, database, logger, clock: new ManualClock(FAKE_T0), users: parseChatUsers(config.CHAT_USERS), rateLimitPerMinute: 100 });
+  const router = createCommandRouter({ commands: COMMANDS, services, store: createDbChatStore(database.db), logger, clock: new ManualClock(FAKE_T0), users: parseChatUsers(config.CHAT_USERS, CHAT_PLATFORMS), rateLimitPerMinute: 100 });
   return { database, config, services, router, logger };
 }
 

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createConsoleChat } from '../../../src/adapters/chat/console.ts';
+import { createConsoleChat } from '../../../src/adapters/chat/console/console-chat.ts';
 import { databaseTargets } from '../../support/databases.ts';
 import { createHarness } from './support/router-harness.ts';
 

@@ -53,6 +53,7 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     expect(h.services.data.tradingState.state).toBe('HALTED');
     const ask2 = await h.send(ADMIN, '/stop again');
     await run('cancel', `/cancel ${confirmationCodeOf(ask2)}`, /Cancelled: \/stop will not run/);
+    await run('reconcile', '/reconcile', /Reconciled — differences found[\s\S]*1 filled while offline[\s\S]*external order web_1: buy 0\.01 BTC\/USDT \(left alone\)/);
     await run('audit', '/audit 3', /Audit log \(last 3\)/);
     await run('alerts', '/alerts', /Alert settings[\s\S]*fill silent silent silent/);
     await run('alerts', '/alerts fill off telegram', /fill alerts are now off on telegram/);
@@ -60,8 +61,8 @@ describe.each(databaseTargets())('command router on $name', (target) => {
 
     expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     const rows = await h.audit();
-    // One row per command sent (21 above); the confirm/cancel rows carry the original command.
-    expect(rows).toHaveLength(21);
+    // One row per command sent (22 above); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(22);
     expect(rows.find((r) => r.decision === 'confirmed')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
     expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
     for (const r of rows) {

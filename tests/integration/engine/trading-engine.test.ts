@@ -67,7 +67,7 @@ describe('trading engine on the simulated exchange and PGlite', () => {
     const execution = wrap ? wrap(sim) : sim;
     const kernel: Kernel = await createKernel(
       { marketData: sim, execution, clock: sim.clock, store, logger },
-      { mode: 'paper', strategy, params: {}, symbols: ['BTC/USDT'], timeframe: '1m', sizing: parseSizing('percent:50'), allowShort: false, initialCash: 10_000 },
+      { mode: 'paper', strategy, params: {}, symbols: ['BTC/USDT'], timeframe: '1m', sizing: parseSizing('percent:50'), allowShort: false, initialCash: 10_000, orderPolicy: { lookupDelayMs: 0 } },
     );
     const events: DomainEvent[] = [];
     kernel.bus.onAny((e) => void events.push(e));
@@ -133,7 +133,7 @@ describe('trading engine on the simulated exchange and PGlite', () => {
     expect(events.some((e) => e.type === 'trading-state-changed')).toBe(true);
   });
 
-  it('settles an order whose response was lost by looking it up by clientOrderId, never resending', async () => {
+  it('adopts an order whose response was lost by looking it up by clientOrderId, never resending', async () => {
     const sent: OrderRequest[] = [];
     let loseNext = true;
     const { kernel, store, events, advance } = await setup((inner) => ({
@@ -154,14 +154,13 @@ describe('trading engine on the simulated exchange and PGlite', () => {
     await kernel.engine.tick();
     advance(1);
     await kernel.engine.tick();
-    const [unknown] = await store.ordersByStatus(['unknown']);
-    expect(unknown).toBeDefined();
-    expect(kernel.portfolio.get('BTC/USDT')).toBeUndefined();
-    advance(1);
-    await kernel.engine.tick();
     expect(sent.filter((r) => r.side === 'buy')).toHaveLength(1);
-    expect((await store.getOrder(unknown!.clientOrderId))!.status).toBe('filled');
+    const [filled] = await store.ordersByStatus(['filled']);
+    expect(filled!.clientOrderId).toBe(sent[0]!.clientOrderId);
+    expect(await store.fillsOfOrder(filled!.clientOrderId)).not.toHaveLength(0);
+    expect(kernel.portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(filled!.filled, 9);
     expect(events.some((e) => e.type === 'entry')).toBe(true);
+    expect(events.some((e) => e.type === 'order-rejected')).toBe(false);
   });
 
   it('restores cash, positions and trading state after a restart', async () => {

@@ -47,6 +47,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     logger: log.logger,
     timeoutMs: 2_000,
     enableRateLimit: false,
+    requestGate: { sleep: async () => {} },
     ...o.adapter,
     retry: {
       sleep: async (ms) => {

@@ -65,9 +65,7 @@ describe('no secret, signature or request URL in errors or logs', () => {
     await capture(adapter.placeOrder(buy()));
     local.faults.add('POST /api/v3/order', { recordThenFail: { status: 500 } });
     await capture(adapter.placeOrder(buy()));
-    // ban, rate limit, auth (-2015 after success), rejection, client-side rejection
-    local.faults.add('GET /api/v3/account', FAULTS.banned(Date.now() + 60_000));
-    await capture(adapter.fetchBalances());
+    // rate limit, auth (-2015 after success), rejection, client-side rejection
     local.faults.add('POST /api/v3/order', FAULTS.rateLimited(5));
     await capture(adapter.placeOrder(buy()));
     local.faults.add('GET /api/v3/account', FAULTS.invalidKey());
@@ -76,6 +74,10 @@ describe('no secret, signature or request URL in errors or logs', () => {
     await capture(adapter.placeOrder(buy()));
     await capture(adapter.placeOrder({ ...buy(), amount: 1e-12 }));
     await capture(adapter.cancelOrder('never-placed-1', 'BTC/USDT'));
+    // Last: a ban stops every later request of this adapter (the request gate), and a refused call too.
+    local.faults.add('GET /api/v3/account', FAULTS.banned(Date.now() + 60_000));
+    await capture(adapter.fetchBalances());
+    await capture(adapter.fetchBalances());
 
     // a venue that rejects our signature (-1022): the secret is wrong from its point of view
     wrongSecretExchange = await start({ apiKey: KEY, secret: 'the-venue-expects-another-secret' });

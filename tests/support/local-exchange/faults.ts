@@ -21,6 +21,11 @@ export interface HangFault {
   hang: true;
 }
 
+/** Drop the connection before serving (TCP reset): nothing is processed, the client sees ECONNRESET. */
+export interface ResetFault {
+  reset: true;
+}
+
 /**
  * Serve the call (an order is created, balances move), then lose the answer: reply with a 5xx
  * (`status`, default 500) or never reply (`'hang'`), so the client cannot know the outcome.
@@ -29,7 +34,7 @@ export interface RecordThenFailFault {
   recordThenFail: 'hang' | { status?: number; body?: unknown };
 }
 
-export type Fault = RespondFault | DelayFault | HangFault | RecordThenFailFault;
+export type Fault = RespondFault | DelayFault | HangFault | ResetFault | RecordThenFailFault;
 
 /** Binance's error JSON, for building RespondFault bodies. */
 export function binanceError(code: number, msg: string): { code: number; msg: string } {
@@ -49,6 +54,8 @@ export const FAULTS = {
     body: binanceError(-1003, `Way too much request weight used; IP banned until ${untilMs}. Please use WebSocket Streams for live updates to avoid bans.`),
   }),
   unavailable: (): RespondFault => ({ status: 503, body: binanceError(-1008, 'Service Unavailable.') }),
+  /** Binance's 503 when the matching engine did not answer in time: the order may well have executed. */
+  executionUnknown: (): RecordThenFailFault => ({ recordThenFail: { status: 503, body: binanceError(-1007, 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.') } }),
   badGatewayHtml: (): RespondFault => ({ status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'Content-Type': 'text/html' } }),
   insufficientBalance: (): RespondFault => ({ status: 400, body: binanceError(-2010, 'Account has insufficient balance for requested action.') }),
   invalidSymbol: (): RespondFault => ({ status: 400, body: binanceError(-1121, 'Invalid symbol.') }),

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BinanceApiError, apiErrors } from './api-error.ts';
-import { FaultQueue, type Fault } from './faults.ts';
+import { FAULTS, FaultQueue, type Fault } from './faults.ts';
 import { futuresMarketExtras, marketRoutes, type Route } from './market-routes.ts';
 import { futuresExchangeInfo, spotExchangeInfo } from './markets.ts';
 import { TEST_API_KEY, TEST_API_SECRET, verifySignedRequest } from './signing.ts';
@@ -32,6 +32,8 @@ export interface LocalExchange {
   requests: RecordedRequest[];
   /** Calls seen for one endpoint, e.g. `count('POST /api/v3/order')`. */
   count(endpoint: string): number;
+  /** IP ban: every call until `untilMs` (wall clock) is answered 418 "IP banned until …". */
+  ban(untilMs: number): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function start(options: LocalExchangeOptions = {}): Promise<LocalEx
   const state = new ExchangeState(options);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
+  let bannedUntil = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawBody = await readBody(req);
@@ -97,9 +100,17 @@ export async function start(options: LocalExchangeOptions = {}): Promise<LocalEx
     const endpoint = `${method} ${url.pathname}`;
     requests.push({ method, path: url.pathname, params, headers: req.headers, rawUrl: req.url ?? '', rawBody, ts: Date.now() });
 
+    if (Date.now() < bannedUntil) {
+      const f = FAULTS.banned(bannedUntil, Math.ceil((bannedUntil - Date.now()) / 1000));
+      return send(res, f.status, f.body, f.headers);
+    }
     const fault: Fault | undefined = faults.take(endpoint);
     if (fault && 'status' in fault) return send(res, fault.status, fault.body, fault.headers);
     if (fault && 'hang' in fault) return; // never answered; closeAllConnections() ends it
+    if (fault && 'reset' in fault) {
+      req.socket.resetAndDestroy();
+      return;
+    }
     if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
 
     let status = 200;
@@ -142,6 +153,9 @@ export async function start(options: LocalExchangeOptions = {}): Promise<LocalEx
     state,
     requests,
     count: (endpoint) => requests.filter((r) => `${r.method} ${r.path}` === endpoint).length,
+    ban: (untilMs) => {
+      bannedUntil = untilMs;
+    },
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alerts/alert.ts';
 import { coalesceCount, DEFAULT_COALESCE, mergeAlerts } from '../../../src/alerts/coalesce.ts';
-import { defaultPacing, Pacer } from '../../../src/alerts/pacing.ts';
+import { Pacer } from '../../../src/alerts/pacing.ts';
+import { discordPlatform } from '../../../src/adapters/chat/discord/platform.ts';
+import { telegramPlatform } from '../../../src/adapters/chat/telegram/platform.ts';
 import { ManualScheduler } from '../../../src/alerts/scheduler.ts';
 
 const a = (n: number, over: Partial<Alert> = {}): Alert => ({
@@ -41,9 +43,9 @@ describe('coalescing', () => {
 
 describe('pacing', () => {
   it('Telegram private chats: one a second; groups: also 20 a minute', () => {
-    expect(defaultPacing('telegram', '123')).toEqual({ minIntervalMs: 1_000 });
-    expect(defaultPacing('telegram', '-100123')).toEqual({ minIntervalMs: 1_000, window: { count: 20, ms: 60_000 } });
-    expect(defaultPacing('discord', '555')).toEqual({ minIntervalMs: 0, window: { count: 5, ms: 5_000 } });
+    expect(telegramPlatform.pacing('123')).toEqual({ minIntervalMs: 1_000 });
+    expect(telegramPlatform.pacing('-100123')).toEqual({ minIntervalMs: 1_000, window: { count: 20, ms: 60_000 } });
+    expect(discordPlatform.pacing('555')).toEqual({ minIntervalMs: 0, window: { count: 5, ms: 5_000 } });
   });
 
   it('computes the next allowed time from what was sent', () => {

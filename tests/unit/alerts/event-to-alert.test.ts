@@ -24,6 +24,7 @@ const EVENTS: DomainEvent[] = [
   { type: 'panic-level', ts: T, scope: 'portfolio', score: 84, level: 'extreme', previous: 'high', proposeKillAll: true },
   { type: 'kill-all', ts: T, runId: 3, phase: 'finished', by: 'telegram:1', lines: [{ symbol: 'BTC/USDT', outcome: 'closed', detail: '0.1 at 41000' }, { symbol: 'ETH/USDT', outcome: 'failed', detail: 'market closed' }] },
   { type: 'sweep', ts: T, currency: 'USDT', amount: 500, address: 'TXabc12345', dryRun: true, ok: true, detail: 'dry run: nothing sent' },
+  { type: 'reconciliation', ts: T, severity: 'warning', lines: ['filled while offline: to-1'] },
 ];
 
 describe('eventToAlert', () => {

@@ -3,6 +3,11 @@ import { chatUsers } from '../../../commands/users.ts';
 import { ALERT_TYPES, applyLevel, resolveLevel } from '../../../src/alerts/alert-levels.ts';
 import { alertDestinations } from '../../../src/alerts/destinations.ts';
 import { DOMAIN_EVENT_TYPES } from '../../../src/domain/events.ts';
+import { discordPlatform } from '../../../src/adapters/chat/discord/platform.ts';
+import { linePlatform } from '../../../src/adapters/chat/line/platform.ts';
+import { telegramPlatform } from '../../../src/adapters/chat/telegram/platform.ts';
+import { consolePlatform } from '../../../src/adapters/chat/console/platform.ts';
+import type { Config } from '../../../src/config.ts';
 
 describe('alert levels', () => {
   const stored = [
@@ -40,22 +45,23 @@ describe('alert destinations', () => {
 
   it('uses the configured destinations of enabled channels', () => {
     const config = { TELEGRAM_ALERT_CHAT_IDS: ['-100', '200', '-100'], DISCORD_ALERT_CHANNEL_ID: '555', DISCORD_WEBHOOK_URL: 'https://discord.test/api/webhooks/1/x', LINE_ALERT_TO: ['Cgroup'] };
-    expect(alertDestinations(config, users, ['telegram', 'discord', 'line'])).toEqual([
+    expect(alertDestinations([telegramPlatform, discordPlatform, linePlatform], config as Config, users)).toEqual([
       { channel: 'telegram', destination: '-100' },
       { channel: 'telegram', destination: '200' },
       { channel: 'discord', destination: '555' },
       { channel: 'line', destination: 'Cgroup' },
     ]);
-    expect(alertDestinations({ ...config, DISCORD_ALERT_CHANNEL_ID: undefined }, users, ['discord'])).toEqual([{ channel: 'discord', destination: 'webhook' }]);
-    expect(alertDestinations(config, users, ['line'])).toEqual([{ channel: 'line', destination: 'Cgroup' }]);
+    expect(alertDestinations([discordPlatform], { ...config, DISCORD_ALERT_CHANNEL_ID: undefined } as Config, users)).toEqual([{ channel: 'discord', destination: 'webhook' }]);
+    expect(alertDestinations([linePlatform], config as Config, users)).toEqual([{ channel: 'line', destination: 'Cgroup' }]);
   });
 
   it("falls back to the admins' direct chats", () => {
-    expect(alertDestinations(none, users, ['telegram', 'discord', 'line'])).toEqual([
+    expect(alertDestinations([telegramPlatform, discordPlatform, linePlatform], none as unknown as Config, users)).toEqual([
       { channel: 'telegram', destination: '1' },
       { channel: 'discord', destination: 'dm:80351110224678912' },
       { channel: 'line', destination: 'Uaaa' },
     ]);
-    expect(alertDestinations(none, users, [])).toEqual([]);
+    expect(alertDestinations([], none as unknown as Config, users)).toEqual([]);
+    expect(alertDestinations([consolePlatform], none as unknown as Config, users)).toEqual([{ channel: 'console', destination: 'console' }]);
   });
 });

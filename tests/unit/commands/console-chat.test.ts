@@ -1,9 +1,11 @@
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { backtestFollowUp } from '../../../commands/backtest-follow-up.ts';
 import type { CommandRouter, InboundCommand } from '../../../commands/router-types.ts';
 import type { BacktestRunView } from '../../../commands/services.ts';
-import { CONSOLE_PROMPT, createConsoleChat } from '../../../src/adapters/chat/console.ts';
+import { CONSOLE_PROMPT, createConsoleChat } from '../../../src/adapters/chat/console/console-chat.ts';
+import { createFakeServices } from '../../support/fake-services.ts';
 
 /** A router that echoes: enough to test the console's reading, ordering and rendering. */
 function echoRouter(seen: InboundCommand[], delays: Record<string, number> = {}): CommandRouter {
@@ -57,32 +59,30 @@ describe('console chat', () => {
     expect(s.text().match(/tradeops> /g)?.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('shows progress and results of backtests started from the console only', async () => {
+  it('shows the follow-up job of a reply (backtest progress, then its result) after the answer', async () => {
     const s = streams();
-    let listener: ((run: BacktestRunView & { requestedBy?: { platform: string; userId: string } }) => void) | undefined;
-    const backtests = {
-      list: async () => [],
-      get: async () => undefined,
-      enqueue: async () => {
-        throw new Error('not used');
-      },
-      onUpdate: (l: typeof listener) => {
-        listener = l;
-        return () => (listener = undefined);
+    const services = createFakeServices();
+    const run: BacktestRunView = { id: 7, status: 'queued', strategy: 's', symbol: 'BTC/USDT', timeframe: '1h', createdAt: 0, progress: 0, params: {} };
+    const router: CommandRouter = {
+      commands: [],
+      async handle() {
+        return { title: 'Backtest #7 queued', followUp: backtestFollowUp(services.backtests, run) };
       },
     };
-    const chat = createConsoleChat({ router: echoRouter([]), input: s.input, output: s.output, logger, backtests: backtests as never });
+    const chat = createConsoleChat({ router, input: s.input, output: s.output, logger, minEditIntervalMs: 0 });
     chat.start();
-    const run = { id: 7, strategy: 's', symbol: 'BTC/USDT', timeframe: '1h', createdAt: 0, params: {}, requestedBy: { platform: 'console', userId: 'console' } };
-    listener!({ ...run, status: 'running', progress: 0.41 });
-    listener!({ ...run, status: 'running', progress: 0.45 });
-    listener!({ ...run, status: 'running', progress: 0.52 });
-    listener!({ ...run, id: 8, status: 'done', progress: 1, requestedBy: { platform: 'telegram', userId: '1' } });
-    listener!({ ...run, status: 'done', progress: 1, summary: '+12% vs +8% buy & hold', chartPath: '/data/backtests/7/equity.png' });
+    s.input.write('/backtest s BTC/USDT 1h\n');
+    await vi.waitFor(() => expect(s.text()).toContain('Backtest #7 queued'));
+    services.emitBacktestUpdate({ ...run, status: 'running', progress: 0.41 });
+    await vi.waitFor(() => expect(s.text()).toContain('running 41%'));
+    // Another run's updates are not this job's.
+    services.emitBacktestUpdate({ ...run, id: 8, status: 'done', progress: 1 });
+    services.emitBacktestUpdate({ ...run, status: 'done', progress: 1, summary: '+12% vs +8% buy & hold', metrics: { returnPct: 12 } });
+    await vi.waitFor(() => expect(s.text()).toContain('+12% vs +8% buy & hold'));
     await chat.stop();
-    expect(listener).toBeUndefined();
-    expect(s.text()).toBe(
-      ['Backtest #7: running 40%', 'Backtest #7: running 50%', 'Backtest #7 done: +12% vs +8% buy & hold', '[image] equity chart: /data/backtests/7/equity.png', ''].join('\n'),
-    );
+    const text = s.text();
+    expect(text.indexOf('Backtest #7 queued')).toBeLessThan(text.indexOf('running 41%'));
+    expect(text.indexOf('running 41%')).toBeLessThan(text.indexOf('Backtest #7: s BTC/USDT 1h done'));
+    expect(text).not.toContain('#8');
   });
 });

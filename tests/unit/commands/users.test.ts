@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseChatUsers } from '../../../commands/users.ts';
+import { CHAT_PLATFORMS } from '../../../src/chat-platforms.ts';
 import { ConfigError } from '../../../src/config.ts';
 
 const LINE_ID = 'U4af4980629abcdef0123456789abcdef';
 
 describe('parseChatUsers', () => {
   it('parses platform:id=role entries', () => {
-    const users = parseChatUsers(` telegram:123456789=admin, discord:80351110224678912=trader,line:${LINE_ID}=viewer `);
+    const users = parseChatUsers(` telegram:123456789=admin, discord:80351110224678912=trader,line:${LINE_ID}=viewer `, CHAT_PLATFORMS);
     expect(users.entries).toEqual([
       { platform: 'telegram', userId: '123456789', role: 'admin' },
       { platform: 'discord', userId: '80351110224678912', role: 'trader' },
@@ -18,14 +19,14 @@ describe('parseChatUsers', () => {
   });
 
   it('accepts an empty or missing list (console only)', () => {
-    expect(parseChatUsers(undefined).entries).toEqual([]);
-    expect(parseChatUsers('').entries).toEqual([]);
+    expect(parseChatUsers(undefined, CHAT_PLATFORMS).entries).toEqual([]);
+    expect(parseChatUsers('', CHAT_PLATFORMS).entries).toEqual([]);
   });
 
   it('collects every problem into one ConfigError naming CHAT_USERS', () => {
     let error: ConfigError | undefined;
     try {
-      parseChatUsers('telegram:123=admin,slack:1=admin,telegram:abc=viewer,discord:80351110224678912=boss,line:U123=viewer,telegram=admin,telegram:123=viewer');
+      parseChatUsers('telegram:123=admin,slack:1=admin,telegram:abc=viewer,discord:80351110224678912=boss,line:U123=viewer,telegram=admin,telegram:123=viewer', CHAT_PLATFORMS);
     } catch (err) {
       error = err as ConfigError;
     }

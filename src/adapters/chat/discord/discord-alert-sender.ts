@@ -3,14 +3,11 @@ import { type Alert, type AlertSender, PermanentDeliveryError } from '../../../a
 import type { ButtonPayloads } from '../render/button-payloads.ts';
 import { mapDiscordError } from './discord-errors.ts';
 import { prepareDiscordMessage } from './discord-send.ts';
+import { parseWebhookUrl } from './webhook-url.ts';
 
 const SUPPRESS_NOTIFICATIONS = 1 << 12;
 
-/** `https://discord.com/api/webhooks/{id}/{token}` (any host) → id and token. */
-export function parseWebhookUrl(url: string): { id: string; token: string } | undefined {
-  const m = /\/webhooks\/(\d+)\/([A-Za-z0-9_.-]+)\/?(?:\?.*)?$/.exec(url);
-  return m ? { id: m[1], token: m[2] } : undefined;
-}
+export { parseWebhookUrl } from './webhook-url.ts';
 
 export interface DiscordAlertSenderOptions {
   /** A REST whose rate limits reject (`rejectOnRateLimit`) rather than wait, so the outbox sees them. */

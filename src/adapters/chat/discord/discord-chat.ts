@@ -1,12 +1,11 @@
 import { REST } from 'discord.js';
 import type { Hono } from 'hono';
 import type { CommandRouter } from '../../../../commands/router-types.ts';
-import type { BotServices } from '../../../../commands/services.ts';
+import type { Reply } from '../../../../commands/reply.ts';
 import type { AlertSender } from '../../../alerts/alert.ts';
 import type { Logger } from '../../../logger.ts';
 import { BackgroundTasks } from '../background-tasks.ts';
-import { BacktestFollower } from '../backtest-follow.ts';
-import { backtestProgressReply, backtestResultReply } from '../backtest-replies.ts';
+import { FollowUps } from '../follow-up.ts';
 import type { ButtonPayloads } from '../render/button-payloads.ts';
 import { createDiscordAlertSender } from './discord-alert-sender.ts';
 import { editOriginal, postInteractionCallback, prepareDiscordMessage } from './discord-send.ts';
@@ -24,8 +23,6 @@ export interface DiscordChatOptions {
   gateway: boolean;
   webhookUrl?: string;
   router: CommandRouter;
-  /** Backtest updates: progress and results of `/backtest` runs requested from Discord. */
-  backtests?: BotServices['backtests'];
   logger: Logger;
   payloads: ButtonPayloads;
   answerWithinMs?: number;
@@ -35,6 +32,8 @@ export interface DiscordChatOptions {
 export interface DiscordChat {
   readonly sender: AlertSender;
   readonly rest: REST;
+  /** Post a reply in a channel outside any interaction (a result that finished after a restart). */
+  deliver(channelId: string, reply: Reply): Promise<void>;
   mount(app: Hono): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -65,37 +64,35 @@ export function createDiscordChat(options: DiscordChatOptions): DiscordChat {
     alertRest.setToken(options.token);
   }
   const slash = buildSlashCommands(options.router.commands);
-  const follower = options.backtests
-    ? new BacktestFollower<DiscordAnswerHandle>(
-        'discord',
-        options.backtests,
-        {
-          progress: async (h, run) => {
-            if (Date.now() >= h.expiresAt) return;
-            const { body } = await prepareDiscordMessage(backtestProgressReply(run), options.payloads);
-            await editOriginal(rest, h.applicationId, h.token, { ...body, content: '' }).catch((err: unknown) => log.warn({ err }, 'backtest progress edit failed'));
-          },
-          result: async (h, run) => {
-            const { body, files } = await prepareDiscordMessage(backtestResultReply(run), options.payloads);
-            if (h && Date.now() < h.expiresAt) {
-              await editOriginal(rest, h.applicationId, h.token, { ...body, content: '' }, files);
-              return;
-            }
-            // The interaction token has expired (or the run finished after a restart): post in the channel.
-            const channel = h?.channelId ?? run.requestedBy?.chatId;
-            if (!options.token || !channel) {
-              log.warn({ runId: run.id }, 'backtest result cannot be posted on Discord (no bot token or channel)');
-              return;
-            }
-            await rest.post(`/channels/${channel}/messages`, { body: { ...body, flags: undefined }, files: files.length ? files : undefined });
-          },
-        },
-        log,
-        options.minEditIntervalMs,
-      )
-    : undefined;
+  const followUps = new FollowUps(log, options.minEditIntervalMs);
+  /** A message in a channel (needs the bot token). */
+  const postToChannel = async (channelId: string | undefined, reply: Reply) => {
+    if (!options.token || !channelId) {
+      log.warn({ title: reply.title }, 'discord: a reply cannot be posted (no bot token or channel)');
+      return;
+    }
+    const { body, files } = await prepareDiscordMessage(reply, options.payloads);
+    await rest.post(`/channels/${channelId}/messages`, { body: { ...body, flags: undefined }, files: files.length ? files : undefined });
+  };
+  // A follow-up edits the deferred answer while its token lives (15 min), then posts in the channel.
+  const showFollowUp = (reply: Reply, h: DiscordAnswerHandle) =>
+    void followUps.show(reply, {
+      edit: async (progress) => {
+        if (Date.now() >= h.expiresAt) return;
+        const { body } = await prepareDiscordMessage(progress, options.payloads);
+        await editOriginal(rest, h.applicationId, h.token, { ...body, content: '' });
+      },
+      send: async (result) => {
+        if (Date.now() < h.expiresAt) {
+          const { body, files } = await prepareDiscordMessage(result, options.payloads);
+          await editOriginal(rest, h.applicationId, h.token, { ...body, content: '' }, files);
+          return;
+        }
+        await postToChannel(h.channelId, result);
+      },
+    });
   const handleInteraction = createInteractionHandler({
-    follower,
+    showFollowUp,
     router: options.router,
     rest,
     payloads: options.payloads,
@@ -127,6 +124,7 @@ export function createDiscordChat(options: DiscordChatOptions): DiscordChat {
     rest,
     sender: createDiscordAlertSender({ rest: alertRest, payloads: options.payloads, webhookUrl: options.webhookUrl, hasToken: Boolean(options.token) }),
     handleInteraction,
+    deliver: (channelId, reply) => postToChannel(channelId, reply),
     mount(app) {
       if (!options.publicKey) return;
       mountDiscordInteractions(app, {
@@ -155,7 +153,7 @@ export function createDiscordChat(options: DiscordChatOptions): DiscordChat {
         client = undefined;
       }
       if (started || tasks.size > 0) await tasks.drain(10_000);
-      await follower?.stop();
+      await followUps.stop();
       for (const r of [rest, alertRest]) {
         r.clearHashSweeper();
         r.clearHandlerSweeper();

@@ -3,7 +3,6 @@ import type { Caller } from '../../../../commands/command.ts';
 import type { Reply } from '../../../../commands/reply.ts';
 import type { CommandRouter, InboundCommand } from '../../../../commands/router-types.ts';
 import type { Logger } from '../../../logger.ts';
-import type { BacktestFollower } from '../backtest-follow.ts';
 import { findCommand } from '../command-lookup.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
 import { RecentIds } from '../recent-ids.ts';
@@ -69,8 +68,8 @@ export interface InteractionHandlerOptions {
   /** A fast command answering later than this is deferred (Discord allows 3 s in total). */
   answerWithinMs?: number;
   minEditIntervalMs?: number;
-  /** Follows `/backtest` runs: progress and result edit the deferred answer. */
-  follower?: BacktestFollower<DiscordAnswerHandle>;
+  /** Shows a reply's follow-up job (backtest progress and result) on the answer `handle` edits. */
+  showFollowUp?: (reply: Reply, handle: DiscordAnswerHandle) => void;
   now?: () => number;
 }
 
@@ -96,12 +95,18 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (p
     await editOriginal(options.rest, payload.application_id, payload.token, { ...body, content: '' }, files);
   }
 
-  function deferred<E>(
+  const handleOf = (payload: InteractionPayload, caller: Caller): DiscordAnswerHandle => ({
+    applicationId: payload.application_id,
+    token: payload.token,
+    expiresAt: now() + INTERACTION_TOKEN_TTL_MS,
+    channelId: caller.chatId,
+  });
+
+  function deferred(
     payload: InteractionPayload,
     component: boolean,
     work: (inbound: InboundCommand) => Promise<Reply | undefined>,
     inbound: InboundCommand,
-    hooks?: { before(): E; after(e: E, answered: boolean): void },
   ): InteractionOutcome {
     return {
       response: { type: component ? RESPONSE.deferredUpdate : RESPONSE.deferredMessage },
@@ -110,19 +115,15 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (p
           (text) => editOriginal(options.rest, payload.application_id, payload.token, discordNotice(`⏳ ${text}`)),
           options.minEditIntervalMs ?? 1_000,
         );
-        const e = hooks?.before();
-        let answered = false;
         try {
           const reply = await work({ ...inbound, progress: (text) => reporter.report(text) });
           await reporter.finish();
           await complete(payload, reply);
-          answered = reply !== undefined;
+          if (reply?.followUp) options.showFollowUp?.(reply, handleOf(payload, inbound.caller));
         } catch (err) {
           await reporter.finish();
           log.error({ err }, 'discord deferred interaction failed');
           await editOriginal(options.rest, payload.application_id, payload.token, discordNotice('Something went wrong — the details are in the log.')).catch(() => {});
-        } finally {
-          if (hooks && e !== undefined) hooks.after(e, answered);
         }
       },
     };
@@ -155,15 +156,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (p
     const inbound: InboundCommand = { caller, text, options: structured, deliveryId: payload.id };
     const run = (i: InboundCommand) => options.router.handle(i);
 
-    if (findCommand(options.router.commands, text)?.slow) {
-      const follower = options.follower;
-      if (!follower) return deferred(payload, component, run, inbound);
-      const handle: DiscordAnswerHandle = { applicationId: payload.application_id, token: payload.token, expiresAt: now() + INTERACTION_TOKEN_TTL_MS, channelId: caller.chatId };
-      return deferred(payload, component, run, inbound, {
-        before: () => follower.expect(caller),
-        after: (e, answered) => (answered ? follower.attach(e, handle) : follower.drop(e)),
-      });
-    }
+    if (findCommand(options.router.commands, text)?.slow) return deferred(payload, component, run, inbound);
 
     // Progress of a command that turns out slow reaches the deferred response once there is one.
     let progressSink: ((text: string) => Promise<void>) | undefined;
@@ -193,7 +186,8 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (p
       reply = { text: ['Something went wrong — the details are in the log.'], tone: 'error', ephemeral: true };
     }
     if (!reply) return { response: component ? { type: RESPONSE.deferredUpdate } : { type: RESPONSE.message, data: discordNotice('Already handled.', true) } };
-    if (reply.images && reply.images.length > 0) return deferred(payload, component, async () => reply, inbound);
+    // Charts need an attachment and follow-ups an answer to edit: both go through the deferred path.
+    if ((reply.images && reply.images.length > 0) || reply.followUp) return deferred(payload, component, async () => reply, inbound);
     const { body } = await prepareDiscordMessage(reply, options.payloads);
     // A refused button press (someone else's confirmation, an expired code) must not replace the
     // prompt for everyone: answer it privately and leave the buttons in place.

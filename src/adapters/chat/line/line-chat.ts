@@ -1,14 +1,12 @@
 import { messagingApi } from '@line/bot-sdk';
 import type { Hono } from 'hono';
 import type { CommandRouter } from '../../../../commands/router-types.ts';
-import type { BotServices } from '../../../../commands/services.ts';
+import type { Reply } from '../../../../commands/reply.ts';
 import type { AlertSender } from '../../../alerts/alert.ts';
 import type { Logger } from '../../../logger.ts';
 import type { ChartLinks } from '../../http/routes/chart-links.ts';
 import { BackgroundTasks } from '../background-tasks.ts';
-import { BacktestFollower } from '../backtest-follow.ts';
-import { backtestResultReply } from '../backtest-replies.ts';
-import { findCommand } from '../command-lookup.ts';
+import { FollowUps } from '../follow-up.ts';
 import { dispatchCommand } from '../dispatch.ts';
 import { RecentIds } from '../recent-ids.ts';
 import type { ButtonPayloads } from '../render/button-payloads.ts';
@@ -23,8 +21,6 @@ export interface LineChatOptions {
   channelAccessToken: string;
   apiUrl: string;
   router: CommandRouter;
-  /** Backtest updates: results of `/backtest` runs requested from LINE are pushed when done. */
-  backtests?: BotServices['backtests'];
   logger: Logger;
   payloads: ButtonPayloads;
   chartLinks?: ChartLinks;
@@ -34,6 +30,8 @@ export interface LineChatOptions {
 
 export interface LineChat {
   readonly sender: AlertSender;
+  /** Push a reply outside any conversation (a result that finished after a restart). */
+  deliver(to: string, reply: Reply): Promise<void>;
   readonly client: messagingApi.MessagingApiClient;
   mount(app: Hono): void;
   start(): Promise<void>;
@@ -55,24 +53,13 @@ export function createLineChat(options: LineChatOptions): LineChat {
   const recent = new RecentIds();
   let started = false;
   const render = (reply: Parameters<typeof renderLine>[0]) => renderLine(reply, { payloads: options.payloads, imageUrl: (image) => options.chartLinks?.create(image.path) });
-  const follower = options.backtests
-    ? new BacktestFollower<{ to: string }>(
-        'line',
-        options.backtests,
-        {
-          // LINE cannot edit a sent message: progress stays silent, the result is pushed.
-          progress: async () => {},
-          result: async (h, run) => {
-            const to = h?.to ?? run.requestedBy?.chatId;
-            if (!to) return;
-            for (const [i, part] of batches(render(backtestResultReply(run))).entries()) {
-              await pushWithRetryKey(client, { to, messages: part }, retryKeyFor('backtest', String(run.id), to, String(i)));
-            }
-          },
-        },
-        log,
-      )
-    : undefined;
+  const followUps = new FollowUps(log);
+  // Pushes are idempotent per retry key: one key per delivered result and batch.
+  const push = async (to: string, reply: Reply, key: string) => {
+    for (const [i, part] of batches(render(reply)).entries()) {
+      await pushWithRetryKey(client, { to, messages: part }, retryKeyFor('reply', key, to, String(i)));
+    }
+  };
 
   async function processEvent(event: LineEvent, receivedAt: number): Promise<void> {
     // A redelivered event carries the same webhookEventId: the same dedupe covers both.
@@ -89,16 +76,12 @@ export function createLineChat(options: LineChatOptions): LineChat {
       }
       text = decoded;
     }
-    const expectation = findCommand(options.router.commands, text)?.slow ? follower?.expect(inbound.caller) : undefined;
-    try {
-      const answered = await answer(inbound, target, text);
-      if (expectation) follower!.attach(expectation, answered ? { to: inbound.to } : undefined);
-    } finally {
-      if (expectation) follower!.drop(expectation);
-    }
+    const reply = await answer(inbound, target, text);
+    // LINE cannot edit a sent message: progress stays silent, the result is pushed.
+    void followUps.show(reply, { send: (result) => push(inbound.to, result, `${reply?.followUp?.id}:${inbound.deliveryId ?? receivedAt}`) });
   }
 
-  async function answer(inbound: NonNullable<ReturnType<typeof parseLineEvent>>, target: LineTarget, text: string): Promise<boolean> {
+  async function answer(inbound: NonNullable<ReturnType<typeof parseLineEvent>>, target: LineTarget, text: string): Promise<Reply | undefined> {
     const result = await dispatchCommand(
       options.router,
       { caller: inbound.caller, text, deliveryId: inbound.deliveryId },
@@ -112,15 +95,16 @@ export function createLineChat(options: LineChatOptions): LineChat {
       },
       { interimAfterMs: options.interimAfterMs },
     );
-    if (!result.reply) return false;
+    if (!result.reply) return undefined;
     await deliverLine(client, target, render(result.reply), now);
-    return true;
+    return result.reply;
   }
 
   return {
     client,
     sender: createLineAlertSender(client, options.payloads, options.chartLinks, now),
     processEvent,
+    deliver: (to, reply) => push(to, reply, `deliver:${reply.title ?? ''}:${now()}`),
     mount(app) {
       mountLineWebhook(app, {
         channelSecret: options.channelSecret,
@@ -139,7 +123,7 @@ export function createLineChat(options: LineChatOptions): LineChat {
     },
     async stop() {
       if (started || tasks.size > 0) await tasks.drain(10_000);
-      await follower?.stop();
+      await followUps.stop();
       started = false;
     },
   };

@@ -3,13 +3,10 @@ import type { Update } from 'telegraf/types';
 import type { Hono } from 'hono';
 import type { Reply } from '../../../../commands/reply.ts';
 import type { CommandRouter } from '../../../../commands/router-types.ts';
-import type { BotServices } from '../../../../commands/services.ts';
 import type { AlertSender } from '../../../alerts/alert.ts';
 import type { Logger } from '../../../logger.ts';
 import { BackgroundTasks } from '../background-tasks.ts';
-import { BacktestFollower } from '../backtest-follow.ts';
-import { backtestProgressReply, backtestResultReply } from '../backtest-replies.ts';
-import { findCommand } from '../command-lookup.ts';
+import { FollowUps } from '../follow-up.ts';
 import { dispatchCommand } from '../dispatch.ts';
 import { RecentIds } from '../recent-ids.ts';
 import type { ButtonPayloads } from '../render/button-payloads.ts';
@@ -28,8 +25,6 @@ export interface TelegramChatOptions {
   webhookUrl?: string;
   webhookSecret?: string;
   router: CommandRouter;
-  /** Backtest updates: progress edits and results of `/backtest` runs requested from Telegram. */
-  backtests?: BotServices['backtests'];
   logger: Logger;
   payloads: ButtonPayloads;
   /** Time a slow command may take before "⏳ queued…" is shown. */
@@ -42,6 +37,8 @@ export interface TelegramChat {
   readonly mode: 'polling' | 'webhook';
   readonly telegram: Telegram;
   readonly sender: AlertSender;
+  /** Send a reply nobody asked for just now (a result that finished after a restart). */
+  deliver(chatId: string, reply: Reply): Promise<void>;
   mount(app: Hono): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -65,28 +62,7 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
   const recent = new RecentIds();
   let launched: Promise<void> | undefined;
   let started = false;
-  const follower = options.backtests
-    ? new BacktestFollower<{ chatId: string; messageId?: number }>(
-        'telegram',
-        options.backtests,
-        {
-          progress: async (h, run) => {
-            if (h.messageId === undefined) return;
-            const html = renderTelegram(backtestProgressReply(run), options.payloads).messages[0]?.html ?? '';
-            await telegram.editMessageText(h.chatId, h.messageId, undefined, html, { parse_mode: 'HTML' }).catch((err: unknown) => {
-              if (!isNotModified(err)) log.warn({ err }, 'backtest progress edit failed');
-            });
-          },
-          result: async (h, run) => {
-            const chatId = h?.chatId ?? run.requestedBy?.chatId;
-            if (!chatId) return;
-            await sendTelegramReply(telegram, chatId, backtestResultReply(run), { payloads: options.payloads, replaceMessageId: h?.messageId });
-          },
-        },
-        log,
-        options.minEditIntervalMs,
-      )
-    : undefined;
+  const followUps = new FollowUps(log, options.minEditIntervalMs);
 
   // telegraf's default handler rethrows and can end polling.
   bot.catch((err) => log.error({ err }, 'telegram update failed'));
@@ -95,14 +71,21 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
   });
 
   async function answer(inbound: TelegramInbound, text: string): Promise<Reply | undefined> {
-    const expectation = findCommand(options.router.commands, text)?.slow ? follower?.expect(inbound.caller) : undefined;
-    try {
-      const { reply, messageId } = await run(inbound, text);
-      if (expectation) follower!.attach(expectation, { chatId: inbound.chatId, messageId });
-      return reply;
-    } finally {
-      if (expectation) follower!.drop(expectation);
-    }
+    const { reply, messageId } = await run(inbound, text);
+    // A follow-up (backtest progress and result) edits the answer, then replaces it with the result.
+    void followUps.show(reply, {
+      edit: async (progress) => {
+        if (messageId === undefined) return;
+        const html = renderTelegram(progress, options.payloads).messages[0]?.html ?? '';
+        await telegram.editMessageText(inbound.chatId, messageId, undefined, html, { parse_mode: 'HTML' }).catch((err: unknown) => {
+          if (!isNotModified(err)) throw err;
+        });
+      },
+      send: async (result) => {
+        await sendTelegramReply(telegram, inbound.chatId, result, { payloads: options.payloads, replaceMessageId: messageId });
+      },
+    });
+    return reply;
   }
 
   async function run(inbound: TelegramInbound, text: string): Promise<{ reply?: Reply; messageId?: number }> {
@@ -163,6 +146,9 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
     mode,
     telegram,
     sender: createTelegramAlertSender(telegram, options.payloads),
+    async deliver(chatId, reply) {
+      await sendTelegramReply(telegram, chatId, reply, { payloads: options.payloads });
+    },
     mount(app) {
       if (mode !== 'webhook') return;
       mountTelegramWebhook(app, {
@@ -206,7 +192,7 @@ export function createTelegramChat(options: TelegramChatOptions): TelegramChat {
         launched = undefined;
       }
       if (started || tasks.size > 0) await tasks.drain(10_000);
-      await follower?.stop();
+      await followUps.stop();
       started = false;
     },
     processUpdate,

@@ -1,14 +1,9 @@
 import type { AlertLevel } from '../../../alerts/alert.ts';
 import type { Db } from '../client.ts';
 import { alertSettings } from '../schema.ts';
+import type { AlertSettingRow } from '../../../ports/chat-store.ts';
 
-export interface AlertSettingRow {
-  /** telegram | discord | line, or `*` for every channel. */
-  channel: string;
-  type: string;
-  level: AlertLevel;
-  updatedAt: number;
-}
+export type { AlertSettingRow };
 
 /** Every stored level (`/alerts` and the fan-out read them; the table is tiny). */
 export async function listAlertSettings(db: Db): Promise<AlertSettingRow[]> {

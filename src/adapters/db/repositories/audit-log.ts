@@ -2,35 +2,9 @@ import { desc } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { auditLog } from '../schema.ts';
 
-/** What happened to a command: the `decision` column. */
-export type AuditDecision =
-  | 'allowed'
-  | 'refused'
-  | 'invalid'
-  | 'rate_limited'
-  | 'confirm_requested'
-  | 'confirmed'
-  | 'expired'
-  | 'cancelled'
-  | 'failed';
+import type { AuditDecision, AuditRecord, AuditRow } from '../../../ports/chat-store.ts';
 
-export interface AuditRecord {
-  ts: number;
-  platform: string;
-  userId: string;
-  chatId?: string;
-  command: string;
-  /** Already redacted by the caller: secrets never reach this table. */
-  args?: unknown;
-  role?: string;
-  decision: AuditDecision;
-  result?: string;
-  durationMs?: number;
-}
-
-export interface AuditRow extends AuditRecord {
-  id: number;
-}
+export type { AuditDecision, AuditRecord, AuditRow };
 
 /** Append-only audit log of chat commands. Pass `tx` inside a transaction. */
 export async function insertAudit(db: Db, r: AuditRecord): Promise<void> {

@@ -1,9 +1,10 @@
 /**
  * Bulk candle writes through COPY, on both drivers: the columns are encoded as PostgreSQL's *binary*
- * COPY format (int8 and float8 as 8 big-endian bytes — no number is ever formatted as text), copied
- * into a temporary staging table, and moved into `candles` with one INSERT … ON CONFLICT per batch,
- * so a re-import stays idempotent (duplicates ignored or, with `update`, only changed rows
- * rewritten) and the counts are exact.
+ * COPY format (int8 and float8 as 8 big-endian bytes — no number is ever formatted as text). A batch
+ * whose time window holds no stored candle of the series is copied straight into `candles` (a first
+ * import); otherwise it is copied into a temporary staging table and moved into `candles` with one
+ * INSERT … ON CONFLICT, so a re-import stays idempotent (duplicates ignored or, with `update`, only
+ * changed rows rewritten) and the counts are exact.
  *
  * - postgres.js: `COPY … FROM STDIN (FORMAT binary)` through its writable stream.
  * - PGlite: `COPY … FROM '/dev/blob' (FORMAT binary)` with the batch as the query's blob.
@@ -28,17 +29,31 @@ const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0
 const HEADER_BYTES = SIGNATURE.length + 8;
 const TWO_32 = 4_294_967_296;
 
-/** Rows `[start, end)` of the columns as one binary COPY stream (header, tuples, trailer). */
-export function encodeCopyBinary(c: Candles, start: number, end: number): Uint8Array {
+/**
+ * Rows `[start, end)` of the columns as one binary COPY stream (header, tuples, trailer): the six
+ * columns ts, open, high, low, close, volume — preceded by the series key (exchange, symbol,
+ * timeframe as text) when `key` is given, for a COPY straight into `candles`.
+ */
+export function encodeCopyBinary(c: Candles, start: number, end: number, key?: SeriesKey): Uint8Array {
   const rows = end - start;
-  const out = new Uint8Array(HEADER_BYTES + rows * ROW_BYTES + 2);
+  const keyFields = key ? [key.exchange, key.symbol, key.timeframe].map((t) => new TextEncoder().encode(t)) : [];
+  let keyBytes = 0;
+  for (const f of keyFields) keyBytes += 4 + f.length;
+  const out = new Uint8Array(HEADER_BYTES + rows * (ROW_BYTES + keyBytes) + 2);
   out.set(SIGNATURE, 0);
   const v = new DataView(out.buffer);
   // flags (int32 0) and header extension length (int32 0) are already zero.
   let o = HEADER_BYTES;
+  const fields = 6 + keyFields.length;
   for (let i = start; i < end; i++) {
-    v.setInt16(o, 6);
+    v.setInt16(o, fields);
     o += 2;
+    for (let k = 0; k < keyFields.length; k++) {
+      const f = keyFields[k]!;
+      v.setInt32(o, f.length);
+      out.set(f, o + 4);
+      o += 4 + f.length;
+    }
     // int8 open time: high and low 32-bit words (exact for every safe integer, negative ones too).
     const ts = c.ts[i]!;
     const hi = Math.floor(ts / TWO_32);
@@ -62,7 +77,16 @@ export function encodeCopyBinary(c: Candles, start: number, end: number): Uint8A
   return out;
 }
 
+export interface SeriesKey {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+}
+
 const STAGING = 'tradeops_candle_import';
+const DIRECT_COLUMNS = 'candles (exchange, symbol, timeframe, ts, open, high, low, close, volume)';
+/** Is any candle of the series stored in [$4, $5]? If not, a batch can be copied straight into candles. */
+const ANY_STORED = 'select exists (select 1 from candles where exchange = $1 and symbol = $2 and timeframe = $3 and ts between $4 and $5) as stored';
 const CREATE_STAGING = `create temp table if not exists ${STAGING} (ts bigint not null, open float8 not null, high float8 not null, low float8 not null, close float8 not null, volume float8 not null) on commit drop`;
 const COPY_COLUMNS = `${STAGING} (ts, open, high, low, close, volume)`;
 
@@ -104,6 +128,7 @@ interface PgliteCopyClient {
 /** What we use of postgres.js. */
 interface PostgresTx {
   unsafe<T = unknown>(sql: string, params?: unknown[]): Promise<T> & { writable(): Promise<NodeJS.WritableStream> };
+  savepoint<T>(fn: (sp: PostgresTx) => Promise<T>): Promise<T>;
 }
 interface PostgresCopyClient {
   begin<T>(fn: (tx: PostgresTx) => Promise<T>): Promise<T>;
@@ -115,10 +140,17 @@ export async function copyWritePglite(client: unknown, req: CopyWriteRequest): P
   const pg = client as PgliteCopyClient;
   const params = [req.exchange, req.symbol, req.timeframe];
   const move = moveStatement(req.policy);
+  const blob = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
   return pg.transaction(async (tx) => {
     await tx.exec(CREATE_STAGING);
-    return eachBatch(req, async (bytes) => {
-      await tx.query(`copy ${COPY_COLUMNS} from '/dev/blob' with (format binary)`, [], { blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
+    return eachBatch(req, async (start, end) => {
+      // One process per data directory: nothing can write this series between the check and the COPY.
+      const stored = (await tx.query<{ stored: boolean }>(ANY_STORED, [...params, req.candles.ts[start], req.candles.ts[end - 1]])).rows[0]?.stored;
+      if (!stored) {
+        await tx.query(`copy ${DIRECT_COLUMNS} from '/dev/blob' with (format binary)`, [], { blob: blob(encodeCopyBinary(req.candles, start, end, req)) });
+        return { inserted: end - start, updated: 0 };
+      }
+      await tx.query(`copy ${COPY_COLUMNS} from '/dev/blob' with (format binary)`, [], { blob: blob(encodeCopyBinary(req.candles, start, end)) });
       const counts = (await tx.query<Counts>(move, params)).rows[0];
       await tx.exec(`truncate ${STAGING}`);
       return counts;
@@ -130,11 +162,25 @@ export async function copyWritePostgres(client: unknown, req: CopyWriteRequest):
   const sql = client as PostgresCopyClient;
   const params = [req.exchange, req.symbol, req.timeframe];
   const move = moveStatement(req.policy);
+  const copy = async (tx: PostgresTx, target: string, bytes: Uint8Array) => {
+    const writable = await tx.unsafe(`copy ${target} from stdin with (format binary)`).writable();
+    await pipeline(Readable.from([bytes]), writable);
+  };
   return sql.begin(async (tx) => {
     await tx.unsafe(CREATE_STAGING);
-    return eachBatch(req, async (bytes) => {
-      const writable = await tx.unsafe(`copy ${COPY_COLUMNS} from stdin with (format binary)`).writable();
-      await pipeline(Readable.from([bytes]), writable);
+    return eachBatch(req, async (start, end) => {
+      const stored = (await tx.unsafe<Array<{ stored: boolean }>>(ANY_STORED, [...params, String(req.candles.ts[start]), String(req.candles.ts[end - 1])]))[0]?.stored;
+      if (!stored) {
+        // Nothing of the series stored in this window: straight into candles. Another process may
+        // write the same candles meanwhile; then the savepoint rolls back and the staged path runs.
+        try {
+          await tx.savepoint((sp) => copy(sp, DIRECT_COLUMNS, encodeCopyBinary(req.candles, start, end, req)));
+          return { inserted: end - start, updated: 0 };
+        } catch (err) {
+          if ((err as { code?: string }).code !== '23505') throw err;
+        }
+      }
+      await copy(tx, COPY_COLUMNS, encodeCopyBinary(req.candles, start, end));
       const counts = (await tx.unsafe<Counts[]>(move, params))[0];
       await tx.unsafe(`truncate ${STAGING}`);
       return counts;
@@ -142,12 +188,12 @@ export async function copyWritePostgres(client: unknown, req: CopyWriteRequest):
   });
 }
 
-async function eachBatch(req: CopyWriteRequest, write: (bytes: Uint8Array) => Promise<Counts | undefined>): Promise<CopyWriteResult> {
+async function eachBatch(req: CopyWriteRequest, write: (start: number, end: number) => Promise<Counts | undefined>): Promise<CopyWriteResult> {
   const total = req.candles.length;
   const result: CopyWriteResult = { inserted: 0, updated: 0 };
   for (let start = 0; start < total; start += req.batchRows) {
     const end = Math.min(total, start + req.batchRows);
-    const counts = await write(encodeCopyBinary(req.candles, start, end));
+    const counts = await write(start, end);
     result.inserted += Number(counts?.inserted ?? 0);
     result.updated += Number(counts?.updated ?? 0);
     req.onProgress?.(end, total);

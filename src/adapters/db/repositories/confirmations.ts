@@ -1,21 +1,9 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { confirmations } from '../schema.ts';
+import type { ConfirmationRecord, ConfirmationStatus } from '../../../ports/chat-store.ts';
 
-export type ConfirmationStatus = 'pending' | 'confirmed' | 'cancelled' | 'expired';
-
-export interface ConfirmationRecord {
-  code: string;
-  platform: string;
-  userId: string;
-  chatId?: string;
-  command: string;
-  /** Raw (pre-validation) arguments, redacted of sensitive keys; validated again on confirm. */
-  args: Record<string, unknown>;
-  createdAt: number;
-  expiresAt: number;
-  status: ConfirmationStatus;
-}
+export type { ConfirmationRecord, ConfirmationStatus };
 
 type Row = typeof confirmations.$inferSelect;
 

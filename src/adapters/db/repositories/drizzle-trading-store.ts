@@ -1,8 +1,9 @@
-import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { AppError } from '../../../domain/errors.ts';
 import type { OrderStatus } from '../../../domain/orders.ts';
 import type { Position } from '../../../domain/portfolio.ts';
 import type { TradingState, TradingStateName } from '../../../domain/trading-state.ts';
-import type { DecisionRecord, EquitySnapshot, FillRecord, OrderRecord, TradingStore } from '../../../ports/store.ts';
+import type { DecisionRecord, EquitySnapshot, FillRecord, OrderRecord, OrderUpdate, TradingStore } from '../../../ports/store.ts';
 import type { Db } from '../client.ts';
 import { balances, decisions, equitySnapshots, fills, orders, positions, strategyState, tradingState } from '../schema.ts';
 
@@ -112,31 +113,57 @@ export class DrizzleTradingStore implements TradingStore {
 
   async recordFill(fill: FillRecord, positionAfter: Position | undefined, cash: number): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(fills)
-        .values({
-          tradeId: fill.tradeId,
-          clientOrderId: fill.clientOrderId,
-          exchange: fill.exchange,
-          symbol: fill.symbol,
-          side: fill.side,
-          price: fill.price,
-          amount: fill.amount,
-          fee: fill.fee,
-          feeCurrency: fill.feeCurrency || null,
-          realizedPnl: fill.realizedPnl,
-          ts: fill.ts,
-        })
-        .onConflictDoNothing()
-        .returning({ id: fills.id });
-      if (inserted.length === 0) return false;
+      if (!(await insertFill(tx as unknown as Db, fill))) return false;
       await writePosition(tx as unknown as Db, fill.exchange, fill.symbol, positionAfter, fill.ts);
-      await tx
-        .insert(balances)
-        .values({ exchange: fill.exchange, asset: CASH_ASSET, free: cash, used: 0, total: cash, updatedAt: fill.ts })
-        .onConflictDoUpdate({ target: [balances.exchange, balances.asset], set: { free: cash, total: cash, updatedAt: fill.ts } });
+      await writeCash(tx as unknown as Db, fill.exchange, cash, fill.ts);
       return true;
     });
+  }
+
+  async applyOrderUpdate(u: OrderUpdate): Promise<void> {
+    await this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      // Row lock: a second writer of the same order waits here and then sees the new status.
+      const rows = await tx.select({ status: orders.status, exchange: orders.exchange, symbol: orders.symbol }).from(orders).where(eq(orders.clientOrderId, u.clientOrderId)).for('update');
+      const row = rows[0];
+      if (!row) throw new AppError('NOT_FOUND', `order ${u.clientOrderId} is not stored`);
+      if (row.status !== u.expectedStatus) throw new AppError('CONFLICT', `order ${u.clientOrderId} is ${row.status}, expected ${u.expectedStatus}`);
+      let lastTs = 0;
+      for (const f of u.fills) {
+        if (!(await insertFill(tx, f))) throw new AppError('CONFLICT', `fill ${f.tradeId} of ${u.clientOrderId} is already stored`);
+        lastTs = Math.max(lastTs, f.ts);
+      }
+      if (u.fills.length > 0) {
+        await writePosition(tx, row.exchange, row.symbol, u.positionAfter, lastTs);
+        if (u.cashAfter !== undefined) await writeCash(tx, row.exchange, u.cashAfter, lastTs);
+      }
+      const set: Record<string, unknown> = { updatedAt: u.patch.updatedAt ?? this.now() };
+      for (const [k, v] of Object.entries(u.patch)) if (v !== undefined) set[k] = v;
+      await tx.update(orders).set(set).where(eq(orders.clientOrderId, u.clientOrderId));
+    });
+  }
+
+  async fillsOfOrder(clientOrderId: string): Promise<FillRecord[]> {
+    const rows = await this.db.select().from(fills).where(eq(fills.clientOrderId, clientOrderId)).orderBy(fills.ts, fills.id);
+    return rows.map(toFill);
+  }
+
+  async netFilledQuantities(exchange: string): Promise<Map<string, { net: number; baseFees: number }>> {
+    const rows = await this.db
+      .select({
+        symbol: fills.symbol,
+        net: sql<string>`sum(case when ${fills.side} = 'buy' then ${fills.amount} else -${fills.amount} end)`,
+        baseFees: sql<string>`sum(case when ${fills.feeCurrency} = split_part(${fills.symbol}, '/', 1) then ${fills.fee} else 0 end)`,
+      })
+      .from(fills)
+      .where(eq(fills.exchange, exchange))
+      .groupBy(fills.symbol);
+    return new Map(rows.map((r) => [r.symbol, { net: Number(r.net), baseFees: Number(r.baseFees) }]));
+  }
+
+  async ordersSince(exchange: string, since: number): Promise<OrderRecord[]> {
+    const rows = await this.db.select().from(orders).where(and(eq(orders.exchange, exchange), gte(orders.createdAt, since))).orderBy(orders.createdAt);
+    return rows.map(toOrder);
   }
 
   async recentFills(limit: number): Promise<FillRecord[]> {
@@ -156,6 +183,10 @@ export class DrizzleTradingStore implements TradingStore {
 
   async savePosition(exchange: string, symbol: string, position: Position | undefined): Promise<void> {
     await writePosition(this.db, exchange, symbol, position, this.now());
+  }
+
+  async saveCash(exchange: string, cash: number): Promise<void> {
+    await writeCash(this.db, exchange, cash, this.now());
   }
 
   async cash(exchange: string): Promise<number | undefined> {
@@ -221,6 +252,35 @@ export class DrizzleTradingStore implements TradingStore {
     const rows = await this.db.select().from(equitySnapshots).where(gte(equitySnapshots.ts, since)).orderBy(equitySnapshots.ts);
     return rows.map((r) => ({ ts: r.ts, equity: Number(r.equity), cash: Number(r.cash), unrealizedPnl: Number(r.unrealizedPnl) }));
   }
+}
+
+/** Insert a fill unless its (exchange, trade id) is stored; true when inserted. */
+async function insertFill(db: Db, fill: FillRecord): Promise<boolean> {
+  const inserted = await db
+    .insert(fills)
+    .values({
+      tradeId: fill.tradeId,
+      clientOrderId: fill.clientOrderId,
+      exchange: fill.exchange,
+      symbol: fill.symbol,
+      side: fill.side,
+      price: fill.price,
+      amount: fill.amount,
+      fee: fill.fee,
+      feeCurrency: fill.feeCurrency || null,
+      realizedPnl: fill.realizedPnl,
+      ts: fill.ts,
+    })
+    .onConflictDoNothing()
+    .returning({ id: fills.id });
+  return inserted.length > 0;
+}
+
+async function writeCash(db: Db, exchange: string, cash: number, ts: number): Promise<void> {
+  await db
+    .insert(balances)
+    .values({ exchange, asset: CASH_ASSET, free: cash, used: 0, total: cash, updatedAt: ts })
+    .onConflictDoUpdate({ target: [balances.exchange, balances.asset], set: { free: cash, total: cash, updatedAt: ts } });
 }
 
 async function writePosition(db: Db, exchange: string, symbol: string, p: Position | undefined, ts: number): Promise<void> {

@@ -1,4 +1,4 @@
-export { createSimExchange, type SimExchange, type SimExchangeOptions } from './sim-exchange.ts';
+export { createSimExchange, type SimExchange, type SimExchangeOptions, type SimMarketState } from './sim-exchange.ts';
 export { MatchingEngine, type MatchingEngineOptions, type FillListener } from './matching-engine.ts';
 export { buildSimMarkets, simBasePrice, simSymbol, SIM_QUOTE } from './sim-markets.ts';
 export { SyntheticSeries } from './synthetic-market.ts';

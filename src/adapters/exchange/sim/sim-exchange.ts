@@ -49,6 +49,23 @@ export interface SimExchangeOptions {
   leverage?: number;
   /** Share of a candle's volume resting orders may take per candle (default 0.1). */
   maxVolumeShare?: number;
+  /** Continue a stored market (see {@link SimMarketState}); ignored when it was made by other settings. */
+  resume?: SimMarketState;
+}
+
+/**
+ * Where the simulated market is: stored by the bot and given back at the next start, so a restarted
+ * paper account sees the same price path and market time (its open positions keep their value).
+ */
+export interface SimMarketState {
+  seed: number;
+  timeframe: string;
+  /** SIM_DATA file, when one is replayed. */
+  dataFile?: string;
+  /** Open time of candle 0 of the primary series. */
+  startTs: number;
+  /** Candles of the primary series that had passed (fractional). */
+  position: number;
 }
 
 export interface SimExchange extends MarketData, Execution {
@@ -61,6 +78,10 @@ export interface SimExchange extends MarketData, Execution {
    * when this resolves. `undefined` returns the symbol to its market. Candles are not rewritten.
    */
   setPrice(symbol: string, price: number | undefined): Promise<void>;
+  /** Where the market is now (undefined when prices come from a real venue). */
+  marketState(): SimMarketState | undefined;
+  /** True when `resume` was applied: the market continued where it had stopped. */
+  readonly resumed: boolean;
   close(): Promise<void>;
 }
 
@@ -76,6 +97,7 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
   const makerFeeBps = o.makerFeeBps ?? o.feeBps * 0.75;
   let markets: Map<string, MarketInfo>;
   let timeline: SimTimeline | undefined;
+  let resumed = false;
   const source = o.priceSource;
   if (source) {
     markets = new Map();
@@ -85,7 +107,20 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
   } else {
     markets = buildSimMarkets({ marketType: o.marketType, symbols: o.symbols, takerFeeBps: o.feeBps, makerFeeBps });
     const replay = o.dataFile ? await loadReplay(o.dataFile, o.timeframe) : undefined;
-    timeline = new SimTimeline({ seed: o.seed, timeframe: o.timeframe, speed: o.speed, historyCandles: o.historyCandles, now: realNow, replay, replaySymbols: o.symbols, startTs: o.startTs, priceStep: (s) => markets.get(s)?.priceStep ?? 0 });
+    const r = o.resume;
+    resumed = r !== undefined && r.seed === o.seed && r.timeframe === o.timeframe && (r.dataFile ?? '') === (o.dataFile ?? '') && r.position >= 1 && Number.isFinite(r.startTs);
+    timeline = new SimTimeline({
+      seed: o.seed,
+      timeframe: o.timeframe,
+      speed: o.speed,
+      historyCandles: o.historyCandles,
+      now: realNow,
+      replay,
+      replaySymbols: o.symbols,
+      startTs: resumed ? r!.startTs : o.startTs,
+      resumeAt: resumed ? r!.position : undefined,
+      priceStep: (s) => markets.get(s)?.priceStep ?? 0,
+    });
   }
   const quote = [...markets.values()].find((m) => o.symbols.includes(m.symbol))?.quote ?? SIM_QUOTE;
   const engine = new MatchingEngine({
@@ -213,6 +248,14 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
       if (!(price > 0) || !Number.isFinite(price)) throw new AppError('BAD_REQUEST', `price must be a positive number, got ${price}`);
       pinned.set(symbol, price);
       await sync();
+    },
+    marketState() {
+      if (!timeline) return undefined;
+      const t = timeline.state();
+      return { seed: o.seed, timeframe: o.timeframe, ...(o.dataFile ? { dataFile: o.dataFile } : {}), startTs: t.startTs, position: t.position };
+    },
+    get resumed() {
+      return resumed;
     },
     async close() {
       closed = true;

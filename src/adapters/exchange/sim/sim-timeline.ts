@@ -23,6 +23,11 @@ export interface SimTimelineOptions {
   startTs?: number;
   /** Tick size per symbol: synthetic prices are published on the tick. */
   priceStep?: (symbol: string) => number;
+  /**
+   * Continue a stored market (a restarted paper account): the position, in candles, the market had
+   * reached. With `startTs` it gives back the same price path and the same market time.
+   */
+  resumeAt?: number;
 }
 
 /**
@@ -44,6 +49,7 @@ export class SimTimeline {
     this.tfMs = timeframeToMs(o.timeframe);
     if (!(o.speed >= 0) || !Number.isFinite(o.speed)) throw new AppError('BAD_REQUEST', `SIM_SPEED must be a number ≥ 0, got ${o.speed}`);
     if (!(o.historyCandles >= 1)) throw new AppError('BAD_REQUEST', `historyCandles must be at least 1, got ${o.historyCandles}`);
+    if (o.resumeAt !== undefined && !(o.resumeAt >= 1 && Number.isFinite(o.resumeAt))) throw new AppError('BAD_REQUEST', `resumeAt must be a position of at least 1 candle, got ${o.resumeAt}`);
     this.realStart = o.now();
     if (o.replay) {
       if (o.replay.length < 2) throw new AppError('BAD_REQUEST', 'SIM_DATA needs at least 2 candles to replay');
@@ -58,8 +64,13 @@ export class SimTimeline {
   /** Position on the primary series, in candles (fractional). */
   private position(): number {
     const elapsed = Math.max(0, this.o.now() - this.realStart) / 1000;
-    const p = this.o.historyCandles + elapsed * this.o.speed;
+    const p = (this.o.resumeAt ?? this.o.historyCandles) + elapsed * this.o.speed;
     return this.replay ? Math.min(p, this.replay.length) : p;
+  }
+
+  /** Where the market is, to store and resume it after a restart: the same startTs and position give the same prices and time. */
+  state(): { startTs: number; position: number } {
+    return { startTs: this.startTs, position: this.position() };
   }
 
   /** Simulated now (UTC ms). */

@@ -16,6 +16,8 @@ import { createFakeServices, FAKE_T0, type FakeServices } from '../../../support
 import { DiscordStandIn } from '../../../support/standins/discord.ts';
 import { LineStandIn, lineSignature } from '../../../support/standins/line.ts';
 import { TelegramStandIn } from '../../../support/standins/telegram.ts';
+import { createDbChatStore } from '../../../../src/adapters/db/chat-store.ts';
+import { CHAT_PLATFORMS } from '../../../../src/chat-platforms.ts';
 
 /** One migrated PGlite template per test file; each harness gets its own clone. */
 let sharedTarget: DatabaseTarget | undefined;
@@ -126,11 +128,12 @@ export async function startChatHarness(options: HarnessOptions): Promise<ChatHar
   const real = createCommandRouter({
     commands: COMMANDS,
     services,
-    database,
+    store: createDbChatStore(database.db),
     logger,
     clock,
-    users: parseChatUsers(config.CHAT_USERS),
+    users: parseChatUsers(config.CHAT_USERS, CHAT_PLATFORMS),
     rateLimitPerMinute: config.COMMAND_RATE_LIMIT,
+    alertChannels: ['telegram', 'discord', 'line'],
   });
   const handled: InboundCommand[] = [];
   const router: CommandRouter = {

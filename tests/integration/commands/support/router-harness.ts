@@ -10,6 +10,7 @@ import type { Database } from '../../../../src/adapters/db/client.ts';
 import { auditLog } from '../../../../src/adapters/db/schema.ts';
 import { ManualClock } from '../../../../src/ports/clock.ts';
 import { createFakeServices, FAKE_T0, type FakeServices } from '../../../support/fake-services.ts';
+import { createDbChatStore } from '../../../../src/adapters/db/chat-store.ts';
 
 export const ADMIN: Caller = { platform: 'telegram', userId: '1001', chatId: '1001' };
 export const ADMIN2: Caller = { platform: 'telegram', userId: '1002', chatId: '-100200' };
@@ -41,15 +42,16 @@ export function createHarness(database: Database, options: { rateLimitPerMinute?
     { platform: 'telegram', userId: ADMIN2.userId, role: 'admin' },
     { platform: 'discord', userId: TRADER.userId, role: 'trader' },
     { platform: 'line', userId: VIEWER.userId, role: 'viewer' },
-  ]);
+  ], { console: 'admin' });
   const router = createCommandRouter({
     commands: options.commands ?? COMMANDS,
     services,
-    database,
+    store: createDbChatStore(database.db),
     logger,
     clock,
     users,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
+    alertChannels: ['telegram', 'discord', 'line'],
   });
   return {
     router,

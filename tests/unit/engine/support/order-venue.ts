@@ -1,7 +1,7 @@
 import type { MarketInfo } from '../../../../src/domain/market.ts';
 import type { OrderReport, OrderRequest, OrderStatus } from '../../../../src/domain/orders.ts';
 import { ExecutionError, type Execution } from '../../../../src/ports/execution.ts';
-import type { Position } from '../../../../src/domain/portfolio.ts';
+import { AppError } from '../../../../src/domain/errors.ts';
 import type { TradingState } from '../../../../src/domain/trading-state.ts';
 import type { FillRecord, OrderRecord, TradingStore } from '../../../../src/ports/store.ts';
 
@@ -17,9 +17,7 @@ export class TestVenue implements Execution {
   readonly received = new Map<string, OrderReport>();
   readonly placed: OrderRequest[] = [];
   readonly lookups: string[] = [];
-  next: 'fill' | 'lose-before' | 'lose-after' | 'reject' | 'unsupported' | 'auth' | 'crash' = 'fill';
-  /** Called as each request arrives (before the venue acts on it). */
-  onPlace: ((req: OrderRequest) => Promise<void>) | undefined;
+  next: 'fill' | 'lose-before' | 'lose-after' | 'reject' | 'crash' = 'fill';
   lookupError: Error | undefined;
   price = 100;
 
@@ -29,13 +27,10 @@ export class TestVenue implements Execution {
 
   async placeOrder(req: OrderRequest): Promise<OrderReport> {
     this.placed.push(req);
-    await this.onPlace?.(req);
     const mode = this.next;
     this.next = 'fill';
     if (mode === 'lose-before') throw new ExecutionError('unknown-outcome', 'request timed out');
     if (mode === 'reject') throw new ExecutionError('rejected', 'insufficient balance');
-    if (mode === 'unsupported') throw new ExecutionError('unsupported', 'reduceOnly is not supported on this market');
-    if (mode === 'auth') throw new ExecutionError('auth', 'invalid API key');
     if (mode === 'crash') throw new Error('socket hang up in the venue library');
     const report = this.filledReport(req);
     this.received.set(req.clientOrderId, report);
@@ -81,17 +76,17 @@ export class TestVenue implements Execution {
  * The order half of TradingStore in memory (the drizzle implementation passes the same contract
  * on PGlite and PostgreSQL); every other method throws, so a test using it by accident fails loudly.
  */
-export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord>; fills: FillRecord[]; saved: { positions: Map<string, Position | undefined>; cash: number | undefined; tradingState?: TradingState } } {
+export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord>; fills: FillRecord[]; saved: { tradingState?: TradingState } } {
+  const saved: { tradingState?: TradingState } = {};
   const orders = new Map<string, OrderRecord>();
   const fills: FillRecord[] = [];
-  const saved: { positions: Map<string, Position | undefined>; cash: number | undefined; tradingState?: TradingState } = { positions: new Map(), cash: undefined };
   const unused = () => {
     throw new Error('not used by these tests');
   };
   return {
     orders,
-    fills,
     saved,
+    fills,
     async insertOrder(order) {
       if (orders.has(order.clientOrderId)) throw new Error(`duplicate clientOrderId ${order.clientOrderId}`);
       orders.set(order.clientOrderId, { ...order });
@@ -110,14 +105,23 @@ export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRe
     async ordersByStatus(statuses: readonly OrderStatus[]) {
       return [...orders.values()].filter((o) => statuses.includes(o.status)).map((o) => ({ ...o }));
     },
-    // Idempotent by (exchange, trade id), position and cash stored with the fill — as the drizzle store.
-    async recordFill(fill, positionAfter, cash) {
-      if (fills.some((f) => f.exchange === fill.exchange && f.tradeId === fill.tradeId)) return false;
-      fills.push({ ...fill });
-      saved.positions.set(fill.symbol, positionAfter && { ...positionAfter });
-      saved.cash = cash;
-      return true;
+    // The atomic update as the drizzle store does it: status check first, a known trade id refuses all.
+    async applyOrderUpdate(u) {
+      const o = orders.get(u.clientOrderId);
+      if (!o) throw new AppError('NOT_FOUND', `no order ${u.clientOrderId}`);
+      if (o.status !== u.expectedStatus) throw new AppError('CONFLICT', `order ${u.clientOrderId} is ${o.status}, expected ${u.expectedStatus}`);
+      if (u.fills.some((f) => fills.some((x) => x.tradeId === f.tradeId))) throw new AppError('CONFLICT', 'fill already stored');
+      fills.push(...u.fills);
+      const defined = Object.fromEntries(Object.entries(u.patch).filter(([, v]) => v !== undefined));
+      orders.set(u.clientOrderId, { ...o, ...defined });
     },
+    async fillsOfOrder(id) {
+      return fills.filter((f) => f.clientOrderId === id);
+    },
+    netFilledQuantities: unused,
+    ordersSince: unused,
+    saveCash: unused,
+    recordFill: unused,
     recentFills: unused,
     fillsSince: unused,
     positions: unused,

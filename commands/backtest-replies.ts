@@ -1,6 +1,6 @@
-import { metric, money, pct } from '../../../commands/format.ts';
-import type { Reply } from '../../../commands/reply.ts';
-import type { BacktestRunView } from '../../../commands/services.ts';
+import { metric, money, pct } from './format.ts';
+import type { Reply } from './reply.ts';
+import type { BacktestRunView } from './services.ts';
 
 function num(run: BacktestRunView, key: string): number | null {
   const v = run.metrics?.[key];

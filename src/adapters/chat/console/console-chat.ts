@@ -1,17 +1,18 @@
 import { createInterface, type Interface } from 'node:readline';
-import type { Caller } from '../../../commands/command.ts';
-import type { CommandRouter } from '../../../commands/router-types.ts';
-import type { BacktestRunView, BotServices } from '../../../commands/services.ts';
-import type { Logger } from '../../logger.ts';
-import { renderText } from './render/text.ts';
+import type { Caller } from '../../../../commands/command.ts';
+import type { Reply } from '../../../../commands/reply.ts';
+import type { CommandRouter } from '../../../../commands/router-types.ts';
+import type { Logger } from '../../../logger.ts';
+import { FollowUps } from '../follow-up.ts';
+import { renderText } from '../render/text.ts';
 
 export interface ConsoleChatOptions {
   router: CommandRouter;
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   logger: Logger;
-  /** Show progress and results of backtests started from the console. */
-  backtests?: BotServices['backtests'];
+  /** Minimum time between two progress lines of one follow-up job. */
+  minEditIntervalMs?: number;
   /** Prompt or not; default: whether `input` is a TTY. */
   interactive?: boolean;
   /** Ctrl-C at the prompt; default: re-raise SIGINT so the process shuts down as usual. */
@@ -23,6 +24,8 @@ export interface ConsoleChat {
   stop(): Promise<void>;
   /** Resolves when the input ended and every line was answered (piped scripts, tests). */
   readonly done: Promise<void>;
+  /** Write a reply outside any command (a result that finished after a restart). */
+  deliver(reply: Reply): Promise<void>;
 }
 
 export const CONSOLE_PROMPT = 'tradeops> ';
@@ -42,10 +45,9 @@ export function createConsoleChat(options: ConsoleChatOptions): ConsoleChat {
   let rl: Interface | undefined;
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
-  let unsubscribe: (() => void) | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
-  const lastShown = new Map<number, string>();
+  const followUps = new FollowUps(log, options.minEditIntervalMs ?? 1_000);
 
   const write = (text: string) => {
     if (!stopped) output.write(`${text}\n`);
@@ -64,28 +66,13 @@ export function createConsoleChat(options: ConsoleChatOptions): ConsoleChat {
         progress: async (p) => write(`… ${p}`),
       });
       if (reply) write(renderText(reply));
+      // Progress lines, then the result, of a follow-up job (a backtest) — the prompt stays usable.
+      void followUps.show(reply, { edit: async (p) => write(`… ${renderText(p).replace(/\n/g, ' ')}`), send: async (r) => write(renderText(r)) });
     } catch (err) {
       // The router never throws; this guards the terminal against a broken renderer.
       log.error({ err }, 'console command failed');
       write('internal error — the details are in the log');
     }
-  };
-
-  const onBacktest = (run: BacktestRunView & { requestedBy?: { platform: string } }) => {
-    if (run.requestedBy?.platform !== 'console') return;
-    const line =
-      run.status === 'running'
-        ? `Backtest #${run.id}: running ${Math.floor(run.progress * 10) * 10}%`
-        : run.status === 'done'
-          ? `Backtest #${run.id} done${run.summary ? `: ${run.summary}` : ''}${run.chartPath ? `\n[image] equity chart: ${run.chartPath}` : ''}`
-          : run.status === 'failed'
-            ? `Backtest #${run.id} failed: ${run.error ?? 'unknown error'}`
-            : `Backtest #${run.id}: queued`;
-    // Progress arrives often; show each 10% step once.
-    if (lastShown.get(run.id) === line) return;
-    lastShown.set(run.id, line);
-    if (run.status === 'done' || run.status === 'failed') lastShown.delete(run.id);
-    write(line);
   };
 
   return {
@@ -100,13 +87,12 @@ export function createConsoleChat(options: ConsoleChatOptions): ConsoleChat {
         void queue.then(() => resolveDone());
       });
       rl.on('SIGINT', () => (options.onInterrupt ? options.onInterrupt() : process.kill(process.pid, 'SIGINT')));
-      if (options.backtests) unsubscribe = options.backtests.onUpdate(onBacktest);
       prompt();
     },
+    deliver: async (reply) => write(renderText(reply)),
     async stop() {
-      unsubscribe?.();
-      unsubscribe = undefined;
       await queue;
+      await followUps.stop();
       stopped = true;
       rl?.close();
       rl = undefined;
