@@ -53,7 +53,7 @@ describe('readCandleFile streams to the same result as parsing the whole text', 
     // BOM, CRLF, and 2-, 3- and 4-byte UTF-8 characters in an ignored column: with 1-byte reads every
     // character is split, so this proves the decoder and the line carry-over work together.
     const lines = ['\ufeffdate,Open,High,Low,Close,Volume,Note'];
-    for (let i = 0; i < 120; i++) lines.push(`${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()},${i + 1},${i + 3},${i},${i + 2},${i * 0.5},é€😀`);
+    for (let i = 0; i < 120; i++) lines.push(`${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()},${i + 1},${i + 3},${i + 0.5},${i + 2},${i * 0.5},é€😀`);
     await writeFile(path, `${lines.join('\r\n')}\r\n`, 'utf8');
     const expected = candlesToRows(parseCandleText(readFileSync(path, 'utf8'), 'tiny-chunks.csv'));
     expect(expected.length).toBe(120);
