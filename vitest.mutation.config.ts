@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
  * databases on PGlite only (no global setup probing the local PostgreSQL server).
  * Folders rather than files, so tests added next to the code they cover are picked up. The slow
  * integration files (trading engine, alert fan-out, the outbox's timing scenarios: 40–100 s each, a fresh
- * PGlite per test) are left to `npm test`: each surviving mutant would re-run them.
+ * PGlite per test) and the timing-sensitive exchange secrets test (300 ms timeouts) are left to
+ * `npm test`: each surviving mutant would re-run them.
  */
 export default defineConfig({
   test: {
@@ -24,8 +25,10 @@ export default defineConfig({
       'tests/unit/adapters/files/**/*.test.ts',
       'tests/unit/webhooks/**/*.test.ts',
       'tests/integration/alerts/outbox-*.test.ts',
+      'tests/integration/engine/fill-processor*.test.ts',
+      'tests/integration/engine/reconcil*.test.ts',
+      'tests/integration/exchange/order-faults.test.ts',
       'tests/integration/exchange/scrub.test.ts',
-      'tests/integration/exchange/secrets.test.ts',
     ],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     testTimeout: 60_000,

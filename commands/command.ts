@@ -62,5 +62,7 @@ export interface Command<A extends z.ZodType = z.ZodType> {
   confirm?: (args: z.infer<A>, ctx: CommandContext) => string | Promise<string>;
   /** Slow (backtest): Discord defers, others get an immediate "working" answer. */
   slow?: boolean;
+  /** Another name for the command named here (`/stopentry` → `pause`): help lists it with its target. */
+  aliasOf?: string;
   run(ctx: CommandContext, args: z.infer<A>): Promise<Reply>;
 }

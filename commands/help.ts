@@ -45,7 +45,11 @@ export const helpCommand: Command<typeof args> = {
       if (role === 'viewer') group.unshift(...mine.filter((c) => c.public));
       if (group.length === 0) continue;
       lines.push(`${role === 'viewer' ? 'Everyone' : role === 'trader' ? 'Traders' : 'Admins'}:`);
-      for (const c of group) lines.push(`/${c.name}${c.usage ? ` ${c.usage}` : ''} — ${c.description}`);
+      for (const c of group) {
+        if (c.aliasOf) continue;
+        const aliases = group.filter((x) => x.aliasOf === c.name).map((x) => `/${x.name}`);
+        lines.push(`/${c.name}${c.usage ? ` ${c.usage}` : ''}${aliases.length ? ` (also ${aliases.join(', ')})` : ''} — ${c.description}`);
+      }
     }
     if (ctx.role === undefined) lines.push('You are not on the allow-list yet: send /whoami and give your id to an admin.');
     lines.push('Send /help COMMAND for details and examples.');

@@ -26,6 +26,12 @@ import { closeCommand, forceexitCommand, fxCommand } from './close.ts';
 import { killallCommand } from './killall.ts';
 import { panicCommand } from './panic.ts';
 import { sizeCommand } from './size.ts';
+import { aliasOf } from './alias.ts';
+import { countCommand } from './count.ts';
+import { dailyCommand, monthlyCommand, weeklyCommand } from './pnl-periods.ts';
+import { profitCommand } from './profit.ts';
+import { startCommand } from './start.ts';
+import { versionCommand } from './version.ts';
 
 /**
  * Every chat command, in the order help lists them. Adding one (`/buy`, `/killall`) is a new file in
@@ -55,6 +61,17 @@ export const COMMANDS: readonly Command[] = [
   logoutCommand,
   // risk and manual control (issue 9)
   sizeCommand, panicCommand, buyCommand, sellCommand, closeCommand, forceexitCommand, fxCommand, killallCommand,
+  // Chat-ops 2: the vocabulary of other trading bots (freqtrade's names).
+  startCommand,
+  versionCommand,
+  profitCommand,
+  dailyCommand,
+  weeklyCommand,
+  monthlyCommand,
+  countCommand,
+  aliasOf(pauseCommand, 'stopentry'),
+  aliasOf(pauseCommand, 'stopbuy'),
+  aliasOf(tradesCommand, 'fills'),
 ] as Command[];
 
 /** Usage, role, arguments and examples of every command (help, docs/commands.md, the README check). */

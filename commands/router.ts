@@ -2,6 +2,7 @@ import type { AlertChannel, AlertLevel } from '../src/alerts/alert.ts';
 import { isAppError } from '../src/domain/errors.ts';
 import { type Logger, scrubSecrets } from '../src/logger.ts';
 import type { AuditDecision, ChatStore } from '../src/ports/chat-store.ts';
+import { type MetricsRecorder, noMetrics } from '../src/ports/metrics.ts';
 import type { Clock } from '../src/ports/clock.ts';
 import { mapArgs, optionsToArgs, parseCommandLine, tokenize, validateArgs } from './args.ts';
 import { type Caller, type Command, type CommandContext, ROLE_RANK, type Role } from './command.ts';
@@ -29,9 +30,24 @@ export interface RouterDeps {
   /** Configured alert levels per type (shown and edited by /alerts). */
   alertDefaults?: Readonly<Record<string, AlertLevel>>;
   alertChannels?: readonly AlertChannel[];
+  /** Counters for /metrics (commands by decision, rate limiting). */
+  metrics?: MetricsRecorder;
 }
 
 const MINUTE = 60_000;
+
+/** Audit decision → the metrics port's command outcome. */
+const OUTCOME: Record<AuditDecision, string> = {
+  allowed: 'ok',
+  confirmed: 'ok',
+  cancelled: 'ok',
+  confirm_requested: 'confirm',
+  refused: 'denied',
+  expired: 'denied',
+  invalid: 'invalid',
+  rate_limited: 'rate_limited',
+  failed: 'error',
+};
 /** Platforms redeliver for hours at most (Telegram 24 h); two days of ids is plenty. */
 const DELIVERY_ID_RETENTION_MS = 2 * 24 * 3_600_000;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -56,6 +72,9 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
   const byName = new Map(deps.commands.map((c) => [c.name, c]));
   const limiter = new SlidingWindowLimiter(deps.rateLimitPerMinute, MINUTE);
   const strangerRefusals = new SlidingWindowLimiter(1, MINUTE);
+  const metrics = deps.metrics ?? noMetrics;
+  /** Until when each rate-limited user has already been told to slow down (one reply per window). */
+  const toldUntil = new Map<string, number>();
   let lastPrune = -Infinity;
 
   const context = (caller: Caller, role: Role | undefined, input: InboundCommand | undefined, scope: { override?: AuditOverride }): CommandContext => {
@@ -97,6 +116,7 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
   });
 
   async function audit(input: InboundCommand, started: number, a: Audit): Promise<void> {
+    metrics.command(input.caller.platform, a.command, OUTCOME[a.decision]);
     try {
       await store.audit.insert({
         ts: started,
@@ -155,9 +175,18 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
     if (caller.platform !== 'console') {
       const rate = limiter.take(userKey, started);
       if (!rate.ok) {
+        // One answer and one audit row per user per window: a flood must not become a flood of
+        // replies (the platform would rate-limit the bot) and of audit rows (the table would grow).
+        if ((toldUntil.get(userKey) ?? -Infinity) > started) {
+          metrics.chatRateLimited(caller.platform, false);
+          return undefined;
+        }
+        for (const [k, until] of toldUntil) if (until <= started) toldUntil.delete(k);
+        toldUntil.set(userKey, started + rate.retryInMs);
+        metrics.chatRateLimited(caller.platform, true);
         const seconds = Math.ceil(rate.retryInMs / 1000);
-        await audit(input, started, { command: typed, role, decision: 'rate_limited', result: `over ${deps.rateLimitPerMinute}/min` });
-        return { text: [`Slow down: at most ${deps.rateLimitPerMinute} commands a minute. Try again in ${seconds} s.`], tone: 'warning' };
+        await audit(input, started, { command: typed, role, decision: 'rate_limited', result: `over ${deps.rateLimitPerMinute}/min; further messages unanswered for ${seconds} s` });
+        return { text: [`Slow down: at most ${deps.rateLimitPerMinute} commands a minute. Try again in ${seconds} s; until then messages are not answered.`], tone: 'warning' };
       }
     }
 

@@ -48,7 +48,7 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_NAME = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL|SIGNAL_SOURCES|HEARTBEAT_URL|DISCORD_WEBHOOK_URL)/;
+const SECRET_NAME = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL|SIGNAL_SOURCES)/;
 
 function shown(name: string, value: unknown): string {
   if (value === undefined) return 'nothing';

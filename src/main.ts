@@ -203,7 +203,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, factors, access: exchange.access, role, reconcile: () => reconcile.runNow() }),
       dashboard: dashboardAccess,
     };
-    const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io });
+    const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io, metrics });
     cleanups.push(() => chat.stop());
 
     registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role, panicScores: () => { const p = kernel.risk.panic.latest('portfolio'); return p ? { portfolio: p.score } : ({} as Record<string, number>); }, riskDenials: () => kernel.risk.gate.denialCounts(), factors: () => factors.all() });

@@ -45,8 +45,11 @@ export function eventToAlert(event: DomainEvent): Alert {
     }
     case 'order-rejected':
       return alert(event, 'warning', { title: `Order rejected: ${event.side} ${event.symbol}`, text: [scrubSecrets(event.reason), event.clientOrderId], tone: 'warning' }, 'order-rejected');
-    case 'order-denied':
-      return alert(event, 'info', { title: `Order denied: ${event.symbol}`, text: [`${event.intent}: ${event.reasons.join(', ')}`], tone: 'info' }, 'order-denied');
+    case 'order-denied': {
+      const denied = alert(event, 'info', { title: `Order denied: ${event.symbol}`, text: [`${event.intent}: ${event.reasons.join(', ')}`], tone: 'info' }, 'order-denied');
+      // A manual order (/buy, /sell, /close) has someone waiting for it: its denial is critical.
+      return /manual/i.test(event.intent) ? { ...denied, priority: 'critical' } : denied;
+    }
     case 'trading-state-changed': {
       const severity: AlertSeverity = event.to === 'HALTED' ? 'critical' : event.to === 'REDUCING' ? 'warning' : 'info';
       return alert(event, severity, { title: `Trading ${event.from} → ${event.to}`, text: [`${event.reason} (by ${event.by})`], tone: toneOf(severity) });

@@ -8,6 +8,7 @@ import type { Alert, AlertChannel, AlertLevel } from './alert.ts';
 import { applyLevel, resolveLevel } from './alert-levels.ts';
 import type { AlertDestination } from './destinations.ts';
 import { eventToAlert } from './event-to-alert.ts';
+import { alertPriority } from './priority.ts';
 
 export interface AlertFanoutOptions {
   database: Database;
@@ -56,11 +57,14 @@ export function createAlertFanout(options: AlertFanoutOptions): AlertFanout {
     if (options.destinations.length === 0) return 0;
     const stored = await listAlertSettings(options.database.db);
     const rows: OutboxInsert[] = [];
+    const at = now();
+    // The class decides the delivery order (critical first); the wall time, how long it waited.
+    const stamped: Alert = { ...alert, priority: alertPriority(alert), queuedAt: at };
     for (const d of options.destinations) {
       const { level } = resolveLevel(stored, d.channel, alert.type, options.defaults);
       const { deliver, silent } = applyLevel(level, alert.severity);
       if (!deliver) continue;
-      rows.push({ channel: d.channel, destination: d.destination, alert: { ...alert, silent: alert.silent || silent }, nextAttemptAt: now() });
+      rows.push({ channel: d.channel, destination: d.destination, alert: { ...stamped, silent: alert.silent || silent }, nextAttemptAt: at });
     }
     await insertOutbox(options.database.db, rows);
     for (const r of rows) options.onQueued?.(r.channel, r.destination);

@@ -2,9 +2,12 @@ import type { Database } from '../adapters/db/client.ts';
 import { markDead, markRetry, markSent, pendingDestinations, pendingFor } from '../adapters/db/repositories/alert-outbox.ts';
 import type { Logger } from '../logger.ts';
 import { type AlertChannel, type AlertSender, PermanentDeliveryError, RetryLaterError } from './alert.ts';
-import { type CoalesceOptions, coalesceCount, DEFAULT_COALESCE, mergeAlerts } from './coalesce.ts';
+import { DEFAULT_DIGEST, type DigestOptions, digestCount, digestOf } from './digest.ts';
+import { alertPriority } from './priority.ts';
 import { DEFAULT_PACING, Pacer, type PacingRule } from './pacing.ts';
 import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.ts';
+import type { OutboxRow } from '../adapters/db/repositories/alert-outbox.ts';
+import { queuedAt as queuedAtOf } from './digest.ts';
 
 export interface AlertOutboxOptions {
   database: Database;
@@ -14,8 +17,13 @@ export interface AlertOutboxOptions {
   scheduler?: Scheduler;
   /** Pace per destination (the platform descriptors'); default one message a second. */
   pacing?: (channel: AlertChannel, destination: string) => PacingRule;
-  /** `false` sends every alert on its own. */
-  coalesce?: Partial<CoalesceOptions> | false;
+  /**
+   * When a destination's backlog of non-critical alerts is folded into one digest (age
+   * ALERT_DIGEST_AFTER, length); `false` sends every alert on its own.
+   */
+  digest?: Partial<DigestOptions> | false;
+  /** Told of every message sent (metrics): `digest` = how many alerts it stood for. */
+  onSent?: (channel: AlertChannel, info: { critical: boolean; alerts: number; waitedMs: number }) => void;
   /** Exponential backoff after ordinary failures; a row is dead after `maxAttempts` of them. */
   backoff?: { baseMs?: number; maxMs?: number; maxAttempts?: number };
   /** A send taking longer counts as failed (and is retried): a hung request must not stall a chat forever. */
@@ -57,12 +65,13 @@ const BATCH = 50;
 
 /**
  * Delivery of the persisted alert outbox. Each destination (channel + chat) has its own loop, so a
- * failing or rate-limited platform never delays another, and within one destination alerts go
- * strictly in order: the head row blocks the rows behind it until it is sent or dead. A row is
+ * failing or rate-limited platform never delays another, and within one destination and class alerts go
+ * in order: the head row blocks the rows behind it until it is sent or dead. A row is
  * marked sent only after the platform accepted it, so a crash between the two resends it once
  * (at-least-once; LINE sends carry a retry key). A RetryLaterError (429) holds the destination
  * until its retryAt; other errors back off exponentially; a PermanentDeliveryError ends the row as
- * dead with its reason. A backlog headed by a run of one coalesce key goes out as one message.
+ * dead with its reason. Critical alerts overtake the rest; a long or old backlog of the rest goes
+ * out as one digest.
  *
  * One outbox per database: two processes delivering the same rows would send them twice.
  */
@@ -71,7 +80,7 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
   const db = options.database.db;
   const scheduler = options.scheduler ?? realScheduler;
   const pacing = options.pacing ?? (() => DEFAULT_PACING);
-  const coalesce = options.coalesce === false ? undefined : { ...DEFAULT_COALESCE, ...options.coalesce };
+  const digest = options.digest === false ? undefined : { ...DEFAULT_DIGEST, ...options.digest };
   const baseMs = options.backoff?.baseMs ?? 2_000;
   const maxMs = options.backoff?.maxMs ?? 600_000;
   const maxAttempts = options.backoff?.maxAttempts ?? 20;
@@ -147,24 +156,44 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
     setBusy(lane, false);
   }
 
-  /** Deliver at most one message; return when to look again (undefined: when notified). */
+  /**
+   * Deliver at most one message; return when to look again (undefined: when notified). Critical
+   * alerts go first, one per message, in order. The others go one by one in order while the backlog
+   * is short and young; once the oldest has waited `digest.afterMs` or more than `digest.maxBacklog`
+   * wait, everything waiting is folded into one digest — so a chat limited to one message a second
+   * never falls minutes behind a busy strategy, and nothing is dropped.
+   */
   async function step(lane: Lane): Promise<number | undefined> {
     lane.dirty = false;
-    const rows = await pendingFor(db, lane.channel, lane.destination, BATCH);
+    let rows = await pendingFor(db, lane.channel, lane.destination, BATCH);
     const now = scheduler.now();
     const head = rows[0];
     if (!head) return undefined;
     if (head.nextAttemptAt > now) return head.nextAttemptAt;
     const paceAt = lane.pacer.nextAllowedAt(now);
     if (paceAt > now) return paceAt;
-    const n = coalesce ? coalesceCount(rows.map((r) => r.alert), coalesce) : 1;
-    const group = rows.slice(0, n);
+    let group = [head];
+    if (digest && alertPriority(head.alert) === 'normal') {
+      const due = (r: OutboxRow) => r.nextAttemptAt <= now;
+      let normal = rows.filter(due);
+      // A full batch means a long backlog: read what one digest may hold.
+      const backlog = rows.length === BATCH ? Number.POSITIVE_INFINITY : normal.length;
+      if (digestCount(normal.map((r) => r.alert), backlog, now, digest) > 1) {
+        if (rows.length === BATCH) {
+          rows = await pendingFor(db, lane.channel, lane.destination, digest.maxAlerts);
+          normal = rows.filter(due);
+        }
+        group = normal.slice(0, Math.min(normal.length, digest.maxAlerts));
+      }
+    }
+    const n = group.length;
     const ids = group.map((r) => r.id);
-    const alert = n > 1 ? mergeAlerts(group.map((r) => r.alert), coalesce) : head.alert;
+    const alert = n > 1 ? digestOf(group.map((r) => r.alert), digest) : head.alert;
     lane.pacer.record(now);
     try {
       await withTimeout(lane.sender.send(lane.destination, alert), sendTimeoutMs);
       await markSent(db, ids, scheduler.now());
+      options.onSent?.(lane.channel, { critical: alertPriority(head.alert) === 'critical', alerts: n, waitedMs: Math.max(0, now - queuedAtOf(head.alert)) });
       return scheduler.now();
     } catch (err) {
       const at = scheduler.now();

@@ -15,6 +15,7 @@ import type { AlertChannel } from '../alerts/alert.ts';
 import type { Config } from '../config.ts';
 import type { EventBus } from '../engine/bus.ts';
 import type { Logger } from '../logger.ts';
+import type { MetricsRecorder } from '../ports/metrics.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { AppIo } from '../main.ts';
 
@@ -33,7 +34,7 @@ export interface ChatRuntime {
  * platforms enabled by their configuration (src/chat-platforms.ts), and the alert fan-out writing to
  * the persisted outbox that each platform's sender drains at its descriptor's pace.
  */
-export async function buildChat(d: { config: Config; services: BotServices; database: Database; bus: EventBus; logger: Logger; io: AppIo }): Promise<ChatRuntime> {
+export async function buildChat(d: { config: Config; services: BotServices; database: Database; bus: EventBus; logger: Logger; io: AppIo; metrics?: MetricsRecorder }): Promise<ChatRuntime> {
   const { config, database, logger } = d;
   const users = parseChatUsers(config.CHAT_USERS, CHAT_PLATFORMS);
   const { createChat, enabledPlatforms } = await import('../adapters/chat/index.ts');
@@ -46,6 +47,7 @@ export async function buildChat(d: { config: Config; services: BotServices; data
     users,
     rateLimitPerMinute: config.COMMAND_RATE_LIMIT,
     alertDefaults: config.ALERT_LEVELS,
+    metrics: d.metrics,
     alertChannels: enabledPlatforms(config, d.io.stdin).map((p) => p.name as AlertChannel),
   });
   const chat = await createChat({ config, router, services: d.services, database, logger, bus: d.bus, input: d.io.stdin, output: d.io.stdout });
@@ -55,6 +57,11 @@ export async function buildChat(d: { config: Config; services: BotServices; data
     senders: chat.senders,
     logger,
     pacing: pacingOf(sending),
+    digest: { afterMs: config.ALERT_DIGEST_AFTER * 1000 },
+    onSent: (channel, info) => {
+      d.metrics?.alertDelivery(channel, 'sent');
+      d.metrics?.alertMessage(channel, info.critical ? 'critical' : info.alerts > 1 ? 'digest' : 'single', info.alerts, info.waitedMs / 1000);
+    },
   });
   const fanout = createAlertFanout({
     database,

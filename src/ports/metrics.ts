@@ -16,6 +16,10 @@ export interface MetricsRecorder {
   backtestJob(outcome: string, durationSeconds: number): void;
   /** One alert delivery attempt to a chat platform (`sent` | `failed` | `deferred`). */
   alertDelivery(platform: string, outcome: string): void;
+  /** A user went over the chat command rate limit: `replied` once per window, the rest dropped unanswered. */
+  chatRateLimited(platform: string, replied: boolean): void;
+  /** One alert message reached a chat: a `critical` one, a `single` one or a `digest` of `alerts` alerts; how long its oldest waited. */
+  alertMessage(channel: string, kind: 'critical' | 'single' | 'digest', alerts: number, waitedSeconds: number): void;
   /** The HTTP hardening refused a request (`banned`, `rate_limited`, `too_large`, `timeout`, `bad_signature`) or started a ban. */
   httpRefusal(route: string, reason: string): void;
 }
@@ -28,5 +32,7 @@ export const noMetrics: MetricsRecorder = {
   webhook() {},
   backtestJob() {},
   alertDelivery() {},
+  chatRateLimited() {},
+  alertMessage() {},
   httpRefusal() {},
 };

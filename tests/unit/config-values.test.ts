@@ -24,7 +24,7 @@ const SPECS: Record<string, Spec> = {
   },
   LOG_LEVEL: { ok: [['debug', 'debug'], ['silent', 'silent']], wrong: ['loud', 'INFO', 'verbose'] },
   LOG_FORMAT: { ok: [['json', 'json'], ['pretty', 'pretty']], wrong: ['xml', 'JSON', 'text'] },
-  HTTP_HOST: { anyText: 'an address to bind; the server reports a bad one when it listens', ok: [['0.0.0.0', '0.0.0.0']] },
+  HTTP_HOST: { ok: [['0.0.0.0', '0.0.0.0'], ['::', '::'], ['localhost', 'localhost']], wrong: ['not a host!', '300.1.1.1.1', '-bad-.host'] },
   HTTP_PORT: { ok: [['0', 0], ['65535', 65535], [' 8081 ', 8081]], wrong: ['abc', '-1', '65536', '70000', '80.5', '1e3', '0x50', '80 80'] },
   PUBLIC_URL: url('https://bot.example.com'),
   EXCHANGE: { ok: [['binance', 'binance'], ['okx', 'okx']], wrong: ['Binance', 'bin-ance', 'binance ', 'bin/ance'] },
@@ -76,17 +76,65 @@ const SPECS: Record<string, Spec> = {
   LINE_CHANNEL_ACCESS_TOKEN: { anyText: 'a credential; LINE checks it', ok: [['a'.repeat(40), 'a'.repeat(40)]] },
   LINE_API_URL: url('http://127.0.0.1:9002'),
   LINE_ALERT_TO: { anyText: 'LINE user/group ids', ok: [['U1, C2', ['U1', 'C2']]] },
-  DASHBOARD: { ok: [['true', true], ['false', false], ['0', false], ['yes', true]], wrong: ['off', 'dashboard'] },
-  RECONCILE_INTERVAL: { ok: [['10', 10], ['86400', 86400]], wrong: ['9', '86401', '5m', '1.5', 'abc'] },
-  ORDER_LOOKUP_DELAY_MS: { ok: [['0', 0], ['60000', 60000]], wrong: ['-1', '60001', '1s', '0.5'] },
-  LEADER_CHECK_INTERVAL: { ok: [['1', 1], ['60', 60]], wrong: ['0', '61', '2.5', 'fast'] },
-  SHUTDOWN_TIMEOUT: { ok: [['1', 1], ['120', 120]], wrong: ['0', '121', '8s'] },
+  // HTTP hardening, monitoring, signals
+  HTTP_BODY_LIMIT_KB: { ok: [['1', 1], ['65536', 65_536]], wrong: ['0', '65537', '1.5', 'big'] },
+  HTTP_TIMEOUT_SECONDS: { ok: [['1', 1], ['600', 600]], wrong: ['0', '601', '2.5'] },
+  HTTP_RATE_LIMIT: { ok: [['1', 1], ['1000000', 1_000_000]], wrong: ['0', '1000001', 'lots'] },
+  HTTP_BAN_AFTER: { ok: [['1', 1], ['100000', 100_000]], wrong: ['0', '100001', '-1'] },
+  HTTP_BAN_MINUTES: { ok: [['1', 1], ['10080', 10_080]], wrong: ['0', '10081', '1h'] },
+  HTTP_TRUSTED_PROXIES: { anyText: 'proxy addresses, compared as given with the peer address', ok: [['10.0.0.1, ::1', ['10.0.0.1', '::1']]] },
+  METRICS_TOKEN: { ok: [['m'.repeat(16), 'm'.repeat(16)]], wrong: ['short', 'm'.repeat(15)] },
+  HEARTBEAT_MAX_SILENCE: { ok: [['0', 0], ['604800', 604_800]], wrong: ['-1', '604801', '5m'] },
+  HEARTBEAT_URL: url('https://hc-ping.com/abc'),
+  SIGNAL_SECRET: { ok: [['s'.repeat(12), 's'.repeat(12)]], wrong: ['short', 's'.repeat(11)] },
+  SIGNAL_SOURCES: { ok: [['{"tv":{"secret":"s3cret-s3cret"}}', '{"tv":{"secret":"s3cret-s3cret"}}']], wrong: ['{"tv":{"secret":"x"}}', 'not json', '{"tv":{"secret":"s3cret-s3cret","symbols":"BTC/USDT"}}'] },
+  SIGNAL_ALLOWED_IPS: { ok: [['52.89.214.238, ::1', ['52.89.214.238', '::1']]], wrong: ['52.89.214', 'example.com', '1.2.3.4,nope', '300.1.1.1'] },
+  SIGNAL_MAX_LAG: { ok: [['1', 1], ['86400', 86_400]], wrong: ['0', '86401', '1.5'] },
+  SIGNAL_RATE_LIMIT: { ok: [['1', 1], ['100000', 100_000]], wrong: ['0', '100001'] },
+  FACTOR_MAX_AGE: { ok: [['1', 1], ['2592000', 2_592_000]], wrong: ['0', '2592001'] },
+  // risk limits
+  MAX_POSITION_PCT: { ok: [['0.01', 0.01], ['100', 100]], wrong: ['0', '100.01', 'all'] },
+  MAX_ORDER_NOTIONAL: { ok: [['0', 0], ['2500.5', 2500.5]], wrong: ['-1', '1000000000001', '1e3'] },
+  MAX_OPEN_POSITIONS: { ok: [['1', 1], ['1000', 1000]], wrong: ['0', '1001', '1.5'] },
+  MAX_ORDERS_PER_MINUTE: { ok: [['1', 1], ['10000', 10_000]], wrong: ['0', '10001'] },
+  PRICE_BAND_PCT: { ok: [['0.01', 0.01], ['100', 100]], wrong: ['0', '100.5', '5%'] },
+  MAX_PRICE_AGE: { ok: [['1', 1], ['86400', 86_400]], wrong: ['0', '86401', '2.5'] },
+  MAX_SPREAD_PCT: { ok: [['0.001', 0.001], ['100', 100]], wrong: ['0', '0.0001', '101'] },
+  DAILY_LOSS_PCT: { ok: [['0', 0], ['100', 100], ['2.5', 2.5]], wrong: ['-1', '100.1', 'five'] },
+  DAILY_LOSS_FLATTEN: { ok: [['true', true], ['no', false]], wrong: ['flatten', '2'] },
+  MAX_DRAWDOWN_PCT: { ok: [['0', 0], ['100', 100]], wrong: ['-0.1', '101'] },
+  COOLDOWN_MINUTES: { ok: [['0', 0], ['100000', 100_000]], wrong: ['-1', '100001'] },
+  STOPLOSS_GUARD: { ok: [['0', 0], ['1000', 1000]], wrong: ['-1', '1001', '2.5'] },
+  STOPLOSS_GUARD_WINDOW_MINUTES: { ok: [['1', 1], ['100000', 100_000]], wrong: ['0', '100001'] },
+  STOPLOSS_GUARD_LOCK_MINUTES: { ok: [['1', 1], ['100000', 100_000]], wrong: ['0', '100001'] },
+  PANIC_THRESHOLD: { ok: [['1', 1], ['100', 100]], wrong: ['0', '100.5', 'high'] },
+  PANIC_AUTO_KILL: { ok: [['1', true], ['false', false]], wrong: ['kill', 'off'] },
+  // sizing
+  ORDER_SIZING: { ok: [['percent', 'percent'], ['kelly', 'kelly']], wrong: ['Kelly', 'fixed', 'half-kelly'] },
+  KELLY_LOOKBACK: { ok: [['2', 2], ['10000', 10_000]], wrong: ['1', '10001', '2.5'] },
+  KELLY_FRACTION: { ok: [['0.01', 0.01], ['1', 1]], wrong: ['0', '1.01', 'half'] },
+  KELLY_MIN_TRADES: { ok: [['2', 2], ['10000', 10_000]], wrong: ['1', '10001'] },
+  TARGET_VOLATILITY: { ok: [['0', 0], ['1000', 1000]], wrong: ['-1', '1000.5'] },
+  KELLY_VOL_SCALE_CAP: { ok: [['0.1', 0.1], ['10', 10]], wrong: ['0.05', '10.5'] },
+  // order path, alerts, dashboard
+  RECONCILE_INTERVAL: { ok: [['10', 10], ['86400', 86_400]], wrong: ['9', '86401', '5m'] },
+  ORDER_LOOKUP_DELAY_MS: { ok: [['0', 0], ['60000', 60_000]], wrong: ['-1', '60001', '1.5'] },
+  LEADER_CHECK_INTERVAL: { ok: [['1', 1], ['60', 60]], wrong: ['0', '61'] },
+  SHUTDOWN_TIMEOUT: { ok: [['1', 1], ['120', 120]], wrong: ['0', '121', 'soon'] },
+  ALERT_DIGEST_AFTER: { ok: [['1', 1], ['3600', 3600]], wrong: ['0', '3601', '30s'] },
+  DASHBOARD: { ok: [['false', false], ['true', true]], wrong: ['off', 'web'] },
+  // treasury sweep
+  SWEEP_ENABLED: { ok: [['yes', true], ['0', false]], wrong: ['sweep', 'enabled'] },
+  SWEEP_ADDRESS: { ok: [['TXyz1234abcd', 'TXyz1234abcd'], ['0xAbC:tag_1.x-y', '0xAbC:tag_1.x-y']], wrong: ['short', 'has space 12345', 'a'.repeat(129), 'addr/with/slash'] },
+  SWEEP_NETWORK: { ok: [['TRX', 'TRX'], ['BEP_20', 'BEP_20']], wrong: ['T R X', 'a'.repeat(33), 'ETH!'] },
+  SWEEP_KEEP: { ok: [['0', 0], ['1000', 1000]], wrong: ['-1', 'all'] },
+  SWEEP_MAX_PER_DAY: { ok: [['0', 0], ['500.25', 500.25]], wrong: ['-5', '1e12'] },
   ORDER_TIMEOUT: { ok: [['1', 1], ['86400', 86400]], wrong: ['0', '86401', '30s'] },
   MAX_REQUOTES: { ok: [['0', 0], ['100', 100]], wrong: ['-1', '101', '1.5', 'many'] },
   MAX_PRICE_CHASE: { ok: [['0', 0], ['0.5', 0.5], ['50', 50]], wrong: ['-0.1', '50.1', '1%', 'abc'] },
 };
 
-const SECRET = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL)/;
+const SECRET = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL|SIGNAL_SOURCES)/;
 /** Variables only valid together with another one. */
 const COMPANIONS: Record<string, Record<string, string>> = { TELEGRAM_WEBHOOK_URL: { TELEGRAM_WEBHOOK_SECRET: 'abc' } };
 
@@ -116,7 +164,7 @@ describe('every configuration value: accepted forms and wrong forms', () => {
     const problems = problemsOf({ ...COMPANIONS[name], [name]: value });
     expect(problems, problems.join('\n')).toHaveLength(1);
     const shown = SECRET.test(name) ? '(hidden)' : JSON.stringify(value);
-    expect(problems[0]!.startsWith(`${name}: got ${shown} — expected`) || problems[0]!.startsWith(`${name}: got ${shown} — "`), problems[0]).toBe(true);
+    expect(problems[0]!.startsWith(`${name}: got ${shown} — expected`) || problems[0]!.startsWith(`${name}: got ${shown} — "`) || problems[0]!.startsWith(`${name}: got ${shown} — source "`), problems[0]).toBe(true);
     if (SECRET.test(name)) expect(problems[0]).not.toContain(value);
   });
 });

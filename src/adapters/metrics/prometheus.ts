@@ -28,6 +28,15 @@ export function createPrometheusMetrics(): PrometheusMetrics {
   const backtestDuration = new Histogram({ name: 'tradeops_backtest_duration_seconds', help: 'Backtest job duration', buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900], registers: r });
   const alerts = new Counter({ name: 'tradeops_alert_deliveries_total', help: 'Alert delivery attempts by platform and outcome', labelNames: ['platform', 'outcome'], registers: r });
   const refusals = new Counter({ name: 'tradeops_http_refused_total', help: 'Requests refused by the HTTP hardening, by route and reason', labelNames: ['route', 'reason'], registers: r });
+  const chatLimited = new Counter({
+    name: 'tradeops_chat_rate_limited_total',
+    help: 'Chat messages over the command rate limit, by platform; outcome=replied (one "slow down" per user per window) or dropped',
+    labelNames: ['platform', 'outcome'],
+    registers: r,
+  });
+  const alertMessages = new Counter({ name: 'tradeops_alert_messages_total', help: 'Alert messages sent, by platform and kind (critical, single, digest)', labelNames: ['platform', 'kind'], registers: r });
+  const alertsDelivered = new Counter({ name: 'tradeops_alerts_delivered_total', help: 'Alerts delivered alone or inside a digest, by platform', labelNames: ['platform'], registers: r });
+  const alertWait = new Histogram({ name: 'tradeops_alert_wait_seconds', help: 'How long the oldest alert of a sent message waited in the outbox', labelNames: ['platform'], buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300], registers: r });
   const bans = new Counter({ name: 'tradeops_http_ip_bans_total', help: 'Addresses banned after repeated failed authentication', registers: r });
 
   return {
@@ -48,6 +57,12 @@ export function createPrometheusMetrics(): PrometheusMetrics {
       backtestDuration.observe(durationSeconds);
     },
     alertDelivery: (platform, outcome) => alerts.inc({ platform, outcome }),
+    chatRateLimited: (platform, replied) => chatLimited.inc({ platform, outcome: replied ? 'replied' : 'dropped' }),
+    alertMessage(platform, kind, count, waitedSeconds) {
+      alertMessages.inc({ platform, kind });
+      alertsDelivered.inc({ platform }, count);
+      alertWait.observe({ platform }, waitedSeconds);
+    },
     httpRefusal(route, reason) {
       if (reason === 'ban_started') bans.inc();
       else refusals.inc({ route, reason });

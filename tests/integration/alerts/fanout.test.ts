@@ -102,7 +102,7 @@ describe.each(databaseTargets())('alert fan-out on $name', (target) => {
     let stop: () => Promise<void>;
     afterEach(async () => stop?.());
 
-    it('delivers bus events through the outbox, a burst of fills coalesced', async () => {
+    it('delivers bus events through the outbox, a burst behind a paced chat folded into one digest', async () => {
       scheduler = new ManualScheduler(T0);
       const telegram = recordingSender('telegram', scheduler);
       const line = recordingSender('line', scheduler);
@@ -119,15 +119,17 @@ describe.each(databaseTargets())('alert fan-out on $name', (target) => {
       const bus = new EventBus();
       fanout.attach(bus);
       bus.publish(startup);
-      for (let i = 0; i < 12; i++) bus.publish(fill(i));
+      for (let i = 0; i < 25; i++) bus.publish(fill(i));
       bus.publish({ type: 'exit', ts: T0, symbol: 'BTC/USDT', side: 'long', price: 43_000, quantity: 0.12, pnl: 120, pnlPct: 2.38, reason: 'take profit', clientOrderId: 'x' });
       await bus.drain();
-      await runUntil(outbox, scheduler, () => telegram.delivered.length === 3 && line.delivered.length === 3);
+      await runUntil(outbox, scheduler, () => telegram.delivered.length === 2 && line.delivered.length === 2);
       const seen = telegram.delivered.map((d) => d.alert.body.title);
-      // Startup went at once; the fills queued behind it while the chat was paced went as one message.
-      expect(seen).toEqual(['tradeops started', '12 fill alerts', 'Exit long BTC/USDT: +120.00 (+2.38%)']);
-      expect(telegram.delivered[1]!.alert.body.text).toEqual(Array.from({ length: 12 }, () => 'Fill buy 0.01 BTC/USDT at 42000'));
-      expect(telegram.delivered.map((d) => d.at - T0)).toEqual([0, 1_000, 2_000]);
+      // Startup went at once; the 26 alerts queued behind it while the chat was paced (more than 20) went as one digest.
+      expect(seen[0]).toBe('tradeops started');
+      expect(seen[1]).toMatch(/^Digest: 26 alerts/);
+      expect(telegram.delivered[1]!.alert.body.text![0]).toBe('25 fill, 1 exit');
+      expect(telegram.delivered[1]!.alert.body.text!.at(-1)).toMatch(/Exit long BTC\/USDT: \+120\.00 \(\+2\.38%\)$/);
+      expect(telegram.delivered.map((d) => d.at - T0)).toEqual([0, 1_000]);
       expect(line.delivered.map((d) => d.alert.body.title)).toEqual(seen);
     });
   });

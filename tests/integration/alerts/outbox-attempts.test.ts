@@ -4,6 +4,8 @@ import { insertOutbox, outboxRowsFor } from '../../../src/adapters/db/repositori
 import { PermanentDeliveryError, RetryLaterError } from '../../../src/alerts/alert.ts';
 import { type AlertOutbox, type AlertOutboxOptions, createAlertOutbox } from '../../../src/alerts/outbox.ts';
 import { ManualScheduler } from '../../../src/alerts/scheduler.ts';
+import { pacingOf } from '../../../src/alerts/pacing.ts';
+import { CHAT_PLATFORMS } from '../../../src/chat-platforms.ts';
 import { databaseTargets } from '../../support/databases.ts';
 import { recordingSender, runUntil, silentLogger, testAlert, titles } from './support/outbox-harness.ts';
 
@@ -27,7 +29,7 @@ describe.each(databaseTargets())('alert outbox attempts on $name', (target) => {
   afterAll(() => target.cleanup());
 
   const outbox = (senders: AlertOutboxOptions['senders'], over: Partial<AlertOutboxOptions> = {}) => {
-    const o = createAlertOutbox({ database, senders, logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, coalesce: false, ...over });
+    const o = createAlertOutbox({ database, senders, logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(CHAT_PLATFORMS), digest: false, ...over });
     outboxes.push(o);
     return o;
   };

@@ -25,7 +25,7 @@ describe.each(databaseTargets())('alert outbox on $name', (target) => {
   afterAll(() => target.cleanup());
 
   const outbox = (senders: AlertOutboxOptions['senders'], over: Partial<AlertOutboxOptions> = {}) => {
-    const o = createAlertOutbox({ database, senders, logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(CHAT_PLATFORMS), ...over });
+    const o = createAlertOutbox({ database, senders, logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(CHAT_PLATFORMS), digest: false, ...over });
     outboxes.push(o);
     return o;
   };
@@ -157,25 +157,43 @@ describe.each(databaseTargets())('alert outbox on $name', (target) => {
     scheduler.advance(3_600_000);
   });
 
-  it('coalesces a backlog of one kind into one message, keeping order and critical alerts apart', async () => {
+  it('sends critical alerts before a backlog and folds the rest into digests, in order, losing nothing', async () => {
     const sender = recordingSender('telegram', scheduler);
-    const o = outbox([sender]);
-    const fill = (n: number) => testAlert(n, { type: 'fill', coalesceKey: 'fill', silent: true, body: { title: `Fill ${n}` } });
+    const o = outbox([sender], { digest: { afterMs: 30_000, maxBacklog: 20 } });
     await queue('telegram', '3', [
-      ...Array.from({ length: 20 }, (_, i) => fill(i)),
-      testAlert(100, { type: 'exit', body: { title: 'Exit BTC/USDT' } }),
-      ...Array.from({ length: 3 }, (_, i) => fill(200 + i)),
-      testAlert(300, { type: 'exchange-error', severity: 'critical', coalesceKey: 'fill', body: { title: 'critical' } }),
+      ...Array.from({ length: 30 }, (_, i) => testAlert(i, { type: 'fill', silent: true })),
+      testAlert(100, { type: 'trading-state-changed', severity: 'warning', body: { title: 'Trading ACTIVE → REDUCING' } }),
+      testAlert(101, { type: 'exchange-error', severity: 'critical', body: { title: 'critical' } }),
+      testAlert(102, { type: 'exit', body: { title: 'Exit BTC/USDT' } }),
     ]);
     await o.start();
-    await runUntil(o, scheduler, () => sender.delivered.length === 6);
-    expect(titles(sender.delivered)).toEqual(['20 fill alerts', 'Exit BTC/USDT', 'Fill 200', 'Fill 201', 'Fill 202', 'critical']);
-    const merged = sender.delivered[0]!.alert;
-    expect(merged.body.text).toHaveLength(16);
-    expect(merged.body.text![0]).toBe('Fill 0');
-    expect(merged.body.text![15]).toBe('… and 5 more');
-    expect(merged.silent).toBe(true);
-    expect(await outboxCounts(database.db)).toEqual({ pending: 0, sent: 25, dead: 0 });
+    await runUntil(o, scheduler, () => sender.delivered.length === 3);
+    // Critical class first (in its own order), then one digest of everything else (31 > 20 waiting).
+    expect(titles(sender.delivered).slice(0, 2)).toEqual(['Trading ACTIVE → REDUCING', 'critical']);
+    const d = sender.delivered[2]!.alert;
+    expect(d.body.title).toMatch(/^Digest: 31 alerts/);
+    expect(d.body.text![0]).toBe('30 fill, 1 exit');
+    expect(d.body.text!.at(-1)).toMatch(/Exit BTC\/USDT$/);
+    expect(d.silent).toBe(false);
+    expect(sender.delivered.map((x) => x.at - T0)).toEqual([0, 1_000, 2_000]);
+    expect(await outboxCounts(database.db)).toEqual({ pending: 0, sent: 33, dead: 0 });
+  });
+
+  it('sends a short young backlog one by one, and folds it once its oldest waited ALERT_DIGEST_AFTER', async () => {
+    const sender = recordingSender('telegram', scheduler, (_d, alert) => {
+      // The platform is down for the first 40 s: the backlog ages meanwhile.
+      if (scheduler.now() < T0 + 40_000 && alert.type !== 'digest') throw new Error('ECONNRESET');
+    });
+    const o = outbox([sender], { digest: { afterMs: 30_000, maxBacklog: 20 }, backoff: { baseMs: 45_000 } });
+    await queue('telegram', '9', Array.from({ length: 5 }, (_, i) => testAlert(i)));
+    await o.start();
+    await runUntil(o, scheduler, () => sender.delivered.length === 1);
+    expect(sender.delivered[0]!.alert.body.title).toMatch(/^Digest: 5 alerts/);
+    expect(sender.delivered[0]!.at - T0).toBe(45_000);
+    await queue('telegram', '9', [testAlert(10)]);
+    o.notify('telegram', '9');
+    await runUntil(o, scheduler, () => sender.delivered.length === 2);
+    expect(titles(sender.delivered)[1]).toBe('alert 10');
   });
 
   it('leaves rows of channels without a sender pending', async () => {

@@ -56,6 +56,21 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     await run('reconcile', '/reconcile', /Reconciled — differences found[\s\S]*1 filled while offline[\s\S]*external order web_1: buy 0\.01 BTC\/USDT \(left alone\)/);
     await run('dashboard', '/dashboard', new RegExp(`/login/T{43}\\?for=telegram:${ADMIN.userId}[\\s\\S]*works once`));
     await run('logout', '/logout all', /Ended 2 dashboard session/);
+    // Chat-ops 2 vocabulary.
+    await run('start', '/start', /Welcome to tradeops[\s\S]*You are telegram:1001, role admin[\s\S]*\/help/);
+    await run('version', '/version', /tradeops 0\.1\.0-test[\s\S]*up 1h/);
+    await run('profit', '/profit', /^(?=[\s\S]*Today\s+\+7\.00\s+6)(?=[\s\S]*Unrealised \+25\.00 on 1 open position · equity 10,025\.00 USDT)Profit \(USDT\)/);
+    await run('daily', '/daily 2', /P&L per day[\s\S]*Total\s+\+12\.00/);
+    await run('weekly', '/weekly', /P&L per week/);
+    await run('monthly', '/monthly 1', /P&L per month[\s\S]*Total\s+\+7\.00/);
+    await run('count', '/count', /1 open position[\s\S]*1 long, 0 short · 2,125\.00 USDT = 21\.2% of equity 10,025\.00/);
+    await run('fills', '/fills 2', /Last 2 trades/);
+    await run('resume', '/resume', /Resumed/);
+    await run('stopentry', '/stopentry', /Paused/, TRADER);
+    expect(h.services.data.tradingState.state).toBe('REDUCING');
+    await run('resume', '/resume', /Resumed/, TRADER);
+    await run('stopbuy', '/stopbuy news', /Paused/, TRADER);
+    await run('resume', '/resume', /Resumed/, TRADER);
     await run('audit', '/audit 3', /Audit log \(last 3\)/);
     await run('alerts', '/alerts', /Alert settings[\s\S]*fill silent silent silent/);
     await run('alerts', '/alerts fill off telegram', /fill alerts are now off on telegram/);
@@ -81,14 +96,23 @@ describe.each(databaseTargets())('command router on $name', (target) => {
 
     expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     const rows = await h.audit();
-    // One row per command sent (24 above, 13 for the risk commands); the confirm/cancel rows carry the original command.
-    expect(rows).toHaveLength(37);
+    // One row per command sent (37 above, 13 for the risk commands); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(50);
     expect(rows.find((r) => r.decision === 'confirmed' && r.command === 'stop')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
     expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
     for (const r of rows) {
       expect(r.durationMs).not.toBeNull();
       expect(r.result).toBeTruthy();
     }
+  });
+
+  it('greets strangers on /start with their id; help lists aliases with their command, grouped by role', async () => {
+    const hello = said(await h.send(STRANGER, '/start'));
+    expect(hello).toMatch(/not on the allow-list yet: an admin adds telegram:999=viewer/);
+    const help = said(await h.send(TRADER, '/help'));
+    expect(help).toMatch(/Everyone:[\s\S]*\/start[\s\S]*Traders:[\s\S]*\/pause \[REASON…\] \(also \/stopentry, \/stopbuy\)/);
+    expect(help).not.toMatch(/^\/stopentry/m);
+    expect(said(await h.send(VIEWER, '/stopbuy'))).toMatch(/\/stopbuy needs the trader role/);
   });
 
   it('accepts /cmd@BotName, a bare word and mixed case', async () => {
@@ -188,7 +212,10 @@ describe.each(databaseTargets())('command router on $name', (target) => {
       h.clock.advance(10_000);
     }
     const limited = await h.send(VIEWER, '/status');
-    expect(said(limited)).toBe('Slow down: at most 3 commands a minute. Try again in 30 s.');
+    expect(said(limited)).toBe('Slow down: at most 3 commands a minute. Try again in 30 s; until then messages are not answered.');
+    // The rest of the window: no answer, no audit row, counted in /metrics.
+    for (let i = 0; i < 50; i++) expect(await h.send(VIEWER, '/status')).toBeUndefined();
+    expect(h.metrics.limited).toEqual({ replied: 1, dropped: 50 });
     // Another user is not affected.
     expect(said(await h.send(TRADER, '/whoami'))).toContain('trader');
     for (let i = 0; i < 10; i++) expect(said(await h.send(CONSOLE, '/whoami'))).toContain('console:console; your role is admin');

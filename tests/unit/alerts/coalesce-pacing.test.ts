@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alerts/alert.ts';
-import { coalesceCount, DEFAULT_COALESCE, mergeAlerts } from '../../../src/alerts/coalesce.ts';
+import { DEFAULT_DIGEST, digestCount, digestOf } from '../../../src/alerts/digest.ts';
+import { alertPriority } from '../../../src/alerts/priority.ts';
 import { Pacer } from '../../../src/alerts/pacing.ts';
 import { discordPlatform } from '../../../src/adapters/chat/discord/platform.ts';
 import { telegramPlatform } from '../../../src/adapters/chat/telegram/platform.ts';
@@ -16,28 +17,33 @@ const a = (n: number, over: Partial<Alert> = {}): Alert => ({
   ...over,
 });
 
-describe('coalescing', () => {
-  it('merges a run of more than five at the head, nothing else', () => {
-    expect(coalesceCount([])).toBe(0);
-    expect(coalesceCount([1, 2, 3, 4, 5].map((n) => a(n)))).toBe(1);
-    expect(coalesceCount([1, 2, 3, 4, 5, 6].map((n) => a(n)))).toBe(6);
-    const mixed = [...[1, 2, 3, 4, 5, 6, 7].map((n) => a(n)), a(8, { coalesceKey: 'other' }), a(9)];
-    expect(coalesceCount(mixed)).toBe(7);
+describe('digests', () => {
+  const now = 100_000;
+  it('sends the oldest alone while the backlog is short and young; folds it when old or long', () => {
+    const young = [1, 2, 3].map((n) => a(n, { queuedAt: now - 1_000 }));
+    expect(digestCount([], 0, now)).toBe(0);
+    expect(digestCount(young, 3, now)).toBe(1);
+    expect(digestCount(young, 21, now)).toBe(3);
+    expect(digestCount([a(0, { queuedAt: now - 30_000 }), ...young], 4, now)).toBe(4);
+    expect(digestCount([a(0, { queuedAt: now - 29_999 }), ...young], 4, now)).toBe(1);
+    const many = Array.from({ length: 800 }, (_, i) => a(i, { queuedAt: now }));
+    expect(digestCount(many, 800, now)).toBe(DEFAULT_DIGEST.maxAlerts);
   });
 
-  it('never merges critical alerts or alerts without a key, and respects the window', () => {
-    expect(coalesceCount([a(0, { severity: 'critical' }), ...[1, 2, 3, 4, 5, 6].map((n) => a(n))])).toBe(1);
-    expect(coalesceCount([a(0, { coalesceKey: undefined }), ...[1, 2, 3, 4, 5, 6].map((n) => a(n))])).toBe(1);
-    expect(coalesceCount([...[1, 2, 3, 4, 5].map((n) => a(n)), a(6, { severity: 'critical' }), a(7)])).toBe(1);
-    const spread = [0, 1, 2, 3, 4, 5, 6].map((n) => a(n, { createdAt: n * 15_000 }));
-    expect(coalesceCount(spread, { ...DEFAULT_COALESCE, windowMs: 60_000 })).toBe(1);
-    expect(coalesceCount(spread, { ...DEFAULT_COALESCE, windowMs: 90_000 })).toBe(7);
+  it('counts per type, lists the latest alerts in order, takes the strongest severity', () => {
+    const alerts = [...Array.from({ length: 17 }, (_, i) => a(i)), a(17, { type: 'exit', severity: 'warning', silent: false, body: { title: 'Exit BTC' } })];
+    const d = digestOf(alerts, { ...DEFAULT_DIGEST, maxLines: 3 });
+    expect(d).toMatchObject({ type: 'digest', severity: 'warning', silent: false, createdAt: 0, priority: 'normal' });
+    expect(d.body.title).toBe('Digest: 18 alerts 00:00:00–00:00:01 UTC');
+    expect(d.body.text).toEqual(['17 fill, 1 exit', '… 15 earlier not listed', '00:00:01 Fill 15', '00:00:01 Fill 16', '00:00:01 Exit BTC']);
   });
 
-  it('lists the merged alerts, capped, with the strongest severity', () => {
-    const m = mergeAlerts([...Array.from({ length: 17 }, (_, i) => a(i)), a(17, { severity: 'warning', silent: false })], { ...DEFAULT_COALESCE, maxLines: 3 });
-    expect(m).toMatchObject({ type: 'fill', severity: 'warning', silent: false, createdAt: 0, coalesceKey: 'fill' });
-    expect(m.body).toEqual({ title: '18 fill alerts', text: ['Fill 0', 'Fill 1', 'Fill 2', '… and 15 more'], tone: 'warning' });
+  it('critical: by severity, by type (trading state, kill-all, protections, bans, reconciliation), or set', () => {
+    expect(alertPriority(a(1))).toBe('normal');
+    expect(alertPriority(a(1, { severity: 'critical' }))).toBe('critical');
+    expect(alertPriority(a(1, { type: 'trading-state-changed' }))).toBe('critical');
+    expect(alertPriority(a(1, { type: 'reconciliation-discrepancy' }))).toBe('critical');
+    expect(alertPriority(a(1, { type: 'order-denied', priority: 'critical' }))).toBe('critical');
   });
 });
 

@@ -32,6 +32,16 @@ describe('Discord Ed25519 verification', () => {
     const oldSig = sign(null, Buffer.concat([Buffer.from(old), body]), privateKey).toString('hex');
     expect(verify(oldSig, old, body, now)).toBe('stale');
     expect(verify(oldSig, old, body, now - 2_000)).toBe('ok');
+    // Signed 301 s in the future (a replay prepared with a skewed clock): refused the same way.
+    const future = String(now / 1000 + 301);
+    const futureSig = sign(null, Buffer.concat([Buffer.from(future), body]), privateKey).toString('hex');
+    expect(verify(futureSig, future, body, now)).toBe('stale');
+    expect(verify(futureSig, future, body, now + 2_000)).toBe('ok');
+    // Exactly five minutes either way is still accepted.
+    for (const edge of [now / 1000 - 300, now / 1000 + 300]) {
+      const edgeSig = sign(null, Buffer.concat([Buffer.from(String(edge)), body]), privateKey).toString('hex');
+      expect(verify(edgeSig, String(edge), body, now), `timestamp ${edge}`).toBe('ok');
+    }
   });
 
   it('reports missing and malformed headers without throwing', () => {

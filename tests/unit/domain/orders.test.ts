@@ -24,6 +24,7 @@ describe('order lifecycle', () => {
 
   it('throws on an illegal transition: it is a bug, not a user error', () => {
     expect(() => assertTransition('filled', 'open')).toThrow(/illegal order transition filled → open/);
+    expect(() => assertTransition('filled', 'open')).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
     expect(() => assertTransition('pending', 'filled')).not.toThrow();
   });
 
@@ -31,5 +32,8 @@ describe('order lifecycle', () => {
     const ids = new Set(Array.from({ length: 1000 }, () => newClientOrderId('to', 1_700_000_000_000)));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(CLIENT_ORDER_ID_PATTERN.test(id)).toBe(true);
+    // Default prefix; the random part is always 8 base-36 digits, zero-padded.
+    expect(newClientOrderId(undefined, 36 ** 3, () => 0)).toBe('to-1000-00000000');
+    expect(newClientOrderId('ab', 35, () => 0.5)).toBe(`ab-z-${Math.floor(0.5 * 36 ** 8).toString(36)}`);
   });
 });

@@ -3,6 +3,7 @@ import type { Alert, AlertChannel, AlertSeverity } from '../../../alerts/alert.t
 import type { Db } from '../client.ts';
 import { alertOutbox } from '../schema.ts';
 import { scrubSecrets } from '../../../logger.ts';
+import { alertPriority } from '../../../alerts/priority.ts';
 
 export type OutboxStatus = 'pending' | 'sent' | 'dead';
 
@@ -63,7 +64,8 @@ export async function insertOutbox(db: Db, items: OutboxInsert[]): Promise<numbe
         type: i.alert.type,
         severity: i.alert.severity,
         silent: i.alert.silent,
-        payload: i.alert,
+        // Delivery class and queue time travel with the row: the outbox orders and digests by them.
+        payload: { ...i.alert, priority: i.alert.priority ?? alertPriority(i.alert), queuedAt: i.alert.queuedAt ?? i.nextAttemptAt },
         status: 'pending',
         attempts: 0,
         nextAttemptAt: i.nextAttemptAt,
@@ -73,13 +75,19 @@ export async function insertOutbox(db: Db, items: OutboxInsert[]): Promise<numbe
   return rows.map((r) => r.id);
 }
 
-/** The oldest pending rows of one destination, in delivery (id) order. */
+/** Critical rows (payload `priority`, set by the fan-out) sort before the rest. */
+const criticalFirst = sql`case when ${alertOutbox.payload}->>'priority' = 'critical' then 0 else 1 end`;
+
+/**
+ * The pending rows of one destination in delivery order: critical ones first, then the rest, each
+ * class in id (queue) order.
+ */
 export async function pendingFor(db: Db, channel: AlertChannel, destination: string, limit: number): Promise<OutboxRow[]> {
   const rows = await db
     .select()
     .from(alertOutbox)
     .where(and(eq(alertOutbox.status, 'pending'), eq(alertOutbox.channel, channel), eq(alertOutbox.destination, destination)))
-    .orderBy(asc(alertOutbox.id))
+    .orderBy(criticalFirst, asc(alertOutbox.id))
     .limit(limit);
   return rows.map(toRow);
 }

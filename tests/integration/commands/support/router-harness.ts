@@ -10,6 +10,7 @@ import type { Database } from '../../../../src/adapters/db/client.ts';
 import { auditLog } from '../../../../src/adapters/db/schema.ts';
 import { ManualClock } from '../../../../src/ports/clock.ts';
 import { createFakeServices, FAKE_T0, type FakeServices } from '../../../support/fake-services.ts';
+import { noMetrics } from '../../../../src/ports/metrics.ts';
 import { createDbChatStore } from '../../../../src/adapters/db/chat-store.ts';
 
 export const ADMIN: Caller = { platform: 'telegram', userId: '1001', chatId: '1001' };
@@ -29,6 +30,8 @@ export interface Harness {
   audit(): Promise<Array<typeof auditLog.$inferSelect>>;
   /** Log lines written by the router (JSON), to check what was logged. */
   logs: string[];
+  /** What the router reported to its metrics. */
+  metrics: { limited: { replied: number; dropped: number } };
 }
 
 /** A router over the real commands, fake services, a manual clock and the given database. */
@@ -43,6 +46,7 @@ export function createHarness(database: Database, options: { rateLimitPerMinute?
     { platform: 'discord', userId: TRADER.userId, role: 'trader' },
     { platform: 'line', userId: VIEWER.userId, role: 'viewer' },
   ], { console: 'admin' });
+  const metrics = { limited: { replied: 0, dropped: 0 } };
   const router = createCommandRouter({
     commands: options.commands ?? COMMANDS,
     services,
@@ -52,6 +56,7 @@ export function createHarness(database: Database, options: { rateLimitPerMinute?
     users,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1000,
     alertChannels: ['telegram', 'discord', 'line'],
+    metrics: { ...noMetrics, chatRateLimited: (_p, replied) => void (replied ? metrics.limited.replied++ : metrics.limited.dropped++) },
   });
   return {
     router,
@@ -59,6 +64,7 @@ export function createHarness(database: Database, options: { rateLimitPerMinute?
     clock,
     database,
     logs,
+    metrics,
     send: (caller, text, extra = {}) => router.handle({ caller, text, ...extra }),
     audit: () => database.db.select().from(auditLog).orderBy(desc(auditLog.id)),
   };

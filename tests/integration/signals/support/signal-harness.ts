@@ -64,7 +64,7 @@ export async function startSignalHarness(env: Record<string, string> = {}, harde
   kernel.bus.onAny((e) => void events.push(e));
   await kernel.engine.tick(); // marks prices
   const webhooks: Array<[string, string]> = [];
-  const metrics: MetricsRecorder = { command() {}, tick() {}, exchangeRequest() {}, webhook: (r, o) => void webhooks.push([r, o]), backtestJob() {}, alertDelivery() {}, httpRefusal() {} };
+  const metrics: MetricsRecorder = { command() {}, tick() {}, exchangeRequest() {}, webhook: (r, o) => void webhooks.push([r, o]), backtestJob() {}, alertDelivery() {}, httpRefusal() {}, chatRateLimited() {}, alertMessage() {} };
   const signals = buildSignals({ config, database, kernel, serial: createSerial(), factors, metrics, logger });
   const http = await startHttpServer({ host: '127.0.0.1', port: 0, logger, readiness: [], hardening: { ratePerMinute: 1e6, ...hardening }, mount: [(app, h) => signals.mount(app, h)] });
   return {

@@ -1,4 +1,5 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,11 +109,28 @@ describe('readCandleFile refusals', () => {
     expect(folder.code).toBe('BAD_REQUEST');
   });
 
-  it.skipIf(process.getuid?.() === 0)('an unreadable file is FORBIDDEN', async () => {
+  // Root reads a mode-000 file anyway (CAP_DAC_OVERRIDE), and CI runs as root: there the read runs in a
+  // child process started by setpriv without the two capabilities that bypass file permissions — a
+  // real permission-denied read, not a simulated one. Anyone else reads in-process.
+  it('an unreadable file is FORBIDDEN, also when the tests run as root', async () => {
     const path = join(dir, 'secret.csv');
     await writeFile(path, 'date,open,high,low,close,volume\n');
     await chmod(path, 0o000);
-    const err = await rejection(readCandleFile(path));
-    expect(err.code).toBe('FORBIDDEN');
+    let got: { code: string; message: string };
+    if (process.getuid?.() !== 0) {
+      const err = await rejection(readCandleFile(path));
+      got = { code: err.code, message: err.message };
+    } else {
+      const reader = new URL('../../../../src/adapters/files/candle-file-reader.ts', import.meta.url).href;
+      const script = `import { readCandleFile } from ${JSON.stringify(reader)};
+        try { await readCandleFile(${JSON.stringify(path)}); console.log(JSON.stringify({ code: 'READ', message: 'read it' })); }
+        catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`;
+      const drop = '-dac_override,-dac_read_search';
+      const r = spawnSync('setpriv', [`--bounding-set=${drop}`, `--inh-caps=${drop}`, process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.error, 'running this test as root needs setpriv (util-linux)').toBeUndefined();
+      expect(r.status, r.stderr).toBe(0);
+      got = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as typeof got;
+    }
+    expect(got).toEqual({ code: 'FORBIDDEN', message: 'candle file secret.csv cannot be read (permission denied)' });
   });
 });

@@ -2,6 +2,7 @@ import type { MarketInfo } from '../../../../src/domain/market.ts';
 import type { OrderReport, OrderRequest, OrderStatus } from '../../../../src/domain/orders.ts';
 import { ExecutionError, type Execution } from '../../../../src/ports/execution.ts';
 import { AppError } from '../../../../src/domain/errors.ts';
+import type { TradingState } from '../../../../src/domain/trading-state.ts';
 import type { FillRecord, OrderRecord, TradingStore } from '../../../../src/ports/store.ts';
 
 export const MARKET: MarketInfo = { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', amountStep: 0.001, priceStep: 0.01, minAmount: 0.001, minNotional: 5, contractSize: 1, makerFee: 0.001, takerFee: 0.001 };
@@ -75,7 +76,8 @@ export class TestVenue implements Execution {
  * The order half of TradingStore in memory (the drizzle implementation passes the same contract
  * on PGlite and PostgreSQL); every other method throws, so a test using it by accident fails loudly.
  */
-export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord>; fills: FillRecord[] } {
+export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRecord>; fills: FillRecord[]; saved: { tradingState?: TradingState } } {
+  const saved: { tradingState?: TradingState } = {};
   const orders = new Map<string, OrderRecord>();
   const fills: FillRecord[] = [];
   const unused = () => {
@@ -83,6 +85,7 @@ export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRe
   };
   return {
     orders,
+    saved,
     fills,
     async insertOrder(order) {
       if (orders.has(order.clientOrderId)) throw new Error(`duplicate clientOrderId ${order.clientOrderId}`);
@@ -124,8 +127,12 @@ export function memoryOrderStore(): TradingStore & { orders: Map<string, OrderRe
     positions: unused,
     savePosition: unused,
     cash: unused,
-    loadTradingState: unused,
-    saveTradingState: unused,
+    async loadTradingState() {
+      return saved.tradingState && { ...saved.tradingState };
+    },
+    async saveTradingState(state) {
+      saved.tradingState = { ...state };
+    },
     loadStrategyState: unused,
     saveStrategyState: unused,
     insertDecision: unused,
