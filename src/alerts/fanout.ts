@@ -1,9 +1,7 @@
-import type { Database } from '../adapters/db/client.ts';
-import { listAlertSettings } from '../adapters/db/repositories/alert-settings.ts';
-import { insertOutbox, type OutboxInsert } from '../adapters/db/repositories/alert-outbox.ts';
 import type { DomainEvent } from '../domain/events.ts';
 import type { EventBus } from '../engine/bus.ts';
 import type { Logger } from '../logger.ts';
+import type { AlertStore, OutboxInsert } from '../ports/alert-store.ts';
 import type { Alert, AlertChannel, AlertLevel } from './alert.ts';
 import { applyLevel, resolveLevel } from './alert-levels.ts';
 import type { AlertDestination } from './destinations.ts';
@@ -11,7 +9,8 @@ import { eventToAlert } from './event-to-alert.ts';
 import { alertPriority } from './priority.ts';
 
 export interface AlertFanoutOptions {
-  database: Database;
+  /** Outbox rows and `/alerts` settings (the composition root passes the database implementation). */
+  store: AlertStore;
   destinations: readonly AlertDestination[];
   logger: Logger;
   /** Configured default level per alert type (below `/alerts` settings). */
@@ -55,7 +54,7 @@ export function createAlertFanout(options: AlertFanoutOptions): AlertFanout {
 
   async function write(alert: Alert): Promise<number> {
     if (options.destinations.length === 0) return 0;
-    const stored = await listAlertSettings(options.database.db);
+    const stored = await options.store.listAlertSettings();
     const rows: OutboxInsert[] = [];
     const at = now();
     // The class decides the delivery order (critical first); the wall time, how long it waited.
@@ -66,7 +65,7 @@ export function createAlertFanout(options: AlertFanoutOptions): AlertFanout {
       if (!deliver) continue;
       rows.push({ channel: d.channel, destination: d.destination, alert: { ...stamped, silent: alert.silent || silent }, nextAttemptAt: at });
     }
-    await insertOutbox(options.database.db, rows);
+    await options.store.outbox.insert(rows);
     for (const r of rows) options.onQueued?.(r.channel, r.destination);
     return rows.length;
   }

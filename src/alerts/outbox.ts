@@ -1,16 +1,15 @@
-import type { Database } from '../adapters/db/client.ts';
-import { markDead, markRetry, markSent, pendingDestinations, pendingFor } from '../adapters/db/repositories/alert-outbox.ts';
 import type { Logger } from '../logger.ts';
+import type { AlertStore, OutboxRow } from '../ports/alert-store.ts';
 import { type AlertChannel, type AlertSender, PermanentDeliveryError, RetryLaterError } from './alert.ts';
 import { DEFAULT_DIGEST, type DigestOptions, digestCount, digestOf } from './digest.ts';
 import { alertPriority } from './priority.ts';
 import { DEFAULT_PACING, Pacer, type PacingRule } from './pacing.ts';
 import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.ts';
-import type { OutboxRow } from '../adapters/db/repositories/alert-outbox.ts';
 import { queuedAt as queuedAtOf } from './digest.ts';
 
 export interface AlertOutboxOptions {
-  database: Database;
+  /** Where the rows live (the composition root passes the database implementation). */
+  store: AlertStore;
   /** One sender per enabled channel; rows of other channels wait untouched. */
   senders: readonly AlertSender[];
   logger: Logger;
@@ -77,7 +76,7 @@ const BATCH = 50;
  */
 export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
   const log = options.logger.child({ component: 'alert-outbox' });
-  const db = options.database.db;
+  const queue = options.store.outbox;
   const scheduler = options.scheduler ?? realScheduler;
   const pacing = options.pacing ?? (() => DEFAULT_PACING);
   const digest = options.digest === false ? undefined : { ...DEFAULT_DIGEST, ...options.digest };
@@ -165,7 +164,7 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
    */
   async function step(lane: Lane): Promise<number | undefined> {
     lane.dirty = false;
-    let rows = await pendingFor(db, lane.channel, lane.destination, BATCH);
+    let rows = await queue.pendingFor(lane.channel, lane.destination, BATCH);
     const now = scheduler.now();
     const head = rows[0];
     if (!head) return undefined;
@@ -180,7 +179,7 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
       const backlog = rows.length === BATCH ? Number.POSITIVE_INFINITY : normal.length;
       if (digestCount(normal.map((r) => r.alert), backlog, now, digest) > 1) {
         if (rows.length === BATCH) {
-          rows = await pendingFor(db, lane.channel, lane.destination, digest.maxAlerts);
+          rows = await queue.pendingFor(lane.channel, lane.destination, digest.maxAlerts);
           normal = rows.filter(due);
         }
         group = normal.slice(0, Math.min(normal.length, digest.maxAlerts));
@@ -192,7 +191,7 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
     lane.pacer.record(now);
     try {
       await withTimeout(lane.sender.send(lane.destination, alert), sendTimeoutMs);
-      await markSent(db, ids, scheduler.now());
+      await queue.markSent(ids, scheduler.now());
       options.onSent?.(lane.channel, { critical: alertPriority(head.alert) === 'critical', alerts: n, waitedMs: Math.max(0, now - queuedAtOf(head.alert)) });
       return scheduler.now();
     } catch (err) {
@@ -201,23 +200,23 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
       if (err instanceof RetryLaterError) {
         const retryAt = Math.max(err.retryAt, at + 1);
         log.warn({ channel: lane.channel, destination: lane.destination, retryAt }, 'platform asked to slow down');
-        await markRetry(db, ids, retryAt, message, false);
+        await queue.markRetry(ids, retryAt, message, false);
         return retryAt;
       }
       if (err instanceof PermanentDeliveryError) {
         log.warn({ channel: lane.channel, destination: lane.destination, ids, reason: message }, 'alert cannot be delivered; marked dead');
-        await markDead(db, ids, message);
+        await queue.markDead(ids, message);
         return at;
       }
       const attempts = head.attempts + 1;
       if (attempts >= maxAttempts) {
         log.error({ err, channel: lane.channel, destination: lane.destination, ids, attempts }, 'alert delivery gave up; marked dead');
-        await markDead(db, ids, `gave up after ${attempts} attempts: ${message}`);
+        await queue.markDead(ids, `gave up after ${attempts} attempts: ${message}`);
         return at;
       }
       const delay = Math.min(maxMs, baseMs * 2 ** (attempts - 1));
       log.warn({ err, channel: lane.channel, destination: lane.destination, attempts, retryInMs: delay }, 'alert delivery failed; will retry');
-      await markRetry(db, ids, at + delay, message);
+      await queue.markRetry(ids, at + delay, message);
       return at + delay;
     }
   }
@@ -241,7 +240,7 @@ export function createAlertOutbox(options: AlertOutboxOptions): AlertOutbox {
   async function poll(): Promise<void> {
     polling++;
     try {
-      for (const d of await pendingDestinations(db, [...senders.keys()])) notify(d.channel, d.destination);
+      for (const d of await queue.pendingDestinations([...senders.keys()])) notify(d.channel, d.destination);
     } catch (err) {
       log.error({ err }, 'alert outbox poll failed');
     } finally {

@@ -6,6 +6,7 @@ import { type ChatUsers, parseChatUsers } from '../../commands/users.ts';
 import type { CommandRouter } from '../../commands/router-types.ts';
 import type { Database } from '../adapters/db/client.ts';
 import { createDbChatStore } from '../adapters/db/chat-store.ts';
+import { createDbAlertStore } from '../adapters/db/alert-store.ts';
 import { createAlertFanout } from '../alerts/fanout.ts';
 import { alertDestinations } from '../alerts/destinations.ts';
 import { createAlertOutbox } from '../alerts/outbox.ts';
@@ -52,8 +53,9 @@ export async function buildChat(d: { config: Config; services: BotServices; data
   });
   const chat = await createChat({ config, router, services: d.services, database, logger, bus: d.bus, input: d.io.stdin, output: d.io.stdout });
   const sending = chat.descriptors.filter((p) => chat.senders.some((s) => s.channel === p.name));
+  const alertStore = createDbAlertStore(database.db);
   const outbox = createAlertOutbox({
-    database,
+    store: alertStore,
     senders: chat.senders,
     logger,
     pacing: pacingOf(sending),
@@ -64,7 +66,7 @@ export async function buildChat(d: { config: Config; services: BotServices; data
     },
   });
   const fanout = createAlertFanout({
-    database,
+    store: alertStore,
     destinations: alertDestinations(sending, config, users),
     logger,
     defaults: config.ALERT_LEVELS,

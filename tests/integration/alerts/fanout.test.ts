@@ -16,6 +16,7 @@ import { databaseTargets } from '../../support/databases.ts';
 import { createFakeServices } from '../../support/fake-services.ts';
 import { recordingSender, runUntil, silentLogger } from './support/outbox-harness.ts';
 import { createDbChatStore } from '../../../src/adapters/db/chat-store.ts';
+import { createDbAlertStore } from '../../../src/adapters/db/alert-store.ts';
 
 const T0 = 1_700_000_000_000;
 const DESTINATIONS = [
@@ -46,7 +47,7 @@ describe.each(databaseTargets())('alert fan-out on $name', (target) => {
 
   it('writes one row per destination, honouring per-channel and per-type levels', async () => {
     const queued: string[] = [];
-    const fanout = createAlertFanout({ database, destinations: DESTINATIONS, logger: silentLogger, now: () => T0, onQueued: (c, d) => queued.push(`${c}:${d}`) });
+    const fanout = createAlertFanout({ store: createDbAlertStore(database.db), destinations: DESTINATIONS, logger: silentLogger, now: () => T0, onQueued: (c, d) => queued.push(`${c}:${d}`) });
     await upsertAlertSetting(database.db, { channel: '*', type: 'startup', level: 'silent', updatedAt: T0 });
     await upsertAlertSetting(database.db, { channel: 'line', type: 'startup', level: 'off', updatedAt: T0 });
     await upsertAlertSetting(database.db, { channel: '*', type: 'trading-state-changed', level: 'off', updatedAt: T0 });
@@ -84,7 +85,7 @@ describe.each(databaseTargets())('alert fan-out on $name', (target) => {
       alertChannels: ['telegram', 'discord', 'line'],
       rateLimitPerMinute: 100,
     });
-    const fanout = createAlertFanout({ database, destinations: DESTINATIONS, logger: silentLogger, now: () => T0 });
+    const fanout = createAlertFanout({ store: createDbAlertStore(database.db), destinations: DESTINATIONS, logger: silentLogger, now: () => T0 });
     await router.handle({ caller: { platform: 'console', userId: 'console' }, text: '/alerts startup off telegram' });
     await router.handle({ caller: { platform: 'console', userId: 'console' }, text: '/alerts fill on' });
     await fanout.publish(startup);
@@ -106,11 +107,11 @@ describe.each(databaseTargets())('alert fan-out on $name', (target) => {
       scheduler = new ManualScheduler(T0);
       const telegram = recordingSender('telegram', scheduler);
       const line = recordingSender('line', scheduler);
-      const outbox = createAlertOutbox({ database, senders: [telegram, line], logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(CHAT_PLATFORMS) });
+      const outbox = createAlertOutbox({ store: createDbAlertStore(database.db), senders: [telegram, line], logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(CHAT_PLATFORMS) });
       stop = () => outbox.stop();
       await outbox.start();
       const fanout = createAlertFanout({
-        database,
+        store: createDbAlertStore(database.db),
         destinations: [DESTINATIONS[0]!, DESTINATIONS[2]!],
         logger: silentLogger,
         now: () => scheduler.now(),

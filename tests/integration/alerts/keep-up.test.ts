@@ -7,6 +7,7 @@ import { pacingOf } from '../../../src/alerts/pacing.ts';
 import { ManualScheduler } from '../../../src/alerts/scheduler.ts';
 import { databaseTargets } from '../../support/databases.ts';
 import { recordingSender, silentLogger } from './support/outbox-harness.ts';
+import { createDbAlertStore } from '../../../src/adapters/db/alert-store.ts';
 
 const T0 = 1_700_000_000_000;
 const target = databaseTargets()[0]!;
@@ -19,7 +20,7 @@ describe('alerts keep up with a busy strategy', () => {
     const chat = recordingSender('telegram', scheduler);
     const waited: number[] = [];
     const outbox = createAlertOutbox({
-      database,
+      store: createDbAlertStore(database.db),
       senders: [chat],
       logger: silentLogger,
       scheduler,
@@ -29,7 +30,7 @@ describe('alerts keep up with a busy strategy', () => {
       onSent: (_c, info) => waited.push(info.waitedMs),
     });
     const fanout = createAlertFanout({
-      database,
+      store: createDbAlertStore(database.db),
       destinations: [{ channel: 'telegram', destination: '4242' }],
       logger: silentLogger,
       now: () => scheduler.now(),

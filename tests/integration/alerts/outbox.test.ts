@@ -8,6 +8,7 @@ import { CHAT_PLATFORMS } from '../../../src/chat-platforms.ts';
 import { ManualScheduler } from '../../../src/alerts/scheduler.ts';
 import { databaseTargets } from '../../support/databases.ts';
 import { recordingSender, runUntil, silentLogger, testAlert, titles } from './support/outbox-harness.ts';
+import { createDbAlertStore } from '../../../src/adapters/db/alert-store.ts';
 
 const T0 = 1_700_000_000_000;
 
@@ -25,7 +26,7 @@ describe.each(databaseTargets())('alert outbox on $name', (target) => {
   afterAll(() => target.cleanup());
 
   const outbox = (senders: AlertOutboxOptions['senders'], over: Partial<AlertOutboxOptions> = {}) => {
-    const o = createAlertOutbox({ database, senders, logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(CHAT_PLATFORMS), digest: false, ...over });
+    const o = createAlertOutbox({ store: createDbAlertStore(database.db), senders, logger: silentLogger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(CHAT_PLATFORMS), digest: false, ...over });
     outboxes.push(o);
     return o;
   };

@@ -22,6 +22,7 @@ import { scrubSecrets } from '../../../src/logger.ts';
 import { ManualClock } from '../../../src/ports/clock.ts';
 import { databaseTargets } from '../../support/databases.ts';
 import { createFakeServices, FAKE_T0 } from '../../support/fake-services.ts';
+import { createDbAlertStore } from '../../../src/adapters/db/alert-store.ts';
 
 const target = databaseTargets()[0]!;
 afterAll(() => target.cleanup());
@@ -100,8 +101,8 @@ describe('a chat platform is one plug-in', () => {
     const destinations = alertDestinations(chat.descriptors, config, users);
     expect(destinations).toEqual([{ channel: 'pager', destination: 'page:P123' }]);
     const scheduler = new ManualScheduler(FAKE_T0);
-    const outbox = createAlertOutbox({ database, senders: chat.senders, logger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(chat.descriptors) });
-    const fanout = createAlertFanout({ database, destinations, logger, now: () => scheduler.now(), onQueued: (c, d) => outbox.notify(c, d) });
+    const outbox = createAlertOutbox({ store: createDbAlertStore(database.db), senders: chat.senders, logger, scheduler, pollIntervalMs: 3_600_000, pacing: pacingOf(chat.descriptors) });
+    const fanout = createAlertFanout({ store: createDbAlertStore(database.db), destinations, logger, now: () => scheduler.now(), onQueued: (c, d) => outbox.notify(c, d) });
     await outbox.start();
     for (const n of [1, 2]) {
       await fanout.publishAlert({ type: 'strategy-message', severity: 'warning', silent: false, createdAt: scheduler.now(), body: { title: `message ${n}` } });

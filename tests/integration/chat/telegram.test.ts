@@ -22,12 +22,19 @@ describe('Telegram over long polling (telegraf against the Bot API stand-in)', (
   });
   afterAll(() => h?.close());
 
-  /** Send a line as `user` through getUpdates and wait for the next message to that chat. */
+  /**
+   * Send a line as `user` through getUpdates and wait for the answer to that chat: every message of it
+   * (a long answer such as /help is split at Telegram's 4,096-character limit), joined.
+   */
   async function ask(user: number, text: string): Promise<string> {
     const before = texts(h.telegram!.server.requests, user).length;
     h.telegram!.pushUpdate(textUpdate(user, text));
     await h.telegram!.waitFor((r) => texts(r, user).length > before);
-    return texts(h.telegram!.server.requests, user)[before];
+    for (let seen = -1; seen !== texts(h.telegram!.server.requests, user).length; ) {
+      seen = texts(h.telegram!.server.requests, user).length;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return texts(h.telegram!.server.requests, user).slice(before).join('\n');
   }
 
   it('registers the command menu and polls, without a webhook', async () => {

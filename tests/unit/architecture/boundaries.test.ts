@@ -39,6 +39,18 @@ describe('architecture boundaries', () => {
     expect(offending).toEqual([]);
   });
 
+  it('alerts/ imports no adapter: outbox and settings through ports/alert-store.ts', () => {
+    const offending: string[] = [];
+    for (const file of files('src/alerts')) {
+      for (const { spec } of imports(file)) {
+        const target = resolve(file, spec);
+        if (target.startsWith('src/adapters/')) offending.push(`${file} → ${target}`);
+      }
+    }
+    expect(files('src/alerts')).toContain('src/alerts/outbox.ts');
+    expect(offending).toEqual([]);
+  });
+
   it('no file outside the chat adapters names a platform in a union type: the types derive from src/chat-platforms.ts', () => {
     const offending: string[] = [];
     for (const file of [...files('commands'), ...files('src/alerts')]) {

@@ -4,32 +4,9 @@ import type { Db } from '../client.ts';
 import { alertOutbox } from '../schema.ts';
 import { scrubSecrets } from '../../../logger.ts';
 import { alertPriority } from '../../../alerts/priority.ts';
+import type { OutboxInsert, OutboxRow, OutboxStatus } from '../../../ports/alert-store.ts';
 
-export type OutboxStatus = 'pending' | 'sent' | 'dead';
-
-export interface OutboxInsert {
-  channel: AlertChannel;
-  destination: string;
-  alert: Alert;
-  /** Earliest delivery time (normally the creation time). */
-  nextAttemptAt: number;
-}
-
-export interface OutboxRow {
-  id: number;
-  createdAt: number;
-  channel: AlertChannel;
-  destination: string;
-  type: string;
-  severity: AlertSeverity;
-  silent: boolean;
-  alert: Alert;
-  status: OutboxStatus;
-  attempts: number;
-  nextAttemptAt: number;
-  sentAt?: number;
-  lastError?: string;
-}
+export type { OutboxInsert, OutboxRow, OutboxStatus };
 
 type Row = typeof alertOutbox.$inferSelect;
 
