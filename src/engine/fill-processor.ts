@@ -84,7 +84,8 @@ export async function settleReport(record: OrderRecord, report: OrderReport, dep
   const effects: FillEffect[] = [];
   const records: FillRecord[] = [];
   for (const fill of accepted) {
-    const effect = portfolio.applyFill(fill.symbol, fill.side, fill.amount, fill.price, fill.fee, fill.ts);
+    const net = netOfFee(fill);
+    const effect = portfolio.applyFill(fill.symbol, fill.side, net.quantity, fill.price, net.feeQuote, fill.ts);
     if (intent.kind === 'entry' && effect.after) portfolio.setProtection(fill.symbol, intent.stopLoss, intent.takeProfit);
     effects.push(effect);
     records.push({ ...fill, exchange, realizedPnl: effect.realizedPnl });
@@ -159,4 +160,22 @@ function publishFillEvents(bus: EventBus, fill: Fill, effect: FillEffect, record
       reason: record.reason,
     });
   }
+}
+
+/**
+ * A fill's effect on the position: a fee charged in the base asset (Binance spot takes the buyer's
+ * fee from the coins received) changes what is held — a buy of 1.23 with 0.00123 fee in base leaves
+ * 1.22877 — and is valued in quote at the fill price. Any other fee currency is quote (or the
+ * settlement asset) and leaves the quantity alone.
+ */
+export function netOfFee(fill: Fill): { quantity: number; feeQuote: number } {
+  const base = fill.symbol.split('/')[0];
+  if (!fill.feeCurrency || fill.feeCurrency !== base || fill.fee === 0) return { quantity: fill.amount, feeQuote: fill.fee };
+  const quantity = fill.side === 'buy' ? fill.amount - fill.fee : fill.amount + fill.fee;
+  return { quantity: roundQty(quantity), feeQuote: fill.fee * fill.price };
+}
+
+/** Strip float noise (1.23 − 0.00123 → 1.22877, not 1.2287700000000001). */
+function roundQty(q: number): number {
+  return Number(q.toPrecision(12));
 }

@@ -117,11 +117,11 @@ export class Reconciler {
     // 4. Holdings and cash (spot: the coins are the position).
     if (d.checkHoldings) await this.checkHoldings(f);
 
-    // 5. Invariant: position = Σ fills.
+    // 5. Invariant: position = Σ fills − fees taken in the base coin (what the fills left in the account).
     const net = await d.store.netFilledQuantities(d.account);
     const positions = new Map((await d.store.positions(d.account)).map((p) => [p.symbol, p.quantity]));
     for (const symbol of new Set([...net.keys(), ...positions.keys()])) {
-      const fills = net.get(symbol)?.net ?? 0;
+      const fills = (net.get(symbol)?.net ?? 0) - (net.get(symbol)?.baseFees ?? 0);
       const position = positions.get(symbol) ?? 0;
       if (Math.abs(fills - position) > QTY_EPS * Math.max(1, Math.abs(fills))) f.mismatches.push({ symbol, position, fills });
     }

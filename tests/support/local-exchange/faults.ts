@@ -63,8 +63,42 @@ export const FAULTS = {
   invalidKey: (): RespondFault => ({ status: 401, body: binanceError(-2015, 'Invalid API-key, IP, or permissions for action.') }),
 } as const;
 
+/** Deterministic PRNG (mulberry32) so a random fault pattern is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface RandomFault {
+  endpoints: ReadonlySet<string>;
+  probability: number;
+  fault: Fault;
+  random: () => number;
+  when?: (params: Record<string, string>) => boolean;
+}
+
 export class FaultQueue {
   private readonly queues = new Map<string, Fault[]>();
+  private readonly randoms: RandomFault[] = [];
+  /** Calls answered by a random fault (wall-clock time the call arrived). */
+  readonly randomHits: Array<{ endpoint: string; ts: number; fault: Fault }> = [];
+
+  /**
+   * Answer each call of `endpoints` (`'METHOD /path'` or `'*'`) with `fault` with probability
+   * `probability`, drawn from a PRNG seeded with `seed` (the same calls fail on every run). Queued
+   * faults are taken first. `when` narrows it to calls whose parameters match (e.g. one symbol).
+   */
+  addRandom(endpoints: string | readonly string[], probability: number, fault: Fault, seed: number, when?: (params: Record<string, string>) => boolean): this {
+    if (!(probability >= 0 && probability <= 1)) throw new Error(`fault probability ${probability} is not within 0..1`);
+    this.randoms.push({ endpoints: new Set(typeof endpoints === 'string' ? [endpoints] : endpoints), probability, fault, random: seededRandom(seed), when });
+    return this;
+  }
 
   /** Queue `fault` for the next `times` calls of `endpoint` (`'METHOD /path'` or `'*'`). */
   add(endpoint: string, fault: Fault, times = 1): this {
@@ -75,10 +109,17 @@ export class FaultQueue {
   }
 
   /** Take the next fault for a call, exact endpoint first, then the wildcard queue. */
-  take(endpoint: string): Fault | undefined {
+  take(endpoint: string, params: Record<string, string> = {}): Fault | undefined {
     for (const key of [endpoint, '*']) {
       const q = this.queues.get(key);
       if (q && q.length > 0) return q.shift();
+    }
+    for (const r of this.randoms) {
+      if (!(r.endpoints.has(endpoint) || r.endpoints.has('*')) || (r.when && !r.when(params))) continue;
+      if (r.random() < r.probability) {
+        this.randomHits.push({ endpoint, ts: Date.now(), fault: r.fault });
+        return r.fault;
+      }
     }
     return undefined;
   }
@@ -92,5 +133,6 @@ export class FaultQueue {
 
   clear(): void {
     this.queues.clear();
+    this.randoms.length = 0;
   }
 }

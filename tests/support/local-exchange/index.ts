@@ -7,7 +7,7 @@
  *     await ex.close();
  */
 export { start, type LocalExchange, type LocalExchangeOptions, type RecordedRequest } from './server.ts';
-export { FAULTS, FaultQueue, binanceError, type Fault } from './faults.ts';
+export { FAULTS, FaultQueue, binanceError, seededRandom, type Fault } from './faults.ts';
 export { ExchangeState, DEFAULT_SPOT_BALANCES } from './state.ts';
 export { DEFAULT_MARKETS, spotExchangeInfo, futuresExchangeInfo, type LocalMarketSpec } from './markets.ts';
 export { TEST_API_KEY, TEST_API_SECRET } from './signing.ts';

@@ -104,7 +104,7 @@ export async function start(options: LocalExchangeOptions = {}): Promise<LocalEx
       const f = FAULTS.banned(bannedUntil, Math.ceil((bannedUntil - Date.now()) / 1000));
       return send(res, f.status, f.body, f.headers);
     }
-    const fault: Fault | undefined = faults.take(endpoint);
+    const fault: Fault | undefined = faults.take(endpoint, params);
     if (fault && 'status' in fault) return send(res, fault.status, fault.body, fault.headers);
     if (fault && 'hang' in fault) return; // never answered; closeAllConnections() ends it
     if (fault && 'reset' in fault) {
