@@ -212,6 +212,8 @@ describe.skipIf(Boolean(missing))('the web dashboard in Chromium against a real 
     const active = await page.locator('#protections-active li').allTextContents();
     const status = (await command(page, '/status')).text.join('\n');
     for (const line of active.filter((l) => !l.startsWith('nothing in force'))) expect(status).toContain(line);
+    // The panic components by name (the risk layer writes one row per tick while the bot runs).
+    await page.waitForFunction(() => /volatility/.test((globalThis as any).document.getElementById('panic-components').textContent));
     await screenshot(page, 'dashboard-risk');
     await page.goto(`${url}/backtests`);
     await page.waitForSelector('body[data-ready="true"]');

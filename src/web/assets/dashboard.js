@@ -264,7 +264,11 @@ async function risk() {
     $('risk-panic').textContent = `${last.score.toFixed(1)} (${last.level}) at ${time(last.ts)}`;
     const chart = ec.init($('panic-history'));
     chart.setOption({ tooltip: { trigger: 'axis' }, grid: { left: 50, right: 30, top: 20, bottom: 40 }, xAxis: { type: 'time' }, yAxis: { type: 'value', min: 0, max: 100 }, series: [{ name: 'panic score', type: 'line', showSymbol: false, data: r.panic.history.map((p) => [p.ts, p.score]), areaStyle: { opacity: 0.15 } }] });
-    $('panic-components').replaceChildren(table(['Component', 'Value'], Object.entries(last.components).map(([k, v]) => ({ cells: [k, typeof v === 'number' ? fmt(v) : JSON.stringify(v)] }))));
+    // The risk layer records components as [{name, raw, unit, value, weight}]; older rows as {name: value}.
+    const comps = Array.isArray(last.components)
+      ? last.components.map((c) => ({ cells: [c.name, `${fmt(c.raw, 3)} ${c.unit}`, fmt(c.value, 3), fmt(c.weight)] }))
+      : Object.entries(last.components).map(([k, v]) => ({ cells: [k, typeof v === 'number' ? fmt(v, 3) : JSON.stringify(v), '—', '—'] }));
+    $('panic-components').replaceChildren(table(['Component', 'Raw', 'Value', 'Weight'], comps));
   } else {
     $('risk-panic').textContent = `not available: ${r.panic.why}`;
     $('panic-history').style.height = 'auto';
