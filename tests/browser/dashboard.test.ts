@@ -26,7 +26,7 @@ describe.skipIf(Boolean(missing))('the web dashboard in Chromium against a real 
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    env = { DATA_DIR: tempDataDir(), HTTP_PORT: '0', CONSOLE: 'true', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', CHAT_USERS: `${VIEWER}=viewer`, STRATEGY_PARAMS: '{"fast":2,"slow":4}' };
+    env = { DATA_DIR: tempDataDir(), HTTP_PORT: '0', CONSOLE: 'true', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', CHAT_USERS: `${VIEWER}=viewer`, STRATEGY_PARAMS: '{"fast":2,"slow":4}', STOPLOSS_GUARD: '5', MAX_DRAWDOWN_PCT: '90' };
     // Made before the start: the embedded database is opened by one process at a time.
     viewerLink = cliLink(env, VIEWER);
     bot = spawnBot(['start'], env);
@@ -138,17 +138,58 @@ describe.skipIf(Boolean(missing))('the web dashboard in Chromium against a real 
     await context.close();
   });
 
+  /** Send a command as the signed-in user through the dashboard's own API (CSRF included). */
+  const command = (page: Awaited<ReturnType<typeof signIn>>['page'], text: string) =>
+    page.evaluate(async (t) => {
+      const csrf = (globalThis as any).document.querySelector('meta[name="csrf-token"]').content;
+      const r = await fetch('/api/command', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify({ text: t }) });
+      return ((await r.json()) as { reply: { title?: string; text: string[] } }).reply;
+    }, text);
+
+  it('a position opened on the simulated exchange is closed from the dashboard (/close, confirmed) and leaves the overview', async () => {
+    const { context, page } = await signIn(await consoleLink());
+    await page.waitForSelector('body[data-ready="true"]');
+    const row = page.locator('#positions tr[data-symbol="BTC/USDT"]');
+    await row.waitFor({ timeout: 90_000 });
+    expect(await row.locator('td').nth(1).textContent()).toBe('long');
+    // REDUCING: the strategy opens nothing new while the position is closed by hand (exits still pass).
+    expect((await command(page, '/pause from the close test')).title).toBe('Paused');
+    await page.click('#positions button[data-close="BTC/USDT"]');
+    await page.waitForSelector('#confirm-dialog[open]');
+    expect(await page.locator('#confirm-text').textContent()).toMatch(/reduce-only.*BTC\/USDT: long/s);
+    await screenshot(page, 'dashboard-close-confirm');
+    await page.click('#confirm-ok');
+    await page.waitForFunction(() => /Closed/.test((globalThis as any).document.getElementById('control-status').textContent), undefined, { timeout: 30_000 });
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.locator('#positions').textContent()).toContain('no open position');
+    // The audit log holds the web caller's /close: asked, then confirmed.
+    await page.goto(`${url}/audit`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.fill('input[name="command"]', 'close');
+    await page.selectOption('select[name="platform"]', 'web');
+    await page.click('#audit-form button');
+    await page.waitForFunction(() => /confirm_requested/.test((globalThis as any).document.getElementById('audit').textContent));
+    expect((await command(page, '/resume')).title).toBe('Resumed');
+    await context.close();
+  }, 180_000);
+
   it.skipIf(!COMMANDS.some((c) => c.name === 'killall'))('kill-all from the dashboard, confirmed, ends flat on the simulated exchange', async () => {
     const { context, page } = await signIn(await consoleLink());
     await page.waitForSelector('body[data-ready="true"]');
+    // Only meaningful with something to flatten: wait until the strategy holds a position again.
+    const row = page.locator('#positions tr[data-symbol="BTC/USDT"]');
+    await row.waitFor({ timeout: 120_000 });
+    expect(await row.locator('td').nth(2).textContent()).toMatch(/[1-9]/);
     await page.click('#btn-killall');
     await page.waitForSelector('#confirm-dialog[open]');
     await screenshot(page, 'dashboard-killall-confirm');
     await page.click('#confirm-ok');
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
     await page.waitForFunction(() => (globalThis as any).document.querySelector('#positions')?.textContent.includes('no open position'), undefined, { timeout: 30_000 });
+    expect(await page.locator('#state').textContent()).toBe('HALTED');
     await screenshot(page, 'dashboard-killall-flat');
     await context.close();
-  });
+  }, 180_000);
 
   it('market, backtests and risk pages draw', async () => {
     const { context, page } = await signIn(await consoleLink());
@@ -158,7 +199,21 @@ describe.skipIf(Boolean(missing))('the web dashboard in Chromium against a real 
     await screenshot(page, 'dashboard-market');
     await page.goto(`${url}/risk`);
     await page.waitForSelector('body[data-ready="true"]');
-    expect(await page.locator('#kelly').textContent()).toMatch(/not available|\/size/);
+    // Kelly: the inputs and the size /size gives, from the same risk service.
+    expect(await page.locator('#kelly-size').textContent()).toMatch(/[0-9.,]+ BTC · [0-9.,]+ USDT \([0-9.]+%\)/);
+    const kelly = await page.locator('#kelly table').textContent();
+    for (const input of ['win rate W', 'payoff R', 'f*', 'KELLY_FRACTION', 'MAX_POSITION_PCT']) expect(kelly).toContain(input);
+    const size = await command(page, '/size BTC/USDT');
+    expect(size.title).toContain('Size BTC/USDT');
+    // Protections: the ones this bot's configuration switches on, and what is in force now (/status's lines).
+    const configured = await page.locator('#protections-configured').textContent();
+    expect(configured).toContain('stop-loss guard: 5 stop-loss exit(s)');
+    expect(configured).toContain('max drawdown: 90% from the equity peak');
+    const active = await page.locator('#protections-active li').allTextContents();
+    const status = (await command(page, '/status')).text.join('\n');
+    for (const line of active.filter((l) => !l.startsWith('nothing in force'))) expect(status).toContain(line);
+    // The panic components by name (the risk layer writes one row per tick while the bot runs).
+    await page.waitForFunction(() => /volatility/.test((globalThis as any).document.getElementById('panic-components').textContent));
     await screenshot(page, 'dashboard-risk');
     await page.goto(`${url}/backtests`);
     await page.waitForSelector('body[data-ready="true"]');

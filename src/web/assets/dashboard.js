@@ -133,7 +133,7 @@ async function overview() {
         ['Symbol', 'Side', 'Quantity', 'Entry', 'Mark', 'Unrealised P&L', '%', ''],
         o.positions.map((p) => ({
           attrs: { 'data-symbol': p.symbol },
-          cells: [p.symbol, p.side, fmt(p.quantity, 6), fmt(p.entryPrice, 4), fmt(p.markPrice, 4), { text: fmt(p.unrealizedPnl), class: cls(p.unrealizedPnl) }, { text: fmt(p.unrealizedPnlPct), class: cls(p.unrealizedPnl) }, allowed(closeCmd) ? h('button', { onclick: () => control(closeCmd, { symbol: p.symbol }, say) }, 'Close') : closeCmd ? '' : h('span', { class: 'muted small' }, 'close: not available')],
+          cells: [p.symbol, p.side, fmt(p.quantity, 6), fmt(p.entryPrice, 4), fmt(p.markPrice, 4), { text: fmt(p.unrealizedPnl), class: cls(p.unrealizedPnl) }, { text: fmt(p.unrealizedPnlPct), class: cls(p.unrealizedPnl) }, allowed(closeCmd) ? h('button', { onclick: () => control(closeCmd, { target: p.symbol }, say), 'data-close': p.symbol }, 'Close') : closeCmd ? '' : h('span', { class: 'muted small' }, 'close: not available')],
         })),
         'no open position',
       ),
@@ -246,20 +246,39 @@ async function risk() {
   $('risk-state').textContent = r.tradingState.state;
   $('risk-state').className = `value state-${r.tradingState.state}`;
   $('risk-why').textContent = r.tradingState.reason;
-  const na = (x) => (x.available ? `send ${x.command} in chat` : `not available: ${x.why}`);
-  $('kelly').textContent = na(r.kelly);
+  const k = r.kelly;
+  if (k.available) {
+    const f3 = (x) => (x === null || x === undefined ? '—' : fmt(x, 3));
+    $('kelly').replaceChildren(
+      h('div', { class: 'value', id: 'kelly-size' }, `${fmt(k.base, 6)} ${k.symbol.split('/')[0]} · ${fmt(k.quote)} ${k.quoteCurrency} (${fmt(k.fraction * 100)}%)`),
+      table(['Input', 'Value'], [
+        ['strategy', k.strategy], ['trades (source)', `${k.trades} (${k.source})`], ['win rate W', f3(k.winRate)], ['payoff R', f3(k.payoff)], ['f*', f3(k.rawKelly)],
+        ['KELLY_FRACTION', fmt(k.multiplier)], ['realised vol % (yr)', k.realisedVolPct === undefined ? '—' : fmt(k.realisedVolPct, 1)], ['TARGET_VOLATILITY %', fmt(k.targetVolPct, 1)],
+        ['vol scale', fmt(k.volScale)], ['MAX_POSITION_PCT', `${k.maxPositionPct}%${k.capped ? ' (capped)' : ''}`], ['equity', `${fmt(k.equity)} ${k.quoteCurrency}`], ['price', fmt(k.price, 4)],
+      ].map((cells) => ({ cells }))),
+      h('p', { class: 'muted small' }, `${k.note} · ORDER_SIZING=${k.sizing}`),
+    );
+  } else $('kelly').textContent = `not available: ${k.why}`;
   if (r.panic.available) {
     const last = r.panic.history[r.panic.history.length - 1];
     $('risk-panic').textContent = `${last.score.toFixed(1)} (${last.level}) at ${time(last.ts)}`;
     const chart = ec.init($('panic-history'));
     chart.setOption({ tooltip: { trigger: 'axis' }, grid: { left: 50, right: 30, top: 20, bottom: 40 }, xAxis: { type: 'time' }, yAxis: { type: 'value', min: 0, max: 100 }, series: [{ name: 'panic score', type: 'line', showSymbol: false, data: r.panic.history.map((p) => [p.ts, p.score]), areaStyle: { opacity: 0.15 } }] });
-    $('panic-components').replaceChildren(table(['Component', 'Value'], Object.entries(last.components).map(([k, v]) => ({ cells: [k, typeof v === 'number' ? fmt(v) : JSON.stringify(v)] }))));
+    // The risk layer records components as [{name, raw, unit, value, weight}]; older rows as {name: value}.
+    const comps = Array.isArray(last.components)
+      ? last.components.map((c) => ({ cells: [c.name, `${fmt(c.raw, 3)} ${c.unit}`, fmt(c.value, 3), fmt(c.weight)] }))
+      : Object.entries(last.components).map(([k, v]) => ({ cells: [k, typeof v === 'number' ? fmt(v, 3) : JSON.stringify(v), '—', '—'] }));
+    $('panic-components').replaceChildren(table(['Component', 'Raw', 'Value', 'Weight'], comps));
   } else {
     $('risk-panic').textContent = `not available: ${r.panic.why}`;
     $('panic-history').style.height = 'auto';
     $('panic-history').replaceChildren(h('p', { class: 'muted' }, `No history: ${r.panic.why}.`));
   }
-  $('protections').textContent = na(r.protections);
+  const pr = r.protections;
+  $('protections').replaceChildren(
+    h('ul', { id: 'protections-configured' }, ...(pr.configured.length ? pr.configured.map((l) => h('li', {}, l)) : [h('li', { class: 'muted' }, 'no protection switched on (COOLDOWN_MINUTES, STOPLOSS_GUARD, MAX_DRAWDOWN_PCT, DAILY_LOSS_PCT are 0)')])),
+    h('ul', { id: 'protections-active' }, ...(pr.active.length ? pr.active.map((l) => h('li', { class: 'neg' }, l)) : [h('li', { class: 'muted' }, 'nothing in force now: no lock, no trigger today')])),
+  );
   $('denials').replaceChildren(table(['Time', 'Symbol', 'Strategy', 'Intent', 'Reasons'], r.denials.map((x) => ({ cells: [time(x.ts), x.symbol, x.strategy, JSON.stringify(x.intent), (x.reasons || []).map((y) => (typeof y === 'string' ? y : y.code || JSON.stringify(y))).join(', ')] })), 'no denial recorded'));
 }
 

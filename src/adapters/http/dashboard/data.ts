@@ -7,6 +7,8 @@ import type { Kernel } from '../../../kernel.ts';
 import { instantiate } from '../../../strategies/registry.ts';
 import type { Database } from '../../db/client.ts';
 import { auditLog, decisions, panicScores } from '../../db/schema.ts';
+import { riskWarnings } from '../../../app/risk-status.ts';
+import type { RiskSettings } from '../../../engine/risk-layer.ts';
 
 const OPEN_STATUSES: OrderStatus[] = (['pending', 'submitted', 'unknown', 'open', 'partially_filled'] as OrderStatus[]).filter((s) => !TERMINAL_STATUSES.includes(s));
 
@@ -121,11 +123,12 @@ export function createDashboardData(d: DashboardDataDeps) {
 
     async risk() {
       const denied = await db.select().from(decisions).where(eq(decisions.verdict, 'denied')).orderBy(desc(decisions.id)).limit(50);
+      const status = await d.services.status();
       return {
-        kelly: has('size') ? { available: true, command: '/size' } : { available: false, why: 'Kelly sizing is not part of this build (no /size command)' },
+        kelly: await kellyView(d.services, status.symbols[0]!),
         panic: await panicHistory(500).then((h) => (h.length > 0 ? { available: true, history: h.reverse() } : { available: false, why: NO_PANIC })),
-        protections: { available: false, why: 'protections are not reported by this build' },
-        tradingState: (await d.services.status()).tradingState,
+        protections: { configured: configuredProtections(d.kernel.options.risk), active: riskWarnings(d.kernel, d.kernel.ports.clock.now()) },
+        tradingState: status.tradingState,
         denials: denied.map((r) => ({ ts: r.ts, symbol: r.symbol, strategy: r.strategy, intent: r.intent, reasons: r.reasons })),
       };
     },
@@ -150,6 +153,30 @@ export function createDashboardData(d: DashboardDataDeps) {
 }
 
 export type DashboardData = ReturnType<typeof createDashboardData>;
+
+/** The Kelly inputs and size, from the very service /size answers with (first traded symbol). */
+async function kellyView(services: BotServices, symbol: string) {
+  if (!services.risk) return { available: false as const, why: 'Kelly sizing needs the running bot (no risk services)' };
+  try {
+    return { available: true as const, ...(await services.risk.size(symbol)) };
+  } catch (err) {
+    return { available: false as const, why: `/size ${symbol} failed: ${(err as Error).message}` };
+  }
+}
+
+/** The protections the configuration switches on, one line each (the ones at 0 are off and not listed). */
+export function configuredProtections(r: RiskSettings | undefined): string[] {
+  if (!r) return [];
+  const p = r.protections;
+  const min = (ms: number) => `${Math.round(ms / 60_000)} min`;
+  const out: string[] = [];
+  if (p.cooldownMs > 0) out.push(`cooldown: no entry on a symbol for ${min(p.cooldownMs)} after an exit on it`);
+  if (p.stoplossGuardCount > 0) out.push(`stop-loss guard: ${p.stoplossGuardCount} stop-loss exit(s) within ${min(p.stoplossWindowMs)} lock the symbol for ${min(p.stoplossLockMs)}`);
+  if (Number.isFinite(p.maxDrawdownPct)) out.push(`max drawdown: ${p.maxDrawdownPct}% from the equity peak halts trading`);
+  if (Number.isFinite(p.dailyLossPct)) out.push(`daily loss: ${p.dailyLossPct}% since 00:00 UTC halts trading${p.dailyLossFlatten ? ' and runs kill-all' : ''}`);
+  if (r.panicAutoKill) out.push(`panic auto kill-all at score ${r.limits.panicThreshold}`);
+  return out;
+}
 
 /** At most `max` points, evenly picked, always keeping the last. */
 function thin<T>(xs: T[], max: number): T[] {
