@@ -1,3 +1,4 @@
+import type { ReconcileFindings } from '../src/domain/reconcile-findings.ts';
 import type { AccountSummary } from '../src/domain/account.ts';
 import type { RiskServices } from './risk-services.ts';
 import type { TradingState, TradingStateName } from '../src/domain/trading-state.ts';
@@ -82,16 +83,7 @@ export interface ReconcileView {
   ok: boolean;
   at: number;
   error?: string;
-  findings?: {
-    settled: number;
-    filledOffline: string[];
-    closedOnExchange: string[];
-    externalOrders: Array<{ clientOrderId: string; symbol: string; side: string; amount: number }>;
-    externalHoldings: Array<{ asset: string; amount: number }>;
-    adopted: Array<{ symbol: string; from: number; to: number }>;
-    cashAdopted?: { from: number; to: number };
-    mismatches: Array<{ symbol: string; position: number; fills: number }>;
-  };
+  findings?: ReconcileFindings;
 }
 
 export interface PositionView {

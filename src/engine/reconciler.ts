@@ -1,3 +1,4 @@
+import type { ReconcileFindings } from '../domain/reconcile-findings.ts';
 import { newClientOrderId, type OrderReport } from '../domain/orders.ts';
 import type { Portfolio } from '../domain/portfolio.ts';
 import type { Logger } from '../logger.ts';
@@ -8,24 +9,7 @@ import type { EventBus } from './bus.ts';
 import { settleReport } from './fill-processor.ts';
 import { OPEN_STATUSES, type OrderManager } from './order-manager.ts';
 
-export interface ReconcileFindings {
-  /** Orders settled from the venue (were not final in storage). */
-  settled: number;
-  /** Orders that filled (fully or partly) while tradeops was not watching. */
-  filledOffline: string[];
-  /** Orders the venue cancelled or expired. */
-  closedOnExchange: string[];
-  /** Open orders on the venue tradeops did not create: reported, never touched. */
-  externalOrders: Array<{ clientOrderId: string; symbol: string; side: string; amount: number }>;
-  /** Coins held beyond what tradeops bought: reported, never touched. */
-  externalHoldings: Array<{ asset: string; amount: number }>;
-  /** Positions cut to what the venue holds (sold outside tradeops). */
-  adopted: Array<{ symbol: string; from: number; to: number }>;
-  /** Quote balance changed outside tradeops: cash adopted from the venue. */
-  cashAdopted?: { from: number; to: number };
-  /** Symbols whose stored position differs from Σ fills after all of the above. */
-  mismatches: Array<{ symbol: string; position: number; fills: number }>;
-}
+export type { ReconcileFindings } from '../domain/reconcile-findings.ts';
 
 export interface ReconcilerDeps {
   execution: Execution;

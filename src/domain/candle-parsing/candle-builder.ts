@@ -62,7 +62,7 @@ export class CandleBuilder {
    * knows the raw text); here positive prices, the OHLC relations and the volume sign are checked.
    */
   push(ts: number, open: number, high: number, low: number, close: number, volume: number, where: number): void {
-    // A price of zero or below is no market's price: a unit error or a placeholder, and it would poison
+    // A price of zero or below is no market's price: a unit error or a filler value, and it would poison
     // returns (division by zero) and every indicator after it.
     if (!(open > 0 && high > 0 && low > 0 && close > 0)) {
       const [name, value] = ([['open', open], ['high', high], ['low', low], ['close', close]] as const).find(([, v]) => !(v > 0))!;
