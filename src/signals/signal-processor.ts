@@ -5,8 +5,11 @@ import type { ExecutionResult } from '../engine/trading-engine.ts';
 import type { Logger } from '../logger.ts';
 import type { Intent } from '../strategies/strategy.ts';
 import type { Signal } from './signal.ts';
+import type { IntakePriority } from './intake-priority.ts';
 import { planSignal } from './signal-intents.ts';
 import type { SignalSource } from './sources.ts';
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The trading side a signal acts on: the same risk gate and order path as the strategy's intents. */
 export interface SignalTarget {
@@ -30,6 +33,8 @@ export interface SignalProcessorDeps {
   maxLagSeconds: number;
   /** ORDER_SIZE_PCT: the entry size when a signal names none (for the source's cap). */
   defaultPct: number;
+  /** Webhook requests in flight go first. */
+  intake?: IntakePriority;
 }
 
 export interface QueuedSignal {
@@ -56,6 +61,10 @@ export class SignalProcessor {
   enqueue(item: QueuedSignal): void {
     this.pending++;
     this.queue = this.queue
+      // Before each signal, a turn of the event loop and, while webhook requests are in flight, a short
+      // wait for them: the embedded database answers without real I/O, so a backlog processed as one
+      // promise chain would hold the HTTP server off until it is empty (src/signals/intake-priority.ts).
+      .then(() => (this.d.intake ? this.d.intake.quiet() : yieldToEventLoop()))
       .then(() => this.process(item))
       .catch((err) => this.d.logger.error({ err, signal: item.signal.id, source: item.source.name }, 'signal processing failed'))
       .finally(() => {
