@@ -139,7 +139,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
   });
   const engine: TradingEngine = new TradingEngine({
     ...ports,
-    logger: logger.child({ component: 'engine' }),
+    logger: logger.child({ component: 'engine', strategy: options.strategy.name }),
     bus,
     portfolio,
     tradingState,
