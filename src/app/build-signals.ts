@@ -108,8 +108,9 @@ export function buildSignals(d: { config: Config; database: Database; kernel: Ke
       await processor.drain();
       await Promise.all([signalWrites.drain(), auditWrites.drain()]);
     },
-    stop() {
-      return this.drain();
+    async stop() {
+      await processor.stop();
+      await Promise.all([signalWrites.drain(), auditWrites.drain()]);
     },
   };
 }

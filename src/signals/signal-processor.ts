@@ -51,6 +51,7 @@ export interface QueuedSignal {
 export class SignalProcessor {
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  private stopped = false;
 
   constructor(private readonly d: SignalProcessorDeps) {}
 
@@ -77,7 +78,18 @@ export class SignalProcessor {
     while (this.pending > 0) await this.queue;
   }
 
+  /**
+   * Shutdown: finish the signal being processed, leave the rest. They are stored as received and
+   * are processed at the next start (or expire there, past their lag) — a backlog never holds a
+   * shutdown beyond the stop grace period.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.drain();
+  }
+
   private async process({ source, signal, receivedAt }: QueuedSignal): Promise<void> {
+    if (this.stopped) return;
     const log = this.d.logger.child({ component: 'signals', source: source.name, signal: signal.id, symbol: signal.symbol, strategy: signal.strategy });
     const finish = async (outcome: SignalOutcome, detail: string) => {
       const ts = this.d.now();

@@ -189,6 +189,20 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
     expect((await getSignal(h.database.db, 'tradingview', 'late-1'))?.status).toMatch(/executed|denied/);
   });
 
+  it('a shutdown finishes the signal in hand and leaves the backlog stored for the next start', async () => {
+    h = await startSignalHarness({ SIGNAL_RATE_LIMIT: '100000' });
+    const { insertSignals, unprocessedSignals } = await import('../../../src/adapters/db/repositories/signals.ts');
+    const now = Date.now();
+    await insertSignals(h.database.db, Array.from({ length: 40 }, (_, i) => ({ source: 'tradingview', signal: { id: `left-${i}`, action: 'buy' as const, symbol: 'BTC/USDT', amount: 20, time: now }, receivedAt: now })));
+    await h.signals.start();
+    await new Promise((r) => setTimeout(r, 50));
+    await h.signals.stop();
+    expect(h.signals.processor.backlog).toBe(0);
+    const left = await unprocessedSignals(h.database.db);
+    expect(left.length).toBeGreaterThan(20);
+    expect(left.length).toBeLessThan(40 + 1);
+  });
+
   it('a signal accepted before a restart is processed at the next start; one past its lag expires', async () => {
     h = await startSignalHarness();
     const { insertSignal } = await import('../../../src/adapters/db/repositories/signals.ts');
