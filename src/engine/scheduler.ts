@@ -39,21 +39,9 @@ export function createTickScheduler(schedule: TickSchedule, tick: () => Promise<
   const run = async (ctx?: { date?: Date }) => {
     if (inFlight || stopped) return;
     const startedAt = Date.now();
-    const lagMs = ctx?.date ? Math.max(0, startedAt - ctx.date.getTime()) : 0;
-    let ok = true;
-    inFlight = tick()
-      .catch((err) => {
-        ok = false;
-        logger.error({ err }, 'engine tick failed');
-      })
-      .finally(() => {
-        try {
-          observe?.({ durationMs: Date.now() - startedAt, lagMs, ok });
-        } catch (err) {
-          logger.error({ err }, 'tick observer failed');
-        }
-        inFlight = undefined;
-      });
+    inFlight = observedTick(tick, logger, observe, startedAt, ctx?.date ? Math.max(0, startedAt - ctx.date.getTime()) : 0).finally(() => {
+      inFlight = undefined;
+    });
     await inFlight;
   };
   return {
@@ -91,21 +79,9 @@ function createPeriodicScheduler(everyMs: number, tick: () => Promise<void>, log
   const run = async () => {
     if (stopped) return;
     const startedAt = Date.now();
-    const lagMs = Math.max(0, startedAt - due);
-    let ok = true;
-    inFlight = tick()
-      .catch((err) => {
-        ok = false;
-        logger.error({ err }, 'engine tick failed');
-      })
-      .finally(() => {
-        try {
-          observe?.({ durationMs: Date.now() - startedAt, lagMs, ok });
-        } catch (err) {
-          logger.error({ err }, 'tick observer failed');
-        }
-        inFlight = undefined;
-      });
+    inFlight = observedTick(tick, logger, observe, startedAt, Math.max(0, startedAt - due)).finally(() => {
+      inFlight = undefined;
+    });
     await inFlight;
     if (stopped) return;
     due = Math.max(due + everyMs, Date.now());
@@ -126,4 +102,20 @@ function createPeriodicScheduler(everyMs: number, tick: () => Promise<void>, log
       if (inFlight) await inFlight;
     },
   };
+}
+
+/** Run one tick: its error is logged (never thrown), then the observer gets its duration, lag and outcome. */
+async function observedTick(tick: () => Promise<void>, logger: Logger, observe: ((t: TickObservation) => void) | undefined, startedAt: number, lagMs: number): Promise<void> {
+  let ok = true;
+  try {
+    await tick();
+  } catch (err) {
+    ok = false;
+    logger.error({ err }, 'engine tick failed');
+  }
+  try {
+    observe?.({ durationMs: Date.now() - startedAt, lagMs, ok });
+  } catch (err) {
+    logger.error({ err }, 'tick observer failed');
+  }
 }
