@@ -190,8 +190,14 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
 
     feeds?.start();
 
-    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
+    // Backtest jobs (chat backtests, sweeps, walk-forward folds) on the database job queue: every
+    // process, leader or standby, works it with JOB_WORKERS threads; `tradeops worker` only does that.
+    const { openPgBossQueue } = await import('./adapters/queue/pg-boss-queue.ts');
+    const queue = await openPgBossQueue({ database, url: config.DATABASE_URL, logger: logger.child({ component: 'jobs' }) });
+    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, queue, logger });
     cleanups.push(() => backtests.stop());
+    // Runs before backtests.stop(): jobs in hand finish (or are left to another worker) first.
+    cleanups.push(() => queue.stop());
 
     let leadership: Leadership | undefined;
     const role = () => leadership?.role() ?? 'standby';
@@ -271,7 +277,6 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
           // Telegram long polling allows one receiver, and the alert outbox one sender: the leader.
           chatStarted = true;
           kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
-          await backtests.start();
           await chat.start();
         }
         // A kill-all a killed process left halfway goes on now: orders are released, channels listen.
@@ -301,6 +306,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       const drained = await kernel.orders.drain((config.SHUTDOWN_TIMEOUT * 1000) / 2);
       if (!drained) logger.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
     });
+    await backtests.start();
     await leadership.start();
 
     const readyLine =

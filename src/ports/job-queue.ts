@@ -1,0 +1,42 @@
+/**
+ * A durable job queue shared by every process on one database (the bot, standbys, `tradeops worker`,
+ * a CLI sweep): a job is sent once, claimed by exactly one worker, retried when that worker dies or
+ * the handler throws, and its output kept for whoever sent it. Implemented over pg-boss
+ * (src/adapters/queue/pg-boss-queue.ts) on PostgreSQL and, in process, on PGlite.
+ */
+export interface JobQueue {
+  /** `postgres`: any process reaching the database works the jobs; `pglite`: only this process can. */
+  readonly backend: 'postgres' | 'pglite';
+  /** Queue a job; returns its id. */
+  send<T extends object>(queue: JobQueueName, data: T): Promise<string>;
+  /**
+   * Work jobs of a queue, `concurrency` at a time, until `stop()`. The handler's resolved value is
+   * the job's output; a throw fails this attempt (retried up to the queue's retry limit). The
+   * signal aborts when the job is no longer this worker's (stop, or its claim lapsed).
+   */
+  work<T extends object, R extends object>(queue: JobQueueName, concurrency: number, handler: (job: QueuedJob<T>) => Promise<R>): Promise<void>;
+  /** Where a job is; undefined when the id is unknown. */
+  state<R extends object>(queue: JobQueueName, id: string): Promise<JobStatus<R> | undefined>;
+  /** Stop working (jobs in hand finish or are left to be retried) and close the connection. */
+  stop(): Promise<void>;
+}
+
+/** The queues tradeops uses (each created with its retry and expiry policy). */
+export const JOB_QUEUES = ['backtest-run', 'backtest-sweep-cell', 'backtest-walk-forward-fold'] as const;
+export type JobQueueName = (typeof JOB_QUEUES)[number];
+
+export interface QueuedJob<T> {
+  id: string;
+  data: T;
+  /** 0 on the first attempt. */
+  retryCount: number;
+  signal: AbortSignal;
+}
+
+export interface JobStatus<R> {
+  state: 'queued' | 'active' | 'completed' | 'failed' | 'cancelled';
+  /** The handler's value (completed), or the last error's message (failed). */
+  output?: R;
+  error?: string;
+  retryCount: number;
+}
