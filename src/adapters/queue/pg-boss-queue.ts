@@ -8,11 +8,12 @@ export const PG_BOSS_SCHEMA = 'pgboss';
 /**
  * Retry and expiry of every tradeops queue. A worker refreshes its job's heartbeat every 5 s while
  * the handler runs; a worker that dies (SIGKILL, lost machine) stops refreshing, and the supervisor
- * of any live process hands the job to another worker after HEARTBEAT_SECONDS (+ one supervise
- * pass). A job is tried at most 1 + RETRY_LIMIT times, so a backtest that kills its worker every time
+ * of any live process hands the job to another worker after `heartbeatSeconds` (+ one supervise
+ * pass, SUPERVISE_SECONDS). A job is tried at most 1 + RETRY_LIMIT times, so a backtest that kills its worker every time
  * (out of memory) ends failed instead of going round for ever.
  */
 export const QUEUE_POLICY = { retryLimit: 3, retryDelay: 1, heartbeatSeconds: 10, expireInSeconds: 6 * 3600, deleteAfterSeconds: 24 * 3600 } as const;
+/** How often a live process looks for jobs whose worker stopped heartbeating (pg-boss's supervise + monitor pass). */
 const SUPERVISE_SECONDS = 5;
 const POLL_SECONDS = 0.5;
 
@@ -34,7 +35,7 @@ export interface PgBossQueueOptions {
  */
 export async function openPgBossQueue(o: PgBossQueueOptions): Promise<JobQueue> {
   const { PgBoss, fromPglite } = await import('pg-boss');
-  const common = { schema: PG_BOSS_SCHEMA, superviseIntervalSeconds: SUPERVISE_SECONDS, schedule: false };
+  const common = { schema: PG_BOSS_SCHEMA, superviseIntervalSeconds: SUPERVISE_SECONDS, monitorIntervalSeconds: SUPERVISE_SECONDS, schedule: false };
   let boss: InstanceType<typeof PgBoss>;
   if (o.database.kind === 'pglite') {
     if (!o.database.embedded) throw new Error('the embedded database does not expose its PGlite instance');
