@@ -9,6 +9,7 @@ export const reconcileCommand: Command<typeof args> = {
   examples: ['/reconcile'],
   args,
   role: 'admin',
+  leaderOnly: true,
   async run(ctx) {
     const r = await ctx.services.reconcile();
     if (!r.ok) return { title: 'Reconciliation failed', text: [r.error ?? 'unknown error', 'New orders are held until a run succeeds; it is retried with backoff.'], tone: 'error' };

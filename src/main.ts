@@ -277,7 +277,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
           // Telegram long polling allows one receiver, and the alert outbox one sender: the leader.
           chatStarted = true;
           kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
-          await chat.start();
+          await chat.startLeader();
         }
         // A kill-all a killed process left halfway goes on now: orders are released, channels listen.
         if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => logger.error({ err }, 'resuming the kill-all failed'));
@@ -307,6 +307,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       if (!drained) logger.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
     });
     await backtests.start();
+    // Webhook platforms and the console answer in every process: a standby serves read-only commands
+    // (trading ones answer that this process is a standby: commands/leader-only.ts).
+    await chat.startShared();
     await leadership.start();
 
     const readyLine =
