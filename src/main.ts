@@ -182,6 +182,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       account: accountId,
       symbols: config.SYMBOLS,
       checkHoldings: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
+      checkPositions: config.MODE === 'live' && config.EXCHANGE_MARKET === 'swap',
       adoptCash: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
       marks: () => kernel.engine.markPrices(),
     });
