@@ -67,9 +67,15 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
       });
     },
   });
+  let workers = d.config.JOB_WORKERS;
+  if (workers === 0 && d.database.kind === 'pglite') {
+    // No other process can open the embedded database: without threads here no backtest would ever run.
+    logger.warn('JOB_WORKERS=0 with the embedded database: no other process can run backtest jobs, so this one runs them with 1 thread');
+    workers = 1;
+  }
   const worker =
-    d.config.JOB_WORKERS > 0
-      ? createBacktestJobWorker({ queue: d.queue, datasets, runs, concurrency: d.config.JOB_WORKERS, strategiesDir: d.config.STRATEGIES_DIR, reportsDir: join(d.config.dataDir, 'backtests'), logger })
+    workers > 0
+      ? createBacktestJobWorker({ queue: d.queue, datasets, runs, concurrency: workers, strategiesDir: d.config.STRATEGIES_DIR, reportsDir: join(d.config.dataDir, 'backtests'), logger })
       : undefined;
   return {
     service: runner.service,

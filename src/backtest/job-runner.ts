@@ -27,6 +27,8 @@ export interface BacktestJobRunnerDeps {
   logger?: Logger;
   /** How often the runs' rows are read for progress (default 1 s). */
   pollMs?: number;
+  /** Candle datasets older than this are deleted (default 3 days; hourly check). */
+  datasetRetentionMs?: number;
 }
 
 export type BacktestRunUpdate = BacktestRunView & { requestedBy?: BacktestRequest['requestedBy'] };
@@ -39,6 +41,8 @@ export interface BacktestJobRunner {
   /** The `backtests` part of BotServices. */
   readonly service: BotServices['backtests'];
 }
+
+const DATASET_RETENTION_MS = 3 * 86_400_000;
 
 const updateOf = (r: BacktestRunRecord): BacktestRunUpdate => ({ ...toBacktestRunView(r), requestedBy: r.requestedBy });
 
@@ -56,6 +60,7 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
   const seen = new Map<number, string>();
   const preparing = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
   let observing: Promise<void> | undefined;
   let stopped = true;
 
@@ -130,10 +135,20 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
       timer = setInterval(tick, d.pollMs ?? 1000);
       timer.unref();
       tick();
+      // Candles of finished jobs: a sweep's jobs all run within hours; a set put again is refreshed.
+      const prune = () =>
+        void d.datasets
+          .prune(Date.now() - (d.datasetRetentionMs ?? DATASET_RETENTION_MS))
+          .then((n) => n > 0 && d.logger?.info({ deleted: n }, 'old backtest candle sets deleted'))
+          .catch((err) => d.logger?.warn({ err }, 'pruning backtest candle sets failed'));
+      prune();
+      pruneTimer = setInterval(prune, 3_600_000);
+      pruneTimer.unref();
     },
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (pruneTimer) clearInterval(pruneTimer);
       await observing;
       await Promise.all([...preparing]);
     },

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import { datasetId, decodeCandles, encodeCandles } from '../../../backtest/jobs/dataset-codec.ts';
 import type { Candles } from '../../../domain/candles.ts';
 import type { BacktestDatasets } from '../../../ports/backtest-datasets.ts';
@@ -11,8 +11,13 @@ export function createDbBacktestDatasets(db: Db, now: () => number = Date.now): 
     async put(candles: Candles) {
       const bytes = encodeCandles(candles);
       const id = datasetId(bytes);
-      await db.insert(backtestDatasets).values({ id, createdAt: now(), length: candles.length, data: bytes }).onConflictDoNothing();
+      const t = now();
+      await db.insert(backtestDatasets).values({ id, createdAt: t, length: candles.length, data: bytes }).onConflictDoUpdate({ target: backtestDatasets.id, set: { createdAt: t } });
       return id;
+    },
+    async prune(before: number) {
+      const rows = await db.delete(backtestDatasets).where(lt(backtestDatasets.createdAt, before)).returning({ id: backtestDatasets.id });
+      return rows.length;
     },
     async get(id: string) {
       const [row] = await db.select({ data: backtestDatasets.data }).from(backtestDatasets).where(eq(backtestDatasets.id, id));
