@@ -69,9 +69,10 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       allowShort: args.allowShort,
       periodsPerYear: args.periodsPerYear,
     };
+    const single = args.queue && args.sweep.length === 0;
     const run = await runs?.create({
       source: 'cli',
-      status: 'running',
+      status: single ? 'queued' : 'running',
       strategy: def.name,
       symbol,
       timeframe: timeframe ?? inferCalendar(candles.ts).timeframe,
@@ -83,6 +84,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     runId = run?.id;
 
     const queued = args.queue && database ? { database, url: config.DATABASE_URL, runs: runs! } : undefined;
+    if (single && queued) return await queuedRunCommand(args, io, candles, lower, config.STRATEGIES_DIR, queued, runId!);
     if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, runId, queued);
 
     const bar = fractionBar(args.json ? undefined : createProgressBar(io.stderr, { label: `${def.name} ${symbol}`, total: PROGRESS_STEPS }));
@@ -246,10 +248,25 @@ async function localEngine(args: BacktestArgs, candles: Candles, lower: Candles 
  * PostgreSQL any worker or bot takes them; on the embedded database no other process can open it,
  * so this process works its own jobs (the same queue, in process).
  */
-async function queuedEngine(args: BacktestArgs, io: CliIo, candles: Candles, lower: Candles | undefined, strategiesDir: string | undefined, q: { database: Database; url?: string; runs: BacktestRunsRepository }): Promise<SweepEngine> {
+async function queuedEngine(args: BacktestArgs, io: CliIo, candles: Candles, lower: Candles | undefined, strategiesDir: string | undefined, q: QueueTarget): Promise<SweepEngine> {
+  const { runQueuedSweep, runQueuedWalkForward } = await import('../backtest/jobs/queued-runs.ts');
+  const here = await openQueueHere(args, io, strategiesDir, q);
+  return {
+    sweep: (strategy, axes, base, options, rankBy, onProgress) => runQueuedSweep(here.deps, candles, lower, strategy, axes, base, options, rankBy, onProgress),
+    walkForward: (strategy, axes, base, options, rankBy, wf, onFold) => runQueuedWalkForward(here.deps, candles, lower, strategy, axes, base, options, rankBy, wf, onFold),
+    close: () => here.close(),
+  };
+}
+
+type QueueTarget = { database: Database; url?: string; runs: BacktestRunsRepository };
+
+/**
+ * The job queue for this command. On the embedded database no other process can open it, so this
+ * process also works the jobs (the same queue, in process); on PostgreSQL the workers and bots do.
+ */
+async function openQueueHere(args: BacktestArgs, io: CliIo, strategiesDir: string | undefined, q: QueueTarget) {
   const { openPgBossQueue } = await import('../adapters/queue/pg-boss-queue.ts');
   const { createDbBacktestDatasets } = await import('../adapters/db/repositories/backtest-datasets.ts');
-  const { runQueuedSweep, runQueuedWalkForward } = await import('../backtest/jobs/queued-runs.ts');
   const queue = await openPgBossQueue({ database: q.database, url: q.url });
   const datasets = createDbBacktestDatasets(q.database.db);
   let worker: { stop(): Promise<void> } | undefined;
@@ -257,7 +274,9 @@ async function queuedEngine(args: BacktestArgs, io: CliIo, candles: Candles, low
     if (queue.backend === 'pglite') {
       const { createBacktestJobWorker } = await import('../backtest/jobs/job-worker.ts');
       const { availableParallelism } = await import('node:os');
-      const w = createBacktestJobWorker({ queue, datasets, runs: q.runs, concurrency: args.workers ?? availableParallelism(), strategiesDir, reportsDir: resolve(args.out ?? '.') });
+      const { loadConfig } = await import('../config.ts');
+      const dataDir = loadConfig(await envOf(io)).dataDir;
+      const w = createBacktestJobWorker({ queue, datasets, runs: q.runs, concurrency: args.workers ?? availableParallelism(), strategiesDir, reportsDir: join(dataDir, 'backtests') });
       await w.start();
       worker = w;
     }
@@ -265,15 +284,37 @@ async function queuedEngine(args: BacktestArgs, io: CliIo, candles: Candles, low
     await queue.stop();
     throw err;
   }
-  const deps = { queue, datasets, onIdle: () => io.stderr.write('\nno worker has taken a job yet: start `tradeops worker` (or the bot) on this database\n') };
   return {
-    sweep: (strategy, axes, base, options, rankBy, onProgress) => runQueuedSweep(deps, candles, lower, strategy, axes, base, options, rankBy, onProgress),
-    walkForward: (strategy, axes, base, options, rankBy, wf, onFold) => runQueuedWalkForward(deps, candles, lower, strategy, axes, base, options, rankBy, wf, onFold),
+    deps: { queue, datasets, onIdle: () => io.stderr.write('\nno worker has taken a job yet: start `tradeops worker` (or the bot) on this database\n') },
     async close() {
       await queue.stop();
       await worker?.stop();
     },
   };
+}
+
+/** `--queue` without --sweep: the stored run as one job; prints what a local run prints. */
+async function queuedRunCommand(args: BacktestArgs, io: CliIo, candles: Candles, lower: Candles | undefined, strategiesDir: string | undefined, q: QueueTarget, runId: number): Promise<number> {
+  const { runQueuedBacktest } = await import('../backtest/jobs/queued-runs.ts');
+  const here = await openQueueHere(args, io, strategiesDir, q);
+  try {
+    const out = await runQueuedBacktest(here.deps, runId, candles, lower);
+    if (out.status !== 'done') {
+      io.stderr.write(`error: ${(await q.runs.get(runId))?.error ?? 'the backtest failed on the worker'}\n`);
+      return 1;
+    }
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify({ runId, ...out.result })}\n`);
+    } else {
+      io.stdout.write(out.table ?? '');
+      const dir = (out.result?.files as { dir?: string } | undefined)?.dir;
+      if (dir) io.stdout.write(`\nReports (written by the worker) in ${dir}\n`);
+      io.stdout.write(`Stored as backtest run #${runId}.\n`);
+    }
+    return 0;
+  } finally {
+    await here.close();
+  }
 }
 
 const PROGRESS_STEPS = 1000;

@@ -84,6 +84,24 @@ describe.skipIf(!pgServerUrl())('backtest jobs on the PostgreSQL queue (real pro
     const [wl, wq] = await Promise.all([backtest([...wf, '--workers', '1'], {}), backtest([...wf, '--queue'], { DATABASE_URL: db.url })]);
     expect(wq.code).toBe(0);
     expect((JSON.parse(wq.stdout) as { walkForward: unknown }).walkForward).toEqual((JSON.parse(wl.stdout) as { walkForward: unknown }).walkForward);
+
+    // A single CLI backtest is one job: same metrics as the local run, the run stored by the worker.
+    const single = ['--strategy', 'rsi-bb', '--data', DATA, '--symbol', 'BTC/USDT', '--json'];
+    const [sl, sq] = await Promise.all([backtest(single, {}), backtest([...single, '--queue'], { DATABASE_URL: db.url })]);
+    expect(sq.stderr).toBe('');
+    expect(sq.code).toBe(0);
+    const strip = (o: Record<string, unknown>) => {
+      const { elapsedMs, runId, files, ...rest } = o;
+      void [elapsedMs, runId, files];
+      return rest;
+    };
+    const sj = JSON.parse(sq.stdout) as Record<string, unknown> & { runId: number; files: { dir: string } };
+    expect(typeof sj.runId).toBe('number');
+    expect(sj.files.dir).toMatch(new RegExp(`backtest-${sj.runId}$`));
+    expect(strip(sj)).toEqual(strip(JSON.parse(sl.stdout) as Record<string, unknown>));
+    const text = await backtest(['--strategy', 'rsi-bb', '--data', DATA, '--symbol', 'BTC/USDT', '--queue'], { DATABASE_URL: db.url });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Final equity\s+[0-9,]+\.[0-9]{2}[\s\S]*Stored as backtest run #\d+/);
     expect((await a.stop('SIGTERM')).code).toBe(0);
     expect((await b.stop('SIGTERM')).code).toBe(0);
   }, 180_000);
@@ -128,6 +146,19 @@ describe('backtest jobs on the embedded database (the same queue, in process)', 
     expect(q.combinations).toBe(4);
     expect(typeof q.runId).toBe('number');
     expect(q.top).toEqual((JSON.parse(local.stdout) as { top: unknown[] }).top);
+  }, 120_000);
+
+  it('tradeops backtest --queue (a single run) on PGlite runs its own job; --out needs a local run', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bt-queue-pglite-'));
+    const r = await backtest(['--strategy', 'sma-cross', '--data', DATA, '--queue', '--json'], { DATA_DIR: dataDir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { runId: number; trades: number; files: { equityPng: string } };
+    expect(j.trades).toBeGreaterThan(0);
+    expect(j.files.equityPng.startsWith(join(dataDir, 'backtests'))).toBe(true);
+    const refused = await backtest(['--strategy', 'sma-cross', '--data', DATA, '--queue', '--out', join(work, 'x')], { DATA_DIR: dataDir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--out and --monte-carlo need the trades in this process/);
   }, 120_000);
 
   it('tradeops worker refuses to run without PostgreSQL, with a clear message', async () => {

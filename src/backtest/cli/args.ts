@@ -47,10 +47,12 @@ Optimisation:
   --top N                sweep rows shown (default 10); a heatmap.png for two params with --out
   --workers N            worker threads (default: the CPU count)
   --walk-forward FOLDS   walk-forward folds over the sweep grid (in-sample 75 %, then out-of-sample)
-  --queue                run the sweep as jobs on the database job queue, one job per parameter
-                         set (one per fold with --walk-forward): every \`tradeops worker\` and bot
-                         on the same PostgreSQL takes some; on the embedded database this process
-                         works them itself (--workers threads)
+  --queue                run it as jobs on the database job queue — a sweep as one job per
+                         parameter set (one per fold with --walk-forward), a single run as one job:
+                         every \`tradeops worker\` and bot on the same PostgreSQL takes them; on the
+                         embedded database this process works them itself (--workers threads).
+                         A single queued run's report is written by the worker (its
+                         DATA_DIR/backtests); --out and --monte-carlo need a local run
 
   -h, --help             show this help
 
@@ -177,7 +179,9 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
   const sweep = (v.sweep ?? []).map(parseSweepSpec);
   const walkForward = num('walk-forward', v['walk-forward'], (n) => Number.isInteger(n) && n >= 1 && n <= 50, 'a number of folds from 1 to 50');
   if (walkForward !== undefined && sweep.length === 0) throw bad('--walk-forward needs at least one --sweep parameter to optimise');
-  if (v.queue && sweep.length === 0) throw bad('--queue runs a sweep as jobs: give at least one --sweep parameter');
+  if (v.queue && sweep.length === 0 && (v.out !== undefined || v['monte-carlo'] !== undefined)) {
+    throw bad('--out and --monte-carlo need the trades in this process: run a single backtest without --queue (a queued run writes its report on the worker)');
+  }
   return {
     help: false,
     strategy: v.strategy,

@@ -6,7 +6,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { BacktestDatasets } from '../../ports/backtest-datasets.ts';
 import type { JobQueue, JobQueueName, QueuedJob } from '../../ports/job-queue.ts';
-import { formatChatSummary, resultJson } from '../report/summary.ts';
+import { formatChatSummary, formatSummaryTable, resultJson } from '../report/summary.ts';
 import { metricsOf } from '../sweep.ts';
 import { runFold } from '../walk-forward.ts';
 import type { PortableOptions } from '../worker/protocol.ts';
@@ -139,7 +139,8 @@ export function createBacktestJobWorker(d: BacktestJobWorkerDeps): BacktestJobWo
       const metrics: Record<string, number | string | null> = {};
       for (const [k, v] of Object.entries(resultJson(result.r))) if (typeof v === 'number' || typeof v === 'string' || v === null) metrics[k] = v;
       await d.runs.finish(run.id, metrics, { summary: formatChatSummary(result.r), chartPath: result.chartPath, dir: result.dir });
-      return { runId: run.id, status: 'done' };
+      // What `tradeops backtest --queue` prints: the summary table and the --json object (no big arrays).
+      return { runId: run.id, status: 'done', table: formatSummaryTable(result.r), result: toJsonSafe(resultJson(result.r, { dir: result.dir, equityPng: result.chartPath })) };
     } catch (err) {
       if (stopping) throw err; // this process is going away: the job is retried by another worker
       d.logger?.warn({ err, runId: run.id }, 'backtest failed');

@@ -6,7 +6,7 @@ import { RANK_METRICS, rankRows, sweepGrid, type SweepAxis, type SweepResult, ty
 import { combineFolds, planWalkForward, type WalkForwardFold, type WalkForwardOptions, type WalkForwardResult } from '../walk-forward.ts';
 import type { PortableOptions } from '../worker/protocol.ts';
 import { fromJsonSafe } from './json-numbers.ts';
-import type { JobCandles, SweepCellJob, WalkForwardFoldJob } from './job-types.ts';
+import type { BacktestRunJob, JobCandles, SweepCellJob, WalkForwardFoldJob } from './job-types.ts';
 
 export interface QueuedRunDeps {
   queue: JobQueue;
@@ -64,6 +64,28 @@ export async function runQueuedWalkForward(
   for (const window of windows) ids.push(await d.queue.send<WalkForwardFoldJob>('backtest-walk-forward-fold', { ...sets, strategy, axes, base, options, rankBy, window }));
   const folds = (await awaitJobs<WalkForwardFold>(d, 'backtest-walk-forward-fold', ids, onFold)).map((f) => fromJsonSafe<WalkForwardFold>(f));
   return combineFolds(rankBy, folds);
+}
+
+/** What a queued single run (`backtest-run`) gives back. */
+export interface QueuedRunOutput {
+  runId: number;
+  status: 'done' | 'failed';
+  /** The summary table (done). */
+  table?: string;
+  /** The `--json` object (done). */
+  result?: Record<string, unknown>;
+}
+
+/**
+ * One stored run (a backtest_runs row made by the caller) as a `backtest-run` job: its candles are
+ * stored for the worker, and the answer is the worker's. A run that failed on the worker is
+ * `status: 'failed'` (the reason is in its row).
+ */
+export async function runQueuedBacktest(d: QueuedRunDeps, runId: number, candles: Candles, lower: Candles | undefined): Promise<QueuedRunOutput> {
+  const sets = await storeCandles(d.datasets, candles, lower);
+  const id = await d.queue.send<BacktestRunJob>('backtest-run', { ...sets, runId });
+  const [out] = await awaitJobs<QueuedRunOutput>(d, 'backtest-run', [id]);
+  return fromJsonSafe<QueuedRunOutput>(out);
 }
 
 async function storeCandles(datasets: BacktestDatasets, candles: Candles, lower: Candles | undefined): Promise<JobCandles> {
