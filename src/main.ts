@@ -195,7 +195,8 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     // Backtest jobs (chat backtests, sweeps, walk-forward folds) on the database job queue: every
     // process, leader or standby, works it with JOB_WORKERS threads; `tradeops worker` only does that.
     const { openPgBossQueue } = await import('./adapters/queue/pg-boss-queue.ts');
-    const queue = await openPgBossQueue({ database, url: config.DATABASE_URL, logger: logger.child({ component: 'jobs' }) });
+    // A quarter of SHUTDOWN_TIMEOUT for jobs in hand at SIGTERM: what does not finish is retried by another worker.
+    const queue = await openPgBossQueue({ database, url: config.DATABASE_URL, logger: logger.child({ component: 'jobs' }), stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT * 250) });
     const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, queue, logger });
     cleanups.push(() => backtests.stop());
     // Runs before backtests.stop(): jobs in hand finish (or are left to another worker) first.
