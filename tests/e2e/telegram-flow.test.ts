@@ -94,7 +94,7 @@ describe('the real process, operated from Telegram (telegraf against a local Bot
       expect(conversation).toMatch(/Backtest #1 queued/);
       expect(conversation + textOf(photo)).toMatch(/return/i);
       // The worker ran it (the bot has no job threads).
-      expect(worker.stderr()).toMatch(/"queue":"backtest-run"[^\n]*backtest job done/);
+      expect(worker.stderr()).toMatch(/"kind":"backtest-run"[^\n]*backtest job done/);
       expect(bot.stderr()).not.toMatch(/backtest job started/);
       expect((await worker.stop('SIGTERM')).code).toBe(0);
       expect((await bot.stop('SIGTERM')).code).toBe(0);

@@ -5,7 +5,7 @@ import type { Candles } from '../../domain/candles.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { BacktestDatasets } from '../../ports/backtest-datasets.ts';
-import type { JobQueue, JobQueueName, QueuedJob } from '../../ports/job-queue.ts';
+import type { JobKind, JobQueue, QueuedJob } from '../../ports/job-queue.ts';
 import { formatChatSummary, formatSummaryTable, resultJson } from '../report/summary.ts';
 import { metricsOf } from '../sweep.ts';
 import { runFold } from '../walk-forward.ts';
@@ -167,16 +167,17 @@ export function createBacktestJobWorker(d: BacktestJobWorkerDeps): BacktestJobWo
 
   /** Each job's start and end in the log (which worker ran what, and which attempt it was). */
   const logged =
-    <T>(queue: JobQueueName, fn: (data: T) => Promise<object>) =>
+    <T>(fn: (data: T) => Promise<object>) =>
     async (job: QueuedJob<T>): Promise<object> => {
+      const kind: JobKind = job.kind;
       const t0 = Date.now();
-      d.logger?.info({ queue, job: job.id, attempt: job.retryCount + 1 }, 'backtest job started');
+      d.logger?.info({ kind, job: job.id, attempt: job.retryCount + 1 }, 'backtest job started');
       try {
         const out = await fn(job.data);
-        d.logger?.info({ queue, job: job.id, attempt: job.retryCount + 1, ms: Date.now() - t0 }, 'backtest job done');
+        d.logger?.info({ kind, job: job.id, attempt: job.retryCount + 1, ms: Date.now() - t0 }, 'backtest job done');
         return out;
       } catch (err) {
-        d.logger?.warn({ err, queue, job: job.id, attempt: job.retryCount + 1 }, 'backtest job failed');
+        d.logger?.warn({ err, kind, job: job.id, attempt: job.retryCount + 1 }, 'backtest job failed');
         throw err;
       }
     };
@@ -184,9 +185,11 @@ export function createBacktestJobWorker(d: BacktestJobWorkerDeps): BacktestJobWo
   return {
     async start() {
       stopping = false;
-      await d.queue.work<BacktestRunJob, object>('backtest-run', concurrency, logged('backtest-run', runJob));
-      await d.queue.work<SweepCellJob, object>('backtest-sweep-cell', concurrency, logged('backtest-sweep-cell', sweepCell));
-      await d.queue.work<WalkForwardFoldJob, object>('backtest-walk-forward-fold', concurrency, logged('backtest-walk-forward-fold', fold));
+      await d.queue.work(concurrency, {
+        'backtest-run': logged<BacktestRunJob>(runJob),
+        'backtest-sweep-cell': logged<SweepCellJob>(sweepCell),
+        'backtest-walk-forward-fold': logged<WalkForwardFoldJob>(fold),
+      });
       d.logger?.info({ concurrency, backend: d.queue.backend }, 'backtest jobs: this process works the queue');
     },
     async stop() {

@@ -1,7 +1,7 @@
 import type { Candles } from '../../domain/candles.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { BacktestDatasets } from '../../ports/backtest-datasets.ts';
-import type { JobQueue, JobQueueName } from '../../ports/job-queue.ts';
+import type { JobKind, JobQueue } from '../../ports/job-queue.ts';
 import { RANK_METRICS, rankRows, sweepGrid, type SweepAxis, type SweepResult, type SweepRow } from '../sweep.ts';
 import { combineFolds, planWalkForward, type WalkForwardFold, type WalkForwardOptions, type WalkForwardResult } from '../walk-forward.ts';
 import type { PortableOptions } from '../worker/protocol.ts';
@@ -94,7 +94,7 @@ async function storeCandles(datasets: BacktestDatasets, candles: Candles, lower:
 }
 
 /** The outputs of `ids`, in their order, once all completed; a job that failed for good fails the whole. */
-async function awaitJobs<R extends object>(d: QueuedRunDeps, queue: JobQueueName, ids: string[], onProgress?: (done: number, total: number) => void): Promise<R[]> {
+async function awaitJobs<R extends object>(d: QueuedRunDeps, queue: JobKind, ids: string[], onProgress?: (done: number, total: number) => void): Promise<R[]> {
   const out = new Array<R | undefined>(ids.length);
   const pending = new Set(ids.map((_, i) => i));
   const started = Date.now();
@@ -102,7 +102,7 @@ async function awaitJobs<R extends object>(d: QueuedRunDeps, queue: JobQueueName
   let moved = false;
   while (pending.size > 0) {
     for (const i of [...pending]) {
-      const s = await d.queue.state<R>(queue, ids[i]!);
+      const s = await d.queue.state<R>(ids[i]!);
       if (!s) throw new AppError('NOT_FOUND', `job ${ids[i]} of ${queue} disappeared from the queue`);
       if (s.state !== 'queued') moved = true;
       if (s.state === 'completed') {
