@@ -18,8 +18,10 @@ import type { BacktestRunJob, JobCandles, SweepCellJob, WalkForwardFoldJob } fro
 export const CHAT_RUN_DEFAULTS: PortableOptions = { cash: 10_000, fee: '0.1%', slippage: '0', fill: 'next-open', sizing: 'all-in' };
 /** Progress is written to the database at most every this much. */
 const PROGRESS_STEP = 0.05;
-/** Worker pools kept for candle sets no job uses at the moment (a sweep's next job reuses its pool). */
+/** Worker pools kept for candle sets no job uses at the moment (a sweep's next job reuses its pool)… */
 const IDLE_POOLS = 2;
+/** …for at most this long: an idle bot holds no backtest thread. */
+const IDLE_MS = 60_000;
 
 export interface BacktestJobWorkerDeps {
   queue: JobQueue;
@@ -93,14 +95,20 @@ export function createBacktestJobWorker(d: BacktestJobWorkerDeps): BacktestJobWo
     }
   };
 
+  const close = (e: PoolEntry) => {
+    pools.delete(e.key);
+    void e.ready.then((v) => v.pool.close()).catch(() => undefined);
+  };
+  const closeIdle = () => {
+    const now = Date.now();
+    for (const e of [...pools.values()]) if (e.users === 0 && now - e.lastUsed >= IDLE_MS) close(e);
+  };
   const release = (entry: PoolEntry) => {
     entry.users--;
     entry.lastUsed = Date.now();
     const idle = [...pools.values()].filter((e) => e.users === 0).sort((a, b) => b.lastUsed - a.lastUsed);
-    for (const e of idle.slice(IDLE_POOLS)) {
-      pools.delete(e.key);
-      void e.ready.then((v) => v.pool.close()).catch(() => undefined);
-    }
+    for (const e of idle.slice(IDLE_POOLS)) close(e);
+    setTimeout(closeIdle, IDLE_MS + 100).unref();
   };
 
   const withPool = async <R>(c: JobCandles, fn: (v: { candles: Candles; pool: WorkerPool }) => Promise<R>): Promise<R> => {
