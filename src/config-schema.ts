@@ -180,6 +180,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   MAX_REQUOTES: { group: 'Order path', doc: 're-pricings of a limit order that timed out before it is given up', default: '3' },
   MAX_PRICE_CHASE: { group: 'Order path', doc: 'furthest a re-priced limit order may move from its first price, %', default: '0.5' },
   SHUTDOWN_TIMEOUT: { group: 'Order path', doc: 'seconds SIGTERM waits for order requests in flight before storing them as unknown (keep below the Docker stop grace period)', default: '8' },
+  JOB_WORKERS: { group: 'Backtest jobs', doc: 'backtest jobs (chat backtests, sweep parameter sets, walk-forward folds) this process runs at once from the database job queue, each on its own thread; 0 = leave them to other processes (tradeops worker)', default: '1' },
   // --- web dashboard (issue 14) ---
   DASHBOARD: { group: 'HTTP', doc: 'false turns off the web dashboard at / (sign-in links from /dashboard in chat)', default: 'true' },
 };
@@ -328,6 +329,7 @@ export const ENV_SCHEMA_SHAPE = {
   ORDER_TIMEOUT: int(1, 86_400, 30),
   MAX_REQUOTES: int(0, 100, 3),
   MAX_PRICE_CHASE: num(0, 50, 0.5),
+  JOB_WORKERS: int(0, 64, 1),
   // --- web dashboard (issue 14) ---
   DASHBOARD: bool(true),
 };

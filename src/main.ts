@@ -192,6 +192,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       account: accountId,
       symbols: config.SYMBOLS,
       checkHoldings: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
+      checkPositions: config.MODE === 'live' && config.EXCHANGE_MARKET === 'swap',
       adoptCash: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
       marks: () => kernel.engine.markPrices(),
     });
@@ -200,8 +201,15 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
 
     feeds?.start();
 
-    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
+    // Backtest jobs (chat backtests, sweeps, walk-forward folds) on the database job queue: every
+    // process, leader or standby, works it with JOB_WORKERS threads; `tradeops worker` only does that.
+    const { openPgBossQueue } = await import('./adapters/queue/pg-boss-queue.ts');
+    // A quarter of SHUTDOWN_TIMEOUT for jobs in hand at SIGTERM: what does not finish is retried by another worker.
+    const queue = await openPgBossQueue({ database, url: config.DATABASE_URL, logger: logger.child({ component: 'jobs' }), stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT * 250) });
+    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, queue, logger });
     cleanups.push(() => backtests.stop());
+    // Runs before backtests.stop(): jobs in hand finish (or are left to another worker) first.
+    cleanups.push(() => queue.stop());
 
     let leadership: Leadership | undefined;
     const role = () => leadership?.role() ?? 'standby';
@@ -281,8 +289,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
           // Telegram long polling allows one receiver, and the alert outbox one sender: the leader.
           chatStarted = true;
           kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
-          await backtests.start();
-          await chat.start();
+          await chat.startLeader();
         }
         // A kill-all a killed process left halfway goes on now: orders are released, channels listen.
         if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => appLog.error({ err }, 'resuming the kill-all failed'));
@@ -311,6 +318,10 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       const drained = await kernel.orders.drain((config.SHUTDOWN_TIMEOUT * 1000) / 2);
       if (!drained) appLog.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
     });
+    await backtests.start();
+    // Webhook platforms and the console answer in every process: a standby serves read-only commands
+    // (trading ones answer that this process is a standby: commands/leader-only.ts).
+    await chat.startShared();
     await leadership.start();
 
     const readyLine =

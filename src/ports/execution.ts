@@ -1,6 +1,13 @@
 import type { MarketInfo } from '../domain/market.ts';
 import type { Fill, OrderReport, OrderRequest } from '../domain/orders.ts';
 
+/** A derivatives position as the venue holds it (one-way mode): quantity in the order unit, + long, − short. */
+export interface VenuePosition {
+  symbol: string;
+  quantity: number;
+  entryPrice?: number;
+}
+
 export interface Balance {
   free: number;
   used: number;
@@ -28,6 +35,8 @@ export interface Execution {
   fetchOpenOrders(symbol?: string): Promise<OrderReport[]>;
   fetchBalances(): Promise<Record<string, Balance>>;
   fetchMyTrades(symbol: string, since?: number): Promise<Fill[]>;
+  /** Swap venues: the open positions of `symbols` (flat symbols may be absent). Absent on spot-only implementations. */
+  fetchPositions?(symbols: readonly string[]): Promise<VenuePosition[]>;
 }
 
 export type ExecutionErrorKind = 'rejected' | 'unknown-outcome' | 'retryable' | 'auth' | 'banned' | 'unsupported';
