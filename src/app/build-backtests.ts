@@ -27,6 +27,7 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
   const { createBacktestJobRunner } = await import('../backtest/job-runner.ts');
   const { ensureCandles } = await import('./ensure-candles.ts');
   const exchangeName = d.config.EXCHANGE;
+  const { simHistoryCandles } = await import('../backtest/load-candles.ts');
   const loadCandles = async (req: BacktestCandleRequest): Promise<Candles> =>
     ensureCandles({
       database: d.database,
@@ -38,6 +39,10 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
       to: req.to,
       defaultCount: SIM_HISTORY_CANDLES,
       now: () => d.exchange.clock.now(),
+      // The sim's live market runs TIMEFRAME only; other timeframes come from its seed, as in the CLI.
+      generate: exchangeName === 'sim'
+        ? (w) => simHistoryCandles({ seed: d.config.SIM_SEED, symbol: req.symbol, timeframe: req.timeframe, from: w.from, to: w.to, defaultCount: SIM_HISTORY_CANDLES, marketType: d.config.EXCHANGE_MARKET, now: () => d.exchange.clock.now() })
+        : undefined,
     });
   const runner = createBacktestJobRunner({
     runs: new BacktestRunsRepository(d.database.db),

@@ -112,8 +112,11 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
       for (const [k, v] of Object.entries(resultJson(result))) if (typeof v === 'number' || typeof v === 'string' || v === null) metrics[k] = v;
       emit(await d.runs.finish(run.id, metrics, { summary: formatChatSummary(result), chartPath, dir }));
     } catch (err) {
-      d.logger?.warn({ err, runId: run.id }, 'backtest failed');
-      const message = err instanceof AppError ? err.message : `backtest failed: ${err instanceof Error ? err.message : String(err)}`;
+      // The requester gets one line; the log gets the stack of an unexpected failure (an AppError is a plain refusal).
+      if (err instanceof AppError) d.logger?.warn({ runId: run.id, error: err.message }, 'backtest failed');
+      else d.logger?.error({ err, runId: run.id }, 'backtest failed');
+      const text = err instanceof AppError ? err.message : `backtest failed: ${err instanceof Error ? err.message : String(err)}`;
+      const message = text.split('\n')[0]!.slice(0, 300);
       emit(await d.runs.fail(run.id, message));
     }
   };
