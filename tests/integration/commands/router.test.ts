@@ -23,9 +23,9 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     };
     await run('help', '/help', /\/status[\s\S]*\/backtest[\s\S]*\/stop/);
     await run('whoami', '/whoami', /telegram:1001; your role is admin/);
-    await run('status', '/status', /Trading ACTIVE — started[\s\S]*Equity 10,025\.00 USDT[\s\S]*BTC\/USDT long 0\.05 42000 42500 \+25\.00 \+1\.19%/);
-    await run('positions', '/positions', /Positions \(1\)[\s\S]*stop 41000/);
-    await run('balance', '/balance', /USDT 7900 0 7900[\s\S]*BTC 0\.05/);
+    await run('status', '/status', /Trading ACTIVE — started[\s\S]*Equity 10,025\.00 USDT[\s\S]*BTC\/USDT long 0\.05000 42,000\.0 42,500\.0 \+25\.00 \+1\.19%/);
+    await run('positions', '/positions', /Positions \(1\)[\s\S]*stop 41,000\.0/);
+    await run('balance', '/balance', /USDT 7,900\.00 0\.00 7,900\.00[\s\S]*BTC 0\.05000 0\.00000 0\.05000/);
     await run('trades', '/trades 5', /Last 5 closed trades[\s\S]*Net [+-][\d,.]+ after fees, \d of 5 won[\s\S]*BTC\/USDT long 42,000\.0 41,790\.0 -5\.10 -0\.61% 1h 30m 01-15 11:30 stop-loss/);
     await run('pnl', '/pnl week 3', /P&L per week[\s\S]*Total/);
     await run('strategies', '/strategies', /Trading with sma-cross: fast=10 slow=30/);
@@ -83,7 +83,7 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     await run('alerts', '/alerts fill off telegram', /fill alerts are now off on telegram/);
     expect(said(await h.send(ADMIN, '/alerts fill'))).toMatch(/fill off\* silent silent/);
     // Risk and manual control: previews, confirmations and denials through the router.
-    await run('size', '/size', /Size BTC\/USDT: 0\.0298 \(1,253\.13 USDT, 12\.50% of equity\)[\s\S]*win rate W/);
+    await run('size', '/size', /Size BTC\/USDT: 0\.02980 \(1,253\.13 USDT, 12\.50% of equity\)[\s\S]*win rate W/);
     await run('panic', '/panic', /Panic portfolio: 45\/100 — elevated[\s\S]*volatility/);
     const buy = await run('buy', '/buy BTC/USDT 500', /Confirm \/buy\?[\s\S]*BUY 0\.0119\d* BTC\/USDT[\s\S]*fee ≈ 0\.50 USDT[\s\S]*Passes every pre-flight check/, TRADER);
     expect(h.services.data.riskCalls ?? []).toEqual([]);
