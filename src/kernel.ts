@@ -52,6 +52,8 @@ export interface KernelOptions {
   orderPolicy?: Pick<OrderManagerOptions, 'lookupDelayMs' | 'maxCreateAttempts' | 'sleep'>;
   /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
   maxSignalAgeMs?: number;
+  /** The market clock is the simulated exchange's (accelerated): alerts label candle times as simulated. */
+  simulatedTime?: boolean;
   /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
   allInSlippage?: number;
   /** How the account is reported (default: swap when shorting is allowed, else spot) and the swap leverage (default 1). */
@@ -165,6 +167,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     allowShort: options.allowShort,
     signals,
     maxSignalAgeMs: options.maxSignalAgeMs,
+    simulatedTime: options.simulatedTime,
     allInSlippage: options.allInSlippage,
     risk: risk.gate,
     afterTick: (now) => risk.afterTick(now),

@@ -168,6 +168,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
         orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
         limitPolicy: { timeoutMs: config.ORDER_TIMEOUT * 1000, maxRequotes: config.MAX_REQUOTES, maxChasePct: config.MAX_PRICE_CHASE },
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
+        simulatedTime: config.EXCHANGE === 'sim',
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
         marketType: config.EXCHANGE_MARKET,
         leverage: config.MAX_LEVERAGE,
