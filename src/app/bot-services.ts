@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createRiskServices } from './risk-services.ts';
 import { riskWarnings } from './risk-status.ts';
 import type { BotServices, HealthView, LogSource, MarketPrecision, PositionView, ReconcileView, SettingsAccess, StatusView } from '../../commands/services.ts';
-import { closedTrades } from '../domain/closed-trades.ts';
+import { loadClosedTrades } from './closed-trades.ts';
 import { decimalsOf } from '../domain/market.ts';
 import type { FactorFeed } from '../ports/factors.ts';
 import type { Database } from '../adapters/db/client.ts';
@@ -147,13 +147,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       const fills = await kernel.ports.store.recentFills(limit);
       return fills.map((f) => ({ ts: f.ts, symbol: f.symbol, side: f.side, price: f.price, amount: f.amount, fee: f.fee, realizedPnl: f.realizedPnl, clientOrderId: f.clientOrderId }));
     },
-    async closedTrades(limit) {
-      // Round trips are rebuilt from every fill (a trade may have opened long ago); reasons from the orders.
-      const [fills, orders] = await Promise.all([kernel.ports.store.fillsSince(0), kernel.ports.store.ordersSince(kernel.ports.execution.exchangeId, 0)]);
-      const reasons = new Map(orders.map((o) => [o.clientOrderId, o.reason]));
-      const all = closedTrades(fills, (id) => reasons.get(id));
-      return limit === undefined ? all : all.slice(0, limit);
-    },
+    closedTrades: (limit) => loadClosedTrades(kernel.ports.store, kernel.ports.execution.exchangeId, limit),
     async precision() {
       const out = new Map<string, MarketPrecision>();
       for (const [symbol, m] of await kernel.ports.marketData.loadMarkets()) out.set(symbol, { price: decimalsOf(m.priceStep), amount: decimalsOf(m.amountStep) });
