@@ -220,6 +220,10 @@ export interface BacktestRunView {
   metrics?: Record<string, number | string | null>;
   summary?: string;
   chartPath?: string;
+  /** Price with the run's entries and exits. */
+  tradesChartPath?: string;
+  /** The full report in the web dashboard (when PUBLIC_URL is set and the dashboard is on). */
+  reportUrl?: string;
   error?: string;
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { BotServices } from '../../commands/services.ts';
+import type { BacktestRunView, BotServices } from '../../commands/services.ts';
 import type { Database } from '../adapters/db/client.ts';
 import { BacktestRunsRepository } from '../adapters/db/repositories/backtest-runs.ts';
 import type { BacktestCandleRequest } from '../backtest/job-runner.ts';
@@ -52,6 +52,18 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
     reportsDir: join(d.config.dataDir, 'backtests'),
     logger: d.logger.child({ component: 'backtests' }),
   });
+  // A finished run links to its full report in the web dashboard when people can reach it.
+  const reportBase = d.config.PUBLIC_URL && d.config.DASHBOARD ? d.config.PUBLIC_URL.replace(/\/+$/, '') : undefined;
+  const withLink = <T extends BacktestRunView>(run: T): T => (reportBase && run.status === 'done' ? { ...run, reportUrl: `${reportBase}/backtests/${run.id}` } : run);
+  const service: BotServices['backtests'] = {
+    list: async (limit) => (await runner.service.list(limit)).map(withLink),
+    get: async (id) => {
+      const run = await runner.service.get(id);
+      return run && withLink(run);
+    },
+    enqueue: (request) => runner.service.enqueue(request),
+    onUpdate: (listener) => runner.service.onUpdate((run) => listener(withLink(run))),
+  };
   runner.service.onUpdate((run) => {
     if (run.status !== 'done' && run.status !== 'failed') return;
     d.bus.publish({
@@ -65,5 +77,5 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
       chartPath: run.chartPath,
     });
   });
-  return { service: runner.service, start: () => runner.start(), stop: () => runner.stop() };
+  return { service, start: () => runner.start(), stop: () => runner.stop() };
 }

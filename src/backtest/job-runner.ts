@@ -107,10 +107,10 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
       await mkdir(dir, { recursive: true });
       // The full report (PNGs, CSVs, report.html and report.json for the dashboard's backtest page).
       const { writeBacktestReport } = await import('./report/write-report.ts');
-      const chartPath = (await writeBacktestReport(dir, result, candles)).equityPng;
+      const written = await writeBacktestReport(dir, result, candles);
       const metrics: Record<string, number | string | null> = {};
       for (const [k, v] of Object.entries(resultJson(result))) if (typeof v === 'number' || typeof v === 'string' || v === null) metrics[k] = v;
-      emit(await d.runs.finish(run.id, metrics, { summary: formatChatSummary(result), chartPath, dir }));
+      emit(await d.runs.finish(run.id, metrics, { summary: formatChatSummary(result), chartPath: written.equityPng, tradesChartPath: written.tradesPng, dir }));
     } catch (err) {
       // The requester gets one line; the log gets the stack of an unexpected failure (an AppError is a plain refusal).
       if (err instanceof AppError) d.logger?.warn({ runId: run.id, error: err.message }, 'backtest failed');

@@ -1,4 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { backtestResultReply } from '../../../commands/backtest-replies.ts';
+import { PNG_SIGNATURE } from '../../../src/backtest/report/render-png.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -25,7 +27,7 @@ let runtime: BacktestRuntime;
 const who = { platform: 'console', userId: 'console', chatId: 'console' };
 
 beforeAll(async () => {
-  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bt-chat-tf-')) });
+  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bt-chat-tf-')), PUBLIC_URL: 'https://bot.example.com/' });
   database = await openDatabase({ dataDir: 'memory://' });
   await migrate(database);
   exchange = await buildExchange(config, logger);
@@ -57,6 +59,11 @@ describe('chat backtests on the simulated exchange', () => {
     expect(done.status).toBe('done');
     expect(Number(done.metrics?.candles ?? done.metrics?.bars ?? 2)).toBeGreaterThan(1);
     expect(done.summary).toMatch(/sma-cross/);
+    // The result as every platform shows it: summary, metrics, equity and trades charts, the report link.
+    const reply = backtestResultReply(done);
+    expect(reply.images?.map((i) => i.caption)).toEqual([`Equity — backtest #${run.id}`, `Trades — backtest #${run.id}`]);
+    for (const image of reply.images!) expect(readFileSync(image.path).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(reply.text).toContain(`Full report: https://bot.example.com/backtests/${run.id} (sign in first with /dashboard)`);
   }, 120_000);
 
   it('runs the rsi-bb example with its real parameter name; the wrong one is refused in one line', async () => {
