@@ -2,6 +2,7 @@ import type { ReloadView, SettingsAccess, SettingView } from '../../commands/ser
 import { ENV_DOCS } from '../config-schema.ts';
 import { type Config, ConfigError, loadConfig, rereadEnv, SECRET_VARIABLES } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
+import { quoteOf } from '../domain/market.ts';
 import type { Kernel } from '../kernel.ts';
 import { scrubSecrets, type Logger } from '../logger.ts';
 import type { Serial } from '../engine/serial.ts';
@@ -51,7 +52,8 @@ export interface SettingsDeps {
  * `/show_config` and `/reload_config`. A reload reads the environment and .env again, validates the
  * whole configuration, and applies STRATEGY, STRATEGY_PARAMS and SYMBOLS to the running kernel
  * between two ticks. Anything invalid is refused with one line and nothing changes; a symbol with an
- * open position cannot be dropped (its stop-loss would no longer be watched).
+ * open position cannot be dropped (its stop-loss would no longer be watched). On a real venue a new
+ * symbol's candles are read over REST on each tick; its live feed (websocket) starts at the next restart.
  */
 export function createSettingsAccess(d: SettingsDeps): SettingsAccess {
   const { config, kernel } = d;
@@ -70,6 +72,9 @@ export function createSettingsAccess(d: SettingsDeps): SettingsAccess {
       const markets = await kernel.ports.marketData.loadMarkets();
       const unknown = next.SYMBOLS.filter((s) => !markets.has(s));
       if (unknown.length > 0) throw new AppError('BAD_REQUEST', `configuration not reloaded: ${unknown.join(', ')} not listed on ${config.EXCHANGE}`);
+      const quote = quoteOf(kernel.options.symbols[0] ?? config.SYMBOLS[0]!);
+      const otherQuote = next.SYMBOLS.filter((s) => quoteOf(s) !== quote);
+      if (otherQuote.length > 0) throw new AppError('BAD_REQUEST', `configuration not reloaded: ${otherQuote.join(', ')} is not quoted in ${quote}, the currency the account is kept in (a restart can change it)`);
       const held = kernel.portfolio.all().filter((p) => p.quantity !== 0 && !next.SYMBOLS.includes(p.symbol)).map((p) => p.symbol);
       if (held.length > 0) throw new AppError('CONFLICT', `configuration not reloaded: ${held.join(', ')} still has an open position (close it before dropping the symbol)`);
 
@@ -81,7 +86,8 @@ export function createSettingsAccess(d: SettingsDeps): SettingsAccess {
         await d.serial.run(() => kernel.reconfigure({ strategy, params, symbols: next.SYMBOLS }));
         config.STRATEGY = next.STRATEGY;
         config.STRATEGY_PARAMS = next.STRATEGY_PARAMS;
-        config.SYMBOLS = next.SYMBOLS;
+        // In place: the reconciler and the signal intake hold this very list and follow the change.
+        config.SYMBOLS.splice(0, config.SYMBOLS.length, ...next.SYMBOLS);
         d.logger.info({ by, applied }, 'configuration reloaded');
       }
       const reloadable = new Set<string>(RELOADABLE);

@@ -20,7 +20,7 @@ function kernelWith(options: Pick<KernelOptions, 'strategy' | 'params' | 'symbol
     get options() {
       return current as KernelOptions;
     },
-    ports: { marketData: { loadMarkets: async () => new Map(['BTC/USDT', 'ETH/USDT', 'SOL/USDT'].map((s) => [s, {}])) } },
+    ports: { marketData: { loadMarkets: async () => new Map(['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'ETH/BTC'].map((s) => [s, {}])) } },
     portfolio: { all: () => held },
     async reconfigure(next: Pick<KernelOptions, 'strategy' | 'params' | 'symbols'>) {
       calls.push(next);
@@ -62,6 +62,7 @@ describe('reloading the configuration (/reload_config)', () => {
     const s = await setup({ STRATEGY: 'sma-cross', STRATEGY_PARAMS: '{"fast":10,"slow":30}' });
     expect(await s.settings.reload('console:console')).toEqual({ applied: [], needRestart: [] });
     expect(s.calls).toEqual([]);
+    const heldByReconciler = s.config.SYMBOLS;
     s.set({ STRATEGY: 'rsi-bb', STRATEGY_PARAMS: '{"rsiPeriod":7}', SYMBOLS: 'BTC/USDT,ETH/USDT', LOG_LEVEL: 'debug' });
     const r = await s.settings.reload('console:console');
     expect(r.applied).toEqual([
@@ -74,6 +75,8 @@ describe('reloading the configuration (/reload_config)', () => {
     expect(s.calls[0]!.strategy.name).toBe('rsi-bb');
     expect(s.calls[0]!.symbols).toEqual(['BTC/USDT', 'ETH/USDT']);
     expect([s.config.STRATEGY, s.config.SYMBOLS]).toEqual(['rsi-bb', ['BTC/USDT', 'ETH/USDT']]);
+    // Components that took the symbol list at start (reconciler, signal intake) see the new one.
+    expect(heldByReconciler).toEqual(['BTC/USDT', 'ETH/USDT']);
   });
 
   it('refuses a bad configuration in one line and changes nothing', async () => {
@@ -84,6 +87,7 @@ describe('reloading the configuration (/reload_config)', () => {
       [{ MODE: 'fast' }, /configuration not reloaded: MODE: got "fast"/],
       [{ SYMBOLS: 'BTC/USDT,DOGE/USDT' }, /DOGE\/USDT not listed on sim/],
       [{ SYMBOLS: 'BTC/USDT' }, /ETH\/USDT still has an open position/],
+      [{ SYMBOLS: 'BTC/USDT,ETH/USDT,ETH/BTC' }, /ETH\/BTC is not quoted in USDT/],
     ];
     for (const [env, message] of cases) {
       s.set(env);
