@@ -83,6 +83,7 @@ describe('one table renderer: at most 40 characters a line on a phone', () => {
       '  Description: fast/slow SMA crossover',
     ]);
     expect(tableLines({ columns: ['A', 'B'], rows: [['x', 1]] }, { maxWidth: 40 })).toEqual(['A  B', '-  -', 'x  1']);
+    expect(tableLines({ columns: ['#', 'Status', 'Note'], rows: [[7, 'done', 'x'.repeat(40)]] }, { maxWidth: 40 }).slice(0, 2)).toEqual(['#7', '  Status: done']);
   });
 
   it('money reads with 2 decimals and prices at the market precision in every table', async () => {

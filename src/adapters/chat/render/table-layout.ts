@@ -104,7 +104,8 @@ export function layoutTable(table: ReplyTable, options: LayoutOptions = {}): Tab
   const cards = table.rows.map((r, n): TableCard => {
     const cells = table.columns.map((_, i) => cellText(r[i] ?? ''));
     return {
-      title: cells[0] || `#${n + 1}`,
+      // A run number reads as `#7`, not a bare `7`.
+      title: cells[0] ? (table.columns[0] === '#' ? `#${cells[0]}` : cells[0]) : `#${n + 1}`,
       fields: table.columns.slice(1).map((key, i) => ({ key, value: cells[i + 1]! })).filter((f) => f.value !== ''),
     };
   });
