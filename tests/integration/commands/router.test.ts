@@ -85,7 +85,7 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     // Risk and manual control: previews, confirmations and denials through the router.
     await run('size', '/size', /Size BTC\/USDT: 0\.02980 \(1,253\.13 USDT, 12\.50% of equity\)[\s\S]*win rate W/);
     await run('panic', '/panic', /Panic portfolio: 45\/100 — elevated[\s\S]*volatility/);
-    const buy = await run('buy', '/buy BTC/USDT 500', /Confirm \/buy\?[\s\S]*BUY 0\.0119\d* BTC\/USDT[\s\S]*fee ≈ 0\.50 USDT[\s\S]*Passes every pre-flight check/, TRADER);
+    const buy = await run('buy', '/buy BTC/USDT 500', /Confirm \/buy\?[\s\S]*BUY 0\.01190 BTC\/USDT[\s\S]*≈ 42,000\.0[\s\S]*fee ≈ 0\.50 USDT[\s\S]*Passes every pre-flight check/, TRADER);
     expect(h.services.data.riskCalls ?? []).toEqual([]);
     expect(said(await h.send(TRADER, `/confirm ${confirmationCodeOf(buy)}`))).toMatch(/Bought BTC\/USDT/);
     expect(h.services.data.riskCalls).toEqual([`buy BTC/USDT 500 by discord:${TRADER.userId}`]);
@@ -97,7 +97,7 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     await run('forceexit', '/forceexit BTC/USDT', /Confirm \/forceexit\?/, TRADER);
     const fx = await run('fx', '/fx BTC/USDT', /Confirm \/fx\?/, TRADER);
     expect(said(await h.send(TRADER, `/confirm ${confirmationCodeOf(fx)}`))).toMatch(/Closed[\s\S]*closed near 42500/);
-    const kill = await run('killall', '/killall', /Confirm \/killall\?[\s\S]*HALTED now[\s\S]*BTC\/USDT: close 0\.05 \(long\), cancel 1 order/);
+    const kill = await run('killall', '/killall', /Confirm \/killall\?[\s\S]*HALTED now[\s\S]*BTC\/USDT: close 0\.05000 \(long\), cancel 1 order/);
     expect(said(await h.send(ADMIN, `/confirm ${confirmationCodeOf(kill)}`))).toMatch(/Kill-all #1 finished: flat/);
     expect(said(await h.send(TRADER, '/killall'))).toMatch(/needs the admin role|admin/);
 
