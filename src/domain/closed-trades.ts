@@ -35,13 +35,26 @@ interface Open {
   fees: number;
 }
 
-const DUST = 1e-12;
+/** Relative remainder below which a position counts as flat (float noise, not coins). */
+const DUST = 1e-9;
 
 /** A fee in the quote currency: fees charged in the base coin are valued at the fill's price. */
 function quoteFee(f: TradeFill): number {
   if (!f.fee) return 0;
   const quote = quoteOf(f.symbol);
   return !f.feeCurrency || f.feeCurrency === quote ? f.fee : f.fee * f.price;
+}
+
+/**
+ * A spot buy whose fee is taken from the coins bought delivers `amount − fee` coins for the price
+ * of `amount` (the position, and the sell that closes it, are net of that fee): the fill is read as
+ * fewer coins at a higher price, the same cost, and no separate fee.
+ */
+function netOfCoinFee(f: TradeFill): TradeFill {
+  const base = f.symbol.split('/')[0];
+  if (f.side !== 'buy' || !f.fee || f.feeCurrency !== base || !(f.fee < f.amount)) return f;
+  const amount = f.amount - f.fee;
+  return { ...f, amount, price: (f.price * f.amount) / amount, fee: 0 };
 }
 
 /**
@@ -54,8 +67,9 @@ export function closedTrades(fills: readonly TradeFill[], reasonOf: (clientOrder
   const sorted = [...fills].sort((a, b) => a.ts - b.ts);
   const open = new Map<string, Open>();
   const out: ClosedTrade[] = [];
-  for (const f of sorted) {
-    if (!(f.amount > 0)) continue;
+  for (const raw of sorted) {
+    if (!(raw.amount > 0)) continue;
+    const f = netOfCoinFee(raw);
     const dir = f.side === 'buy' ? 1 : -1;
     const fee = quoteFee(f);
     let rest = f.amount;
@@ -74,7 +88,7 @@ export function closedTrades(fills: readonly TradeFill[], reasonOf: (clientOrder
       cur.exitValue += used * f.price;
       cur.fees += (fee * used) / f.amount;
       rest -= used;
-      if (cur.qty - cur.exitQty <= DUST * Math.max(1, cur.qty)) {
+      if (cur.qty - cur.exitQty <= DUST * cur.qty) {
         const entryPrice = cur.entryValue / cur.qty;
         const exitPrice = cur.exitValue / cur.exitQty;
         const gross = (exitPrice - entryPrice) * cur.qty * (cur.side === 'long' ? 1 : -1);

@@ -39,6 +39,14 @@ describe('closedTrades', () => {
     expect(trades[0]!.pnl).toBeCloseTo(2 - 0.2, 10);
   });
 
+  it('a spot buy whose fee is taken in the coin is closed by selling what was received', () => {
+    const trades = closedTrades([fill(1, 'BTC/USDT', 'buy', 100, 1, 0.001, 'b', 'BTC'), fill(2, 'BTC/USDT', 'sell', 110, 0.999, 0.1)]);
+    expect(trades).toHaveLength(1);
+    expect(trades[0]!.quantity).toBeCloseTo(0.999, 12);
+    // Paid 100 for 0.999 coins, sold them for 109.89, paid 0.1 on the sale.
+    expect(trades[0]!.pnl).toBeCloseTo(109.89 - 100 - 0.1, 9);
+  });
+
   it('sorts fills given out of order', () => {
     expect(closedTrades([fill(5, 'A/USDT', 'sell', 2, 1), fill(1, 'A/USDT', 'buy', 1, 1)])).toHaveLength(1);
   });
