@@ -98,7 +98,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   STRATEGY: { group: 'Trading', doc: 'strategy name (built-in or a file in STRATEGIES_DIR)', default: 'sma-cross' },
   STRATEGY_PARAMS: { group: 'Trading', doc: 'JSON object of strategy parameters, e.g. {"fast":10,"slow":30}', default: '{}' },
   STRATEGIES_DIR: { group: 'Trading', doc: 'folder with your own strategy files (.ts/.js), loaded by name', default: '' },
-  TICK_CRON: { group: 'Trading', doc: 'node-cron expression of the engine tick (6 fields = seconds); default: every second for sim, every 10 s otherwise', default: '' },
+  TICK_CRON: { group: 'Trading', doc: 'node-cron expression of the engine tick (6 fields = seconds); default: every 10 s on a real exchange; on sim every second, or once per simulated candle (at most every 50 ms) when SIM_SPEED > 1', default: '' },
   PAPER_CASH: { group: 'Trading', doc: 'starting quote balance of the paper account', default: '10000' },
   ORDER_SIZE_PCT: { group: 'Trading', doc: 'percent of equity committed per entry when no other sizing applies', default: '10' },
   MAX_SIGNAL_AGE: { group: 'Trading', doc: 'a closed candle older than this (e.g. 90s, 5m; since its close) produces no orders, and after a gap only the newest candle may; empty = one TIMEFRAME', default: '' },

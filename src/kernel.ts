@@ -153,7 +153,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
   });
   const engine: TradingEngine = new TradingEngine({
     ...ports,
-    logger: logger.child({ component: 'engine' }),
+    logger: logger.child({ component: 'engine', strategy: options.strategy.name }),
     bus,
     portfolio,
     tradingState,
@@ -186,7 +186,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     symbols.splice(0, symbols.length, ...next.symbols);
     for (const symbol of symbols) if (!orderFlow.has(symbol)) orderFlow.set(symbol, flowFeed(symbol));
     for (const symbol of [...orderFlow.keys()]) if (!symbols.includes(symbol)) orderFlow.delete(symbol);
-    engine.reconfigure({ strategyName: next.strategy.name, strategies: fresh, symbols, warmup: next.strategy.warmup(next.params) });
+    engine.reconfigure({ strategyName: next.strategy.name, strategies: fresh, symbols, warmup: next.strategy.warmup(next.params), logger: logger.child({ component: 'engine', strategy: next.strategy.name }) });
     current = { ...current, strategy: next.strategy, params: next.params, symbols };
   };
   return {

@@ -30,7 +30,7 @@ import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
 import { parseSizing } from './risk/sizing.ts';
 import { timeframeToMs as durationMs } from './domain/timeframe.ts';
-import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
+import { createTickScheduler, type TickSchedule, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { CHAT_PLATFORMS } from './chat-platforms.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
@@ -75,11 +75,18 @@ function safeSourceSecrets(json: string): string[] {
   }
 }
 
-/** Default tick: every second on the simulated exchange (accelerated time), every 10 s on a real one. */
-export function tickExpression(c: Config): string {
+/**
+ * Default tick: every 10 s on a real exchange; on the simulated exchange every second, or once per
+ * simulated candle when SIM_SPEED closes more than one per second (at most every 50 ms) — so the
+ * accelerated market is not mistaken for a gap by the catch-up rule.
+ */
+export function tickSchedule(c: Config): TickSchedule {
   if (c.TICK_CRON) return c.TICK_CRON;
-  return c.EXCHANGE === 'sim' ? '* * * * * *' : '*/10 * * * * *';
+  if (c.EXCHANGE !== 'sim') return '*/10 * * * * *';
+  return c.SIM_SPEED > 1 ? { everyMs: Math.max(MIN_SIM_TICK_MS, Math.floor(1000 / c.SIM_SPEED)) } : '* * * * * *';
 }
+
+const MIN_SIM_TICK_MS = 50;
 
 /**
  * The composition root: the only place that picks and builds adapters. Order matters for a clean
@@ -89,6 +96,8 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
   // The logger keeps its recent lines in memory for /logs (a logger given by a caller feeds the ring it brings).
   const ring = logRing ?? (given ? undefined : new LogRing());
   const logger = given ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, ring });
+  /** The start and stop sequence's own lines (components get their own child loggers). */
+  const appLog = logger.child({ component: 'app' });
   registerSecrets(secretValues(config));
   const wallClock = () => Date.now();
   const startedAt = wallClock();
@@ -98,7 +107,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
       try {
         await fn();
       } catch (err) {
-        logger.error({ err }, 'shutdown step failed');
+        appLog.error({ err }, 'shutdown step failed');
       }
     }
     cleanups.length = 0;
@@ -107,7 +116,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
   try {
     // Every configuration check runs before anything touches the database (`tradeops config` runs the same).
     const checked = await checkBeforeStart(config);
-    for (const warning of checked.warnings) logger.warn(warning);
+    for (const warning of checked.warnings) appLog.warn(warning);
     const metrics = createPrometheusMetrics();
     // PGlite: one process per data directory (a clear error instead of a corrupted database).
     if (!config.DATABASE_URL && config.dataDir !== 'memory://') {
@@ -119,7 +128,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
     // PostgreSQL: several processes may share it; the one holding this lock trades (see leadership.ts).
     const leaderLock = config.DATABASE_URL ? await openLeaderLock(config.DATABASE_URL) : undefined;
     const m = await migrate(database);
-    logger.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
+    appLog.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
 
     const catalog = checked.catalog;
     const strategy = catalog.get(config.STRATEGY);
@@ -139,7 +148,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
     cleanups.push(() => exchange.close());
     const simMarket = exchange.simMarket ? simMarketStateSaver(store, () => exchange.simMarket!.state()) : undefined;
     if (simMarket) {
-      if (resume && !exchange.simMarket!.resumed) logger.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
+      if (resume && !exchange.simMarket!.resumed) appLog.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
       await simMarket.save();
       cleanups.push(() => simMarket.save());
     }
@@ -191,8 +200,8 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
       adoptCash: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
       marks: () => kernel.engine.markPrices(),
     });
-    const reconcile = new ReconcileService({ reconciler, orders: kernel.orders, bus: kernel.bus, logger, intervalMs: config.RECONCILE_INTERVAL * 1000, now: wallClock });
-    if (exchange.access) watchExchangeAccess({ access: exchange.access, bus: kernel.bus, tradingState: kernel.tradingState, logger, now: wallClock });
+    const reconcile = new ReconcileService({ reconciler, orders: kernel.orders, bus: kernel.bus, logger: logger.child({ component: 'reconcile' }), intervalMs: config.RECONCILE_INTERVAL * 1000, now: wallClock });
+    if (exchange.access) watchExchangeAccess({ access: exchange.access, bus: kernel.bus, tradingState: kernel.tradingState, logger: logger.child({ component: 'exchange' }), now: wallClock });
 
     feeds?.start();
 
@@ -223,7 +232,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
     const signals = buildSignals({ config, database, kernel, serial, factors, metrics, logger });
     // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the
     // simulated market's position is stored after every tick (a restart continues from it).
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => serial.run(async () => {
+    const scheduler: TickScheduler = createTickScheduler(tickSchedule(config), () => serial.run(async () => {
       if (!kernel.orders.isAccepting) return;
       await kernel.engine.tick();
       await simMarket?.maybeSave();
@@ -255,12 +264,12 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
     cleanups.push(() => http.close());
 
     let chatStarted = false;
-    const summary = scheduleDailySummary(kernel, database, logger);
+    const summary = scheduleDailySummary(kernel, database, logger.child({ component: 'daily-summary' }));
     cleanups.push(() => summary.stop());
     leadership = createLeadership({
       lock: leaderLock,
       intervalMs: config.LEADER_CHECK_INTERVAL * 1000,
-      logger,
+      logger: logger.child({ component: 'leadership' }),
       bus: kernel.bus,
       now: wallClock,
       async onLead() {
@@ -268,7 +277,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
         await reloadAccount(kernel, store, accountId);
         kernel.orders.release('standby');
         const first = await reconcile.runNow();
-        if (!first.ok) logger.error({ error: first.error }, 'first reconciliation failed: no orders until a retry succeeds');
+        if (!first.ok) appLog.error({ error: first.error }, 'first reconciliation failed: no orders until a retry succeeds');
         reconcile.start();
         scheduler.start();
         heartbeat.start();
@@ -282,7 +291,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
           await chat.start();
         }
         // A kill-all a killed process left halfway goes on now: orders are released, channels listen.
-        if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => logger.error({ err }, 'resuming the kill-all failed'));
+        if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => appLog.error({ err }, 'resuming the kill-all failed'));
       },
       async onLose() {
         kernel.orders.hold('standby', 'this process lost the leader lock');
@@ -306,7 +315,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
       kernel.orders.hold('shutdown', 'shutting down');
       reconcile.stop();
       const drained = await kernel.orders.drain((config.SHUTDOWN_TIMEOUT * 1000) / 2);
-      if (!drained) logger.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
+      if (!drained) appLog.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
     });
     await leadership.start();
 
@@ -325,9 +334,9 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
       readyLine,
       stop(reason = 'stopped') {
         stopping ??= (async () => {
-          logger.info({ reason }, 'shutting down');
+          appLog.info({ reason }, 'shutting down');
           await cleanup();
-          logger.info('stopped');
+          appLog.info('stopped');
         })();
         return stopping;
       },

@@ -111,7 +111,7 @@ export class TradingEngine {
    * Call it between ticks. Every symbol's feed restarts from history as after a restart: the stored
    * last decided candle keeps a candle from being decided twice.
    */
-  reconfigure(next: Pick<EngineDeps, 'strategyName' | 'strategies' | 'symbols' | 'warmup'>): void {
+  reconfigure(next: Pick<EngineDeps, 'strategyName' | 'strategies' | 'symbols' | 'warmup' | 'logger'>): void {
     this.d = { ...this.d, ...next };
     this.windowSize = Math.max(300, next.warmup * 3);
     this.feeds.clear();
