@@ -38,6 +38,10 @@ export function backtestResultReply(run: BacktestRunView): Reply {
     tables: [{ columns: ['Metric', 'Value'], rows, align: ['left', 'right'] }],
     tone: 'success',
   };
-  if (run.chartPath) reply.images = [{ path: run.chartPath, alt: `Equity curve of backtest #${run.id}`, caption: `Equity — backtest #${run.id}` }];
+  const images: NonNullable<Reply['images']> = [];
+  if (run.chartPath) images.push({ path: run.chartPath, alt: `Equity curve of backtest #${run.id}`, caption: `Equity — backtest #${run.id}` });
+  if (run.tradesChartPath) images.push({ path: run.tradesChartPath, alt: `Price with the entries and exits of backtest #${run.id}`, caption: `Trades — backtest #${run.id}` });
+  if (images.length > 0) reply.images = images;
+  if (run.reportUrl) reply.text = [...(reply.text ?? []), `Full report: ${run.reportUrl} (sign in first with /dashboard)`];
   return reply;
 }

@@ -18,9 +18,9 @@ const args = z.strictObject({
 export const backtestCommand: Command<typeof args> = {
   name: 'backtest',
   description:
-    'Backtest a strategy on one symbol and timeframe. Missing candles are fetched first; the run is queued at once, progress and the result (summary table and equity chart) follow in this chat.',
+    'Backtest a strategy on one symbol and any timeframe. Missing candles are fetched first (the simulated exchange generates them from its seed); the run is queued at once, progress and the result (summary table, equity and trades charts, and a link to the full report when PUBLIC_URL is set) follow in this chat.',
   usage: 'STRATEGY SYMBOL TIMEFRAME [FROM] [TO] [k=v …]',
-  examples: ['/backtest sma-cross BTC/USDT 1h 2024-01-01', '/backtest rsi-bb ETH/USDT 15m 2024-01-01 2024-03-31 period=14'],
+  examples: ['/backtest sma-cross BTC/USDT 1h', '/backtest sma-cross BTC/USDT 4h 2024-01-01 fast=5 slow=20', '/backtest rsi-bb ETH/USDT 15m 2024-01-01 2024-03-31 rsiPeriod=14'],
   positional: ['strategy', 'symbol', 'timeframe', 'from', 'to'],
   args,
   role: 'trader',

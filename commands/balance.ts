@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Command } from './command.ts';
-import { money, qty } from './format.ts';
+import { money } from './format.ts';
+import { priceFormat } from './precision.ts';
 import { describeAccount } from '../src/domain/account.ts';
 
 const args = z.strictObject({});
@@ -15,6 +16,7 @@ export const balanceCommand: Command<typeof args> = {
     const balances = (await ctx.services.balances()).filter((b) => b.total !== 0 || b.used !== 0);
     const account = ctx.services.account ? await ctx.services.account() : undefined;
     const text = account ? [describeAccount(account, money)] : undefined;
+    const f = await priceFormat(ctx);
     if (balances.length === 0) return { title: 'Balance', text: ['No balances.', ...(text ?? [])] };
     return {
       title: 'Balance',
@@ -22,7 +24,7 @@ export const balanceCommand: Command<typeof args> = {
       tables: [
         {
           columns: ['Asset', 'Free', 'In orders', 'Total'],
-          rows: balances.map((b) => [b.asset, qty(b.free), qty(b.used), qty(b.total)]),
+          rows: balances.map((b) => [b.asset, f.asset(b.asset, b.free), f.asset(b.asset, b.used), f.asset(b.asset, b.total)]),
           align: ['left', 'right', 'right', 'right'],
         },
       ],

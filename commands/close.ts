@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../src/domain/errors.ts';
 import { symbol } from './arg-types.ts';
 import type { Command } from './command.ts';
-import { qty } from './format.ts';
+import { priceFormat } from './precision.ts';
 import { riskServices } from './manual-order.ts';
 import { actor } from './pause.ts';
 
@@ -21,7 +21,8 @@ function closeCommandNamed(name: string, alias?: string): Command<typeof args> {
     async confirm({ target }, ctx) {
       const list = await riskServices(ctx).closePreview(target);
       if (list.length === 0) throw new AppError('NOT_FOUND', target === 'all' ? 'tradeops holds no position' : `tradeops holds no position on ${target}`);
-      return ['Close with reduce-only market orders:', ...list.map((p) => `• ${p.symbol}: ${p.side} ${qty(p.quantity)} (mark ${qty(p.markPrice)})`)].join('\n');
+      const f = await priceFormat(ctx);
+      return ['Close with reduce-only market orders:', ...list.map((p) => `• ${p.symbol}: ${p.side} ${f.amount(p.symbol, p.quantity)} (mark ${f.price(p.symbol, p.markPrice)})`)].join('\n');
     },
     async run(ctx, { target }) {
       const results = await riskServices(ctx).close(target, actor(ctx.caller));

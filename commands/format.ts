@@ -68,3 +68,9 @@ export function ago(ts: number | undefined, now: number): string {
   if (ts > now) return `in ${duration(ts - now)}`;
   return `${duration(now - ts)} ago`;
 }
+
+/** A price or amount at its market's precision (`decimals`, from the tick size or lot step); without one, `qty`. */
+export function atPrecision(n: number, decimals: number | undefined): string {
+  if (decimals === undefined) return qty(n);
+  return money(n, Math.min(Math.max(decimals, 0), 12));
+}

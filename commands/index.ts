@@ -32,6 +32,11 @@ import { dailyCommand, monthlyCommand, weeklyCommand } from './pnl-periods.ts';
 import { profitCommand } from './profit.ts';
 import { startCommand } from './start.ts';
 import { versionCommand } from './version.ts';
+import { fillsCommand } from './fills.ts';
+import { performanceCommand } from './performance.ts';
+import { showConfigCommand } from './show-config.ts';
+import { reloadConfigCommand } from './reload-config.ts';
+import { logsCommand } from './logs.ts';
 
 /**
  * Every chat command, in the order help lists them. Adding one (`/buy`, `/killall`) is a new file in
@@ -71,7 +76,11 @@ export const COMMANDS: readonly Command[] = [
   countCommand,
   aliasOf(pauseCommand, 'stopentry'),
   aliasOf(pauseCommand, 'stopbuy'),
-  aliasOf(tradesCommand, 'fills'),
+  fillsCommand,
+  performanceCommand,
+  showConfigCommand,
+  reloadConfigCommand,
+  logsCommand,
 ] as Command[];
 
 /** Usage, role, arguments and examples of every command (help, docs/commands.md, the README check). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../src/domain/errors.ts';
 import { choice } from './arg-types.ts';
 import type { Command } from './command.ts';
-import { qty } from './format.ts';
+import { priceFormat } from './precision.ts';
 import { riskServices } from './manual-order.ts';
 import { actor } from './pause.ts';
 
@@ -24,7 +24,8 @@ export const killallCommand: Command<typeof args> = {
   async confirm({ scope }, ctx) {
     const plan = await riskServices(ctx).killAllPlan(scope === 'include-external');
     if (plan.running !== undefined) throw new AppError('CONFLICT', `kill-all #${plan.running} is already running; nothing new was sent. Its report follows on every channel.`);
-    const lines = plan.lines.map((l) => `• ${l.symbol}: ${l.quantity !== 0 ? `close ${qty(Math.abs(l.quantity))} (${l.quantity > 0 ? 'long' : 'short'})` : 'no position'}${l.orders ? `, cancel ${l.orders} order(s)` : ''}${l.external ? ' — includes external' : ''}`);
+    const f = await priceFormat(ctx);
+    const lines = plan.lines.map((l) => `• ${l.symbol}: ${l.quantity !== 0 ? `close ${f.amount(l.symbol, Math.abs(l.quantity))} (${l.quantity > 0 ? 'long' : 'short'})` : 'no position'}${l.orders ? `, cancel ${l.orders} order(s)` : ''}${l.external ? ' — includes external' : ''}`);
     return [
       'Trading goes HALTED now and stays HALTED until an admin sends /resume.',
       lines.length ? 'Then, all symbols in parallel:' : 'tradeops holds no position and no open order: only the halt happens.',

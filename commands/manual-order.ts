@@ -5,6 +5,7 @@ import type { Command, CommandContext } from './command.ts';
 import { money, qty } from './format.ts';
 import { actor } from './pause.ts';
 import type { ManualOrder, OrderPreview, RiskServices } from './risk-services.ts';
+import { type PriceFormat, priceFormat } from './precision.ts';
 import { requireListedSymbol } from './symbols-check.ts';
 
 const AMOUNT = /^(?:[0-9]{1,12}(?:\.[0-9]{1,8})?)%?$/;
@@ -37,8 +38,10 @@ function toOrder(side: 'buy' | 'sell', a: Args): ManualOrder {
 }
 
 /** The preview shown before confirmation (side, base and quote amounts, price, fees, the checks). */
-export function describePreview(p: OrderPreview): string {
-  const what = `${p.side.toUpperCase()} ${qty(p.base)} ${p.symbol} (${p.kind === 'exit' ? 'reduces the position' : 'new exposure'}) · ${p.type}${p.type === 'limit' ? ` at ${qty(p.price)}` : ` ≈ ${qty(p.price)}`}`;
+export function describePreview(p: OrderPreview, f?: PriceFormat): string {
+  const amount = f ? f.amount(p.symbol, p.base) : qty(p.base);
+  const price = f ? f.price(p.symbol, p.price) : qty(p.price);
+  const what = `${p.side.toUpperCase()} ${amount} ${p.symbol} (${p.kind === 'exit' ? 'reduces the position' : 'new exposure'}) · ${p.type}${p.type === 'limit' ? ` at ${price}` : ` ≈ ${price}`}`;
   const value = `≈ ${money(p.quote)} ${p.quoteCurrency}, fee ≈ ${money(p.fee)} ${p.quoteCurrency}`;
   const checks = p.denials.length === 0 ? `Passes every pre-flight check (${p.passed.join(', ')}).` : '';
   return [what, value, checks, 'Tagged manual; goes through the risk gate and the order manager again when confirmed.'].filter(Boolean).join('\n');
@@ -61,7 +64,7 @@ function manualOrderCommand(side: 'buy' | 'sell'): Command<typeof args> {
         // A denial sends nothing and asks nothing: the reasons are the answer.
         throw new AppError('CONFLICT', `denied by the risk checks — ${p.denials.map((d) => `${d.code}: ${d.message}`).join('; ')}`);
       }
-      return describePreview(p);
+      return describePreview(p, await priceFormat(ctx));
     },
     async run(ctx, a) {
       const r = await riskServices(ctx).placeOrder(toOrder(side, a), actor(ctx.caller));

@@ -2,6 +2,42 @@ import type { ReconcileFindings } from '../src/domain/reconcile-findings.ts';
 import type { AccountSummary } from '../src/domain/account.ts';
 import type { RiskServices } from './risk-services.ts';
 import type { TradingState, TradingStateName } from '../src/domain/trading-state.ts';
+import type { ClosedTrade } from '../src/domain/closed-trades.ts';
+import type { LogSource } from '../src/ports/log-source.ts';
+
+export type { LogSource } from '../src/ports/log-source.ts';
+/** A closed trade as /trades shows it (src/domain/closed-trades.ts). */
+export type ClosedTradeView = ClosedTrade;
+
+/** Decimals of a market's prices and amounts (from its tick size and lot step). */
+export interface MarketPrecision {
+  price: number;
+  amount: number;
+}
+
+/** One configuration variable as it is in effect; secrets are masked before they get here. */
+export interface SettingView {
+  name: string;
+  group: string;
+  value: string;
+  /** The value differs from the documented default. */
+  changed: boolean;
+}
+
+export interface ReloadView {
+  /** `NAME: old → new` for each applied change (strategy, parameters, symbols). */
+  applied: string[];
+  /** Variables that changed in the environment but take effect only after a restart. */
+  needRestart: string[];
+}
+
+/** The configuration in effect, and re-reading it without a restart. */
+export interface SettingsAccess {
+  /** Every variable, secrets masked. */
+  list(): SettingView[];
+  /** Re-read the environment and .env; apply STRATEGY, STRATEGY_PARAMS and SYMBOLS (AppError on bad values: nothing changes). */
+  reload(by: string): Promise<ReloadView>;
+}
 
 /**
  * What command handlers may call. Handlers never touch an SDK, the database or the exchange
@@ -14,7 +50,16 @@ export interface BotServices {
   balances(): Promise<BalanceView[]>;
   /** The account as the venue shows it (the figures /status, /balance, /metrics and alerts share). */
   account?(): Promise<AccountSummary>;
+  /** The most recent fills, newest first (`/fills`). */
   trades(limit: number): Promise<TradeView[]>;
+  /** Closed round trips, newest exit first; every one when `limit` is absent (`/trades`, `/performance`). */
+  closedTrades(limit?: number): Promise<ClosedTradeView[]>;
+  /** Price and amount decimals per symbol (the market's precision), for formatting. */
+  precision?(): Promise<ReadonlyMap<string, MarketPrecision>>;
+  /** Effective settings and their reload (`/show_config`, `/reload_config`); absent where no process runs. */
+  settings?: SettingsAccess;
+  /** Recent log lines of this process, scrubbed (`/logs`); absent when the process keeps none. */
+  logs?: LogSource;
   pnl(period: 'day' | 'week' | 'month', count: number): Promise<PnlRow[]>;
   strategies(): Promise<StrategyView[]>;
   health(): Promise<HealthView>;
@@ -180,6 +225,10 @@ export interface BacktestRunView {
   metrics?: Record<string, number | string | null>;
   summary?: string;
   chartPath?: string;
+  /** Price with the run's entries and exits. */
+  tradesChartPath?: string;
+  /** The full report in the web dashboard (when PUBLIC_URL is set and the dashboard is on). */
+  reportUrl?: string;
   error?: string;
 }
 

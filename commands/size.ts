@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { symbol } from './arg-types.ts';
 import type { Command } from './command.ts';
-import { money, qty } from './format.ts';
+import { money } from './format.ts';
+import { priceFormat } from './precision.ts';
 import { riskServices } from './manual-order.ts';
 
 const args = z.strictObject({ symbol: symbol().optional() });
@@ -21,8 +22,9 @@ export const sizeCommand: Command<typeof args> = {
     const sym = a.symbol ?? (await ctx.services.status()).symbols[0]!;
     const s = await riskServices(ctx).size(sym);
     const q = s.quoteCurrency;
+    const pf = await priceFormat(ctx);
     return {
-      title: `Size ${s.symbol}: ${qty(s.base)} (${money(s.quote)} ${q}, ${(s.fraction * 100).toFixed(2)}% of equity)`,
+      title: `Size ${s.symbol}: ${pf.amount(s.symbol, s.base)} (${money(s.quote)} ${q}, ${(s.fraction * 100).toFixed(2)}% of equity)`,
       text: [s.note, `ORDER_SIZING=${s.sizing}${s.sizing === 'kelly' ? ': the strategy sizes its entries this way' : ': the strategy uses ORDER_SIZE_PCT; set ORDER_SIZING=kelly to use this'}`],
       tables: [
         {
@@ -39,7 +41,7 @@ export const sizeCommand: Command<typeof args> = {
             ['vol scale', f(s.volScale, 2)],
             ['MAX_POSITION_PCT', `${s.maxPositionPct}%${s.capped ? ' (capped)' : ''}`],
             ['equity', `${money(s.equity)} ${q}`],
-            ['price', qty(s.price)],
+            ['price', pf.price(s.symbol, s.price)],
           ],
           align: ['left', 'right'],
         },

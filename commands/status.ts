@@ -4,15 +4,16 @@ import type { Command } from './command.ts';
 import { ago, duration, money, pct, qty, signedMoney, utc } from './format.ts';
 import type { Reply, ReplyTable } from './reply.ts';
 import type { PositionView } from './services.ts';
+import { type PriceFormat, priceFormat } from './precision.ts';
 
 const args = z.strictObject({});
 
 /** Open positions as a table (shared by /status and /positions). */
-export function positionsTable(positions: PositionView[], quote: string): ReplyTable {
+export function positionsTable(positions: PositionView[], quote: string, f: PriceFormat): ReplyTable {
   return {
     title: 'Open positions',
     columns: ['Symbol', 'Side', 'Qty', 'Entry', 'Mark', `uP&L ${quote}`, 'uP&L %'],
-    rows: positions.map((p) => [p.symbol, p.side, qty(p.quantity), qty(p.entryPrice), qty(p.markPrice), signedMoney(p.unrealizedPnl), pct(p.unrealizedPnlPct)]),
+    rows: positions.map((p) => [p.symbol, p.side, f.amount(p.symbol, p.quantity), f.price(p.symbol, p.entryPrice), f.price(p.symbol, p.markPrice), signedMoney(p.unrealizedPnl), pct(p.unrealizedPnlPct)]),
     align: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
   };
 }
@@ -44,7 +45,7 @@ export const statusCommand: Command<typeof args> = {
       text,
       tone: t.state === 'HALTED' ? 'error' : t.state === 'REDUCING' || s.warnings.length > 0 ? 'warning' : 'info',
     };
-    if (s.openPositions.length > 0) reply.tables = [positionsTable(s.openPositions, q)];
+    if (s.openPositions.length > 0) reply.tables = [positionsTable(s.openPositions, q, await priceFormat(ctx))];
     if (s.factors && s.factors.length > 0) {
       reply.tables = [
         ...(reply.tables ?? []),

@@ -84,7 +84,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   LOG_FORMAT: { group: 'Core', doc: 'json or pretty (default: pretty on a terminal, json otherwise)', default: '' },
   HTTP_HOST: { group: 'HTTP', doc: 'address the HTTP server binds (0.0.0.0 in Docker)', default: '127.0.0.1' },
   HTTP_PORT: { group: 'HTTP', doc: 'port of the HTTP server (health, metrics, webhooks, charts); 0 picks a free port', default: '8080' },
-  PUBLIC_URL: { group: 'HTTP', doc: 'public https:// base URL of the HTTP server (LINE images, webhooks)', default: '' },
+  PUBLIC_URL: { group: 'HTTP', doc: 'public https:// base URL of the HTTP server (LINE images, webhooks, the full-report link of a chat backtest)', default: '' },
   EXCHANGE: { group: 'Exchange', doc: 'sim (built-in simulated exchange) or any ccxt exchange id: binance, bybit, okx, …', default: 'sim' },
   EXCHANGE_API_KEY: { group: 'Exchange', doc: 'exchange API key (live trading)', default: '' },
   EXCHANGE_API_SECRET: { group: 'Exchange', doc: 'exchange API secret (live trading)', default: '' },

@@ -73,7 +73,13 @@ export interface Kernel {
   chaseLimit(plan: OrderPlan & { price: number }, strategy: string): Promise<ChaseResult>;
   readonly risk: RiskLayer;
   readonly ports: KernelPorts;
+  /** The options in effect (strategy, parameters and symbols change with `reconfigure`). */
   readonly options: KernelOptions;
+  /**
+   * Trade another strategy, other parameters or other symbols from the next tick on, without a
+   * restart (`/reload_config`). Run it between ticks (the tick's serial queue).
+   */
+  reconfigure(next: Pick<KernelOptions, 'strategy' | 'params' | 'symbols'>): Promise<void>;
   /** The account as the venue shows it (spot: free quote + holdings; swap: wallet, unrealised, margin), at the last prices. */
   account(): AccountSummary;
 }
@@ -95,17 +101,25 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
   const portfolio = new Portfolio((await store.cash(execution.exchangeId)) ?? options.initialCash);
   for (const p of await store.positions(execution.exchangeId)) portfolio.restore(p);
 
-  const strategies = new Map<string, StrategyInstance>();
-  for (const symbol of options.symbols) {
-    const instance = instantiate(options.strategy, options.params);
-    if (instance.setState) {
-      const saved = await store.loadStrategyState(options.strategy.name, symbol);
-      if (saved !== undefined) instance.setState(saved);
+  const instances = async (o: Pick<KernelOptions, 'strategy' | 'params' | 'symbols'>, restore: boolean) => {
+    const out = new Map<string, StrategyInstance>();
+    for (const symbol of o.symbols) {
+      const instance = instantiate(o.strategy, o.params);
+      if (restore && instance.setState) {
+        const saved = await store.loadStrategyState(o.strategy.name, symbol);
+        if (saved !== undefined) instance.setState(saved);
+      }
+      out.set(symbol, instance);
     }
-    strategies.set(symbol, instance);
-  }
+    return out;
+  };
+  const strategies = await instances(options, true);
+  // One list of symbols shared by the engine and the risk layer: reconfigure() changes it in place.
+  const symbols: string[] = [...options.symbols];
+  let current: KernelOptions = { ...options, symbols };
   // Order flow per symbol: CVD from candles, open interest sampled where the venue offers it (swap).
-  const orderFlow = new Map(options.symbols.map((symbol) => [symbol, new OrderFlowFeed({ symbol, timeframe: options.timeframe, marketData: ports.marketData, now: () => clock.now(), logger })]));
+  const flowFeed = (symbol: string) => new OrderFlowFeed({ symbol, timeframe: options.timeframe, marketData: ports.marketData, now: () => clock.now(), logger });
+  const orderFlow = new Map(symbols.map((symbol) => [symbol, flowFeed(symbol)]));
   const signals = async (symbol: string, candles: Candles) => {
     const feed = orderFlow.get(symbol);
     let named: ReadonlyMap<string, number> | undefined;
@@ -122,7 +136,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
   // The risk layer reads the engine's marks and candles only when it runs (after a tick).
   const risk: RiskLayer = createRiskLayer({
     settings: options.risk ?? NO_RISK_SETTINGS,
-    symbols: options.symbols,
+    symbols,
     timeframe: options.timeframe,
     bus,
     store,
@@ -146,7 +160,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     orders,
     strategyName: options.strategy.name,
     strategies,
-    symbols: options.symbols,
+    symbols,
     timeframe: options.timeframe,
     warmup: options.strategy.warmup(options.params),
     sizing: options.sizing,
@@ -165,5 +179,20 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
   const limitPolicy = options.limitPolicy ?? { timeoutMs: 30_000, maxRequotes: 3, maxChasePct: 0.5 };
   const chase = (plan: OrderPlan & { price: number }, strategy: string) =>
     chaseLimit({ orders, store, logger, price: (symbol) => ports.marketData.fetchPrice(symbol) }, plan, strategy, limitPolicy);
-  return { bus, engine, portfolio, tradingState, orders, risk, ports, options, account, chaseLimit: chase };
+  const reconfigure = async (next: Pick<KernelOptions, 'strategy' | 'params' | 'symbols'>) => {
+    // The same strategy with the same parameters keeps its stored state; anything else starts from history.
+    const same = next.strategy.name === current.strategy.name && JSON.stringify(next.params) === JSON.stringify(current.params);
+    const fresh = await instances(next, same);
+    symbols.splice(0, symbols.length, ...next.symbols);
+    for (const symbol of symbols) if (!orderFlow.has(symbol)) orderFlow.set(symbol, flowFeed(symbol));
+    for (const symbol of [...orderFlow.keys()]) if (!symbols.includes(symbol)) orderFlow.delete(symbol);
+    engine.reconfigure({ strategyName: next.strategy.name, strategies: fresh, symbols, warmup: next.strategy.warmup(next.params), logger: logger.child({ component: 'engine', strategy: next.strategy.name }) });
+    current = { ...current, strategy: next.strategy, params: next.params, symbols };
+  };
+  return {
+    bus, engine, portfolio, tradingState, orders, risk, ports, account, chaseLimit: chase, reconfigure,
+    get options() {
+      return current;
+    },
+  };
 }

@@ -57,6 +57,8 @@ export interface LoggerSettings {
   level: string;
   format?: 'json' | 'pretty';
   destination?: DestinationStream;
+  /** A second destination that keeps recent lines in memory (`/logs`): src/log-ring.ts. */
+  ring?: { stream: NodeJS.WritableStream };
 }
 
 /** The process logger; components take `logger.child({ component })`. */
@@ -75,11 +77,14 @@ export function createLogger(settings: LoggerSettings): Logger {
       },
     },
   };
-  if (settings.destination) return pino(options, settings.destination);
-  if (pretty) {
-    // In-process pretty stream (no worker thread): simpler shutdown, nothing lost on exit.
-    return pino(options, pinoPretty({ colorize: Boolean(process.stderr.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 2, sync: true }));
-  }
-  // Logs go to stderr so stdout stays for command output (console chat, --json).
-  return pino(options, pino.destination({ fd: 2, sync: false }));
+  const main: DestinationStream = settings.destination
+    ?? (pretty
+      // In-process pretty stream (no worker thread): simpler shutdown, nothing lost on exit.
+      ? pinoPretty({ colorize: Boolean(process.stderr.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 2, sync: true })
+      // Logs go to stderr so stdout stays for command output (console chat, --json).
+      : pino.destination({ fd: 2, sync: false }));
+  if (!settings.ring || settings.level === 'silent') return pino(options, main);
+  // Each stream of a multistream filters at its own level (default info): give both the logger's.
+  const level = settings.level as pino.Level;
+  return pino(options, pino.multistream([{ level, stream: main }, { level, stream: settings.ring.stream as DestinationStream }]));
 }

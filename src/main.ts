@@ -34,6 +34,8 @@ import { createTickScheduler, type TickSchedule, type TickScheduler } from './en
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { CHAT_PLATFORMS } from './chat-platforms.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
+import { LogRing } from './log-ring.ts';
+import { createSettingsAccess } from './app/settings.ts';
 import { parseStrategyParams } from './strategies/registry.ts';
 import { quoteOf } from './domain/market.ts';
 import { lockDataDir, openLeaderLock } from './adapters/db/leader-lock.ts';
@@ -90,7 +92,10 @@ const MIN_SIM_TICK_MS = 50;
  * The composition root: the only place that picks and builds adapters. Order matters for a clean
  * shutdown — everything started here is stopped in reverse in `stop()`.
  */
-export async function startApp(config: Config, io: AppIo, logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT })): Promise<App> {
+export async function startApp(config: Config, io: AppIo, given?: Logger, logRing?: LogRing): Promise<App> {
+  // The logger keeps its recent lines in memory for /logs (a logger given by a caller feeds the ring it brings).
+  const ring = logRing ?? (given ? undefined : new LogRing());
+  const logger = given ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, ring });
   /** The start and stop sequence's own lines (components get their own child loggers). */
   const appLog = logger.child({ component: 'app' });
   registerSecrets(secretValues(config));
@@ -217,8 +222,11 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     let httpUrl = '';
     const webSessions = config.DASHBOARD ? createWebSessions({ db: database.db }) : undefined;
     const dashboardAccess = webSessions ? createDashboardAccess(webSessions, () => config.PUBLIC_URL ?? httpUrl) : undefined;
+    // One decision at a time: the tick, orders arriving from outside it (signals) and reloads share this.
+    const serial = createSerial();
+    const settings = createSettingsAccess({ config, kernel, catalog, serial, logger });
     const services = {
-      ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, factors, access: exchange.access, role, reconcile: () => reconcile.runNow() }),
+      ...createBotServices({ config, kernel, database, catalog, startedAt, wallClock, backtests: backtests.service, factors, access: exchange.access, role, reconcile: () => reconcile.runNow(), settings, logs: ring }),
       dashboard: dashboardAccess,
     };
     const chat: ChatRuntime = await buildChat({ config, services, database, bus: kernel.bus, logger, io, metrics });
@@ -228,8 +236,6 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     backtests.service.onUpdate((run) => {
       if (run.status === 'done' || run.status === 'failed') metrics.backtestJob(run.status === 'done' ? 'ok' : 'failed', Math.max(0, wallClock() - run.createdAt) / 1000);
     });
-    // One decision at a time: the tick and orders arriving from outside it (signals) share this.
-    const serial = createSerial();
     const heartbeat = createHeartbeat({ maxSilenceMs: config.HEARTBEAT_MAX_SILENCE * 1000, url: config.HEARTBEAT_URL, startedAt, now: wallClock, publish: (e) => kernel.bus.publish(e), logger: logger.child({ component: 'heartbeat' }) });
     const signals = buildSignals({ config, database, kernel, serial, factors, metrics, logger });
     // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the

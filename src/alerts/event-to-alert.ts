@@ -1,6 +1,7 @@
 import { duration, money, pct, qty, signedMoney, utc } from '../../commands/format.ts';
 import type { Reply } from '../../commands/reply.ts';
 import type { DomainEvent } from '../domain/events.ts';
+import { quoteOf } from '../domain/market.ts';
 import { scrubSecrets } from '../logger.ts';
 import type { Alert, AlertSeverity } from './alert.ts';
 
@@ -41,7 +42,7 @@ export function eventToAlert(event: DomainEvent): Alert {
       return alert(
         event,
         'info',
-        { title: `Fill ${f.side} ${qty(f.amount)} ${f.symbol} at ${qty(f.price)}`, text: [`fee ${qty(f.fee)} ${f.feeCurrency} · ${f.clientOrderId}`], tone: 'info' },
+        { title: `Fill ${f.side} ${qty(f.amount)} ${f.symbol} at ${qty(f.price)}`, text: [`fee ${f.feeCurrency === quoteOf(f.symbol) ? money(f.fee) : qty(f.fee)} ${f.feeCurrency} · ${f.clientOrderId}`], tone: 'info' },
         'fill',
       );
     }

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { createRiskServices } from './risk-services.ts';
 import { riskWarnings } from './risk-status.ts';
-import type { BotServices, HealthView, PositionView, ReconcileView, StatusView } from '../../commands/services.ts';
+import type { BotServices, HealthView, LogSource, MarketPrecision, PositionView, ReconcileView, SettingsAccess, StatusView } from '../../commands/services.ts';
+import { loadClosedTrades } from './closed-trades.ts';
+import { decimalsOf } from '../domain/market.ts';
 import type { FactorFeed } from '../ports/factors.ts';
 import type { Database } from '../adapters/db/client.ts';
 import type { Config } from '../config.ts';
@@ -31,6 +33,10 @@ export interface ServiceDeps {
   role?: () => 'leader' | 'standby';
   /** Reconciliation with the exchange (only the leader runs it). */
   reconcile?: () => Promise<ReconcileView>;
+  /** `/show_config` and `/reload_config` (src/app/settings.ts). */
+  settings?: SettingsAccess;
+  /** Recent log lines (`/logs`): the logger's in-memory ring. */
+  logs?: LogSource;
 }
 
 /** BotServices over the kernel and the database: what chat commands may see and do. */
@@ -106,8 +112,8 @@ export function createBotServices(d: ServiceDeps): BotServices {
       return {
         mode: config.MODE,
         exchange: config.EXCHANGE,
-        strategy: config.STRATEGY,
-        symbols: config.SYMBOLS,
+        strategy: kernel.options.strategy.name,
+        symbols: [...kernel.options.symbols],
         timeframe: config.TIMEFRAME,
         tradingState: ts,
         startedAt: d.startedAt,
@@ -141,6 +147,14 @@ export function createBotServices(d: ServiceDeps): BotServices {
       const fills = await kernel.ports.store.recentFills(limit);
       return fills.map((f) => ({ ts: f.ts, symbol: f.symbol, side: f.side, price: f.price, amount: f.amount, fee: f.fee, realizedPnl: f.realizedPnl, clientOrderId: f.clientOrderId }));
     },
+    closedTrades: (limit) => loadClosedTrades(kernel.ports.store, kernel.ports.execution.exchangeId, limit),
+    async precision() {
+      const out = new Map<string, MarketPrecision>();
+      for (const [symbol, m] of await kernel.ports.marketData.loadMarkets()) out.set(symbol, { price: decimalsOf(m.priceStep), amount: decimalsOf(m.amountStep) });
+      return out;
+    },
+    settings: d.settings,
+    logs: d.logs,
     async pnl(period, count) {
       const now = kernel.ports.clock.now();
       const since = periodsBack(periodStart(now, period), period, count - 1);

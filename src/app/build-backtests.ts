@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { BotServices } from '../../commands/services.ts';
+import type { BacktestRunView, BotServices } from '../../commands/services.ts';
 import type { Database } from '../adapters/db/client.ts';
 import { BacktestRunsRepository } from '../adapters/db/repositories/backtest-runs.ts';
 import { createDbBacktestDatasets } from '../adapters/db/repositories/backtest-datasets.ts';
@@ -33,6 +33,7 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
   const { ensureCandles } = await import('./ensure-candles.ts');
   const exchangeName = d.config.EXCHANGE;
   const logger = d.logger.child({ component: 'backtests' });
+  const { simHistoryCandles } = await import('../backtest/load-candles.ts');
   const loadCandles = async (req: BacktestCandleRequest): Promise<Candles> =>
     ensureCandles({
       database: d.database,
@@ -44,6 +45,10 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
       to: req.to,
       defaultCount: SIM_HISTORY_CANDLES,
       now: () => d.exchange.clock.now(),
+      // The sim's live market runs TIMEFRAME only; other timeframes come from its seed, as in the CLI.
+      generate: exchangeName === 'sim'
+        ? (w) => simHistoryCandles({ seed: d.config.SIM_SEED, symbol: req.symbol, timeframe: req.timeframe, from: w.from, to: w.to, defaultCount: SIM_HISTORY_CANDLES, marketType: d.config.EXCHANGE_MARKET, now: () => d.exchange.clock.now() })
+        : undefined,
     });
   const runs = new BacktestRunsRepository(d.database.db);
   const datasets = createDbBacktestDatasets(d.database.db);
@@ -77,8 +82,20 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
     workers > 0
       ? createBacktestJobWorker({ queue: d.queue, datasets, runs, concurrency: workers, strategiesDir: d.config.STRATEGIES_DIR, reportsDir: join(d.config.dataDir, 'backtests'), logger })
       : undefined;
+  // A finished run links to its full report in the web dashboard when people can reach it.
+  const reportBase = d.config.PUBLIC_URL && d.config.DASHBOARD ? d.config.PUBLIC_URL.replace(/\/+$/, '') : undefined;
+  const withLink = <T extends BacktestRunView>(run: T): T => (reportBase && run.status === 'done' ? { ...run, reportUrl: `${reportBase}/backtests/${run.id}` } : run);
+  const service: BotServices['backtests'] = {
+    list: async (limit) => (await runner.service.list(limit)).map(withLink),
+    get: async (id) => {
+      const run = await runner.service.get(id);
+      return run && withLink(run);
+    },
+    enqueue: (request) => runner.service.enqueue(request),
+    onUpdate: (listener) => runner.service.onUpdate((run) => listener(withLink(run))),
+  };
   return {
-    service: runner.service,
+    service,
     async start() {
       await runner.start();
       await worker?.start();

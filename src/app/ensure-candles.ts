@@ -17,11 +17,18 @@ export interface EnsureCandlesRequest {
   defaultCount: number;
   now: () => number;
   signal?: AbortSignal;
+  /**
+   * Where candles come from when neither the store nor the exchange has them: the simulated
+   * exchange generates any timeframe from its seed (what `tradeops backtest` does), while its live
+   * market only runs the configured one. Absent: nothing is generated.
+   */
+  generate?: (window: { from?: number; to?: number }) => Promise<Candles>;
 }
 
 /**
  * Candles for a chat backtest: whatever the store lacks in the window is fetched from the configured
- * exchange first (and kept), then the window is loaded from the store as columns.
+ * exchange first (and kept), then the window is loaded from the store as columns. When that holds
+ * fewer than two candles and `generate` is given (the simulated exchange), they are generated.
  */
 export async function ensureCandles(r: EnsureCandlesRequest): Promise<Candles> {
   const store = new CandleStore(r.database);
@@ -38,5 +45,7 @@ export async function ensureCandles(r: EnsureCandlesRequest): Promise<Candles> {
     now: r.now,
     signal: r.signal,
   });
-  return store.load(r.exchange, r.symbol, r.timeframe, since, r.to);
+  const stored = await store.load(r.exchange, r.symbol, r.timeframe, since, r.to);
+  if (stored.length >= 2 || !r.generate) return stored;
+  return r.generate({ from: r.from, to: r.to });
 }

@@ -92,7 +92,9 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
         const jobId = await d.queue.send<BacktestRunJob>('backtest-run', { runId: run.id, dataset });
         await d.runs.setJob(run.id, jobId);
       } catch (err) {
-        d.logger?.warn({ err, runId: run.id }, 'backtest could not be queued');
+        // A plain refusal (no candles, …) is one line in the log; an unexpected failure keeps its stack.
+        if (err instanceof AppError) d.logger?.warn({ runId: run.id, error: err.message }, 'backtest could not be queued');
+        else d.logger?.error({ err, runId: run.id }, 'backtest could not be queued');
         const message = err instanceof AppError ? err.message : `backtest failed: ${err instanceof Error ? err.message : String(err)}`;
         track(await d.runs.fail(run.id, message));
       }

@@ -67,7 +67,12 @@ export class PanicMonitor {
     const rows: PanicRow[] = [];
     let worstStaleness = 0;
     for (const symbol of this.d.symbols) {
-      const t = this.trackers.get(symbol)!;
+      // Symbols may be added while running (/reload_config): a new one starts its own tracker.
+      let t = this.trackers.get(symbol);
+      if (!t) {
+        t = new PanicTracker(this.d.timeframeMs);
+        this.trackers.set(symbol, t);
+      }
       const c = this.d.candles(symbol);
       let staleness: number | undefined;
       if (c && c.length > 0) {

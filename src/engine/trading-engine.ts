@@ -92,7 +92,7 @@ export class TradingEngine {
   private readonly feeds = new Map<string, SymbolFeed>();
   private readonly marks = new Map<string, number>();
   private readonly tfMs: number;
-  private readonly windowSize: number;
+  private windowSize: number;
   lastTickAt: number | undefined;
   lastCandleAt: number | undefined;
   ticks = 0;
@@ -100,10 +100,22 @@ export class TradingEngine {
   private readonly maxSignalAgeMs: number;
   private readonly step = newStepResult();
 
-  constructor(private readonly d: EngineDeps) {
+  constructor(private d: EngineDeps) {
     this.tfMs = timeframeToMs(d.timeframe);
     this.windowSize = Math.max(300, d.warmup * 3);
     this.maxSignalAgeMs = d.maxSignalAgeMs ?? this.tfMs;
+  }
+
+  /**
+   * Trade another strategy, other parameters or other symbols from the next tick on (`/reload_config`).
+   * Call it between ticks. Every symbol's feed restarts from history as after a restart: the stored
+   * last decided candle keeps a candle from being decided twice.
+   */
+  reconfigure(next: Pick<EngineDeps, 'strategyName' | 'strategies' | 'symbols' | 'warmup' | 'logger'>): void {
+    this.d = { ...this.d, ...next };
+    this.windowSize = Math.max(300, next.warmup * 3);
+    this.feeds.clear();
+    for (const symbol of [...this.marks.keys()]) if (!next.symbols.includes(symbol)) this.marks.delete(symbol);
   }
 
   markPrices(): ReadonlyMap<string, number> {

@@ -60,6 +60,12 @@ describe('secrets never reach the output', () => {
       }
       // Let alert deliveries fail against the dead port a few times.
       await new Promise((r) => setTimeout(r, 3_000));
+      // The commands that show settings and log lines in a chat show no secret either.
+      for (const [cmd, answer] of [['/show_config all', /TELEGRAM_BOT_TOKEN\s+\(hidden\)/], ['/logs 50 debug', /log lines? \(UTC\)/]] as const) {
+        const mark = bot.stdout().length;
+        bot.send(cmd);
+        await bot.waitFor(answer, 10_000, mark);
+      }
     } finally {
       const { code } = await bot.stop('SIGTERM');
       expect(code).toBe(0);

@@ -10,7 +10,9 @@ import type {
   StatusView,
   StrategyView,
   TradeView,
+  ClosedTradeView,
 } from '../../commands/services.ts';
+import type { LogLine } from '../../src/ports/log-source.ts';
 import type { RiskServices } from '../../commands/risk-services.ts';
 import type { TradingState, TradingStateName } from '../../src/domain/trading-state.ts';
 
@@ -25,6 +27,8 @@ export interface FakeServices extends BotServices {
   readonly calls: {
     setTradingState: Array<{ state: TradingStateName; reason: string; by: string }>;
     enqueue: BacktestRequest[];
+    /** Who asked for a configuration reload. */
+    reload: string[];
   };
   /** Push a run update to the onUpdate listeners (as the backtest worker would). */
   emitBacktestUpdate(run: BacktestRunView & { requestedBy?: BacktestRequest['requestedBy'] }): void;
@@ -35,6 +39,8 @@ export interface FakeData {
   positions: PositionView[];
   balances: BalanceView[];
   trades: TradeView[];
+  closedTrades: ClosedTradeView[];
+  logs: LogLine[];
   pnl: PnlRow[];
   strategies: StrategyView[];
   symbols: string[];
@@ -69,6 +75,30 @@ export function fakeData(): FakeData {
       realizedPnl: i % 3 ? 0 : 3.5,
       clientOrderId: `t-${i}`,
     })),
+    closedTrades: Array.from({ length: 12 }, (_, i) => {
+      const entryPrice = i % 2 ? 2_250.5 : 42_000;
+      const exitPrice = entryPrice * (i % 3 ? 1.01 : 0.995);
+      const quantity = i % 2 ? 0.5 : 0.02;
+      const pnl = (exitPrice - entryPrice) * quantity - 0.9;
+      return {
+        symbol: i % 2 ? 'ETH/USDT' : 'BTC/USDT',
+        side: 'long' as const,
+        entryTs: T0 - (i + 1) * 7_200_000,
+        exitTs: T0 - i * 7_200_000 - 1_800_000,
+        entryPrice,
+        exitPrice,
+        quantity,
+        pnl,
+        pnlPct: (pnl / (entryPrice * quantity)) * 100,
+        fees: 0.9,
+        exitReason: i % 3 ? 'strategy exit' : 'stop-loss',
+      };
+    }),
+    logs: [
+      { ts: T0 - 5_000, level: 'info', msg: 'tick', component: 'scheduler' },
+      { ts: T0 - 4_000, level: 'warn', msg: 'exchange slow', component: 'exchange' },
+      { ts: T0 - 3_000, level: 'error', msg: 'order rejected', component: 'orders', error: 'insufficient funds' },
+    ],
     pnl: Array.from({ length: 7 }, (_, i) => ({ periodStart: T0 - (6 - i) * 86_400_000, realizedPnl: i * 2 - 5, fees: 1, trades: i, endEquity: 10_000 + i })),
     strategies: [
       { name: 'sma-cross', description: 'fast/slow moving average crossover', active: true, params: { fast: 10, slow: 30 } },
@@ -85,7 +115,7 @@ export function fakeData(): FakeData {
 }
 
 export function createFakeServices(now: () => number = () => T0, data: FakeData = fakeData()): FakeServices {
-  const calls: FakeServices['calls'] = { setTradingState: [], enqueue: [] };
+  const calls: FakeServices['calls'] = { setTradingState: [], enqueue: [], reload: [] };
   const listeners = new Set<(run: BacktestRunView & { requestedBy?: BacktestRequest['requestedBy'] }) => void>();
   const equity = () => data.balances.find((b) => b.asset === 'USDT')!.total + data.positions.reduce((s, p) => s + p.quantity * p.markPrice, 0);
   return {
@@ -120,6 +150,33 @@ export function createFakeServices(now: () => number = () => T0, data: FakeData 
     },
     async trades(limit) {
       return data.trades.slice(0, limit);
+    },
+    async closedTrades(limit) {
+      return limit === undefined ? data.closedTrades.map((t) => ({ ...t })) : data.closedTrades.slice(0, limit);
+    },
+    async precision() {
+      return new Map(data.symbols.map((s) => [s, { price: s.startsWith('BTC') ? 1 : 2, amount: 5 }]));
+    },
+    settings: {
+      list() {
+        return [
+          { name: 'MODE', group: 'Trading', value: 'paper', changed: false },
+          { name: 'STRATEGY', group: 'Trading', value: 'sma-cross', changed: false },
+          { name: 'SYMBOLS', group: 'Trading', value: 'BTC/USDT', changed: false },
+          { name: 'TELEGRAM_BOT_TOKEN', group: 'Telegram', value: '(hidden)', changed: true },
+          { name: 'COMMAND_RATE_LIMIT', group: 'Chat', value: '40', changed: true },
+        ];
+      },
+      async reload(by) {
+        calls.reload.push(by);
+        return { applied: ['STRATEGY_PARAMS: {"fast":10,"slow":30} → {"fast":5,"slow":30}'], needRestart: ['LOG_LEVEL'] };
+      },
+    },
+    logs: {
+      recent(n, minLevel) {
+        const rank = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
+        return data.logs.filter((l) => rank[l.level] >= rank[minLevel ?? 'trace']).slice(-n);
+      },
     },
     async pnl(_period, count) {
       return data.pnl.slice(-count);

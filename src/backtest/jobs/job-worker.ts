@@ -142,18 +142,21 @@ export function createBacktestJobWorker(d: BacktestJobWorkerDeps): BacktestJobWo
         const dir = join(resolve(d.reportsDir), `backtest-${run.id}`);
         await mkdir(dir, { recursive: true });
         const { writeBacktestReport } = await import('../report/write-report.ts');
-        return { r, chartPath: (await writeBacktestReport(dir, r, candles)).equityPng, dir };
+        const written = await writeBacktestReport(dir, r, candles);
+        return { r, chartPath: written.equityPng, tradesChartPath: written.tradesPng, dir };
       });
       const metrics: Record<string, number | string | null> = {};
       for (const [k, v] of Object.entries(resultJson(result.r))) if (typeof v === 'number' || typeof v === 'string' || v === null) metrics[k] = v;
-      await d.runs.finish(run.id, metrics, { summary: formatChatSummary(result.r), chartPath: result.chartPath, dir: result.dir });
+      await d.runs.finish(run.id, metrics, { summary: formatChatSummary(result.r), chartPath: result.chartPath, tradesChartPath: result.tradesChartPath, dir: result.dir });
       // What `tradeops backtest --queue` prints: the summary table and the --json object (no big arrays).
       return { runId: run.id, status: 'done', table: formatSummaryTable(result.r), result: toJsonSafe(resultJson(result.r, { dir: result.dir, equityPng: result.chartPath })) };
     } catch (err) {
       if (stopping) throw err; // this process is going away: the job is retried by another worker
-      d.logger?.warn({ err, runId: run.id }, 'backtest failed');
-      const message = err instanceof AppError ? err.message : `backtest failed: ${err instanceof Error ? err.message : String(err)}`;
-      await d.runs.fail(run.id, message);
+      // The requester gets one line; the log gets the stack of an unexpected failure (an AppError is a plain refusal).
+      if (err instanceof AppError) d.logger?.warn({ runId: run.id, error: err.message }, 'backtest failed');
+      else d.logger?.error({ err, runId: run.id }, 'backtest failed');
+      const text = err instanceof AppError ? err.message : `backtest failed: ${err instanceof Error ? err.message : String(err)}`;
+      await d.runs.fail(run.id, text.split('\n')[0]!.slice(0, 300));
       return { runId: run.id, status: 'failed' };
     }
   };

@@ -46,6 +46,31 @@ describe('Discord interactions endpoint (discord.js REST against the API stand-i
     expect(bt.options.filter((o) => o.required).map((o) => o.name)).toEqual(['strategy', 'symbol', 'timeframe']);
   });
 
+  it('registers admin commands for Administrators only and strategy/symbol options with autocomplete', () => {
+    const defs = h.discord!.calls('PUT /applications/:id/guilds/:id/commands')[0]!.body as unknown as Array<{ name: string; default_member_permissions?: string; options: Array<{ name: string; autocomplete?: boolean; choices?: unknown[] }> }>;
+    const admin = COMMANDS.filter((c) => c.role === 'admin' && !c.public).map((c) => c.name);
+    expect(admin).toEqual(expect.arrayContaining(['stop', 'killall', 'reload_config', 'logs']));
+    for (const d of defs) expect(d.default_member_permissions, d.name).toBe(admin.includes(d.name) ? '8' : undefined);
+    const bt = defs.find((d) => d.name === 'backtest')!;
+    expect(bt.options.filter((o) => o.autocomplete).map((o) => o.name)).toEqual(['strategy', 'symbol']);
+    for (const d of defs) for (const o of d.options) if (o.autocomplete) expect(o.choices, `${d.name} ${o.name}`).toBeUndefined();
+    expect(defs.find((d) => d.name === 'size')!.options.find((o) => o.name === 'symbol')?.autocomplete).toBe(true);
+  });
+
+  it('suggests strategies and listed symbols while an option is typed, without running a command', async () => {
+    const auditBefore = h.handled.length;
+    const typed = (name: string, options: Array<{ name: string; type: number; value: string; focused?: boolean }>) => ({ ...(slashInteraction(trader, name, options as never) as object), type: 4 });
+    const strategies = await interact(typed('backtest', [{ name: 'strategy', type: 3, value: 'sm', focused: true }]));
+    expect(strategies).toEqual({ type: 8, data: { choices: [{ name: 'sma-cross', value: 'sma-cross' }] } });
+    const symbols = await interact(typed('backtest', [{ name: 'strategy', type: 3, value: 'sma-cross' }, { name: 'symbol', type: 3, value: 'usdt', focused: true }]));
+    expect(symbols.data).toEqual({ choices: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'].map((v) => ({ name: v, value: v })) });
+    const eth = await interact(typed('close', [{ name: 'target', type: 3, value: 'e', focused: true }]));
+    expect((eth.data as { choices: Array<{ value: string }> }).choices.map((c) => c.value)).toEqual(['ETH/USDT']);
+    const none = await interact(typed('pnl', [{ name: 'n', type: 4, value: '3', focused: true }]));
+    expect(none).toEqual({ type: 8, data: { choices: [] } });
+    expect(h.handled.length).toBe(auditBefore);
+  });
+
   it('answers PING with PONG', async () => {
     expect(await interact({ id: '1', application_id: DISCORD_APP_ID, type: 1, token: 't', version: 1 })).toEqual({ type: 1 });
   });

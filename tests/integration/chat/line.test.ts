@@ -69,6 +69,24 @@ describe('LINE webhook (@line/bot-sdk against the Messaging API stand-in)', () =
     expect(flex?.message.altText).toMatch(/rows\)$/);
   });
 
+  it('shows the loading animation while a command runs in a one-on-one chat, before the answer', async () => {
+    const loading = () => h.line!.calls('/v2/bot/chat/loading/start');
+    const before = loading().length;
+    const requests = h.line!.server.requests.length;
+    await say(lineTextEvent(viewer, '/positions', { replyToken: 'rt-loading' }));
+    expect(loading().slice(before)).toHaveLength(1);
+    expect(loading().at(-1)!.body).toEqual({ chatId: viewer, loadingSeconds: 20 });
+    expect(loading().at(-1)!.status).toBe(202);
+    const order = h.line!.server.requests.slice(requests).map((r) => r.path);
+    expect(order.indexOf('/v2/bot/chat/loading/start')).toBeLessThan(order.indexOf('/v2/bot/message/reply'));
+    // Groups get no animation (LINE offers it in user chats only); a refused animation costs nothing else.
+    await say(lineTextEvent(viewer, '/positions', { groupId: `C${'1'.repeat(32)}` }));
+    expect(loading().slice(before)).toHaveLength(1);
+    h.line!.failNext('/v2/bot/chat/loading/start', lineError(500, 'boom'));
+    expect((await say(lineTextEvent(viewer, '/whoami'))).message.text).toContain(`line:${viewer}`);
+    expect(loading().slice(before)).toHaveLength(2);
+  });
+
   it('applies roles and refuses strangers with their id', async () => {
     expect((await say(lineTextEvent(viewer, '/stop'))).message.text).toMatch(/needs the admin role/);
     expect((await say(lineTextEvent(stranger, 'status'))).message.text).toContain(`line:${stranger}`);

@@ -50,9 +50,9 @@ describe('Telegram over long polling (telegraf against the Bot API stand-in)', (
     expect(await ask(admin, '/help')).toMatch(/\/status[\s\S]*\/backtest/);
     expect(await ask(admin, '/whoami')).toContain(`telegram:${admin}`);
     expect(await ask(admin, '/status')).toMatch(/<b>[\s\S]*Trading ACTIVE[\s\S]*<pre>[\s\S]*BTC\/USDT/);
-    expect(await ask(admin, '/positions')).toMatch(/<pre>[\s\S]*42500/);
+    expect(await ask(admin, '/positions')).toMatch(/<pre>[\s\S]*Mark: 42,500\.0/);
     expect(await ask(admin, '/balance')).toMatch(/<pre>[\s\S]*USDT/);
-    expect(await ask(admin, '/trades 3')).toMatch(/Last 3 trades/);
+    expect(await ask(admin, '/trades 3')).toMatch(/Last 3 closed trades/);
     expect(await ask(admin, '/pnl week 2')).toMatch(/P&amp;L per week/);
     expect(await ask(admin, '/strategies')).toMatch(/sma-cross/);
     expect(await ask(admin, '/backtests')).toMatch(/<pre>[\s\S]*sma-cross/);

@@ -22,7 +22,7 @@ describe.each(databaseTargets())('console chat through the real router on $name'
     input.end(`/confirm ${code}\n/whoami\n`);
     await chat.done;
     expect(out).toContain('Status — paper');
-    expect(out).toMatch(/Asset  +Free  In orders  Total\n─+  ─+  ─+  ─+\nUSDT +7900 +0 +7900/);
+    expect(out).toMatch(/Asset  +Free  In orders  +Total\n─+  ─+  ─+  ─+\nUSDT +7,900\.00 +0\.00 +7,900\.00/);
     expect(out).toContain(`[Confirm] /confirm ${code}   [Cancel] /cancel ${code}`);
     expect(out).toContain('Trading is HALTED');
     expect(out).toContain('Your id is console:console; your role is admin.');

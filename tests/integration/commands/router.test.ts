@@ -51,10 +51,10 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     };
     await run('help', '/help', /\/status[\s\S]*\/backtest[\s\S]*\/stop/);
     await run('whoami', '/whoami', /telegram:1001; your role is admin/);
-    await run('status', '/status', /Trading ACTIVE — started[\s\S]*Equity 10,025\.00 USDT[\s\S]*BTC\/USDT long 0\.05 42000 42500 \+25\.00 \+1\.19%/);
-    await run('positions', '/positions', /Positions \(1\)[\s\S]*stop 41000/);
-    await run('balance', '/balance', /USDT 7900 0 7900[\s\S]*BTC 0\.05/);
-    await run('trades', '/trades 5', /Last 5 trades/);
+    await run('status', '/status', /Trading ACTIVE — started[\s\S]*Equity 10,025\.00 USDT[\s\S]*BTC\/USDT long 0\.05000 42,000\.0 42,500\.0 \+25\.00 \+1\.19%/);
+    await run('positions', '/positions', /Positions \(1\)[\s\S]*stop 41,000\.0/);
+    await run('balance', '/balance', /USDT 7,900\.00 0\.00 7,900\.00[\s\S]*BTC 0\.05000 0\.00000 0\.05000/);
+    await run('trades', '/trades 5', /Last 5 closed trades[\s\S]*Net [+-][\d,.]+ after fees, \d of 5 won[\s\S]*BTC\/USDT long 42,000\.0 41,790\.0 -5\.10 -0\.61% 1h 30m 01-15 11:30 stop-loss/);
     await run('pnl', '/pnl week 3', /P&L per week[\s\S]*Total/);
     await run('strategies', '/strategies', /Trading with sma-cross: fast=10 slow=30/);
     await run('backtests', '/backtests', /1 done sma-cross BTC\/USDT 1h .* \+12\.50% \+8\.00% -6\.20% 1\.4 42 55/);
@@ -92,7 +92,14 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     await run('weekly', '/weekly', /P&L per week/);
     await run('monthly', '/monthly 1', /P&L per month[\s\S]*Total\s+\+7\.00/);
     await run('count', '/count', /1 open position[\s\S]*1 long, 0 short · 2,125\.00 USDT = 21\.2% of equity 10,025\.00/);
-    await run('fills', '/fills 2', /Last 2 trades/);
+    await run('fills', '/fills 2', /Last 2 fills[\s\S]*01-15 12:00 BTC\/USDT sell 42,000\.0 0\.01000 0\.42 \+3\.50/);
+    await run('performance', '/performance', /Performance per symbol[\s\S]*12 closed trades[\s\S]*net \+48\.16 after fees[\s\S]*ETH\/USDT 6 67% \+28\.36 \+0\.42%\nBTC\/USDT 6 67% \+19\.80 \+0\.39%/);
+    await run('show_config', '/show_config', /Configuration in effect[\s\S]*STRATEGY sma-cross \(default\)[\s\S]*TELEGRAM_BOT_TOKEN \(hidden\)[\s\S]*COMMAND_RATE_LIMIT 40/, VIEWER);
+    await run('reload_config', '/reload_config', /Configuration reloaded[\s\S]*Applied STRATEGY_PARAMS[\s\S]*after a restart: LOG_LEVEL/);
+    expect(h.services.calls.reload).toEqual([`telegram:${ADMIN.userId}`]);
+    expect(said(await h.send(TRADER, '/reload_config'))).toMatch(/needs the admin role/);
+    await run('logs', '/logs 5 warn', /Last 2 log lines[\s\S]*WARN \[exchange\] exchange slow[\s\S]*ERROR \[orders\] order rejected: insufficient funds/);
+    expect(said(await h.send(TRADER, '/logs'))).toMatch(/needs the admin role/);
     await run('resume', '/resume', /Resumed/);
     await run('stopentry', '/stopentry', /Paused/, TRADER);
     expect(h.services.data.tradingState.state).toBe('REDUCING');
@@ -104,9 +111,9 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     await run('alerts', '/alerts fill off telegram', /fill alerts are now off on telegram/);
     expect(said(await h.send(ADMIN, '/alerts fill'))).toMatch(/fill off\* silent silent/);
     // Risk and manual control: previews, confirmations and denials through the router.
-    await run('size', '/size', /Size BTC\/USDT: 0\.0298 \(1,253\.13 USDT, 12\.50% of equity\)[\s\S]*win rate W/);
+    await run('size', '/size', /Size BTC\/USDT: 0\.02980 \(1,253\.13 USDT, 12\.50% of equity\)[\s\S]*win rate W/);
     await run('panic', '/panic', /Panic portfolio: 45\/100 — elevated[\s\S]*volatility/);
-    const buy = await run('buy', '/buy BTC/USDT 500', /Confirm \/buy\?[\s\S]*BUY 0\.0119\d* BTC\/USDT[\s\S]*fee ≈ 0\.50 USDT[\s\S]*Passes every pre-flight check/, TRADER);
+    const buy = await run('buy', '/buy BTC/USDT 500', /Confirm \/buy\?[\s\S]*BUY 0\.01190 BTC\/USDT[\s\S]*≈ 42,000\.0[\s\S]*fee ≈ 0\.50 USDT[\s\S]*Passes every pre-flight check/, TRADER);
     expect(h.services.data.riskCalls ?? []).toEqual([]);
     expect(said(await h.send(TRADER, `/confirm ${confirmationCodeOf(buy)}`))).toMatch(/Bought BTC\/USDT/);
     expect(h.services.data.riskCalls).toEqual([`buy BTC/USDT 500 by discord:${TRADER.userId}`]);
@@ -118,14 +125,14 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     await run('forceexit', '/forceexit BTC/USDT', /Confirm \/forceexit\?/, TRADER);
     const fx = await run('fx', '/fx BTC/USDT', /Confirm \/fx\?/, TRADER);
     expect(said(await h.send(TRADER, `/confirm ${confirmationCodeOf(fx)}`))).toMatch(/Closed[\s\S]*closed near 42500/);
-    const kill = await run('killall', '/killall', /Confirm \/killall\?[\s\S]*HALTED now[\s\S]*BTC\/USDT: close 0\.05 \(long\), cancel 1 order/);
+    const kill = await run('killall', '/killall', /Confirm \/killall\?[\s\S]*HALTED now[\s\S]*BTC\/USDT: close 0\.05000 \(long\), cancel 1 order/);
     expect(said(await h.send(ADMIN, `/confirm ${confirmationCodeOf(kill)}`))).toMatch(/Kill-all #1 finished: flat/);
     expect(said(await h.send(TRADER, '/killall'))).toMatch(/needs the admin role|admin/);
 
     expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     const rows = await h.audit();
-    // One row per command sent (37 above, 13 for the risk commands); the confirm/cancel rows carry the original command.
-    expect(rows).toHaveLength(50);
+    // One row per command sent (37 above, 13 for the risk commands, 6 for performance, config and logs); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(56);
     expect(rows.find((r) => r.decision === 'confirmed' && r.command === 'stop')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
     expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
     for (const r of rows) {
@@ -274,7 +281,7 @@ describe.each(databaseTargets())('command router on $name', (target) => {
   });
 
   it('validates structured (Discord) options with the same schemas', async () => {
-    expect(said(await h.router.handle({ caller: TRADER, text: '/trades 5', options: { n: 5 } }))).toContain('Last 5 trades');
+    expect(said(await h.router.handle({ caller: TRADER, text: '/trades 5', options: { n: 5 } }))).toContain('Last 5 closed trades');
     const bad = await h.router.handle({ caller: TRADER, text: '/trades', options: { n: Number.POSITIVE_INFINITY } });
     expect(said(bad)).toContain('N: expected how many trades from 1 to 100');
     const bt = await h.router.handle({ caller: TRADER, text: '/backtest', options: { strategy: 'sma-cross', symbol: 'ETH/USDT', timeframe: '4h', params: { fast: 3, mode: 'close' } } });

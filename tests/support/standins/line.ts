@@ -6,7 +6,8 @@ type Json = Record<string, unknown>;
 
 /**
  * A local stand-in of the LINE Messaging API: `/v2/bot/message/reply` (single-use reply tokens,
- * optionally expired), `/v2/bot/message/push` (X-Line-Retry-Key honoured: a repeated key → 409) and
+ * optionally expired), `/v2/bot/message/push` (X-Line-Retry-Key honoured: a repeated key → 409),
+ * `/v2/bot/chat/loading/start` (the loading animation, user chats only) and
  * `/v2/bot/message/{id}/content`. Keys for fault injection are the path, e.g. `/v2/bot/message/push`.
  */
 export class LineStandIn {
@@ -77,6 +78,13 @@ export class LineStandIn {
       if (bad) return bad;
       if (key) this.acceptedRetryKeys.add(key);
       return { status: 200, body: this.sentMessages(r.body.messages as Json[]) };
+    }
+    if (r.method === 'POST' && r.path === '/v2/bot/chat/loading/start') {
+      // Only one-on-one chats with a user; 5–60 s in steps of 5 (Messaging API reference).
+      const seconds = r.body.loadingSeconds ?? 20;
+      if (typeof r.body.chatId !== 'string' || !/^U[0-9a-f]{32}$/.test(r.body.chatId)) return lineError(400, 'The request body has 1 error(s)');
+      if (typeof seconds !== 'number' || seconds < 5 || seconds > 60 || seconds % 5 !== 0) return lineError(400, 'The request body has 1 error(s)');
+      return { status: 202, body: {} };
     }
     const content = /^\/v2\/bot\/message\/([^/]+)\/content$/.exec(r.path);
     if (r.method === 'GET' && content) {

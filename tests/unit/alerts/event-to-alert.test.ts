@@ -52,6 +52,10 @@ describe('eventToAlert', () => {
     ]);
     expect(byType['daily-summary']!.body.text).toEqual(['P&L +250.00 (+2.50%) · equity 10,250.00 · 6 trades · 1 open positions']);
     expect(byType.shutdown!.severity).toBe('warning');
+    // Money reads with 2 decimals; a fee taken in the coin keeps its own precision.
+    expect(byType.fill!.body.text).toEqual(['fee 4.20 USDT · c1']);
+    const coinFee = eventToAlert({ type: 'fill', ts: T, fill: { tradeId: 't2', clientOrderId: 'c3', symbol: 'BTC/USDT', side: 'buy', price: 42_000, amount: 0.1, fee: 0.0001, feeCurrency: 'BTC', ts: T } });
+    expect(coinFee!.body.text).toEqual(['fee 0.0001 BTC · c3']);
     expect(byType['stale-data']!.body.text).toEqual(['last candle 2024-01-15 11:50:00 UTC']);
     expect(byType['candles-skipped']).toMatchObject({ severity: 'warning', body: { title: 'BTC/USDT 1m: skipped 17 candles after a gap of 18m' } });
     expect(byType['candles-skipped']!.body.text?.[0]).toContain('the newest candle (2024-01-15 11:59:00 UTC) was traded');

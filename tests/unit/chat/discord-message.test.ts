@@ -30,7 +30,7 @@ describe('Discord renderer', () => {
   });
 
   it('stays within every embed limit for huge replies and says what it left out', () => {
-    const rows = Array.from({ length: 2000 }, (_, i) => [`ROW${i}`, i, 'z'.repeat(30)]);
+    const rows = Array.from({ length: 2000 }, (_, i) => [`ROW${i}`, i, 'z'.repeat(20)]);
     const out = renderDiscord({ title: 't'.repeat(400), text: ['d'.repeat(9000)], tables: [{ columns: ['A', 'B', 'C'], rows }, { columns: ['x'], rows: [['y']] }] }, payloads);
     const e = out.body.embeds[0];
     expect(e.title!.length).toBeLessThanOrEqual(DISCORD_LIMITS.title);

@@ -40,7 +40,7 @@ describe('Telegram HTML renderer', () => {
   });
 
   it('splits a long reply under 4096 characters at line boundaries, closing and reopening <pre>', () => {
-    const rows = Array.from({ length: 400 }, (_, i) => [`SYM${i}/USDT & <x>`, i * 1.5, 'a'.repeat(20)]);
+    const rows = Array.from({ length: 400 }, (_, i) => [`SYM${i}/USDT & <x>`, i * 1.5, 'a'.repeat(10)]);
     const reply: Reply = { title: 'Big', text: ['intro & <more>'], tables: [{ columns: ['Symbol', 'Value', 'Note'], rows }] };
     const out = renderTelegram(reply, payloads);
     expect(out.messages.length).toBeGreaterThan(2);

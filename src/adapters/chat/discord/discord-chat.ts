@@ -27,6 +27,8 @@ export interface DiscordChatOptions {
   payloads: ButtonPayloads;
   answerWithinMs?: number;
   minEditIntervalMs?: number;
+  /** Strategy names and listed symbols for option autocomplete. */
+  suggest?: (kind: 'strategy' | 'symbol') => Promise<readonly string[]>;
 }
 
 export interface DiscordChat {
@@ -93,6 +95,7 @@ export function createDiscordChat(options: DiscordChatOptions): DiscordChat {
     });
   const handleInteraction = createInteractionHandler({
     showFollowUp,
+    suggest: options.suggest,
     router: options.router,
     rest,
     payloads: options.payloads,

@@ -9,11 +9,13 @@ import { RecentIds } from '../recent-ids.ts';
 import type { ButtonPayloads } from '../render/button-payloads.ts';
 import { discordNotice } from '../render/discord-message.ts';
 import { editOriginal, prepareDiscordMessage } from './discord-send.ts';
-import { interactionToInput, type SlashCommands } from './slash-commands.ts';
+import { AUTOCOMPLETE_KEYS, interactionToInput, type SlashCommands } from './slash-commands.ts';
 
 /** Interaction and response types (Discord API v10). */
-export const INTERACTION = { ping: 1, command: 2, component: 3 } as const;
-export const RESPONSE = { pong: 1, message: 4, deferredMessage: 5, deferredUpdate: 6, updateMessage: 7 } as const;
+export const INTERACTION = { ping: 1, command: 2, component: 3, autocomplete: 4 } as const;
+export const RESPONSE = { pong: 1, message: 4, deferredMessage: 5, deferredUpdate: 6, updateMessage: 7, autocompleteResult: 8 } as const;
+/** Discord shows at most 25 suggestions. */
+const MAX_CHOICES = 25;
 const EPHEMERAL = 64;
 
 /** The parts of an interaction payload this adapter reads. */
@@ -27,7 +29,7 @@ export interface InteractionPayload {
   guild_id?: string;
   member?: { user: DiscordUser };
   user?: DiscordUser;
-  data?: { name?: string; type?: number; options?: Array<{ name: string; type: number; value?: unknown }>; custom_id?: string; component_type?: number };
+  data?: { name?: string; type?: number; options?: Array<{ name: string; type: number; value?: unknown; focused?: boolean }>; custom_id?: string; component_type?: number };
 }
 
 interface DiscordUser {
@@ -70,6 +72,8 @@ export interface InteractionHandlerOptions {
   minEditIntervalMs?: number;
   /** Shows a reply's follow-up job (backtest progress and result) on the answer `handle` edits. */
   showFollowUp?: (reply: Reply, handle: DiscordAnswerHandle) => void;
+  /** Values suggested while an option is typed (strategy names, listed symbols). */
+  suggest?: (kind: 'strategy' | 'symbol') => Promise<readonly string[]>;
   now?: () => number;
 }
 
@@ -129,8 +133,29 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (p
     };
   }
 
+  /** Suggestions for the focused option: those starting with what was typed first, then those containing it. */
+  async function autocomplete(payload: InteractionPayload): Promise<Array<{ name: string; value: string }>> {
+    const mapping = options.slash.mappings.get(payload.data?.name ?? '');
+    const focused = payload.data?.options?.find((o) => o.focused);
+    const key = focused && mapping?.options.get(focused.name)?.key;
+    const kind = key ? AUTOCOMPLETE_KEYS[key] : undefined;
+    if (!kind || !options.suggest) return [];
+    try {
+      const values = [...(await options.suggest(kind)), ...(key === 'target' ? ['all'] : [])];
+      const typed = String(focused!.value ?? '').trim().toLowerCase();
+      const starts = values.filter((v) => v.toLowerCase().startsWith(typed));
+      const contains = values.filter((v) => !starts.includes(v) && v.toLowerCase().includes(typed));
+      return [...starts, ...contains].slice(0, MAX_CHOICES).map((v) => ({ name: v.slice(0, 100), value: v.slice(0, 100) }));
+    } catch (err) {
+      log.warn({ err }, 'discord autocomplete failed');
+      return [];
+    }
+  }
+
   return async function handleInteraction(payload) {
     if (payload.type === INTERACTION.ping) return { response: { type: RESPONSE.pong } };
+    // Suggestions while typing: answered at once, never a command run (no audit row, no rate limit).
+    if (payload.type === INTERACTION.autocomplete) return { response: { type: RESPONSE.autocompleteResult, data: { choices: await autocomplete(payload) } } };
     if (recent.checkAndAdd(payload.id)) return { response: { type: RESPONSE.message, data: discordNotice('Already handled.', true) } };
     const user = payload.member?.user ?? payload.user;
     if (!user || (payload.type !== INTERACTION.command && payload.type !== INTERACTION.component)) {

@@ -34,6 +34,7 @@ export const discordPlatform: ChatPlatformDescriptor<'discord'> = {
       payloads: ctx.payloads,
       answerWithinMs: ctx.timing.answerWithinMs,
       minEditIntervalMs: ctx.timing.minEditIntervalMs,
+      suggest: async (kind) => (kind === 'strategy' ? (await ctx.services.strategies()).map((s) => s.name) : ctx.services.symbols()),
     });
     // With a token the bot can post to the alert channel or open admins' DMs; a webhook needs no token.
     const canSend = Boolean(config.DISCORD_WEBHOOK_URL || config.DISCORD_BOT_TOKEN);

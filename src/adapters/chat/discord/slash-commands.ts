@@ -15,6 +15,8 @@ export interface SlashOption {
   max_value?: number;
   min_length?: number;
   max_length?: number;
+  /** Values are suggested while typing (an APPLICATION_COMMAND_AUTOCOMPLETE interaction). */
+  autocomplete?: boolean;
 }
 
 export interface SlashCommandDefinition {
@@ -22,7 +24,18 @@ export interface SlashCommandDefinition {
   name: string;
   description: string;
   options: SlashOption[];
+  /**
+   * Discord shows the command only to members holding these permissions (a bit set as a string);
+   * admin commands need Administrator. The router still checks CHAT_USERS roles on every use.
+   */
+  default_member_permissions?: string;
 }
+
+/** Discord's ADMINISTRATOR permission bit (1 << 3). */
+export const ADMINISTRATOR_PERMISSION = '8';
+
+/** Options whose values Discord suggests while typing: schema key → what is suggested. */
+export const AUTOCOMPLETE_KEYS: Readonly<Record<string, 'strategy' | 'symbol'>> = { strategy: 'strategy', symbol: 'symbol', target: 'symbol' };
 
 /** How a slash command's options map back onto the command's schema keys. */
 export interface SlashMapping {
@@ -193,6 +206,7 @@ function toOption(key: string, p: JsonProp, required: boolean, schema?: Probe): 
     option.description = clip(`${description} (${type === 'object' ? 'k=v k=v' : 'space-separated'})`, 100);
     return { option, kind: type };
   }
+  if (AUTOCOMPLETE_KEYS[key]) option.autocomplete = true;
   if (typeof p.minLength === 'number' && p.minLength <= 6000) option.min_length = p.minLength;
   if (typeof p.maxLength === 'number' && p.maxLength >= 1 && p.maxLength <= 6000) option.max_length = p.maxLength;
   return { option, kind: 'scalar' };
@@ -230,7 +244,9 @@ export function buildSlashCommands(commands: readonly Command[]): SlashCommands 
       mapping.options.set('args', { key: '*', kind: 'scalar' });
     }
     options = [...options.filter((o) => o.required), ...options.filter((o) => !o.required)].slice(0, 25);
-    definitions.push({ type: 1, name, description: clip(c.description || c.name, 100), options });
+    const definition: SlashCommandDefinition = { type: 1, name, description: clip(c.description || c.name, 100), options };
+    if (c.role === 'admin' && !c.public) definition.default_member_permissions = ADMINISTRATOR_PERMISSION;
+    definitions.push(definition);
     mappings.set(name, mapping);
   }
   return { definitions, mappings };

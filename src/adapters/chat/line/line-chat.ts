@@ -16,6 +16,11 @@ import { type LineEvent, parseLineEvent } from './line-events.ts';
 import { deliverLine, type LineTarget, pushWithRetryKey, retryKeyFor } from './line-send.ts';
 import { mountLineWebhook } from './line-webhook-route.ts';
 
+/** How long the loading animation may show; it ends earlier when the answer arrives (5–60 s, steps of 5). */
+export const LINE_LOADING_SECONDS = 20;
+/** The animation is a courtesy: the answer never waits longer than this for it. */
+const LOADING_REQUEST_WAIT_MS = 1_500;
+
 export interface LineChatOptions {
   channelSecret: string;
   channelAccessToken: string;
@@ -61,6 +66,21 @@ export function createLineChat(options: LineChatOptions): LineChat {
     }
   };
 
+  /**
+   * The typing-dots animation while a command runs (POST /v2/bot/chat/loading/start). LINE shows it in
+   * one-on-one chats only; it disappears when the answer arrives. A failure only costs the animation.
+   */
+  async function showLoading(chatId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.showLoadingAnimation({ chatId, loadingSeconds: LINE_LOADING_SECONDS }).catch((err: unknown) => log.debug({ err }, 'line loading animation refused')),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, LOADING_REQUEST_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
   async function processEvent(event: LineEvent, receivedAt: number): Promise<void> {
     // A redelivered event carries the same webhookEventId: the same dedupe covers both.
     if (event.webhookEventId && recent.checkAndAdd(event.webhookEventId)) return;
@@ -76,6 +96,7 @@ export function createLineChat(options: LineChatOptions): LineChat {
       }
       text = decoded;
     }
+    if (inbound.to === inbound.caller.userId) await showLoading(inbound.to);
     const reply = await answer(inbound, target, text);
     // LINE cannot edit a sent message: progress stays silent, the result is pushed.
     void followUps.show(reply, { send: (result) => push(inbound.to, result, `${reply?.followUp?.id}:${inbound.deliveryId ?? receivedAt}`) });

@@ -2,7 +2,7 @@ import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField
 import type { Reply, ReplyImage } from '../../../../commands/reply.ts';
 import type { ButtonPayloads } from './button-payloads.ts';
 import { codeBlockSafe, escapeDiscordMarkdown } from './discord-markdown.ts';
-import { layoutTable } from './monospace-table.ts';
+import { PHONE_WIDTH, tableUnits } from './table-layout.ts';
 
 /** Discord's documented limits for one message. */
 export const DISCORD_LIMITS = {
@@ -49,28 +49,35 @@ function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
-/** Table rows as code-block field values, each within the field limit, the header repeated. */
+/** Table rows (or cards) as code-block field values, each within the field limit, a grid's header repeated. */
 function tableFields(reply: Reply): Array<{ name: string; value: string; rows: number }> {
   const out: Array<{ name: string; value: string; rows: number }> = [];
   for (const table of reply.tables ?? []) {
-    const t = layoutTable(table);
+    const t = tableUnits(table, { maxWidth: PHONE_WIDTH });
     const wrap = (lines: string[]) => `\`\`\`\n${codeBlockSafe(lines.join('\n'))}\n\`\`\``;
     const maxLine = DISCORD_LIMITS.fieldValue - 200;
     const header = t.header.map((l) => cut(l, maxLine));
-    let rows: string[] = [];
+    let lines: string[] = [];
+    let rows = 0;
     let part = 0;
     const push = () => {
       const name = part === 0 ? (table.title ? cut(escapeDiscordMarkdown(table.title), DISCORD_LIMITS.fieldName) : '\u200b') : '\u200b';
-      out.push({ name, value: wrap([...header, ...rows]), rows: rows.length });
+      out.push({ name, value: wrap([...header, ...lines]), rows });
       part++;
-      rows = [];
+      lines = [];
+      rows = 0;
     };
-    for (const row of t.rows) {
-      const line = cut(row, maxLine);
-      if (rows.length > 0 && wrap([...header, ...rows, line]).length > DISCORD_LIMITS.fieldValue) push();
-      rows.push(line);
+    for (const unit of t.units) {
+      let add = unit.map((l) => cut(l, maxLine));
+      if (lines.length > 0 && wrap([...header, ...lines, ...add]).length > DISCORD_LIMITS.fieldValue) {
+        push();
+        // A card that opens a new field needs no blank line above it.
+        if (add[0] === '') add = add.slice(1);
+      }
+      lines.push(...add);
+      rows++;
     }
-    if (rows.length > 0 || part === 0) push();
+    if (rows > 0 || part === 0) push();
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Reply, ReplyImage } from '../../../../commands/reply.ts';
 import type { ButtonPayloads } from './button-payloads.ts';
-import { tableLines } from './monospace-table.ts';
+import { PHONE_WIDTH, tableLines } from './table-layout.ts';
 
 /** Telegram's limits (Bot API): message text 4096, photo caption 1024, callback_data 64 bytes. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -85,7 +85,7 @@ function toUnits(reply: Reply, limit: number): Unit[] {
       addText(table.title, false, (s) => `<b>${s}</b>`);
       block++;
     }
-    addText(tableLines(table).join('\n'), true);
+    addText(tableLines(table, { maxWidth: PHONE_WIDTH }).join('\n'), true);
     block++;
   }
   return units;

@@ -9,6 +9,8 @@ export type BacktestRunStatus = 'queued' | 'running' | 'done' | 'failed';
 export interface BacktestRunFiles {
   summary?: string;
   chartPath?: string;
+  /** The trades chart (price with entries and exits) of a chat run. */
+  tradesChartPath?: string;
   dir?: string;
   [name: string]: string | undefined;
 }
@@ -90,6 +92,7 @@ export function toBacktestRunView(r: BacktestRunRecord): BacktestRunView {
     metrics: r.metrics,
     summary: r.files?.summary,
     chartPath: r.files?.chartPath,
+    tradesChartPath: r.files?.tradesChartPath,
     error: r.error,
   };
 }
