@@ -86,7 +86,7 @@ describe('chat backtests on the simulated exchange', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/holds no candle/);
     expect(failed.error).not.toMatch(/\n|\bat .+:\d+:\d+/);
-    const line = logs.map((l) => JSON.parse(l) as { msg: string; runId?: number; err?: unknown; error?: string }).find((l) => l.msg === 'backtest failed' && l.runId === run.id);
+    const line = logs.map((l) => JSON.parse(l) as { msg: string; runId?: number; err?: unknown; error?: string }).find((l) => /^backtest (failed|could not be queued)$/.test(l.msg) && l.runId === run.id);
     expect(line).toMatchObject({ error: expect.stringMatching(/holds no candle/) });
     expect(line?.err).toBeUndefined();
   }, 120_000);
