@@ -1,4 +1,4 @@
-import { metric, money, pct } from './format.ts';
+import { metric, money, pct, share } from './format.ts';
 import type { Reply } from './reply.ts';
 import type { BacktestRunView } from './services.ts';
 
@@ -28,7 +28,7 @@ export function backtestResultReply(run: BacktestRunView): Reply {
     ['Sortino', metric(num(run, 'sortino'))],
     ['CAGR', pct(num(run, 'cagrPct'))],
     ['Trades', metric(num(run, 'trades'))],
-    ['Win rate', pct(num(run, 'winRatePct'))],
+    ['Win rate', share(num(run, 'winRatePct'))],
     ['Profit factor', metric(num(run, 'profitFactor'))],
     ['Final equity', num(run, 'finalEquity') === null ? '—' : money(num(run, 'finalEquity')!)],
   ];

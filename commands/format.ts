@@ -21,6 +21,12 @@ export function pct(n: number | null | undefined, decimals = 2): string {
   return `${n > 0 ? '+' : ''}${n.toFixed(decimals)}%`;
 }
 
+/** A share of a whole (a win rate, an exposure): a percent without a sign. */
+export function share(n: number | null | undefined, decimals = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return `${n.toFixed(decimals)}%`;
+}
+
 /** A quantity or price with up to 8 significant digits, no float noise (`0.30000000000000004` → `0.3`). */
 export function qty(n: number): string {
   if (!Number.isFinite(n)) return '—';
