@@ -27,6 +27,8 @@ export default defineConfig({
       'tests/integration/alerts/outbox-*.test.ts',
       'tests/integration/engine/fill-processor*.test.ts',
       'tests/integration/engine/reconcil*.test.ts',
+      // kill-all through the risk layer (PGlite, simulated exchange): without it kill-all.ts has no coverage.
+      'tests/integration/engine/risk-layer.test.ts',
       'tests/integration/exchange/order-faults.test.ts',
       'tests/integration/exchange/scrub.test.ts',
     ],
