@@ -3,7 +3,7 @@ import type { Logger } from '../logger.ts';
 
 export interface TickScheduler {
   start(): void;
-  /** Stop scheduling and wait for the tick in flight to finish. */
+  /** Stop scheduling and wait for the tick in flight to finish. `start()` again resumes. */
   stop(): Promise<void>;
   readonly running: boolean;
 }
@@ -49,6 +49,8 @@ export function createTickScheduler(schedule: TickSchedule, tick: () => Promise<
       return task !== undefined && !stopped;
     },
     start() {
+      // Also after stop(): a process that lost the leader lock and takes it back ticks again.
+      stopped = false;
       task = cron.createTask(expression, run, { noOverlap: true, name: 'engine-tick' });
       task.start();
       void run();
@@ -93,6 +95,7 @@ function createPeriodicScheduler(everyMs: number, tick: () => Promise<void>, log
     },
     start() {
       started = true;
+      stopped = false;
       due = Date.now();
       void run();
     },

@@ -79,3 +79,19 @@ describe('periodic tick scheduler', () => {
     expect(() => createTickScheduler({ everyMs: 0 }, async () => {}, logger)).toThrow('above 0');
   });
 });
+
+describe('a scheduler started again after stop() ticks again (leadership lost, then taken back)', () => {
+  it.each([['periodic', { everyMs: 20 }], ['cron', '* * * * * *']] as const)('%s', async (_name, schedule) => {
+    let ticks = 0;
+    s = createTickScheduler(schedule, async () => void ticks++, logger);
+    s.start();
+    await sleep(50);
+    await s.stop();
+    const afterStop = ticks;
+    expect(afterStop).toBeGreaterThanOrEqual(1);
+    s.start();
+    expect(s.running).toBe(true);
+    await sleep(typeof schedule === 'string' ? 1_200 : 100);
+    expect(ticks).toBeGreaterThan(afterStop);
+  });
+});
