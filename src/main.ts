@@ -305,6 +305,10 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
         reconcile.stop();
         await scheduler.stop();
         await heartbeat.stop();
+        if (chatStarted) {
+          chatStarted = false;
+          await chat.stopLeader();
+        }
       },
     });
     cleanups.push(async () => {

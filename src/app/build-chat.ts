@@ -30,6 +30,8 @@ export interface ChatRuntime {
   start(): Promise<void>;
   /** What a standby runs too: platforms several processes may receive on (webhooks, console). */
   startShared(): Promise<void>;
+  /** Leadership lost: stop the platforms only one process may receive on (startLeader starts them again). */
+  stopLeader(): Promise<void>;
   /** What only the leader runs: the alert outbox (one sender) and single-receiver platforms (Telegram long polling). */
   startLeader(): Promise<void>;
   stop(): Promise<void>;
@@ -93,6 +95,10 @@ export async function buildChat(d: { config: Config; services: BotServices; data
     async startLeader() {
       await outbox.start();
       await chat.start('exclusive');
+    },
+    async stopLeader() {
+      // Telegram long polling and the Discord gateway allow one receiver: the new leader's.
+      await chat.stop('exclusive');
     },
     async stop() {
       detach();

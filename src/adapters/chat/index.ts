@@ -48,7 +48,8 @@ export interface Chat {
    * the leader), both when absent. A platform already running is left alone.
    */
   start(part?: 'shared' | 'exclusive'): Promise<void>;
-  stop(): Promise<void>;
+  /** Stop every platform, or one part (`exclusive`: a leader that lost the lock stops polling Telegram). */
+  stop(part?: 'shared' | 'exclusive'): Promise<void>;
 }
 
 interface Running {
@@ -137,12 +138,16 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
       if (part !== 'shared') unsubscribe ??= deps.services.backtests?.onUpdate(deliverOrphan);
       log.info({ platforms: [...running].map((p) => p.descriptor.name), part: part ?? 'all' }, 'chat started');
     },
-    async stop() {
-      unsubscribe?.();
-      unsubscribe = undefined;
-      await tasks.drain(10_000);
+    async stop(part) {
+      const isPart = (p: (typeof platforms)[number]) => part === undefined || (p.descriptor.exclusive?.(config) ?? false) === (part === 'exclusive');
+      if (part !== 'shared') {
+        unsubscribe?.();
+        unsubscribe = undefined;
+      }
+      if (part === undefined) await tasks.drain(10_000);
+      const chosen = [...running].filter(isPart);
       await Promise.all(
-        [...running].map(async (p) => {
+        chosen.map(async (p) => {
           try {
             await p.instance.stop();
           } catch (err) {
@@ -150,7 +155,8 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
           }
         }),
       );
-      running.clear();
+      for (const p of chosen) running.delete(p);
+      if (part !== undefined) log.info({ platforms: chosen.map((p) => p.descriptor.name), part }, 'chat stopped');
     },
   };
 }

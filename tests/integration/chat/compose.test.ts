@@ -98,6 +98,18 @@ describe('createChat', () => {
       await chat.start('exclusive');
       await telegram.waitFor((r) => r.some((x) => x.path.endsWith('/getUpdates')), 10_000);
       expect(telegram.calls('getMe')).toHaveLength(1);
+      // Leadership lost: polling stops (the new leader polls), the console keeps answering.
+      await chat.stop('exclusive');
+      const polls = telegram.calls('getUpdates').length;
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(telegram.calls('getUpdates').length).toBeLessThanOrEqual(polls + 1);
+      out = '';
+      input.write('/whoami\n');
+      await eventually(() => /admin/.test(out));
+      // Taken back: polling again.
+      const before = telegram.calls('getUpdates').length;
+      await chat.start('exclusive');
+      await eventually(() => telegram.calls('getUpdates').length > before + 1);
     } finally {
       await chat.stop();
       await telegram.close();
