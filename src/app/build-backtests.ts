@@ -1,3 +1,4 @@
+import { kellySettingsFrom } from './risk-settings.ts';
 import { join } from 'node:path';
 import type { BotServices } from '../../commands/services.ts';
 import type { Database } from '../adapters/db/client.ts';
@@ -45,6 +46,8 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
     strategiesDir: d.config.STRATEGIES_DIR,
     loadCandles,
     reportsDir: join(d.config.dataDir, 'backtests'),
+    // `sizing kelly` in chat sizes as ORDER_SIZING=kelly does live.
+    defaults: { kelly: kellySettingsFrom(d.config) },
     logger: d.logger.child({ component: 'backtests' }),
   });
   runner.service.onUpdate((run) => {

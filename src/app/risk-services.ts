@@ -8,20 +8,12 @@ import { AppError } from '../domain/errors.ts';
 import { quoteOf } from '../domain/market.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
 import type { Kernel } from '../kernel.ts';
-import { kellySize, realisedVolatilityPct, tradeStats, type TradeStats } from '../risk/kelly-size.ts';
+import { kellySizeWith, realisedVolatilityPct } from '../risk/kelly-size.ts';
+import { createTradeStats } from './kelly-stats.ts';
+import { kellySettingsFrom } from './risk-settings.ts';
 import { createManualOrders } from './manual-orders.ts';
 
 const DAY = 86_400_000;
-
-/** From a backtest's metrics: W = win rate, R = profit factor × (1 − W) / W. */
-function statsFromBacktest(m: Record<string, number | string | null> | undefined): TradeStats | undefined {
-  const trades = Number(m?.trades ?? 0);
-  const w = m?.winRatePct === null || m?.winRatePct === undefined ? undefined : Number(m.winRatePct) / 100;
-  if (!(trades > 0) || w === undefined) return undefined;
-  const pf = m?.profitFactor === null || m?.profitFactor === undefined ? Infinity : Number(m.profitFactor);
-  const payoff = w === 0 ? 0 : w === 1 ? Infinity : (pf * (1 - w)) / w;
-  return { source: 'backtest', trades, winRate: w, payoff };
-}
 
 /** RiskServices over the kernel: Kelly sizes, the panic score and its chart, manual orders, kill-all. */
 export function createRiskServices(d: { kernel: Kernel; config: Config; backtests: BotServices['backtests']; chartsDir: string }): RiskServices {
@@ -32,12 +24,7 @@ export function createRiskServices(d: { kernel: Kernel; config: Config; backtest
     return kernel.risk.killAll;
   };
 
-  async function statsFor(symbol: string): Promise<TradeStats> {
-    const pnls = kernel.ports.riskStore ? await kernel.ports.riskStore.closedTradePnls(config.STRATEGY, symbol, config.KELLY_LOOKBACK) : [];
-    if (pnls.length > 0) return tradeStats(pnls, 'live');
-    const run = (await d.backtests.list(50)).find((r) => r.status === 'done' && r.strategy === config.STRATEGY && r.symbol === symbol);
-    return statsFromBacktest(run?.metrics) ?? tradeStats([], 'none');
-  }
+  const statsFor = kernel.ports.tradeStats ?? createTradeStats({ strategy: config.STRATEGY, lookback: config.KELLY_LOOKBACK, riskStore: kernel.ports.riskStore, backtests: (n) => d.backtests.list(n) });
 
   return {
     async size(symbol): Promise<SizeView> {
@@ -46,18 +33,7 @@ export function createRiskServices(d: { kernel: Kernel; config: Config; backtest
       const candles = kernel.engine.candles(symbol);
       const realisedVolPct = candles ? realisedVolatilityPct(candles.close, timeframeToMs(config.TIMEFRAME)) : undefined;
       const equity = kernel.portfolio.equity(kernel.engine.markPrices());
-      const k = kellySize({
-        stats,
-        multiplier: config.KELLY_FRACTION,
-        minTrades: config.KELLY_MIN_TRADES,
-        targetVolPct: config.TARGET_VOLATILITY,
-        realisedVolPct,
-        volScaleCap: config.KELLY_VOL_SCALE_CAP,
-        maxPositionPct: config.MAX_POSITION_PCT,
-        fallbackPct: config.ORDER_SIZE_PCT,
-        equity,
-        price,
-      });
+      const k = kellySizeWith(kellySettingsFrom(config), stats, realisedVolPct, equity, price);
       return {
         symbol, strategy: config.STRATEGY, source: stats.source, trades: stats.trades, winRate: stats.winRate, payoff: stats.payoff,
         rawKelly: k.rawKelly, multiplier: config.KELLY_FRACTION, realisedVolPct, targetVolPct: config.TARGET_VOLATILITY, volScale: k.volScale,
