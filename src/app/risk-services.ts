@@ -12,6 +12,7 @@ import { kellySizeWith, realisedVolatilityPct } from '../risk/kelly-size.ts';
 import { createTradeStats } from './kelly-stats.ts';
 import { kellySettingsFrom } from './risk-settings.ts';
 import { createManualOrders } from './manual-orders.ts';
+import { createTreasurySweep } from './treasury-sweep.ts';
 
 const DAY = 86_400_000;
 
@@ -19,6 +20,27 @@ const DAY = 86_400_000;
 export function createRiskServices(d: { kernel: Kernel; config: Config; backtests: BotServices['backtests']; chartsDir: string }): RiskServices {
   const { kernel, config } = d;
   const manual = createManualOrders(kernel, config.TIMEFRAME);
+  const treasury = kernel.ports.riskStore
+    ? createTreasurySweep({
+        execution: kernel.ports.execution,
+        riskStore: kernel.ports.riskStore,
+        settings: { enabled: config.SWEEP_ENABLED, address: config.SWEEP_ADDRESS, network: config.SWEEP_NETWORK, keep: config.SWEEP_KEEP, maxPerDay: config.SWEEP_MAX_PER_DAY },
+        currency: quoteOf(config.SYMBOLS[0]!),
+        marketType: config.EXCHANGE_MARKET,
+        publish: (e) => kernel.bus.publish(e),
+        now: () => kernel.ports.wallClock?.now() ?? Date.now(),
+        // The money left the account tradeops keeps: its cash goes down at once (reconciliation agrees later).
+        debit: async (amount) => {
+          kernel.portfolio.cash -= amount;
+          await kernel.ports.store.saveCash(kernel.ports.execution.exchangeId, kernel.portfolio.cash);
+        },
+        logger: kernel.ports.logger.child({ component: 'sweep' }),
+      })
+    : undefined;
+  const sweeper = () => {
+    if (!treasury) throw new AppError('UNAVAILABLE', 'the treasury sweep needs the database-backed risk store');
+    return treasury;
+  };
   const killAll = () => {
     if (!kernel.risk.killAll) throw new AppError('UNAVAILABLE', 'kill-all needs the database-backed risk store');
     return kernel.risk.killAll;
@@ -93,5 +115,7 @@ export function createRiskServices(d: { kernel: Kernel; config: Config; backtest
       const lines = run ? run.items.map((i) => ({ symbol: i.symbol, outcome: i.outcome, detail: i.detail })) : [];
       return { started, runId, finished: run !== undefined, lines };
     },
+    sweepPlan: () => sweeper().plan(),
+    sweep: (by) => sweeper().sweep(by),
   };
 }

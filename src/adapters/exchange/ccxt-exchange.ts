@@ -4,7 +4,7 @@ import type { Candles } from '../../domain/candles.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { MarketInfo } from '../../domain/market.ts';
 import { isTerminal, type Fill, type OrderReport, type OrderRequest } from '../../domain/orders.ts';
-import { ExecutionError, type Balance, type Execution } from '../../ports/execution.ts';
+import { ExecutionError, type Balance, type Execution, type WithdrawalReport, type WithdrawalRequest } from '../../ports/execution.ts';
 import type { MarketData } from '../../ports/market-data.ts';
 import { assertCapabilities, type TradingMode } from './capabilities.ts';
 import { createCcxtClient, type MarketType } from './ccxt-client.ts';
@@ -282,6 +282,31 @@ class CcxtExchangeAdapter implements CcxtExchange {
       if (o) this.remember(o, o.clientOrderId ?? undefined);
     }
     return trades.map((t) => toFill(t, this.clientIdByOrderId.get(String(t.order ?? '')) ?? '', this.now()));
+  }
+
+  async withdraw(req: WithdrawalRequest): Promise<WithdrawalReport> {
+    if (!this.has('withdraw')) throw new ExecutionError('unsupported', `${this.exchangeId} has no withdraw in ccxt`);
+    let tx: { id?: string | null; currency?: string | null; amount?: number | null; address?: string | null; txid?: string | null; status?: string | null; fee?: { cost?: number | null } | null };
+    try {
+      // Never retried (like an order): a lost answer may still have moved the money.
+      tx = await this.ex.withdraw(req.currency, req.amount, req.address, req.tag, req.network ? { network: req.network } : {});
+    } catch (err) {
+      const mapped = this.mapper.map(err, 'withdraw', 'create');
+      this.log.error({ currency: req.currency, amount: req.amount, network: req.network, error: mapped.message }, 'withdrawal failed');
+      throw mapped;
+    }
+    const status = tx.status === 'ok' ? 'ok' : tx.status === 'failed' || tx.status === 'canceled' ? 'failed' : 'pending';
+    this.log.info({ id: tx.id, currency: req.currency, amount: req.amount, network: req.network, status }, 'withdrawal requested');
+    return {
+      id: String(tx.id ?? ''),
+      currency: tx.currency ?? req.currency,
+      amount: typeof tx.amount === 'number' ? tx.amount : req.amount,
+      address: tx.address ?? req.address,
+      network: req.network,
+      txId: tx.txid ?? undefined,
+      status,
+      fee: typeof tx.fee?.cost === 'number' ? tx.fee.cost : undefined,
+    };
   }
 
   async close(): Promise<void> {

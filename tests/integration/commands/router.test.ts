@@ -93,11 +93,14 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     const kill = await run('killall', '/killall', /Confirm \/killall\?[\s\S]*HALTED now[\s\S]*BTC\/USDT: close 0\.05 \(long\), cancel 1 order/);
     expect(said(await h.send(ADMIN, `/confirm ${confirmationCodeOf(kill)}`))).toMatch(/Kill-all #1 finished: flat/);
     expect(said(await h.send(TRADER, '/killall'))).toMatch(/needs the admin role|admin/);
+    const sweep = await run('sweep', '/sweep', /Confirm \/sweep\?[\s\S]*DRY RUN[\s\S]*Move 5,000\.00 USDT to TXYZtreasury0001 on TRX/);
+    expect(said(await h.send(ADMIN, `/confirm ${confirmationCodeOf(sweep)}`))).toMatch(/Sweep dry run: 5,000\.00 USDT[\s\S]*nothing was sent/);
+    expect(said(await h.send(TRADER, '/sweep'))).toMatch(/needs the admin role/);
 
     expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     const rows = await h.audit();
-    // One row per command sent (37 above, 13 for the risk commands); the confirm/cancel rows carry the original command.
-    expect(rows).toHaveLength(50);
+    // One row per command sent (37 above, 16 for the risk commands); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(53);
     expect(rows.find((r) => r.decision === 'confirmed' && r.command === 'stop')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
     expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
     for (const r of rows) {
