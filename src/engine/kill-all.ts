@@ -193,6 +193,11 @@ export class KillAll {
         return;
       }
       if (item.attempts >= max) throw new Error(`still ${held} open after ${max} attempts`);
+      // A close never opens the other side: a position that now reads the other way was counted wrong
+      // (e.g. a fill accounted twice), and buying it "back" would be new exposure.
+      if (item.quantity !== 0 && Math.sign(held) === -Math.sign(item.quantity)) {
+        throw new Error(`the position reads ${held} after accounting, the other way from the ${item.quantity} planned: nothing sent (see /reconcile)`);
+      }
       const side = held > 0 ? 'long' : 'short';
       const price = this.d.marks().get(item.symbol) ?? this.d.portfolio.get(item.symbol)?.entryPrice ?? Number.NaN;
       const denials = runPreflight({ kind: 'exit', side, symbol: item.symbol, quantity: qty, price, position: this.d.portfolio.get(item.symbol) ?? { symbol: item.symbol, quantity: held, entryPrice: price, realizedPnl: 0, openedAt: 0 }, market, tradingState: this.d.tradingState.get(), allowShort: true, available: 0, equity: 0, source: 'kill-all' });

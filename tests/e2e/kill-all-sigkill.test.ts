@@ -71,9 +71,10 @@ describe.skipIf(!pgServerUrl())('kill-all interrupted by SIGKILL, resumed at the
     expect(ready[1]).toContain('mode=live');
 
     // Four positions bought by tradeops (its fills, net of the fee the venue takes in the coin).
-    for (const s of symbols) {
+    for (const [k, s] of symbols.entries()) {
       const mark = await confirmed(`/buy ${s} 200`, new RegExp(`buy[\\s\\S]*${s.replace('/', '\\/')}`, 'i'));
-      await bot.waitFor(/filled|Bought|placed/i, 20_000, mark);
+      await bot.waitFor(new RegExp(`Bought ${s.replace('/', '\\/')}`), 20_000, mark);
+      expect(venue.state.spot.orders.filter((o) => o.side === 'BUY')).toHaveLength(k + 1);
     }
     for (const m of specs) expect(venue.state.spot.balance(m.base).free).toBeGreaterThan(m === specs[0] ? EXTERNAL : 0);
     const sellsBefore = venue.state.spot.orders.filter((o) => o.side === 'SELL').length;
