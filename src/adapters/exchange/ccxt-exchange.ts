@@ -30,7 +30,7 @@ export interface CcxtExchangeOptions {
   maxLeverage: number;
   logger: Logger;
   /** Order placement budget; defaults per exchange (binance: 10/s, 100k/day, wait ≤ 5 s). */
-  orderRateBudget?: Partial<Pick<OrderRateBudgetOptions, 'perSecond' | 'perDay' | 'maxWaitMs'>>;
+  orderRateBudget?: Partial<Pick<OrderRateBudgetOptions, 'perSecond' | 'perDay' | 'maxWaitMs' | 'burst'>>;
   /** Read retries (tests inject `sleep`); default backoff 1/2/5/10 s. */
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
@@ -357,7 +357,10 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
   const policy = defaultRetryPolicy(options.retry);
   const access = new RequestGate({ exchangeId: options.exchangeId, now, ...options.requestGate });
   gateRequests(client.exchange, access, (err) => mapper.classify(err));
-  const budget = new OrderRateBudget({ ...defaultOrderRateBudget(options.exchangeId), ...options.orderRateBudget, now, sleep: policy.sleep });
+  // A rate given without a burst means that rate as the burst too (the default burst fits the default rate only).
+  const given = options.orderRateBudget;
+  const burst = given?.burst ?? (given?.perSecond !== undefined ? given.perSecond : undefined);
+  const budget = new OrderRateBudget({ ...defaultOrderRateBudget(options.exchangeId), ...given, ...(burst !== undefined ? { burst } : {}), now, sleep: policy.sleep });
   // The composition root names the component; the adapter adds which venue and market.
   const log = options.logger.child({ exchange: options.exchangeId, marketType: options.marketType });
   log.info({ environment: client.environment, proxied: options.baseUrl !== undefined }, 'exchange adapter ready');
