@@ -190,6 +190,10 @@ export function orderCreationOutsideThrottle(exchange: Exchange): void {
   const ex = exchange as unknown as { calculateRateLimiterCost: (api: unknown, method: string, path: string, params: unknown, config?: unknown) => number };
   const base = ex.calculateRateLimiterCost.bind(exchange);
   ex.calculateRateLimiterCost = (api, method, path, params, config) => (method === 'POST' && /(^|\/)order$/.test(path) ? 0 : base(api, method, path, params, config));
+  // A cost of 0 would still queue behind the bucket's debt from earlier reads: it goes at once.
+  const t = exchange as unknown as { throttle: (cost?: number) => Promise<unknown> };
+  const throttle = t.throttle.bind(exchange);
+  t.throttle = (cost?: number) => (cost === 0 ? Promise.resolve() : throttle(cost));
 }
 
 /** Create and configure the ccxt instance for one exchange and market type. */
