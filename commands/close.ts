@@ -17,6 +17,7 @@ function closeCommandNamed(name: string, alias?: string): Command<typeof args> {
     positional: ['target'],
     args,
     role: 'trader',
+    leaderOnly: true,
     async confirm({ target }, ctx) {
       const list = await riskServices(ctx).closePreview(target);
       if (list.length === 0) throw new AppError('NOT_FOUND', target === 'all' ? 'tradeops holds no position' : `tradeops holds no position on ${target}`);

@@ -60,6 +60,11 @@ export interface Command<A extends z.ZodType = z.ZodType> {
   public?: boolean;
   /** Destructive: answer first with what will happen and Confirm/Cancel. */
   confirm?: (args: z.infer<A>, ctx: CommandContext) => string | Promise<string>;
+  /**
+   * Trades or changes trading (orders, the trading state, reconciliation): only the leader process
+   * runs it; a standby answers that it is a standby and runs nothing (commands/leader-only.ts).
+   */
+  leaderOnly?: boolean;
   /** Slow (backtest): Discord defers, others get an immediate "working" answer. */
   slow?: boolean;
   /** Another name for the command named here (`/stopentry` → `pause`): help lists it with its target. */

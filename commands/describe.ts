@@ -22,6 +22,8 @@ export interface CommandDescription {
   public: boolean;
   confirm: boolean;
   slow: boolean;
+  /** Trades or changes trading: a standby process refuses it. */
+  leaderOnly: boolean;
   description: string;
   /** `/backtest STRATEGY SYMBOL TIMEFRAME [FROM] [TO] [k=v …]` */
   usage: string;
@@ -54,6 +56,7 @@ export function describeCommand(c: Command): CommandDescription {
     public: c.public === true,
     confirm: c.confirm !== undefined,
     slow: c.slow === true,
+    leaderOnly: c.leaderOnly === true,
     description: c.description,
     usage: `/${c.name}${c.usage ? ` ${c.usage}` : ''}`,
     args: keys.map((key) => {
@@ -86,7 +89,7 @@ export function commandsMarkdown(descriptions: readonly CommandDescription[]): s
     lines.push(d.description, '');
     const who = d.public ? `anyone (also users not on the allow-list)` : `${ROLE_TITLE[d.role]} and above`;
     lines.push(`- Usage: \`${d.usage}\``);
-    lines.push(`- Role: ${who}${d.confirm ? ' — asks for confirmation first' : ''}${d.slow ? ' — slow: answers at once, the result follows' : ''}`);
+    lines.push(`- Role: ${who}${d.confirm ? ' — asks for confirmation first' : ''}${d.slow ? ' — slow: answers at once, the result follows' : ''}${d.leaderOnly ? ' — leader only: a standby process answers that it is a standby' : ''}`);
     if (d.args.length > 0) {
       lines.push('- Arguments:');
       for (const a of d.args) lines.push(`  - \`${a.display}\`${a.required ? '' : ' (optional)'}: ${a.accepts || 'see usage'}`);
@@ -102,7 +105,7 @@ export function commandsTable(descriptions: readonly CommandDescription[]): stri
   const role = (d: CommandDescription) => (d.public ? 'anyone' : d.role);
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   const rows = descriptions.map(
-    (d) => `| \`${cell(d.usage)}\` | ${role(d)}${d.confirm ? ', confirm' : ''} | ${cell(d.description)} | ${d.examples.map((e) => `\`${cell(e)}\``).join(' ')} |`,
+    (d) => `| \`${cell(d.usage)}\` | ${role(d)}${d.confirm ? ', confirm' : ''}${d.leaderOnly ? ', leader only' : ''} | ${cell(d.description)} | ${d.examples.map((e) => `\`${cell(e)}\``).join(' ')} |`,
   );
   return ['| Command | Role | What it does | Examples |', '|---|---|---|---|', ...rows].join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import { isAppError, publicMessage } from '../src/domain/errors.ts';
 import { CONTROL_CHARS } from './arg-types.ts';
 import { scrubSecrets } from '../src/logger.ts';
 import type { Command, CommandContext } from './command.ts';
+import { standbyRefusal } from './leader-only.ts';
 import { reply as R, type Reply } from './reply.ts';
 
 export interface Execution {
@@ -20,6 +21,10 @@ const MAX_RESULT = 300;
  * context, answered with the generic line, never with its message (it may carry internals).
  */
 export async function execute<C extends Command>(command: C, ctx: CommandContext, args: unknown): Promise<Execution> {
+  // Checked here too (not only before a confirmation prompt): the process may have become a standby
+  // between the prompt and the Confirm.
+  const standby = standbyRefusal(command, ctx);
+  if (standby) return standby;
   try {
     const reply = await command.run(ctx, args as never);
     return { reply, decision: 'allowed', result: summarize(reply) };

@@ -30,7 +30,7 @@ export const helpCommand: Command<typeof args> = {
       const c = (ctx.commands ?? []).find((x) => x.name === name);
       if (!c) throw new AppError('NOT_FOUND', `There is no command /${name.slice(0, 32)} — send /help for the list.`);
       const d = describeCommand(c);
-      const lines = [c.description, `Usage: ${d.usage}`, `Role: ${c.public ? 'anyone' : `${c.role} and above`}${d.confirm ? ' · asks for confirmation first' : ''}`];
+      const lines = [c.description, `Usage: ${d.usage}`, `Role: ${c.public ? 'anyone' : `${c.role} and above`}${d.confirm ? ' · asks for confirmation first' : ''}${d.leaderOnly ? ' · leader only (a standby process refuses it)' : ''}`];
       if (!mine.includes(c)) lines.push(`You cannot use it: it needs the ${c.role} role.`);
       const reply: Reply = { title: `/${c.name}`, text: lines };
       if (d.args.length > 0) {

@@ -20,6 +20,7 @@ export const killallCommand: Command<typeof args> = {
   positional: ['scope'],
   args,
   role: 'admin',
+  leaderOnly: true,
   async confirm({ scope }, ctx) {
     const plan = await riskServices(ctx).killAllPlan(scope === 'include-external');
     if (plan.running !== undefined) throw new AppError('CONFLICT', `kill-all #${plan.running} is already running; nothing new was sent. Its report follows on every channel.`);

@@ -53,6 +53,7 @@ function manualOrderCommand(side: 'buy' | 'sell'): Command<typeof args> {
     positional: ['symbol', 'amount', 'limit', 'price'],
     args,
     role: 'trader',
+    leaderOnly: true,
     async confirm(a, ctx) {
       await requireListedSymbol(ctx.services, a.symbol);
       const p = await riskServices(ctx).previewOrder(toOrder(side, a));

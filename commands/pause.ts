@@ -17,6 +17,7 @@ export const pauseCommand: Command<typeof args> = {
   positional: ['...reason'],
   args,
   role: 'trader',
+  leaderOnly: true,
   async run(ctx, { reason }) {
     const before = (await ctx.services.status()).tradingState;
     if (before.state === 'REDUCING') return { text: ['Already paused (REDUCING): no new entries.'], tone: 'info' };

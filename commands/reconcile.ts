@@ -9,6 +9,7 @@ export const reconcileCommand: Command<typeof args> = {
   examples: ['/reconcile'],
   args,
   role: 'admin',
+  leaderOnly: true,
   async run(ctx) {
     const r = await ctx.services.reconcile();
     if (!r.ok) return { title: 'Reconciliation failed', text: [r.error ?? 'unknown error', 'New orders are held until a run succeeds; it is retried with backoff.'], tone: 'error' };
@@ -19,6 +20,7 @@ export const reconcileCommand: Command<typeof args> = {
       ...(f.cashAdopted ? [`cash ${f.cashAdopted.from.toFixed(2)} → ${f.cashAdopted.to.toFixed(2)} (adopted from the exchange)`] : []),
       ...f.externalOrders.map((o) => `external order ${o.clientOrderId}: ${o.side} ${o.amount} ${o.symbol} (left alone)`),
       ...f.externalHoldings.map((h) => `external holding ${h.amount} ${h.asset} (left alone)`),
+      ...(f.externalPositions ?? []).map((p) => `external position ${p.quantity} ${p.symbol} (left alone)`),
       ...f.mismatches.map((m) => `✗ ${m.symbol}: position ${m.position} ≠ Σ fills ${m.fills}`),
     ];
     const clean = f.mismatches.length === 0 && f.adopted.length === 0 && !f.cashAdopted && f.filledOffline.length === 0;

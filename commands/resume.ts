@@ -14,6 +14,7 @@ export const resumeCommand: Command<typeof args> = {
   positional: ['...reason'],
   args,
   role: 'trader',
+  leaderOnly: true,
   async run(ctx, { reason }) {
     const before = (await ctx.services.status()).tradingState;
     if (before.state === 'ACTIVE') return { text: ['Trading is already ACTIVE.'], tone: 'info' };

@@ -1,3 +1,4 @@
+import { standbyRefusal } from './leader-only.ts';
 import type { AlertChannel, AlertLevel } from '../src/alerts/alert.ts';
 import { isAppError } from '../src/domain/errors.ts';
 import { type Logger, scrubSecrets } from '../src/logger.ts';
@@ -219,6 +220,11 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
 
     const scope: { override?: AuditOverride } = {};
     const ctx = context(caller, role, input, scope);
+    const standby = standbyRefusal(command, ctx);
+    if (standby) {
+      await audit(input, started, { command: command.name, args: shown, role, decision: standby.decision, result: standby.result });
+      return standby.reply;
+    }
     if (command.confirm) {
       try {
         const what = await command.confirm(valid.value, ctx);

@@ -21,6 +21,11 @@ export interface BotServices {
   /** Symbols tradable on the configured exchange (argument validation). */
   symbols(): Promise<string[]>;
   setTradingState(state: TradingStateName, reason: string, by: string): Promise<TradingState>;
+  /**
+   * This process's role among the processes sharing the database (absent: it is the only one, so it
+   * leads). A standby answers read-only commands; `leaderOnly` commands it refuses (commands/leader-only.ts).
+   */
+  processRole?(): 'leader' | 'standby';
   /** Reconcile with the exchange now (admin); never throws for venue failures (see ReconcileView). */
   reconcile(): Promise<ReconcileView>;
   /** The web dashboard's sign-in (absent when DASHBOARD=false). */

@@ -13,6 +13,7 @@ export const stopCommand: Command<typeof args> = {
   positional: ['...reason'],
   args,
   role: 'admin',
+  leaderOnly: true,
   async confirm(_args, ctx) {
     const s = (await ctx.services.status()).tradingState;
     return `Trading goes from ${s.state} to HALTED: no new orders at all — entries, exits and protective stops stop until an admin sends /resume. Open positions stay as they are.`;

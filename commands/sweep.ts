@@ -14,6 +14,7 @@ export const sweepCommand: Command<typeof args> = {
   examples: ['/sweep'],
   args,
   role: 'admin',
+  leaderOnly: true,
   async confirm(_a, ctx) {
     const p = await riskServices(ctx).sweepPlan();
     if (p.blocked) throw new AppError('CONFLICT', `Nothing to sweep: ${p.blocked}.`);

@@ -13,6 +13,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   start: { summary: 'run the bot: engine, risk loop, chat, HTTP server (the default)', run: async (a, io) => (await import('./cli/start.ts')).runStartCommand(a, io) },
   migrate: { summary: 'apply database migrations and exit', run: async (a, io) => (await import('./cli/migrate.ts')).runMigrateCommand(a, io) },
   backtest: { summary: 'backtest a strategy on stored candles or a file', run: async (a, io) => (await import('./cli/backtest.ts')).runBacktestCommand(a, io) },
+  worker: { summary: 'run backtest jobs from the PostgreSQL job queue only (no trading, no chat)', run: async (a, io) => (await import('./cli/worker.ts')).runWorkerCommand(a, io) },
   'fetch-data': { summary: 'download candles from an exchange into the database', run: async (a, io) => (await import('./cli/fetch-data.ts')).runFetchDataCommand(a, io) },
   'import-candles': { summary: 'import a candle file (CSV or JSON) into the database', run: async (a, io) => (await import('./cli/import-candles.ts')).runImportCandlesCommand(a, io) },
   config: { summary: 'check the configuration, or print the reference (--example)', run: async (a, io) => (await import('./cli/config-command.ts')).runConfigCommand(a, io) },

@@ -98,7 +98,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   STRATEGY: { group: 'Trading', doc: 'strategy name (built-in or a file in STRATEGIES_DIR)', default: 'sma-cross' },
   STRATEGY_PARAMS: { group: 'Trading', doc: 'JSON object of strategy parameters, e.g. {"fast":10,"slow":30}', default: '{}' },
   STRATEGIES_DIR: { group: 'Trading', doc: 'folder with your own strategy files (.ts/.js), loaded by name', default: '' },
-  TICK_CRON: { group: 'Trading', doc: 'node-cron expression of the engine tick (6 fields = seconds); default: every second for sim, every 10 s otherwise', default: '' },
+  TICK_CRON: { group: 'Trading', doc: 'node-cron expression of the engine tick (6 fields = seconds); default: every 10 s on a real exchange; on sim every second, or once per simulated candle (at most every 50 ms) when SIM_SPEED > 1', default: '' },
   PAPER_CASH: { group: 'Trading', doc: 'starting quote balance of the paper account', default: '10000' },
   ORDER_SIZE_PCT: { group: 'Trading', doc: 'percent of equity committed per entry when no other sizing applies', default: '10' },
   MAX_SIGNAL_AGE: { group: 'Trading', doc: 'a closed candle older than this (e.g. 90s, 5m; since its close) produces no orders, and after a gap only the newest candle may; empty = one TIMEFRAME', default: '' },
@@ -180,6 +180,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   MAX_REQUOTES: { group: 'Order path', doc: 're-pricings of a limit order that timed out before it is given up', default: '3' },
   MAX_PRICE_CHASE: { group: 'Order path', doc: 'furthest a re-priced limit order may move from its first price, %', default: '0.5' },
   SHUTDOWN_TIMEOUT: { group: 'Order path', doc: 'seconds SIGTERM waits for order requests in flight before storing them as unknown (keep below the Docker stop grace period)', default: '8' },
+  JOB_WORKERS: { group: 'Backtest jobs', doc: 'backtest jobs (chat backtests, sweep parameter sets, walk-forward folds) this process runs at once from the database job queue, each on its own thread; 0 = leave them to other processes (tradeops worker)', default: '1' },
   // --- web dashboard (issue 14) ---
   DASHBOARD: { group: 'HTTP', doc: 'false turns off the web dashboard at / (sign-in links from /dashboard in chat)', default: 'true' },
 };
@@ -328,6 +329,7 @@ export const ENV_SCHEMA_SHAPE = {
   ORDER_TIMEOUT: int(1, 86_400, 30),
   MAX_REQUOTES: int(0, 100, 3),
   MAX_PRICE_CHASE: num(0, 50, 0.5),
+  JOB_WORKERS: int(0, 64, 1),
   // --- web dashboard (issue 14) ---
   DASHBOARD: bool(true),
 };

@@ -52,7 +52,7 @@ const SECRET_NAME = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL|SIGNAL_SOURCES)/;
 
 function shown(name: string, value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (SECRET_NAME.test(name) && typeof value === 'string' && value.length > 0) return '(hidden)';
+  if ((SECRET_NAME.test(name) || (SECRET_VARIABLES as readonly string[]).includes(name)) && typeof value === 'string' && value.length > 0) return '(hidden)';
   return JSON.stringify(value);
 }
 

@@ -61,6 +61,8 @@ export interface KernelOptions {
   orderPolicy?: Pick<OrderManagerOptions, 'lookupDelayMs' | 'maxCreateAttempts' | 'sleep'>;
   /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
   maxSignalAgeMs?: number;
+  /** The market clock is the simulated exchange's (accelerated): alerts label candle times as simulated. */
+  simulatedTime?: boolean;
   /** Slippage (fraction) assumed when re-sizing all-in entries at send time (the sim's own on the sim). */
   allInSlippage?: number;
   /** How the account is reported (default: swap when shorting is allowed, else spot) and the swap leverage (default 1). */
@@ -155,7 +157,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
   });
   const engine: TradingEngine = new TradingEngine({
     ...ports,
-    logger: logger.child({ component: 'engine' }),
+    logger: logger.child({ component: 'engine', strategy: options.strategy.name }),
     bus,
     portfolio,
     tradingState,
@@ -170,6 +172,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     allowShort: options.allowShort,
     signals,
     maxSignalAgeMs: options.maxSignalAgeMs,
+    simulatedTime: options.simulatedTime,
     allInSlippage: options.allInSlippage,
     risk: risk.gate,
     afterTick: (now) => risk.afterTick(now),

@@ -32,7 +32,7 @@ import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
 import { parseSizing } from './risk/sizing.ts';
 import { timeframeToMs as durationMs } from './domain/timeframe.ts';
-import { createTickScheduler, type TickScheduler } from './engine/scheduler.ts';
+import { createTickScheduler, type TickSchedule, type TickScheduler } from './engine/scheduler.ts';
 import { createEventBus, createKernel, type Kernel } from './kernel.ts';
 import { CHAT_PLATFORMS } from './chat-platforms.ts';
 import { createLogger, registerSecrets, type Logger } from './logger.ts';
@@ -75,17 +75,26 @@ function safeSourceSecrets(json: string): string[] {
   }
 }
 
-/** Default tick: every second on the simulated exchange (accelerated time), every 10 s on a real one. */
-export function tickExpression(c: Config): string {
+/**
+ * Default tick: every 10 s on a real exchange; on the simulated exchange every second, or once per
+ * simulated candle when SIM_SPEED closes more than one per second (at most every 50 ms) — so the
+ * accelerated market is not mistaken for a gap by the catch-up rule.
+ */
+export function tickSchedule(c: Config): TickSchedule {
   if (c.TICK_CRON) return c.TICK_CRON;
-  return c.EXCHANGE === 'sim' ? '* * * * * *' : '*/10 * * * * *';
+  if (c.EXCHANGE !== 'sim') return '*/10 * * * * *';
+  return c.SIM_SPEED > 1 ? { everyMs: Math.max(MIN_SIM_TICK_MS, Math.floor(1000 / c.SIM_SPEED)) } : '* * * * * *';
 }
+
+const MIN_SIM_TICK_MS = 50;
 
 /**
  * The composition root: the only place that picks and builds adapters. Order matters for a clean
  * shutdown — everything started here is stopped in reverse in `stop()`.
  */
 export async function startApp(config: Config, io: AppIo, logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT })): Promise<App> {
+  /** The start and stop sequence's own lines (components get their own child loggers). */
+  const appLog = logger.child({ component: 'app' });
   registerSecrets(secretValues(config));
   const wallClock = () => Date.now();
   const startedAt = wallClock();
@@ -95,7 +104,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       try {
         await fn();
       } catch (err) {
-        logger.error({ err }, 'shutdown step failed');
+        appLog.error({ err }, 'shutdown step failed');
       }
     }
     cleanups.length = 0;
@@ -104,7 +113,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
   try {
     // Every configuration check runs before anything touches the database (`tradeops config` runs the same).
     const checked = await checkBeforeStart(config);
-    for (const warning of checked.warnings) logger.warn(warning);
+    for (const warning of checked.warnings) appLog.warn(warning);
     const metrics = createPrometheusMetrics();
     // PGlite: one process per data directory (a clear error instead of a corrupted database).
     if (!config.DATABASE_URL && config.dataDir !== 'memory://') {
@@ -116,7 +125,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     // PostgreSQL: several processes may share it; the one holding this lock trades (see leadership.ts).
     const leaderLock = config.DATABASE_URL ? await openLeaderLock(config.DATABASE_URL) : undefined;
     const m = await migrate(database);
-    logger.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
+    appLog.info({ applied: m.applied, total: m.total, database: database.kind }, 'database ready');
 
     const catalog = checked.catalog;
     const strategy = catalog.get(config.STRATEGY);
@@ -136,7 +145,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     cleanups.push(() => exchange.close());
     const simMarket = exchange.simMarket ? simMarketStateSaver(store, () => exchange.simMarket!.state()) : undefined;
     if (simMarket) {
-      if (resume && !exchange.simMarket!.resumed) logger.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
+      if (resume && !exchange.simMarket!.resumed) appLog.warn({ stored: resume }, 'stored simulated market was made with other SIM_SEED/TIMEFRAME/SIM_DATA: starting a new one');
       await simMarket.save();
       cleanups.push(() => simMarket.save());
     }
@@ -170,6 +179,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
         limitPolicy: { timeoutMs: config.ORDER_TIMEOUT * 1000, maxRequotes: config.MAX_REQUOTES, maxChasePct: config.MAX_PRICE_CHASE },
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
+        simulatedTime: config.EXCHANGE === 'sim',
         allInSlippage: config.EXCHANGE === 'sim' ? config.SIM_SLIPPAGE_BPS / 10_000 : undefined,
         marketType: config.EXCHANGE_MARKET,
         leverage: config.MAX_LEVERAGE,
@@ -189,16 +199,24 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       account: accountId,
       symbols: config.SYMBOLS,
       checkHoldings: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
+      checkPositions: config.MODE === 'live' && config.EXCHANGE_MARKET === 'swap',
       adoptCash: config.MODE === 'live' && config.EXCHANGE_MARKET === 'spot',
       marks: () => kernel.engine.markPrices(),
     });
-    const reconcile = new ReconcileService({ reconciler, orders: kernel.orders, bus: kernel.bus, logger, intervalMs: config.RECONCILE_INTERVAL * 1000, now: wallClock });
-    if (exchange.access) watchExchangeAccess({ access: exchange.access, bus: kernel.bus, tradingState: kernel.tradingState, logger, now: wallClock });
+    const reconcile = new ReconcileService({ reconciler, orders: kernel.orders, bus: kernel.bus, logger: logger.child({ component: 'reconcile' }), intervalMs: config.RECONCILE_INTERVAL * 1000, now: wallClock });
+    if (exchange.access) watchExchangeAccess({ access: exchange.access, bus: kernel.bus, tradingState: kernel.tradingState, logger: logger.child({ component: 'exchange' }), now: wallClock });
 
     feeds?.start();
 
-    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, logger });
+    // Backtest jobs (chat backtests, sweeps, walk-forward folds) on the database job queue: every
+    // process, leader or standby, works it with JOB_WORKERS threads; `tradeops worker` only does that.
+    const { openPgBossQueue } = await import('./adapters/queue/pg-boss-queue.ts');
+    // A quarter of SHUTDOWN_TIMEOUT for jobs in hand at SIGTERM: what does not finish is retried by another worker.
+    const queue = await openPgBossQueue({ database, url: config.DATABASE_URL, logger: logger.child({ component: 'jobs' }), stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT * 250) });
+    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, queue, logger });
     cleanups.push(() => backtests.stop());
+    // Runs before backtests.stop(): jobs in hand finish (or are left to another worker) first.
+    cleanups.push(() => queue.stop());
 
     let leadership: Leadership | undefined;
     const role = () => leadership?.role() ?? 'standby';
@@ -223,7 +241,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     const signals = buildSignals({ config, database, kernel, serial, factors, metrics, logger });
     // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the
     // simulated market's position is stored after every tick (a restart continues from it).
-    const scheduler: TickScheduler = createTickScheduler(tickExpression(config), () => serial.run(async () => {
+    const scheduler: TickScheduler = createTickScheduler(tickSchedule(config), () => serial.run(async () => {
       if (!kernel.orders.isAccepting) return;
       await kernel.engine.tick();
       await simMarket?.maybeSave();
@@ -255,12 +273,12 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
     cleanups.push(() => http.close());
 
     let chatStarted = false;
-    const summary = scheduleDailySummary(kernel, database, logger);
+    const summary = scheduleDailySummary(kernel, database, logger.child({ component: 'daily-summary' }));
     cleanups.push(() => summary.stop());
     leadership = createLeadership({
       lock: leaderLock,
       intervalMs: config.LEADER_CHECK_INTERVAL * 1000,
-      logger,
+      logger: logger.child({ component: 'leadership' }),
       bus: kernel.bus,
       now: wallClock,
       async onLead() {
@@ -268,7 +286,7 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
         await reloadAccount(kernel, store, accountId);
         kernel.orders.release('standby');
         const first = await reconcile.runNow();
-        if (!first.ok) logger.error({ error: first.error }, 'first reconciliation failed: no orders until a retry succeeds');
+        if (!first.ok) appLog.error({ error: first.error }, 'first reconciliation failed: no orders until a retry succeeds');
         reconcile.start();
         scheduler.start();
         heartbeat.start();
@@ -278,11 +296,10 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
           // Telegram long polling allows one receiver, and the alert outbox one sender: the leader.
           chatStarted = true;
           kernel.bus.publish({ type: 'startup', ts: wallClock(), mode: config.MODE, exchange: config.EXCHANGE, strategy: config.STRATEGY, symbols: config.SYMBOLS });
-          await backtests.start();
-          await chat.start();
+          await chat.startLeader();
         }
         // A kill-all a killed process left halfway goes on now: orders are released, channels listen.
-        if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => logger.error({ err }, 'resuming the kill-all failed'));
+        if (kernel.risk.killAll) void kernel.risk.killAll.resumePending().catch((err: unknown) => appLog.error({ err }, 'resuming the kill-all failed'));
       },
       async onLose() {
         kernel.orders.hold('standby', 'this process lost the leader lock');
@@ -306,8 +323,12 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       kernel.orders.hold('shutdown', 'shutting down');
       reconcile.stop();
       const drained = await kernel.orders.drain((config.SHUTDOWN_TIMEOUT * 1000) / 2);
-      if (!drained) logger.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
+      if (!drained) appLog.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
     });
+    await backtests.start();
+    // Webhook platforms and the console answer in every process: a standby serves read-only commands
+    // (trading ones answer that this process is a standby: commands/leader-only.ts).
+    await chat.startShared();
     await leadership.start();
 
     const readyLine =
@@ -325,9 +346,9 @@ export async function startApp(config: Config, io: AppIo, logger = createLogger(
       readyLine,
       stop(reason = 'stopped') {
         stopping ??= (async () => {
-          logger.info({ reason }, 'shutting down');
+          appLog.info({ reason }, 'shutting down');
           await cleanup();
-          logger.info('stopped');
+          appLog.info('stopped');
         })();
         return stopping;
       },

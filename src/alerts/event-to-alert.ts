@@ -8,6 +8,8 @@ function alert(event: DomainEvent, severity: AlertSeverity, body: Reply, coalesc
   return { type: event.type, severity, body, silent: false, createdAt: event.ts, coalesceKey };
 }
 
+/** Candle times and gaps on the simulated exchange run on its accelerated clock, not the wall clock. */
+const SIMULATED = ' (simulated market time)';
 const toneOf = (s: AlertSeverity): Reply['tone'] => (s === 'critical' ? 'error' : s === 'warning' ? 'warning' : 'info');
 
 /**
@@ -64,7 +66,7 @@ export function eventToAlert(event: DomainEvent): Alert {
       return alert(event, event.ok ? 'info' : 'warning', body);
     }
     case 'stale-data':
-      return alert(event, 'warning', { title: `Stale data: ${event.symbol} ${event.timeframe}`, text: [`last candle ${utc(event.lastCandleTs)}`], tone: 'warning' }, `stale-data`);
+      return alert(event, 'warning', { title: `Stale data: ${event.symbol} ${event.timeframe}`, text: [`last candle ${utc(event.lastCandleTs)}${event.simulated ? SIMULATED : ''}`], tone: 'warning' }, `stale-data`);
     case 'exchange-error': {
       const severity: AlertSeverity = event.critical ? 'critical' : 'warning';
       return alert(
@@ -78,7 +80,7 @@ export function eventToAlert(event: DomainEvent): Alert {
       return alert(event, 'info', { title: `${event.strategy} · ${event.symbol}`, text: [event.message], tone: 'info' }, `strategy-message`);
     case 'candles-skipped':
       return alert(event, 'warning', {
-        title: `${event.symbol} ${event.timeframe}: skipped ${event.skipped} candle${event.skipped === 1 ? '' : 's'} after a gap of ${duration(event.gapMs)}`,
+        title: `${event.symbol} ${event.timeframe}: skipped ${event.skipped} candle${event.skipped === 1 ? '' : 's'} after a gap of ${duration(event.gapMs)}${event.simulated ? SIMULATED : ''}`,
         text: [
           `The strategy saw them, but no orders were sent for missed candles; ${event.acted ? 'the newest candle' : 'no candle'} (${utc(event.newestTs)}) was traded${event.acted ? '' : ': it is older than MAX_SIGNAL_AGE'}.`,
         ],

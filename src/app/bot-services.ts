@@ -170,6 +170,7 @@ export function createBotServices(d: ServiceDeps): BotServices {
       if (!['ACTIVE', 'REDUCING', 'HALTED'].includes(state)) throw new AppError('BAD_REQUEST', `unknown trading state ${state}`);
       return kernel.tradingState.set(state, reason, by);
     },
+    processRole: () => d.role?.() ?? 'leader',
     backtests: d.backtests,
     risk: createRiskServices({ kernel, config, backtests: d.backtests, chartsDir: join(config.dataDir, 'charts') }),
   };

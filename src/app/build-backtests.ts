@@ -1,33 +1,39 @@
-import { kellySettingsFrom } from './risk-settings.ts';
 import { join } from 'node:path';
 import type { BotServices } from '../../commands/services.ts';
 import type { Database } from '../adapters/db/client.ts';
 import { BacktestRunsRepository } from '../adapters/db/repositories/backtest-runs.ts';
+import { createDbBacktestDatasets } from '../adapters/db/repositories/backtest-datasets.ts';
 import type { BacktestCandleRequest } from '../backtest/job-runner.ts';
 import type { Config } from '../config.ts';
 import type { Candles } from '../domain/candles.ts';
 import type { EventBus } from '../engine/bus.ts';
 import type { Logger } from '../logger.ts';
+import type { JobQueue } from '../ports/job-queue.ts';
 import type { StrategyCatalog } from '../strategies/registry.ts';
 import type { ExchangeBundle } from './build-exchange.ts';
 import { SIM_HISTORY_CANDLES } from './build-exchange.ts';
+import { kellySettingsFrom } from './risk-settings.ts';
 
 export interface BacktestRuntime {
   service: BotServices['backtests'];
   start(): Promise<void>;
+  /** Stop watching runs and close the backtest threads; stop the queue first (jobs in hand finish). */
   stop(): Promise<void>;
 }
 
 /**
- * Chat backtests: queued in backtest_runs, run one at a time in a worker thread, candles taken from
- * the store after fetching what is missing from the configured exchange (the simulated exchange
- * serves its whole history). Finished runs are announced on the bus, so the alert fan-out tells the
- * requester even when the run finished after a restart.
+ * Chat backtests on the job queue: requests are queued (candles taken from the store after fetching
+ * what is missing from the configured exchange; the simulated exchange serves its whole history),
+ * and this process works the queue with JOB_WORKERS threads (0: it leaves the jobs to other
+ * processes, e.g. `tradeops worker`). A finished run is announced on the bus by exactly one process,
+ * so the alert fan-out tells the requester even when the run finished after a restart or elsewhere.
  */
-export async function buildBacktests(d: { config: Config; database: Database; catalog: StrategyCatalog; exchange: ExchangeBundle; bus: EventBus; logger: Logger }): Promise<BacktestRuntime> {
+export async function buildBacktests(d: { config: Config; database: Database; catalog: StrategyCatalog; exchange: ExchangeBundle; bus: EventBus; queue: JobQueue; logger: Logger }): Promise<BacktestRuntime> {
   const { createBacktestJobRunner } = await import('../backtest/job-runner.ts');
+  const { createBacktestJobWorker } = await import('../backtest/jobs/job-worker.ts');
   const { ensureCandles } = await import('./ensure-candles.ts');
   const exchangeName = d.config.EXCHANGE;
+  const logger = d.logger.child({ component: 'backtests' });
   const loadCandles = async (req: BacktestCandleRequest): Promise<Candles> =>
     ensureCandles({
       database: d.database,
@@ -40,28 +46,47 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
       defaultCount: SIM_HISTORY_CANDLES,
       now: () => d.exchange.clock.now(),
     });
+  const runs = new BacktestRunsRepository(d.database.db);
+  const datasets = createDbBacktestDatasets(d.database.db);
   const runner = createBacktestJobRunner({
-    runs: new BacktestRunsRepository(d.database.db),
+    runs,
+    datasets,
+    queue: d.queue,
     catalog: d.catalog,
-    strategiesDir: d.config.STRATEGIES_DIR,
     loadCandles,
-    reportsDir: join(d.config.dataDir, 'backtests'),
-    // `sizing kelly` in chat sizes as ORDER_SIZING=kelly does live.
-    defaults: { kelly: kellySettingsFrom(d.config) },
-    logger: d.logger.child({ component: 'backtests' }),
+    logger,
+    announce(run) {
+      d.bus.publish({
+        type: 'backtest-finished',
+        ts: Date.now(),
+        runId: run.id,
+        strategy: run.strategy,
+        symbol: run.symbol,
+        summary: run.status === 'done' ? (run.summary ?? '') : `failed: ${run.error ?? 'unknown error'}`,
+        ok: run.status === 'done',
+        chartPath: run.chartPath,
+      });
+    },
   });
-  runner.service.onUpdate((run) => {
-    if (run.status !== 'done' && run.status !== 'failed') return;
-    d.bus.publish({
-      type: 'backtest-finished',
-      ts: Date.now(),
-      runId: run.id,
-      strategy: run.strategy,
-      symbol: run.symbol,
-      summary: run.status === 'done' ? (run.summary ?? '') : `failed: ${run.error ?? 'unknown error'}`,
-      ok: run.status === 'done',
-      chartPath: run.chartPath,
-    });
-  });
-  return { service: runner.service, start: () => runner.start(), stop: () => runner.stop() };
+  let workers = d.config.JOB_WORKERS;
+  if (workers === 0 && d.database.kind === 'pglite') {
+    // No other process can open the embedded database: without threads here no backtest would ever run.
+    logger.warn('JOB_WORKERS=0 with the embedded database: no other process can run backtest jobs, so this one runs them with 1 thread');
+    workers = 1;
+  }
+  const worker =
+    workers > 0
+      ? createBacktestJobWorker({ queue: d.queue, datasets, runs, concurrency: workers, strategiesDir: d.config.STRATEGIES_DIR, reportsDir: join(d.config.dataDir, 'backtests'), logger, defaults: { kelly: kellySettingsFrom(d.config) } })
+      : undefined;
+  return {
+    service: runner.service,
+    async start() {
+      await runner.start();
+      await worker?.start();
+    },
+    async stop() {
+      await runner.stop();
+      await worker?.stop();
+    },
+  };
 }

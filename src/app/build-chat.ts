@@ -26,7 +26,12 @@ export interface ChatRuntime {
   readonly router: CommandRouter;
   readonly users: ChatUsers;
   mount(app: Hono): void;
+  /** Every platform and the alert outbox (a single process). */
   start(): Promise<void>;
+  /** What a standby runs too: platforms several processes may receive on (webhooks, console). */
+  startShared(): Promise<void>;
+  /** What only the leader runs: the alert outbox (one sender) and single-receiver platforms (Telegram long polling). */
+  startLeader(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +86,13 @@ export async function buildChat(d: { config: Config; services: BotServices; data
     async start() {
       await outbox.start();
       await chat.start();
+    },
+    async startShared() {
+      await chat.start('shared');
+    },
+    async startLeader() {
+      await outbox.start();
+      await chat.start('exclusive');
     },
     async stop() {
       detach();

@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
 import type { Database } from '../adapters/db/client.ts';
-import { insertAudit } from '../adapters/db/repositories/audit-log.ts';
+import { insertAudits, type AuditRecord } from '../adapters/db/repositories/audit-log.ts';
 import { insertFactors, latestFactors } from '../adapters/db/repositories/factors.ts';
-import { insertSignal, settleSignal, unprocessedSignals } from '../adapters/db/repositories/signals.ts';
+import { insertSignals, settleSignal, unprocessedSignals } from '../adapters/db/repositories/signals.ts';
+import { WriteBatcher } from '../adapters/db/write-batcher.ts';
 import type { HttpHardening } from '../adapters/http/hardening/hardening.ts';
 import { mountFactorRoute } from '../adapters/http/routes/factor-route.ts';
 import { mountSignalRoute, type WebhookAuditEntry } from '../adapters/http/routes/signal-route.ts';
@@ -13,6 +14,8 @@ import type { Kernel } from '../kernel.ts';
 import type { Logger } from '../logger.ts';
 import type { MetricsRecorder } from '../ports/metrics.ts';
 import { FactorBook } from '../signals/factor-book.ts';
+import type { Signal } from '../signals/signal.ts';
+import { IntakePriority } from '../signals/intake-priority.ts';
 import { SignalProcessor } from '../signals/signal-processor.ts';
 import { parseSignalSources } from '../signals/sources.ts';
 
@@ -38,6 +41,8 @@ export interface SignalsRuntime {
   mount(app: Hono, hardening: HttpHardening): void;
   /** Process signals accepted before a restart (those still within their lag). */
   start(): Promise<void>;
+  /** Resolves when every accepted signal is processed and every intake write (signals, audit) is stored. */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +52,7 @@ export function buildSignals(d: { config: Config; database: Database; kernel: Ke
   const now = d.now ?? (() => Date.now());
   const logger = d.logger.child({ component: 'signals' });
   const sources = parseSignalSources(config.SIGNAL_SECRET, config.SIGNAL_SOURCES, config.SIGNAL_RATE_LIMIT);
+  const intake = new IntakePriority();
   const processor = new SignalProcessor({
     target: {
       positionOf: (s) => kernel.portfolio.get(s)?.quantity ?? 0,
@@ -62,9 +68,16 @@ export function buildSignals(d: { config: Config; database: Database; kernel: Ke
     logger,
     maxLagSeconds: config.SIGNAL_MAX_LAG,
     defaultPct: config.ORDER_SIZE_PCT,
+    intake,
   });
+  // Group commit: under a burst, the intake's writes share statements instead of queueing one by one.
+  const auditWrites = new WriteBatcher<AuditRecord, void>(async (rows) => {
+    await insertAudits(database.db, rows);
+    return rows.map(() => undefined);
+  });
+  const signalWrites = new WriteBatcher((rows: Array<{ source: string; signal: Signal; receivedAt: number }>) => insertSignals(database.db, rows));
   const audit = (e: WebhookAuditEntry) =>
-    insertAudit(database.db, {
+    auditWrites.add({
       ts: now(),
       platform: 'webhook',
       userId: e.source ?? `ip:${e.ip}`,
@@ -81,7 +94,7 @@ export function buildSignals(d: { config: Config; database: Database; kernel: Ke
     mount(app, hardening) {
       if (sources.length === 0) return;
       const common = { ...auth, symbols: config.SYMBOLS, audit, metrics: d.metrics, logger };
-      mountSignalRoute(app, hardening, { ...common, maxLagSeconds: config.SIGNAL_MAX_LAG, record: (source, signal, at) => insertSignal(database.db, source, signal, at), enqueue: (item) => processor.enqueue(item) });
+      mountSignalRoute(app, hardening, { ...common, maxLagSeconds: config.SIGNAL_MAX_LAG, record: (source, signal, receivedAt) => signalWrites.add({ source, signal, receivedAt }), enqueue: (item) => processor.enqueue(item), intake });
       mountFactorRoute(app, hardening, { ...common, store: d.factors });
     },
     async start() {
@@ -91,6 +104,13 @@ export function buildSignals(d: { config: Config; database: Database; kernel: Ke
         else await settleSignal(database.db, row.source, row.signal.id, 'failed', `source ${row.source} is no longer configured`, now());
       }
     },
-    stop: () => processor.drain(),
+    async drain() {
+      await processor.drain();
+      await Promise.all([signalWrites.drain(), auditWrites.drain()]);
+    },
+    async stop() {
+      await processor.stop();
+      await Promise.all([signalWrites.drain(), auditWrites.drain()]);
+    },
   };
 }

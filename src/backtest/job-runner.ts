@@ -1,14 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { BacktestRequest, BacktestRunView, BotServices } from '../../commands/services.ts';
 import { toBacktestRunView, type BacktestRunRecord, type BacktestRunsRepository } from '../adapters/db/repositories/backtest-runs.ts';
 import type { Candles } from '../domain/candles.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
+import type { BacktestDatasets } from '../ports/backtest-datasets.ts';
+import type { JobQueue } from '../ports/job-queue.ts';
 import { parseStrategyParams, type StrategyCatalog } from '../strategies/registry.ts';
-import { formatChatSummary, resultJson } from './report/summary.ts';
-import type { PortableOptions } from './worker/protocol.ts';
-import type { WorkerPool } from './worker/worker-pool.ts';
+import type { BacktestRunJob } from './jobs/job-types.ts';
 
 export interface BacktestCandleRequest {
   symbol: string;
@@ -20,50 +18,54 @@ export interface BacktestCandleRequest {
 export interface BacktestJobRunnerDeps {
   runs: BacktestRunsRepository;
   catalog: StrategyCatalog;
-  /** STRATEGIES_DIR, so the worker thread finds user strategies too. */
-  strategiesDir?: string;
+  queue: JobQueue;
+  datasets: BacktestDatasets;
   /** Candles of a request (stored candles, or the exchange's history); empty = nothing to test on. */
   loadCandles(req: BacktestCandleRequest): Promise<Candles>;
-  /** Where each run's equity.png goes (`<dir>/backtest-<id>/equity.png`). */
-  reportsDir: string;
-  /** Execution model of chat runs (the CLI's defaults unless given). */
-  defaults?: PortableOptions;
+  /** A chat run ended: called in exactly one process for each run (the alert to its requester). */
+  announce?(run: BacktestRunUpdate): void;
   logger?: Logger;
-  /** How often other processes' queued runs are looked for (default 2 s). */
+  /** How often the runs' rows are read for progress (default 1 s). */
   pollMs?: number;
+  /** Candle datasets older than this are deleted (default 3 days; hourly check). */
+  datasetRetentionMs?: number;
 }
 
 export type BacktestRunUpdate = BacktestRunView & { requestedBy?: BacktestRequest['requestedBy'] };
 
 export interface BacktestJobRunner {
-  /** Re-queue runs a dead process left running, then start claiming queued runs. */
+  /** Queue runs a dead process left unqueued, then start watching the runs. */
   start(): Promise<void>;
-  /** Stop claiming; waits for the run in progress; terminates the worker. */
+  /** Stop watching; waits for candles being prepared. */
   stop(): Promise<void>;
   /** The `backtests` part of BotServices. */
   readonly service: BotServices['backtests'];
 }
 
-const DEFAULTS: PortableOptions = { cash: 10_000, fee: '0.1%', slippage: '0', fill: 'next-open', sizing: 'all-in' };
-/** Progress is written to the database and announced at most every this much. */
-const PROGRESS_STEP = 0.05;
+const DATASET_RETENTION_MS = 3 * 86_400_000;
+
+const updateOf = (r: BacktestRunRecord): BacktestRunUpdate => ({ ...toBacktestRunView(r), requestedBy: r.requestedBy });
 
 /**
- * Runs queued backtests (chat `/backtest`) one at a time, off the trading thread: each run executes
- * in a worker thread, so a long backtest never delays a trading tick. State lives in backtest_runs
- * (queued → running → done | failed); a restart re-queues what was running. Listeners get every
- * change (with progress 0..1); chat code subscribes through `service.onUpdate` — nothing here knows
+ * Chat backtests (`/backtest`) on the job queue. A request becomes a backtest_runs row at once; its
+ * candles are then gathered here (stored, or fetched from the exchange) and stored as a dataset, and
+ * a `backtest-run` job is queued — any process working the queue runs it (the bot itself, a standby,
+ * `tradeops worker` on another machine) and moves the row on. This side reads the rows to report
+ * progress and the end to listeners (`service.onUpdate`: the chat follow-up of the request), and
+ * claims each finished run's announcement so exactly one process announces it. Nothing here knows
  * about chat platforms.
  */
 export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRunner {
   const listeners = new Set<(u: BacktestRunUpdate) => void>();
-  let pool: WorkerPool | undefined;
+  const seen = new Map<number, string>();
+  const preparing = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
-  let draining: Promise<void> | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let observing: Promise<void> | undefined;
   let stopped = true;
 
   const emit = (r: BacktestRunRecord) => {
-    const u: BacktestRunUpdate = { ...toBacktestRunView(r), requestedBy: r.requestedBy };
+    const u = updateOf(r);
     for (const l of listeners) {
       try {
         l(u);
@@ -72,85 +74,83 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
       }
     }
   };
-
-  const getPool = async (): Promise<WorkerPool> => {
-    if (!pool) {
-      const { createWorkerPool } = await import('./worker/worker-pool.ts');
-      pool = createWorkerPool({ size: 1, strategiesDir: d.strategiesDir });
-    }
-    return pool;
+  const track = (r: BacktestRunRecord) => {
+    const key = `${r.status}:${r.progress}`;
+    if (seen.get(r.id) === key) return;
+    seen.set(r.id, key);
+    emit(r);
   };
 
-  const execute = async (run: BacktestRunRecord): Promise<void> => {
-    emit(run);
-    try {
-      const candles = await d.loadCandles({ symbol: run.symbol, timeframe: run.timeframe, from: run.fromTs, to: run.toTs });
-      if (candles.length < 2) throw new AppError('NOT_FOUND', `no ${run.timeframe} candles for ${run.symbol} in the requested period`);
-      const { toPortableCandles } = await import('./worker/protocol.ts');
-      const options: PortableOptions = { ...DEFAULTS, ...d.defaults, ...(run.options as PortableOptions), symbol: run.symbol, timeframe: run.timeframe };
-      let reported = 0;
-      const p = await getPool();
-      const result = await p.run({
-        strategy: run.strategy,
-        params: run.params,
-        options,
-        candles: toPortableCandles(candles),
-        full: true,
-        onProgress: (f) => {
-          if (f - reported < PROGRESS_STEP || f >= 1) return;
-          reported = f;
-          emit({ ...run, status: 'running', progress: f });
-          d.runs.setProgress(run.id, f).catch((err) => d.logger?.warn({ err, runId: run.id }, 'backtest progress not stored'));
-        },
-      });
-      const dir = join(resolve(d.reportsDir), `backtest-${run.id}`);
-      await mkdir(dir, { recursive: true });
-      // The full report (PNGs, CSVs, report.html and report.json for the dashboard's backtest page).
-      const { writeBacktestReport } = await import('./report/write-report.ts');
-      const chartPath = (await writeBacktestReport(dir, result, candles)).equityPng;
-      const metrics: Record<string, number | string | null> = {};
-      for (const [k, v] of Object.entries(resultJson(result))) if (typeof v === 'number' || typeof v === 'string' || v === null) metrics[k] = v;
-      emit(await d.runs.finish(run.id, metrics, { summary: formatChatSummary(result), chartPath, dir }));
-    } catch (err) {
-      d.logger?.warn({ err, runId: run.id }, 'backtest failed');
-      const message = err instanceof AppError ? err.message : `backtest failed: ${err instanceof Error ? err.message : String(err)}`;
-      emit(await d.runs.fail(run.id, message));
-    }
-  };
-
-  const drain = (): Promise<void> => {
-    if (draining || stopped) return draining ?? Promise.resolve();
-    draining = (async () => {
+  /** Gather the candles, store them, queue the job — once per run across processes. */
+  const prepare = (run: BacktestRunRecord): void => {
+    const p = (async () => {
+      if (!(await d.runs.claimUnqueued(run.id))) return;
       try {
-        while (!stopped) {
-          const run = await d.runs.claimNext();
-          if (!run) break;
-          await execute(run);
-        }
+        const candles = await d.loadCandles({ symbol: run.symbol, timeframe: run.timeframe, from: run.fromTs, to: run.toTs });
+        if (candles.length < 2) throw new AppError('NOT_FOUND', `no ${run.timeframe} candles for ${run.symbol} in the requested period`);
+        const dataset = await d.datasets.put(candles);
+        const jobId = await d.queue.send<BacktestRunJob>('backtest-run', { runId: run.id, dataset });
+        await d.runs.setJob(run.id, jobId);
       } catch (err) {
-        d.logger?.error({ err }, 'backtest queue failed');
-      } finally {
-        draining = undefined;
+        d.logger?.warn({ err, runId: run.id }, 'backtest could not be queued');
+        const message = err instanceof AppError ? err.message : `backtest failed: ${err instanceof Error ? err.message : String(err)}`;
+        track(await d.runs.fail(run.id, message));
       }
-    })();
-    return draining;
+    })().catch((err) => d.logger?.error({ err, runId: run.id }, 'backtest preparation failed'));
+    preparing.add(p);
+    void p.finally(() => preparing.delete(p));
+  };
+
+  const observe = async (): Promise<void> => {
+    const active = await d.runs.activeChat();
+    const ids = new Set(active.map((r) => r.id));
+    for (const r of active) track(r);
+    for (const id of [...seen.keys()]) {
+      if (ids.has(id)) continue;
+      const r = await d.runs.get(id);
+      const last = seen.get(id);
+      seen.delete(id);
+      if (r && last !== `${r.status}:${r.progress}`) emit(r);
+    }
+    for (const r of await d.runs.pendingAnnouncements()) {
+      if (await d.runs.claimAnnouncement(r.id)) d.announce?.(updateOf(r));
+    }
+  };
+
+  const tick = () => {
+    if (observing || stopped) return;
+    observing = observe()
+      .catch((err) => d.logger?.warn({ err }, 'reading backtest runs failed'))
+      .finally(() => {
+        observing = undefined;
+      });
   };
 
   return {
     async start() {
       stopped = false;
-      const requeued = await d.runs.requeueRunning();
-      if (requeued > 0) d.logger?.info({ requeued }, 'backtests left running by a previous process were queued again');
-      timer = setInterval(() => void drain(), d.pollMs ?? 2000);
+      const left = await d.runs.unqueued();
+      if (left.length > 0) d.logger?.info({ runs: left.map((r) => r.id) }, 'backtests a previous process accepted but did not queue: queuing them');
+      for (const r of left) prepare(r);
+      timer = setInterval(tick, d.pollMs ?? 1000);
       timer.unref();
-      void drain();
+      tick();
+      // Candles of finished jobs: a sweep's jobs all run within hours; a set put again is refreshed.
+      const prune = () =>
+        void d.datasets
+          .prune(Date.now() - (d.datasetRetentionMs ?? DATASET_RETENTION_MS))
+          .then((n) => n > 0 && d.logger?.info({ deleted: n }, 'old backtest candle sets deleted'))
+          .catch((err) => d.logger?.warn({ err }, 'pruning backtest candle sets failed'));
+      prune();
+      pruneTimer = setInterval(prune, 3_600_000);
+      pruneTimer.unref();
     },
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
-      await draining;
-      await pool?.close();
-      pool = undefined;
+      if (pruneTimer) clearInterval(pruneTimer);
+      await observing;
+      await Promise.all([...preparing]);
     },
     service: {
       async list(limit) {
@@ -164,8 +164,8 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
         const def = d.catalog.get(req.strategy);
         const params = parseStrategyParams(def, req.params);
         const run = await d.runs.create({ source: 'chat', requestedBy: req.requestedBy, strategy: def.name, symbol: req.symbol, timeframe: req.timeframe, fromTs: req.from, toTs: req.to, params, options: {} });
-        emit(run);
-        void drain();
+        track(run);
+        prepare(run);
         return toBacktestRunView(run);
       },
       onUpdate(listener) {

@@ -9,9 +9,10 @@ import { loadStoredCandles, simHistoryCandles } from '../backtest/load-candles.t
 import { monteCarlo } from '../backtest/monte-carlo.ts';
 import { formatSummaryTable, resultJson } from '../backtest/report/summary.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
-import { heatmapCells, runSweep } from '../backtest/sweep.ts';
+import { heatmapCells, runSweep, type SweepAxis, type SweepResult } from '../backtest/sweep.ts';
 import type { BacktestResult } from '../backtest/types.ts';
-import { runWalkForward } from '../backtest/walk-forward.ts';
+import { runWalkForward, type WalkForwardOptions, type WalkForwardResult } from '../backtest/walk-forward.ts';
+import type { PortableOptions } from '../backtest/worker/protocol.ts';
 import type { Candles } from '../domain/candles.ts';
 import { sliceCandles } from '../domain/candles.ts';
 import { inferCalendar } from '../backtest/calendar.ts';
@@ -45,7 +46,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     if (args.sweep.length === 0) parseStrategyParams(def, args.params);
 
     // A file backtest needs no database: it is opened only to read stored candles or to store the run.
-    if (args.save) {
+    if (args.save || args.queue) {
       const { openDatabase } = await import('../adapters/db/client.ts');
       const { migrate } = await import('../adapters/db/migrate.ts');
       database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
@@ -71,9 +72,10 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       kelly: kellySettingsFrom(config),
       ...(args.risk ? { risk: backtestRiskFrom(config, args.panicGate) } : {}),
     };
+    const single = args.queue && args.sweep.length === 0;
     const run = await runs?.create({
       source: 'cli',
-      status: 'running',
+      status: single ? 'queued' : 'running',
       strategy: def.name,
       symbol,
       timeframe: timeframe ?? inferCalendar(candles.ts).timeframe,
@@ -84,7 +86,9 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     });
     runId = run?.id;
 
-    if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, runId);
+    const queued = args.queue && database ? { database, url: config.DATABASE_URL, runs: runs! } : undefined;
+    if (single && queued) return await queuedRunCommand(args, io, candles, lower, config.STRATEGIES_DIR, queued, runId!);
+    if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, runId, queued);
 
     const bar = fractionBar(args.json ? undefined : createProgressBar(io.stderr, { label: `${def.name} ${symbol}`, total: PROGRESS_STEPS }));
     const result = runBacktest({ ...options, candles, lowerTimeframe: lower, strategy: def, params: args.params, onProgress: bar.update });
@@ -176,15 +180,14 @@ async function sweepCommand(
   strategiesDir: string | undefined,
   runs: BacktestRunsRepository | undefined,
   runId: number | undefined,
+  queued?: { database: Database; url?: string; runs: BacktestRunsRepository },
 ): Promise<number> {
-  const { createWorkerPool } = await import('../backtest/worker/worker-pool.ts');
-  const { toSharedCandles } = await import('../backtest/worker/protocol.ts');
-  const pool = createWorkerPool({ size: args.workers, candles: toSharedCandles(candles), lower: lower ? toSharedCandles(lower) : undefined, strategiesDir });
+  const engine = queued ? await queuedEngine(args, io, candles, lower, strategiesDir, queued) : await localEngine(args, candles, lower, strategiesDir);
   const bar = fractionBar(args.json ? undefined : createProgressBar(io.stderr, { label: args.walkForward ? 'walk-forward' : 'sweep', total: PROGRESS_STEPS }));
   try {
     const portable = { ...options } as never;
     if (args.walkForward) {
-      const wf = await runWalkForward(pool, candles.length, strategy, args.sweep, args.params, portable, args.rank, { folds: args.walkForward }, (d, t) => bar.update(d / t));
+      const wf = await engine.walkForward(strategy, args.sweep, args.params, portable, args.rank, { folds: args.walkForward }, (d, t) => bar.update(d / t));
       bar.done();
       const last = wf.folds.at(-1)!;
       if (runs && runId !== undefined) await runs.finish(runId, { outOfSampleReturnPct: wf.outOfSampleReturnPct, outOfSampleAvgScore: wf.outOfSampleAvgScore, folds: wf.folds.length, rankBy: wf.rankBy }, { summary: `walk-forward ${wf.folds.length} folds: out-of-sample return ${wf.outOfSampleReturnPct.toFixed(2)} %, last best ${JSON.stringify(last.bestParams)}` });
@@ -192,7 +195,7 @@ async function sweepCommand(
       else io.stdout.write(`${formatWalkForward(wf)}${runId !== undefined ? `Stored as backtest run #${runId}.\n` : ''}`);
       return 0;
     }
-    const sweep = await runSweep(pool, strategy, args.sweep, args.params, portable, args.rank, (d, t) => bar.update(d / t));
+    const sweep = await engine.sweep(strategy, args.sweep, args.params, portable, args.rank, (d, t) => bar.update(d / t));
     bar.done();
     const best = sweep.rows[0]!;
     const files: Record<string, string> = {};
@@ -221,7 +224,99 @@ async function sweepCommand(
     }
     return 0;
   } finally {
-    await pool.close();
+    await engine.close();
+  }
+}
+
+/** Where a sweep's runs execute: this process's worker threads, or jobs on the database queue. */
+interface SweepEngine {
+  sweep(strategy: string, axes: SweepAxis[], base: Record<string, unknown>, options: PortableOptions, rankBy: string, onProgress: (done: number, total: number) => void): Promise<SweepResult>;
+  walkForward(strategy: string, axes: SweepAxis[], base: Record<string, unknown>, options: PortableOptions, rankBy: string, wf: WalkForwardOptions, onFold: (done: number, total: number) => void): Promise<WalkForwardResult>;
+  close(): Promise<void>;
+}
+
+async function localEngine(args: BacktestArgs, candles: Candles, lower: Candles | undefined, strategiesDir: string | undefined): Promise<SweepEngine> {
+  const { createWorkerPool } = await import('../backtest/worker/worker-pool.ts');
+  const { toSharedCandles } = await import('../backtest/worker/protocol.ts');
+  const pool = createWorkerPool({ size: args.workers, candles: toSharedCandles(candles), lower: lower ? toSharedCandles(lower) : undefined, strategiesDir });
+  return {
+    sweep: (...a) => runSweep(pool, ...a),
+    walkForward: (...a) => runWalkForward(pool, candles.length, ...a),
+    close: () => pool.close(),
+  };
+}
+
+/**
+ * `--queue`: one job per parameter set (per fold for walk-forward) on the database job queue. On
+ * PostgreSQL any worker or bot takes them; on the embedded database no other process can open it,
+ * so this process works its own jobs (the same queue, in process).
+ */
+async function queuedEngine(args: BacktestArgs, io: CliIo, candles: Candles, lower: Candles | undefined, strategiesDir: string | undefined, q: QueueTarget): Promise<SweepEngine> {
+  const { runQueuedSweep, runQueuedWalkForward } = await import('../backtest/jobs/queued-runs.ts');
+  const here = await openQueueHere(args, io, strategiesDir, q);
+  return {
+    sweep: (strategy, axes, base, options, rankBy, onProgress) => runQueuedSweep(here.deps, candles, lower, strategy, axes, base, options, rankBy, onProgress),
+    walkForward: (strategy, axes, base, options, rankBy, wf, onFold) => runQueuedWalkForward(here.deps, candles, lower, strategy, axes, base, options, rankBy, wf, onFold),
+    close: () => here.close(),
+  };
+}
+
+type QueueTarget = { database: Database; url?: string; runs: BacktestRunsRepository };
+
+/**
+ * The job queue for this command. On the embedded database no other process can open it, so this
+ * process also works the jobs (the same queue, in process); on PostgreSQL the workers and bots do.
+ */
+async function openQueueHere(args: BacktestArgs, io: CliIo, strategiesDir: string | undefined, q: QueueTarget) {
+  const { openPgBossQueue } = await import('../adapters/queue/pg-boss-queue.ts');
+  const { createDbBacktestDatasets } = await import('../adapters/db/repositories/backtest-datasets.ts');
+  const queue = await openPgBossQueue({ database: q.database, url: q.url });
+  const datasets = createDbBacktestDatasets(q.database.db);
+  let worker: { stop(): Promise<void> } | undefined;
+  try {
+    if (queue.backend === 'pglite') {
+      const { createBacktestJobWorker } = await import('../backtest/jobs/job-worker.ts');
+      const { availableParallelism } = await import('node:os');
+      const { loadConfig } = await import('../config.ts');
+      const dataDir = loadConfig(await envOf(io)).dataDir;
+      const w = createBacktestJobWorker({ queue, datasets, runs: q.runs, concurrency: args.workers ?? availableParallelism(), strategiesDir, reportsDir: join(dataDir, 'backtests') });
+      await w.start();
+      worker = w;
+    }
+  } catch (err) {
+    await queue.stop();
+    throw err;
+  }
+  return {
+    deps: { queue, datasets, onIdle: () => io.stderr.write('\nno worker has taken a job yet: start `tradeops worker` (or the bot) on this database\n') },
+    async close() {
+      await queue.stop();
+      await worker?.stop();
+    },
+  };
+}
+
+/** `--queue` without --sweep: the stored run as one job; prints what a local run prints. */
+async function queuedRunCommand(args: BacktestArgs, io: CliIo, candles: Candles, lower: Candles | undefined, strategiesDir: string | undefined, q: QueueTarget, runId: number): Promise<number> {
+  const { runQueuedBacktest } = await import('../backtest/jobs/queued-runs.ts');
+  const here = await openQueueHere(args, io, strategiesDir, q);
+  try {
+    const out = await runQueuedBacktest(here.deps, runId, candles, lower);
+    if (out.status !== 'done') {
+      io.stderr.write(`error: ${(await q.runs.get(runId))?.error ?? 'the backtest failed on the worker'}\n`);
+      return 1;
+    }
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify({ runId, ...out.result })}\n`);
+    } else {
+      io.stdout.write(out.table ?? '');
+      const dir = (out.result?.files as { dir?: string } | undefined)?.dir;
+      if (dir) io.stdout.write(`\nReports (written by the worker) in ${dir}\n`);
+      io.stdout.write(`Stored as backtest run #${runId}.\n`);
+    }
+    return 0;
+  } finally {
+    await here.close();
   }
 }
 

@@ -49,18 +49,18 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
   const { startApp } = await import('../main.ts');
   const app = await startApp(config, { stdin: io.stdin, stdout: io.stdout });
   io.stdout.write(`${app.readyLine}\n`);
-  app.logger.info({ url: app.http.url }, 'ready');
+  app.logger.info({ component: 'app', url: app.http.url }, 'ready');
 
   return new Promise<number>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       signals++;
       if (signals > 1) {
-        app.logger.warn({ signal }, 'second signal: exiting now');
+        app.logger.warn({ component: 'app', signal }, 'second signal: exiting now');
         process.exit(1);
       }
       const deadline = setTimeout(() => {
-        app.logger.error('shutdown took too long: exiting');
+        app.logger.error({ component: 'app' }, 'shutdown took too long: exiting');
         process.exit(1);
       }, config.SHUTDOWN_TIMEOUT * 1000 + DEADLINE_MARGIN_MS);
       deadline.unref();

@@ -15,11 +15,11 @@ export type DomainEvent =
   | { type: 'order-denied'; ts: number; symbol: string; reasons: string[]; intent: string }
   | { type: 'trading-state-changed'; ts: number; from: TradingStateName; to: TradingStateName; reason: string; by: string }
   | { type: 'backtest-finished'; ts: number; runId: number; strategy: string; symbol: string; summary: string; ok: boolean; chartPath?: string }
-  | { type: 'stale-data'; ts: number; symbol: string; timeframe: string; lastCandleTs: number }
+  | { type: 'stale-data'; ts: number; symbol: string; timeframe: string; lastCandleTs: number; simulated?: boolean }
   | { type: 'exchange-error'; ts: number; kind: string; message: string; critical: boolean }
   | { type: 'strategy-message'; ts: number; strategy: string; symbol: string; message: string }
   | { type: 'daily-summary'; ts: number; equity: number; pnl: number; pnlPct: number; trades: number; openPositions: number }
-  | { type: 'candles-skipped'; ts: number; symbol: string; timeframe: string; skipped: number; gapMs: number; newestTs: number; acted: boolean }
+  | { type: 'candles-skipped'; ts: number; symbol: string; timeframe: string; skipped: number; gapMs: number; newestTs: number; acted: boolean; simulated?: boolean }
   | { type: 'protection-triggered'; ts: number; protection: string; symbol?: string; until?: number; reason: string }
   | { type: 'panic-level'; ts: number; scope: string; score: number; level: PanicLevelName; previous: PanicLevelName; proposeKillAll: boolean }
   | { type: 'kill-all'; ts: number; runId: number; phase: 'started' | 'finished'; by: string; lines: KillAllLine[] }

@@ -10,7 +10,9 @@ export interface ReconcileFindings {
   externalOrders: Array<{ clientOrderId: string; symbol: string; side: string; amount: number }>;
   /** Coins held beyond what tradeops bought: reported, never touched. */
   externalHoldings: Array<{ asset: string; amount: number }>;
-  /** Positions cut to what the venue holds (sold outside tradeops). */
+  /** Swap positions the venue holds beyond (or opposite to) what tradeops' fills say: reported, never touched. */
+  externalPositions?: Array<{ symbol: string; quantity: number }>;
+  /** Positions cut to what the venue holds (sold or closed outside tradeops, liquidated). */
   adopted: Array<{ symbol: string; from: number; to: number }>;
   /** Quote balance changed outside tradeops: cash adopted from the venue. */
   cashAdopted?: { from: number; to: number };

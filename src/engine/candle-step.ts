@@ -106,17 +106,12 @@ export function candleStep(
   gateInputs: GateInputs,
   out: CandleStepResult,
 ): void {
-  out.decisions = NO_DECISIONS;
+  // The hot path (no position with levels, nothing decided) is kept small so V8 inlines it into the
+  // caller's loop; everything else is out of line.
+  if (out.decisions.length > 0) out.decisions = NO_DECISIONS;
   out.protective = 0;
   if (out.messages.length > 0) out.messages.length = 0;
-  const c = s.ctx.candles;
-  let hit: -1 | 0 | 1 = 0;
-  if (position !== undefined && position.quantity !== 0) {
-    const sl = position.stopLoss ?? NaN;
-    const tp = position.takeProfit ?? NaN;
-    if (sl === sl || tp === tp) hit = stopOrTarget(position.quantity > 0, sl, tp, c.open[i]!, c.high[i]!, c.low[i]!, s.lower, c.ts[i]!, s.tfMs, s.lowerCursor);
-    if (hit === 0) hit = s.missedHit;
-  }
+  const hit = position !== undefined && position.quantity !== 0 ? protectiveHit(s, i, position) : 0;
   const ctx = s.ctx;
   ctx.i = i;
   ctx.position = hit !== 0 ? undefined : snapshot;
@@ -127,6 +122,31 @@ export function candleStep(
   }
   s.missedHit = 0;
   if (hit === 0 && (intents === undefined || intents.length === 0)) return;
+  gateStep(s, i, position, hit, intents, gateInputs, out);
+}
+
+/** The stop-loss / take-profit verdict for an open position on candle i, or a hit kept from a candle that could not act. */
+function protectiveHit(s: CandleStepper, i: number, position: Position): -1 | 0 | 1 {
+  const sl = position.stopLoss ?? NaN;
+  const tp = position.takeProfit ?? NaN;
+  let hit: -1 | 0 | 1 = 0;
+  if (sl === sl || tp === tp) {
+    const c = s.ctx.candles;
+    hit = stopOrTarget(position.quantity > 0, sl, tp, c.open[i]!, c.high[i]!, c.low[i]!, s.lower, c.ts[i]!, s.tfMs, s.lowerCursor);
+  }
+  return hit === 0 ? s.missedHit : hit;
+}
+
+/** Something to decide: the protective exit first, then the strategy's intents, through the risk gate. */
+function gateStep(
+  s: CandleStepper,
+  i: number,
+  position: Position | undefined,
+  hit: -1 | 0 | 1,
+  intents: readonly Intent[] | undefined,
+  gateInputs: GateInputs,
+  out: CandleStepResult,
+): void {
   let trading: Intent[] | undefined;
   if (hit !== 0) trading = [hit < 0 ? STOP_LOSS_EXIT : TAKE_PROFIT_EXIT];
   if (intents !== undefined) {
@@ -142,5 +162,5 @@ export function candleStep(
   out.protective = hit;
   if (trading === undefined) return;
   if (s.beforeGate !== undefined) s.beforeGate(gateInputs);
-  out.decisions = s.gate({ ...gateInputs, symbol: s.symbol, intents: trading, price: c.close[i]!, position });
+  out.decisions = s.gate({ ...gateInputs, symbol: s.symbol, intents: trading, price: s.ctx.candles.close[i]!, position });
 }

@@ -50,7 +50,8 @@ const AMOUNT_EPS = 1e-9;
  * storage never disagree.
  */
 export async function settleReport(record: OrderRecord, report: OrderReport, deps: SettleDeps): Promise<SettleResult> {
-  const { portfolio, store, bus, logger, exchange } = deps;
+  const { portfolio, store, bus, exchange } = deps;
+  const logger = deps.logger.child({ strategy: record.strategy, symbol: record.symbol, clientOrderId: record.clientOrderId });
   const known = await store.fillsOfOrder(record.clientOrderId);
   const seen = new Set(known.map((f) => f.tradeId));
   let filledQty = known.reduce((s, f) => s + f.amount, 0);
@@ -62,7 +63,7 @@ export async function settleReport(record: OrderRecord, report: OrderReport, dep
     seen.add(fill.tradeId);
     if (filledQty + fill.amount > cap) {
       refused.push(fill);
-      logger.error({ clientOrderId: record.clientOrderId, tradeId: fill.tradeId, amount: fill.amount, alreadyFilled: filledQty, orderAmount: record.amount }, 'over-fill refused: this fill would exceed the order amount');
+      logger.error({ tradeId: fill.tradeId, amount: fill.amount, alreadyFilled: filledQty, orderAmount: record.amount }, 'over-fill refused: this fill would exceed the order amount');
       continue;
     }
     filledQty += fill.amount;
@@ -113,6 +114,8 @@ export async function settleReport(record: OrderRecord, report: OrderReport, dep
     portfolio.rollback(checkpoint);
     throw err;
   }
+  if (statusChanges) logger.info({ from: record.status, to: status, filled: Math.max(report.filled, filledQty), avgPrice: report.avgPrice }, `order ${status}`);
+  for (const f of accepted) logger.info({ tradeId: f.tradeId, side: f.side, amount: f.amount, price: f.price, fee: f.fee, feeCurrency: f.feeCurrency }, 'fill');
   accepted.forEach((fill, i) => publishFillEvents(bus, fill, effects[i]!, record));
   return { status: isTerminal(record.status) ? record.status : status, fills: accepted, refused, missingFills };
 }

@@ -143,8 +143,10 @@ export class OrderManager {
     if (store.insertOrders) await store.insertOrders(prepared.map((p) => p.record));
     else for (const p of prepared) await store.insertOrder(p.record);
     return prepared.map((p) => {
+      const log = this.orderLog(p.record);
+      log.info({ side: p.req.side, type: p.req.type, amount: p.req.amount, price: p.req.price, reduceOnly: p.record.reduceOnly, reason: p.record.reason }, 'order sent');
       this.sending.add(p.req.clientOrderId);
-      return this.track(this.send(p.req, p.record.symbol).finally(() => this.sending.delete(p.req.clientOrderId)));
+      return this.track(this.send(p.req, p.record.symbol, log).finally(() => this.sending.delete(p.req.clientOrderId)));
     });
   }
 
@@ -153,9 +155,11 @@ export class OrderManager {
     const { req, record } = this.prepare(plan, strategy, chosenId);
     await store.insertOrder(record);
     const clientOrderId = req.clientOrderId;
+    const log = this.orderLog(record);
+    log.info({ side: plan.side, type: req.type, amount: req.amount, price: req.price, reduceOnly: plan.reduceOnly, reason: plan.reason }, 'order sent');
     this.sending.add(clientOrderId);
     try {
-      return await this.send(req, plan.symbol);
+      return await this.send(req, plan.symbol, log);
     } finally {
       this.sending.delete(clientOrderId);
     }
@@ -193,7 +197,7 @@ export class OrderManager {
     return { req, record };
   }
 
-  private async send(req: OrderRequest, symbol: string): Promise<SubmitOutcome> {
+  private async send(req: OrderRequest, symbol: string, log: Logger): Promise<SubmitOutcome> {
     const { execution, store } = this.deps;
     const { clientOrderId } = req;
     const maxAttempts = Math.max(1, this.deps.maxCreateAttempts ?? 5);
@@ -202,11 +206,11 @@ export class OrderManager {
       try {
         report = await execution.placeOrder(req);
       } catch (err) {
-        if (!(err instanceof ExecutionError && err.kind === 'unknown-outcome')) return this.refused(clientOrderId, err);
+        if (!(err instanceof ExecutionError && err.kind === 'unknown-outcome')) return this.refused(clientOrderId, err, log);
         const current = (await store.getOrder(clientOrderId))!;
         if (current.status === 'pending') await this.transition(clientOrderId, 'pending', 'unknown', { reason: err.message });
-        this.deps.logger.warn({ clientOrderId, attempt, err: err.message }, 'order outcome unknown; looking it up by clientOrderId');
-        const found = await this.lookUp(clientOrderId, symbol);
+        log.warn({ attempt, err: err.message }, 'order outcome unknown; looking it up by clientOrderId');
+        const found = await this.lookUp(clientOrderId, symbol, log);
         if (found === 'lookup-failed') return { kind: 'unknown', clientOrderId, reason: err.message, retryAt: err.retryAt };
         if (found) {
           await this.settle(found);
@@ -214,9 +218,10 @@ export class OrderManager {
         }
         if (attempt >= maxAttempts) {
           await this.transition(clientOrderId, 'unknown', 'rejected', { reason: `not placed after ${attempt} attempts: ${err.message}` });
+          log.warn({ attempts: attempt, err: err.message }, 'order rejected: the exchange never received it');
           return { kind: 'rejected', clientOrderId, reason: `not placed after ${attempt} attempts (the exchange never received it): ${err.message}` };
         }
-        this.deps.logger.warn({ clientOrderId, attempt }, 'the exchange never received the order; sending it again with the same clientOrderId');
+        log.warn({ attempt }, 'the exchange never received the order; sending it again with the same clientOrderId');
         continue;
       }
       await this.settle(report);
@@ -225,18 +230,19 @@ export class OrderManager {
   }
 
   /** The venue's view after a lost answer: a report, undefined when it has never seen the id, or 'lookup-failed'. */
-  private async lookUp(clientOrderId: string, symbol: string): Promise<OrderReport | undefined | 'lookup-failed'> {
+  private async lookUp(clientOrderId: string, symbol: string, log: Logger): Promise<OrderReport | undefined | 'lookup-failed'> {
     await this.sleep(this.deps.lookupDelayMs ?? 1_000);
     try {
       return await this.deps.execution.fetchOrder(clientOrderId, symbol);
     } catch (err) {
-      this.deps.logger.warn({ clientOrderId, err: err instanceof Error ? err.message : String(err) }, 'order lookup failed; settlement will retry (never resent)');
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'order lookup failed; settlement will retry (never resent)');
       return 'lookup-failed';
     }
   }
 
-  private async refused(clientOrderId: string, err: unknown): Promise<SubmitOutcome> {
+  private async refused(clientOrderId: string, err: unknown, log: Logger): Promise<SubmitOutcome> {
     const reason = err instanceof Error ? err.message : String(err);
+    log.warn({ err: reason, kind: err instanceof ExecutionError ? err.kind : undefined }, 'order refused by the exchange');
     const current = await this.deps.store.getOrder(clientOrderId);
     if (current && !isTerminal(current.status)) await this.transition(clientOrderId, current.status, 'rejected', { reason });
     if (err instanceof ExecutionError && err.kind !== 'unknown-outcome') return { kind: 'rejected', clientOrderId, reason };
@@ -259,8 +265,9 @@ export class OrderManager {
       const report = await this.deps.execution.cancelOrder(clientOrderId, record.symbol);
       return (await this.settle(report)) ?? record.status;
     } catch (err) {
-      this.deps.logger.warn({ clientOrderId, err: err instanceof Error ? err.message : String(err) }, 'cancel failed or its outcome is unknown; looking the order up');
-      const found = await this.lookUp(clientOrderId, record.symbol);
+      const log = this.orderLog(record);
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'cancel failed or its outcome is unknown; looking the order up');
+      const found = await this.lookUp(clientOrderId, record.symbol, log);
       if (found && found !== 'lookup-failed') return (await this.settle(found)) ?? record.status;
       if (found === undefined && record.status === 'pending') {
         await this.transition(clientOrderId, 'pending', 'rejected', { reason: 'the exchange never received this order' });
@@ -328,7 +335,7 @@ export class OrderManager {
         }
       } catch (err) {
         if (isAppError(err) && err.code === 'INTERNAL') throw err; // an illegal transition is a bug, not a retry
-        this.deps.logger.warn({ clientOrderId: o.clientOrderId, err: err instanceof Error ? err.message : String(err) }, 'could not settle order yet');
+        this.orderLog(o).warn({ err: err instanceof Error ? err.message : String(err) }, 'could not settle order yet');
       }
     }
     return settled;
@@ -337,6 +344,11 @@ export class OrderManager {
   /** @deprecated name kept for callers of the first API: same as settleOpen. */
   settleUnknown(): Promise<OrderReport[]> {
     return this.settleOpen();
+  }
+
+  /** A logger whose every line names the order, its symbol and strategy. */
+  private orderLog(o: Pick<OrderRecord, 'clientOrderId' | 'symbol' | 'strategy'>): Logger {
+    return this.deps.logger.child({ strategy: o.strategy, symbol: o.symbol, clientOrderId: o.clientOrderId });
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -23,6 +23,8 @@ export interface ReconcilerDeps {
   symbols: readonly string[];
   /** Compare spot holdings with Σ fills (live spot accounts: the coins are the position). */
   checkHoldings: boolean;
+  /** Compare the venue's swap positions with Σ fills (live swap accounts). */
+  checkPositions?: boolean;
   /** Mark price per symbol (adoptions are booked at it). */
   marks: () => ReadonlyMap<string, number>;
   /** How far back to read the venue's trades on the first run (later runs: since the previous run). */
@@ -45,7 +47,9 @@ const QTY_EPS = 1e-8;
  * 3. open venue orders tradeops did not create → reported as external, never touched;
  * 4. spot holdings: less than the fills say (sold by hand) → the position is cut to the venue's
  *    figure with a booked adjustment (so position = Σ fills still holds) and an alert; more → external;
- *    live quote balance moved → cash adopted;
+ *    live quote balance moved → cash adopted; swap positions (fetchPositions): the same rule on the
+ *    signed position — smaller on the same side (closed by hand, liquidated) → adopted; larger or on
+ *    the other side → the difference is an external position, never touched;
  * 5. the invariant position = Σ fills is checked per symbol; any mismatch is a critical alert.
  *
  * Running it twice in a row changes nothing the second time. Any venue failure throws: the caller
@@ -100,6 +104,7 @@ export class Reconciler {
 
     // 4. Holdings and cash (spot: the coins are the position).
     if (d.checkHoldings) await this.checkHoldings(f);
+    if (d.checkPositions) await this.checkPositions(f);
 
     // 5. Invariant: position = Σ fills − fees taken in the base coin (what the fills left in the account).
     const net = await d.store.netFilledQuantities(d.account);
@@ -153,15 +158,43 @@ export class Reconciler {
     }
   }
 
+  /** Swap: the venue's signed positions against Σ fills, per symbol. */
+  private async checkPositions(f: ReconcileFindings): Promise<void> {
+    const d = this.d;
+    if (!d.execution.fetchPositions) throw new Error(`${d.execution.exchangeId}: positions cannot be read from this exchange`);
+    const venue = new Map((await d.execution.fetchPositions(d.symbols)).map((p) => [p.symbol, p.quantity]));
+    const net = await d.store.netFilledQuantities(d.account);
+    for (const symbol of d.symbols) {
+      const held = venue.get(symbol) ?? 0;
+      const n = net.get(symbol);
+      const expected = (n?.net ?? 0) - (n?.baseFees ?? 0);
+      const step = d.execution.market(symbol)?.amountStep ?? QTY_EPS;
+      const tolerance = Math.max(QTY_EPS, step / 2);
+      if (Math.abs(held - expected) <= tolerance) continue;
+      const shrunk = expected !== 0 && Math.sign(held) !== -Math.sign(expected) && Math.abs(held) < Math.abs(expected);
+      if (!shrunk) {
+        (f.externalPositions ??= []).push({ symbol, quantity: held - expected });
+        continue;
+      }
+      // Closed (partly) outside tradeops — by hand or by liquidation: adopt the venue's figure.
+      const position = d.portfolio.get(symbol)?.quantity ?? 0;
+      const cut = Math.min(Math.abs(expected - held), Math.abs(position));
+      if (cut > tolerance && Math.sign(position) === Math.sign(expected)) {
+        await this.bookAdjustment(symbol, cut, expected > 0 ? 'sell' : 'buy');
+        f.adopted.push({ symbol, from: position, to: position - Math.sign(expected) * cut });
+      }
+    }
+  }
+
   /** Cut a position to the venue's figure: a stored order + fill (at the mark price) so Σ fills stays true. */
-  private async bookAdjustment(symbol: string, quantity: number): Promise<void> {
+  private async bookAdjustment(symbol: string, quantity: number, side: 'buy' | 'sell' = 'sell'): Promise<void> {
     const d = this.d;
     const now = d.clock.now();
     const price = d.marks().get(symbol) ?? d.portfolio.get(symbol)?.entryPrice ?? 0;
     const clientOrderId = newClientOrderId('adj', now);
-    const record = { clientOrderId, exchange: d.account, mode: 'live' as const, symbol, side: 'sell' as const, type: 'market' as const, amount: quantity, reduceOnly: true, status: 'pending' as const, filled: 0, fee: 0, strategy: 'reconcile', reason: 'the exchange holds less than tradeops recorded (sold outside tradeops): adopted', createdAt: now, updatedAt: now };
+    const record = { clientOrderId, exchange: d.account, mode: 'live' as const, symbol, side, type: 'market' as const, amount: quantity, reduceOnly: true, status: 'pending' as const, filled: 0, fee: 0, strategy: 'reconcile', reason: 'the exchange holds less than tradeops recorded (closed outside tradeops): adopted', createdAt: now, updatedAt: now };
     await d.store.insertOrder(record);
-    const report: OrderReport = { clientOrderId, exchangeOrderId: '', symbol, side: 'sell', type: 'market', status: 'filled', amount: quantity, filled: quantity, avgPrice: price, fee: 0, fills: [{ tradeId: `${clientOrderId}-1`, clientOrderId, symbol, side: 'sell', price, amount: quantity, fee: 0, feeCurrency: '', ts: now }], ts: now };
+    const report: OrderReport = { clientOrderId, exchangeOrderId: '', symbol, side, type: 'market', status: 'filled', amount: quantity, filled: quantity, avgPrice: price, fee: 0, fills: [{ tradeId: `${clientOrderId}-1`, clientOrderId, symbol, side, price, amount: quantity, fee: 0, feeCurrency: '', ts: now }], ts: now };
     await settleReport(record, report, { ...d, exchange: d.account });
   }
 
@@ -182,10 +215,11 @@ export class Reconciler {
     if (f.closedOnExchange.length) lines.push(`cancelled on the exchange: ${f.closedOnExchange.join(', ')}`);
     for (const a of f.adopted) {
       severity = 'warning';
-      lines.push(`${a.symbol}: the exchange holds less than recorded (sold outside tradeops?) — position ${a.from} → ${a.to} adopted`);
+      lines.push(`${a.symbol}: the exchange holds less than recorded (closed outside tradeops?) — position ${a.from} → ${a.to} adopted`);
     }
     for (const o of f.externalOrders) if (once(`order:${o.clientOrderId}`)) lines.push(`external order ${o.clientOrderId} (${o.side} ${o.amount} ${o.symbol}) left alone`);
     for (const h of f.externalHoldings) if (once(`holding:${h.asset}`)) lines.push(`external holding ${h.amount} ${h.asset} left alone`);
+    for (const p of f.externalPositions ?? []) if (once(`position:${p.symbol}:${p.quantity}`)) lines.push(`external position ${p.quantity} ${p.symbol} left alone`);
     if (f.cashAdopted) {
       severity = 'warning';
       lines.push(`cash changed outside tradeops: ${f.cashAdopted.from.toFixed(2)} → ${f.cashAdopted.to.toFixed(2)} adopted from the exchange`);

@@ -68,7 +68,7 @@ export interface RiskLayerDeps {
 export function createRiskLayer(d: RiskLayerDeps): RiskLayer {
   const publish = (e: Parameters<EventBus['publish']>[0]) => d.bus.publish(e);
   const state = new RiskState(d.settings.limits, d.settings.protections);
-  const gate = new RiskGate({ state, publish, record: (x) => d.store.insertDecision(x) });
+  const gate = new RiskGate({ state, publish, record: (x) => d.store.insertDecision(x), logger: d.logger });
   const killAll = d.riskStore
     ? new KillAll({ execution: d.execution, store: d.store, riskStore: d.riskStore, orders: d.orders, portfolio: d.portfolio, tradingState: d.tradingState, bus: d.bus, clock: d.clock, logger: d.logger.child({ component: 'kill-all' }), marks: d.marks, symbols: d.symbols })
     : undefined;

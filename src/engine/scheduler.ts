@@ -20,7 +20,12 @@ export interface TickObservation {
   ok: boolean;
 }
 
-export function createTickScheduler(expression: string, tick: () => Promise<void>, logger: Logger, observe?: (t: TickObservation) => void): TickScheduler {
+/** When ticks run: a node-cron expression (TICK_CRON), or a fixed period in ms (the accelerated simulated market). */
+export type TickSchedule = string | { everyMs: number };
+
+export function createTickScheduler(schedule: TickSchedule, tick: () => Promise<void>, logger: Logger, observe?: (t: TickObservation) => void): TickScheduler {
+  if (typeof schedule !== 'string') return createPeriodicScheduler(schedule.everyMs, tick, logger, observe);
+  const expression = schedule;
   if (!cron.validate(expression)) throw new Error(`TICK_CRON "${expression}" is not a valid cron expression`);
   cron.setLogger({
     info: (m) => logger.debug({ source: 'node-cron' }, m),
@@ -34,21 +39,9 @@ export function createTickScheduler(expression: string, tick: () => Promise<void
   const run = async (ctx?: { date?: Date }) => {
     if (inFlight || stopped) return;
     const startedAt = Date.now();
-    const lagMs = ctx?.date ? Math.max(0, startedAt - ctx.date.getTime()) : 0;
-    let ok = true;
-    inFlight = tick()
-      .catch((err) => {
-        ok = false;
-        logger.error({ err }, 'engine tick failed');
-      })
-      .finally(() => {
-        try {
-          observe?.({ durationMs: Date.now() - startedAt, lagMs, ok });
-        } catch (err) {
-          logger.error({ err }, 'tick observer failed');
-        }
-        inFlight = undefined;
-      });
+    inFlight = observedTick(tick, logger, observe, startedAt, ctx?.date ? Math.max(0, startedAt - ctx.date.getTime()) : 0).finally(() => {
+      inFlight = undefined;
+    });
     await inFlight;
   };
   return {
@@ -69,4 +62,60 @@ export function createTickScheduler(expression: string, tick: () => Promise<void
       if (inFlight) await inFlight;
     },
   };
+}
+
+/**
+ * A tick every `everyMs` (the simulated market at SIM_SPEED > 1 closes several candles per second,
+ * below node-cron's one-second resolution). The next tick is due one period after the previous one
+ * was due; a tick that overruns makes the next start at once (no overlap, no burst of catch-up ticks).
+ */
+function createPeriodicScheduler(everyMs: number, tick: () => Promise<void>, logger: Logger, observe?: (t: TickObservation) => void): TickScheduler {
+  if (!(everyMs > 0)) throw new Error(`tick period must be above 0 ms, got ${everyMs}`);
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let stopped = false;
+  let started = false;
+  let due = 0;
+  const run = async () => {
+    if (stopped) return;
+    const startedAt = Date.now();
+    inFlight = observedTick(tick, logger, observe, startedAt, Math.max(0, startedAt - due)).finally(() => {
+      inFlight = undefined;
+    });
+    await inFlight;
+    if (stopped) return;
+    due = Math.max(due + everyMs, Date.now());
+    timer = setTimeout(() => void run(), Math.max(0, due - Date.now()));
+  };
+  return {
+    get running() {
+      return started && !stopped;
+    },
+    start() {
+      started = true;
+      due = Date.now();
+      void run();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      if (inFlight) await inFlight;
+    },
+  };
+}
+
+/** Run one tick: its error is logged (never thrown), then the observer gets its duration, lag and outcome. */
+async function observedTick(tick: () => Promise<void>, logger: Logger, observe: ((t: TickObservation) => void) | undefined, startedAt: number, lagMs: number): Promise<void> {
+  let ok = true;
+  try {
+    await tick();
+  } catch (err) {
+    ok = false;
+    logger.error({ err }, 'engine tick failed');
+  }
+  try {
+    observe?.({ durationMs: Date.now() - startedAt, lagMs, ok });
+  } catch (err) {
+    logger.error({ err }, 'tick observer failed');
+  }
 }

@@ -47,6 +47,8 @@ export interface EngineDeps {
   signals?: (symbol: string, candles: Candles) => Promise<ReadonlyMap<string, number> | undefined>;
   /** MAX_SIGNAL_AGE: a closed candle older than this (since its close) decides nothing. Default: one timeframe. */
   maxSignalAgeMs?: number;
+  /** Market time is the simulated exchange's accelerated clock: events that show it say so. */
+  simulatedTime?: boolean;
   /** Slippage (a fraction) assumed when an all-in entry is re-sized at the price it is sent at. Default 0.001. */
   allInSlippage?: number;
   /** The account as the venue shows it (equity snapshots store its cash figure). */
@@ -193,7 +195,7 @@ export class TradingEngine {
     if (skipped > 0) {
       const gapMs = Number.isFinite(previous) ? w.ts[newest]! - previous : (newest - start + 1) * this.tfMs;
       this.d.logger.warn({ symbol, skipped, gapMs, newestCandle: w.ts[newest], acted: fresh }, `skipped ${skipped} candles after a gap`);
-      this.d.bus.publish({ type: 'candles-skipped', ts: now, symbol, timeframe: this.d.timeframe, skipped, gapMs, newestTs: w.ts[newest]!, acted: fresh });
+      this.d.bus.publish({ type: 'candles-skipped', ts: now, symbol, timeframe: this.d.timeframe, skipped, gapMs, newestTs: w.ts[newest]!, acted: fresh, ...(this.d.simulatedTime ? { simulated: true } : {}) });
     }
     if (strategy.getState) await this.d.store.saveStrategyState(this.d.strategyName, symbol, strategy.getState());
     await this.d.store.saveStrategyState(ENGINE_STATE_PREFIX + this.d.strategyName, symbol, { lastCandleTs: feed.lastProcessedTs });
@@ -291,7 +293,7 @@ export class TradingEngine {
     const stale = last === undefined || now - (last + this.tfMs) > 2 * this.tfMs;
     if (stale && !feed.staleAlerted) {
       feed.staleAlerted = true;
-      this.d.bus.publish({ type: 'stale-data', ts: now, symbol, timeframe: this.d.timeframe, lastCandleTs: last ?? 0 });
+      this.d.bus.publish({ type: 'stale-data', ts: now, symbol, timeframe: this.d.timeframe, lastCandleTs: last ?? 0, ...(this.d.simulatedTime ? { simulated: true } : {}) });
     } else if (!stale) feed.staleAlerted = false;
   }
 

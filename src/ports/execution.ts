@@ -1,6 +1,13 @@
 import type { MarketInfo } from '../domain/market.ts';
 import type { Fill, OrderReport, OrderRequest } from '../domain/orders.ts';
 
+/** A derivatives position as the venue holds it (one-way mode): quantity in the order unit, + long, − short. */
+export interface VenuePosition {
+  symbol: string;
+  quantity: number;
+  entryPrice?: number;
+}
+
 export interface Balance {
   free: number;
   used: number;
@@ -34,6 +41,8 @@ export interface Execution {
    * A refusal (funds, address not allow-listed on the venue, network) is `rejected`.
    */
   withdraw(req: WithdrawalRequest): Promise<WithdrawalReport>;
+  /** Swap venues: the open positions of `symbols` (flat symbols may be absent). Absent on spot-only implementations. */
+  fetchPositions?(symbols: readonly string[]): Promise<VenuePosition[]>;
 }
 
 export interface WithdrawalRequest {

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../domain/events.ts';
+import type { Logger } from '../logger.ts';
 import type { DecisionRecord } from '../ports/store.ts';
 import { preflightInputHash } from './input-hash.ts';
 import { DEFAULT_PREFLIGHT, runPreflight, type Denial, type PreflightContext, type PreflightRule } from './preflight/index.ts';
@@ -13,6 +14,8 @@ export interface RiskGateDeps {
   /** Least time between two alerts for the same symbol and reason codes (default 5 min). */
   alertIntervalMs?: number;
   rules?: readonly PreflightRule[];
+  /** Every denial is logged (warn) with its strategy, symbol, source and reason codes. */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 export type Verdict = { approved: true; denials: [] } | { approved: false; denials: Denial[] };
@@ -51,6 +54,7 @@ export class RiskGate {
     this.total++;
     for (const x of denials) this.counts.set(x.code, (this.counts.get(x.code) ?? 0) + 1);
     await this.d.record({ ts: meta.ts, strategy: meta.strategy, symbol: ctx.symbol, intent: meta.intent, verdict: 'denied', reasons: [...denials], source: ctx.source ?? 'strategy', inputHash });
+    this.d.logger?.warn({ strategy: meta.strategy, symbol: ctx.symbol, source: ctx.source ?? 'strategy', intent: meta.describe, codes: denials.map((x) => x.code), inputHash }, `order denied: ${denials.map((x) => `${x.code}: ${x.message}`).join('; ')}`);
     const key = `${ctx.symbol}|${denials.map((x) => x.code).sort().join(',')}`;
     const last = this.lastAlert.get(key);
     if (last === undefined || meta.ts - last >= (this.d.alertIntervalMs ?? 300_000)) {

@@ -5,8 +5,11 @@ import type { ExecutionResult } from '../engine/trading-engine.ts';
 import type { Logger } from '../logger.ts';
 import type { Intent } from '../strategies/strategy.ts';
 import type { Signal } from './signal.ts';
+import type { IntakePriority } from './intake-priority.ts';
 import { planSignal } from './signal-intents.ts';
 import type { SignalSource } from './sources.ts';
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The trading side a signal acts on: the same risk gate and order path as the strategy's intents. */
 export interface SignalTarget {
@@ -30,6 +33,8 @@ export interface SignalProcessorDeps {
   maxLagSeconds: number;
   /** ORDER_SIZE_PCT: the entry size when a signal names none (for the source's cap). */
   defaultPct: number;
+  /** Webhook requests in flight go first. */
+  intake?: IntakePriority;
 }
 
 export interface QueuedSignal {
@@ -46,6 +51,7 @@ export interface QueuedSignal {
 export class SignalProcessor {
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  private stopped = false;
 
   constructor(private readonly d: SignalProcessorDeps) {}
 
@@ -56,6 +62,10 @@ export class SignalProcessor {
   enqueue(item: QueuedSignal): void {
     this.pending++;
     this.queue = this.queue
+      // Before each signal, a turn of the event loop and, while webhook requests are in flight, a short
+      // wait for them: the embedded database answers without real I/O, so a backlog processed as one
+      // promise chain would hold the HTTP server off until it is empty (src/signals/intake-priority.ts).
+      .then(() => (this.d.intake ? this.d.intake.quiet() : yieldToEventLoop()))
       .then(() => this.process(item))
       .catch((err) => this.d.logger.error({ err, signal: item.signal.id, source: item.source.name }, 'signal processing failed'))
       .finally(() => {
@@ -68,7 +78,18 @@ export class SignalProcessor {
     while (this.pending > 0) await this.queue;
   }
 
+  /**
+   * Shutdown: finish the signal being processed, leave the rest. They are stored as received and
+   * are processed at the next start (or expire there, past their lag) — a backlog never holds a
+   * shutdown beyond the stop grace period.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.drain();
+  }
+
   private async process({ source, signal, receivedAt }: QueuedSignal): Promise<void> {
+    if (this.stopped) return;
     const log = this.d.logger.child({ component: 'signals', source: source.name, signal: signal.id, symbol: signal.symbol, strategy: signal.strategy });
     const finish = async (outcome: SignalOutcome, detail: string) => {
       const ts = this.d.now();

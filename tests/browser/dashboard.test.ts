@@ -92,6 +92,8 @@ describe.skipIf(Boolean(missing))('the web dashboard in Chromium against a real 
     // reload, a fill shows up in the alerts (pushed by server-sent events) and a position appears.
     await page.waitForFunction((b) => (globalThis as any).document.getElementById('alerts').textContent !== b, before, { timeout: 60_000 });
     expect(await page.locator('#alerts li').first().textContent()).toMatch(/entry|exit/);
+    // The simulated exchange's accelerated clock is never passed off as the wall clock.
+    expect(await page.locator('#alerts li').first().textContent()).toContain('(simulated market time)');
     await page.waitForSelector('#positions tr[data-symbol="BTC/USDT"]', { timeout: 60_000 });
     expect(await page.locator('#positions tr[data-symbol="BTC/USDT"] td').nth(1).textContent()).toBe('long');
     await screenshot(page, 'dashboard-overview-live');

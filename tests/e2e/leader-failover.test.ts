@@ -27,10 +27,17 @@ describe('several processes on one database', () => {
     bots.push(a);
     const readyA = await a.waitFor(READY, 60_000);
     expect(readyA[1]).toContain('role=leader');
-    const b = spawnBot(['start'], { ...env, DATA_DIR: tempDataDir() });
+    // The standby has a console: it answers read-only commands and refuses trading ones.
+    const b = spawnBot(['start'], { ...env, DATA_DIR: tempDataDir(), CONSOLE: 'true' });
     bots.push(b);
     const readyB = await b.waitFor(READY, 60_000);
     expect(readyB[1]).toContain('role=standby');
+    let mark = b.stdout().length;
+    b.send('/status');
+    await b.waitFor(/role standby/, 15_000, mark);
+    mark = b.stdout().length;
+    b.send('/pause');
+    await b.waitFor(/this process is a standby: another process is the leader and trades\. \/pause changes trading/, 15_000, mark);
     const [urlA, urlB] = [urlOf(readyA[1]!), urlOf(readyB[1]!)];
     expect([await roleOf(urlA), await roleOf(urlB)]).toEqual(['leader', 'standby']);
     // Let the leader trade a while; the standby must stay a standby.

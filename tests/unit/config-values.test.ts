@@ -134,7 +134,7 @@ const SPECS: Record<string, Spec> = {
   MAX_PRICE_CHASE: { ok: [['0', 0], ['0.5', 0.5], ['50', 50]], wrong: ['-0.1', '50.1', '1%', 'abc'] },
 };
 
-const SECRET = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL|SIGNAL_SOURCES)/;
+const SECRET = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL|SIGNAL_SOURCES|DISCORD_WEBHOOK_URL|HEARTBEAT_URL)/;
 /** Variables only valid together with another one. */
 const COMPANIONS: Record<string, Record<string, string>> = { TELEGRAM_WEBHOOK_URL: { TELEGRAM_WEBHOOK_SECRET: 'abc' } };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENV_DOCS, ENV_SCHEMA_SHAPE } from '../../src/config-schema.ts';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, loadConfig, SECRET_VARIABLES } from '../../src/config.ts';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -69,6 +69,25 @@ describe('config', () => {
   it('never echoes a secret value in an error', () => {
     const problems = problemsOf({ DISCORD_PUBLIC_KEY: 'supersecretvalue' });
     expect(problems.join('\n')).not.toContain('supersecretvalue');
+  });
+
+  it.each(['DISCORD_WEBHOOK_URL', 'HEARTBEAT_URL'])('hides %s (a URL that is itself the credential) in its refusal', (name) => {
+    const problems = problemsOf({ [name]: 'ftp://example.com/api/webhooks/123/tok3n-supersecret' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: got \\(hidden\\) — expected a URL`));
+    expect(problems[0]).not.toContain('supersecret');
+  });
+
+  it('every secret variable is hidden when refused', () => {
+    for (const name of SECRET_VARIABLES) {
+      let problems: string[] = [];
+      try {
+        loadConfig({ [name]: 'ftp:// {supersecret' });
+      } catch (err) {
+        problems = (err as ConfigError).problems;
+      }
+      expect(problems.join('\n'), name).not.toContain('supersecret');
+    }
   });
 
   it('documents every variable the schema knows, and nothing else', () => {

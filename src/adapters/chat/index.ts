@@ -42,7 +42,12 @@ export interface Chat {
   readonly senders: AlertSender[];
   /** Adds the webhook routes of the enabled platforms and the chart route to the shared HTTP app. */
   mount(app: Hono): void;
-  start(): Promise<void>;
+  /**
+   * Start platforms: `shared` those any number of processes may run (webhooks, console — a standby
+   * starts these), `exclusive` those only one process may (Telegram long polling, Discord gateway —
+   * the leader), both when absent. A platform already running is left alone.
+   */
+  start(part?: 'shared' | 'exclusive'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,9 +119,10 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
       for (const p of platforms) p.instance.mount?.(app);
       if (chartLinks.enabled) chartLinks.mount(app);
     },
-    async start() {
+    async start(part) {
+      const chosen = platforms.filter((p) => !running.has(p) && (part === undefined || (p.descriptor.exclusive?.(config) ?? false) === (part === 'exclusive')));
       await Promise.all(
-        platforms.map(async (p) => {
+        chosen.map(async (p) => {
           try {
             await p.instance.start();
             running.add(p);
@@ -127,8 +133,9 @@ export async function createChat(deps: ChatDeps): Promise<Chat> {
           }
         }),
       );
-      unsubscribe = deps.services.backtests?.onUpdate(deliverOrphan);
-      log.info({ platforms: [...running].map((p) => p.descriptor.name) }, 'chat started');
+      // Results of runs queued before a restart go to their chat from one process: the leader.
+      if (part !== 'shared') unsubscribe ??= deps.services.backtests?.onUpdate(deliverOrphan);
+      log.info({ platforms: [...running].map((p) => p.descriptor.name), part: part ?? 'all' }, 'chat started');
     },
     async stop() {
       unsubscribe?.();

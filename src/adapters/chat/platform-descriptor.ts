@@ -56,6 +56,12 @@ export interface ChatPlatformDescriptor<N extends string = string> {
   readonly userId?: { pattern: RegExp; example: string };
   /** Everyone on this platform has this role (the console operator is admin). */
   readonly fixedRole?: Role;
+  /**
+   * Only one process may receive this platform's updates (Telegram long polling: a second poller
+   * gets 409; a Discord gateway connection: every connection gets every interaction): it runs on the
+   * leader only. Webhook platforms and the console run on standbys too, answering read-only commands.
+   */
+  exclusive?(config: Config): boolean;
   /** Whether the configuration turns it on (`interactive`: stdin is a terminal). */
   enabled(config: Config, env: { interactive: boolean }): boolean;
   /** Config values that must never reach a log line, an alert or the audit log. */

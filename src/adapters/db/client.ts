@@ -14,6 +14,8 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Where it lives, secrets removed: a directory or host/dbname. */
   readonly location: string;
+  /** The PGlite instance itself (PGlite only): the in-process job queue shares its one connection. */
+  readonly embedded?: unknown;
   /** Raw rows of a SQL statement, normalised across drivers. */
   rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>): Promise<T[]>;
   ping(): Promise<boolean>;
@@ -74,6 +76,7 @@ export async function wrapPglite(client: PgliteClient, location: string): Promis
     db,
     kind: 'pglite',
     location,
+    embedded: client,
     async rows<T>(query: ReturnType<typeof sql>) {
       const res = (await db.execute(query)) as unknown as { rows: T[] };
       return res.rows;

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  customType,
   bigint,
   bigserial,
   boolean,
@@ -266,8 +267,30 @@ export const backtestRuns = pgTable(
     error: text('error'),
     startedAt: ms('started_at'),
     finishedAt: ms('finished_at'),
+    /** The job-queue job running it (chat runs); null until its candles are prepared and it is queued. */
+    jobId: text('job_id'),
+    /** A chat run whose end is still to be announced (one process claims it: announced once). */
+    announcePending: boolean('announce_pending').notNull().default(false),
   },
   (t) => [index('backtest_runs_status_idx').on(t.status, t.id), index('backtest_runs_created_idx').on(t.createdAt)],
+);
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Candles a queued backtest job runs on, written once by whoever queued it and read by every worker:
+ * the six columns as little-endian float64, keyed by the SHA-256 of those bytes (a sweep of 500
+ * parameter sets stores its candles once; the same candles queued again reuse the row).
+ */
+export const backtestDatasets = pgTable(
+  'backtest_datasets',
+  {
+    id: text('id').primaryKey(),
+    createdAt: ms('created_at').notNull(),
+    length: integer('length').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [index('backtest_datasets_created_idx').on(t.createdAt)],
 );
 
 /** Panic score history: one row per scope (a symbol or `portfolio`) per engine tick. */

@@ -9,8 +9,8 @@ export const REQUIRED_CAPABILITIES: Readonly<Record<TradingMode, readonly string
   live: ['fetchMarkets', 'fetchOHLCV', 'fetchTicker', 'createOrder', 'cancelOrder', 'fetchOrder', 'fetchOpenOrders', 'fetchBalance', 'fetchMyTrades'],
 };
 
-/** Extra flags for swap markets in live mode (leverage must be capped before the first order). */
-export const SWAP_LIVE_CAPABILITIES: readonly string[] = ['setLeverage'];
+/** Extra flags for swap markets in live mode (leverage must be capped before the first order; reconciliation reads positions). */
+export const SWAP_LIVE_CAPABILITIES: readonly string[] = ['setLeverage', 'fetchPositions'];
 
 export interface CapabilityInput {
   exchangeId: string;

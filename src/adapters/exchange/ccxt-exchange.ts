@@ -4,7 +4,7 @@ import type { Candles } from '../../domain/candles.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { MarketInfo } from '../../domain/market.ts';
 import { isTerminal, type Fill, type OrderReport, type OrderRequest } from '../../domain/orders.ts';
-import { ExecutionError, type Balance, type Execution, type WithdrawalReport, type WithdrawalRequest } from '../../ports/execution.ts';
+import { ExecutionError, type Balance, type Execution, type VenuePosition, type WithdrawalReport, type WithdrawalRequest } from '../../ports/execution.ts';
 import type { MarketData } from '../../ports/market-data.ts';
 import { assertCapabilities, type TradingMode } from './capabilities.ts';
 import { createCcxtClient, type MarketType } from './ccxt-client.ts';
@@ -258,6 +258,22 @@ class CcxtExchangeAdapter implements CcxtExchange {
 
   async fetchBalances(): Promise<Record<string, Balance>> {
     return toBalances(await this.read('fetchBalances', () => this.ex.fetchBalance()));
+  }
+
+  /** Open swap positions of `symbols`, signed (one-way mode: ccxt's `contracts` with its `side`). */
+  async fetchPositions(symbols: readonly string[]): Promise<VenuePosition[]> {
+    if (this.marketType !== 'swap' || !this.has('fetchPositions')) {
+      throw new ExecutionError('unsupported', `${this.exchangeId}: positions are read on swap markets of exchanges that support fetchPositions`);
+    }
+    for (const s of symbols) await this.ensureMarket(s);
+    const wanted = new Set(symbols);
+    const positions = await this.read('fetchPositions', () => this.ex.fetchPositions([...symbols]));
+    return positions
+      .filter((p) => typeof p.symbol === 'string' && wanted.has(p.symbol) && Number(p.contracts ?? 0) !== 0)
+      .map((p) => {
+        const contracts = Math.abs(Number(p.contracts));
+        return { symbol: String(p.symbol), quantity: p.side === 'short' ? -contracts : contracts, entryPrice: typeof p.entryPrice === 'number' ? p.entryPrice : undefined };
+      });
   }
 
   async fetchMyTrades(symbol: string, since?: number): Promise<Fill[]> {

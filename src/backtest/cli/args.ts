@@ -54,6 +54,12 @@ Optimisation:
   --top N                sweep rows shown (default 10); a heatmap.png for two params with --out
   --workers N            worker threads (default: the CPU count)
   --walk-forward FOLDS   walk-forward folds over the sweep grid (in-sample 75 %, then out-of-sample)
+  --queue                run it as jobs on the database job queue — a sweep as one job per
+                         parameter set (one per fold with --walk-forward), a single run as one job:
+                         every \`tradeops worker\` and bot on the same PostgreSQL takes them; on the
+                         embedded database this process works them itself (--workers threads).
+                         A single queued run's report is written by the worker (its
+                         DATA_DIR/backtests); --out and --monte-carlo need a local run
 
   -h, --help             show this help
 
@@ -98,6 +104,8 @@ export interface BacktestArgs {
   monteCarlo?: number;
   /** Store the run in backtest_runs (always true for stored candles). */
   save: boolean;
+  /** Run the sweep or walk-forward as jobs on the database job queue. */
+  queue: boolean;
 }
 
 const bad = (msg: string) => new AppError('BAD_REQUEST', msg);
@@ -159,13 +167,14 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
         'walk-forward': { type: 'string' },
         'monte-carlo': { type: 'string' },
         save: { type: 'boolean' },
+        queue: { type: 'boolean' },
       },
     });
   } catch (err) {
     throw bad(`${(err as Error).message} (see tradeops backtest --help)`);
   }
   const v = parsed.values;
-  if (v.help) return { help: true, params: {}, cash: 0, fee: '', slippage: '', spread: '', fill: 'next-open', sizing: '', lot: 0, allowShort: false, risk: false, panicGate: true, json: false, sweep: [], rank: '', top: 0, save: false };
+  if (v.help) return { help: true, params: {}, cash: 0, fee: '', slippage: '', spread: '', fill: 'next-open', sizing: '', lot: 0, allowShort: false, risk: false, panicGate: true, json: false, sweep: [], rank: '', top: 0, save: false, queue: false };
   if (v['no-panic-gate'] && !v.risk) throw bad('--no-panic-gate goes with --risk');
   if (!v.strategy) throw bad('--strategy is required (see tradeops backtest --help)');
   if (v.data === undefined && v.symbol === undefined) throw bad('give --data FILE, or --symbol S with --timeframe TF');
@@ -184,6 +193,9 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
   const sweep = (v.sweep ?? []).map(parseSweepSpec);
   const walkForward = num('walk-forward', v['walk-forward'], (n) => Number.isInteger(n) && n >= 1 && n <= 50, 'a number of folds from 1 to 50');
   if (walkForward !== undefined && sweep.length === 0) throw bad('--walk-forward needs at least one --sweep parameter to optimise');
+  if (v.queue && sweep.length === 0 && (v.out !== undefined || v['monte-carlo'] !== undefined)) {
+    throw bad('--out and --monte-carlo need the trades in this process: run a single backtest without --queue (a queued run writes its report on the worker)');
+  }
   return {
     help: false,
     strategy: v.strategy,
@@ -214,6 +226,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
     workers: num('workers', v.workers, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64'),
     walkForward,
     monteCarlo: num('monte-carlo', v['monte-carlo'], (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000, 'a whole number of runs from 1 to 1,000,000'),
-    save: v.data === undefined || (v.save ?? false),
+    save: v.data === undefined || (v.save ?? false) || (v.queue ?? false),
+    queue: v.queue ?? false,
   };
 }

@@ -9,6 +9,8 @@ const pageName = main.dataset.page;
 const $ = (id) => document.getElementById(id);
 const fmt = (v, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
 const time = (ms) => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '—');
+/** A market time, labelled when it is the simulated exchange's accelerated clock. */
+const marketTime = (ms, simulated) => `${time(ms)}${simulated && ms ? ' (simulated market time)' : ''}`;
 const cls = (v) => (v > 0 ? 'pos' : v < 0 ? 'neg' : '');
 
 function h(tag, attrs = {}, ...children) {
@@ -116,7 +118,7 @@ async function overview() {
     $('today').textContent = fmt(o.todayPnl);
     $('today').className = `value ${cls(o.todayPnl)}`;
     if (o.panic.available) {
-      $('panic').textContent = `${o.panic.level} · ${time(o.panic.ts)}`;
+      $('panic').textContent = `${o.panic.level} · ${marketTime(o.panic.ts, o.simulatedTime)}`;
       const g = $('panic-gauge');
       g.hidden = false;
       (ec.getInstanceByDom(g) || ec.init(g)).setOption(gaugeOption(o.panic.score));
@@ -138,8 +140,8 @@ async function overview() {
         'no open position',
       ),
     );
-    $('orders').replaceChildren(table(['Symbol', 'Side', 'Type', 'Amount', 'Filled', 'Price', 'Status', 'Created'], o.orders.map((x) => ({ cells: [x.symbol, x.side, x.type, fmt(x.amount, 6), fmt(x.filled, 6), fmt(x.price, 4), x.status, time(x.createdAt)] })), 'no open order'));
-    $('alerts').replaceChildren(...(o.alerts.length ? o.alerts.map((a) => h('li', { class: a.level === 'info' ? '' : 'neg' }, `${time(a.ts)} — ${a.text}`)) : [h('li', { class: 'muted' }, 'nothing since the bot started')]));
+    $('orders').replaceChildren(table(['Symbol', 'Side', 'Type', 'Amount', 'Filled', 'Price', 'Status', 'Created'], o.orders.map((x) => ({ cells: [x.symbol, x.side, x.type, fmt(x.amount, 6), fmt(x.filled, 6), fmt(x.price, 4), x.status, marketTime(x.createdAt, o.simulatedTime)] })), 'no open order'));
+    $('alerts').replaceChildren(...(o.alerts.length ? o.alerts.map((a) => h('li', { class: a.level === 'info' ? '' : 'neg' }, `${marketTime(a.ts, o.simulatedTime)} — ${a.text}`)) : [h('li', { class: 'muted' }, 'nothing since the bot started')]));
     main.dataset.loaded = String(Date.now());
   };
   const say = (t) => {
@@ -261,7 +263,7 @@ async function risk() {
   } else $('kelly').textContent = `not available: ${k.why}`;
   if (r.panic.available) {
     const last = r.panic.history[r.panic.history.length - 1];
-    $('risk-panic').textContent = `${last.score.toFixed(1)} (${last.level}) at ${time(last.ts)}`;
+    $('risk-panic').textContent = `${last.score.toFixed(1)} (${last.level}) at ${marketTime(last.ts, r.simulatedTime)}`;
     const chart = ec.init($('panic-history'));
     chart.setOption({ tooltip: { trigger: 'axis' }, grid: { left: 50, right: 30, top: 20, bottom: 40 }, xAxis: { type: 'time' }, yAxis: { type: 'value', min: 0, max: 100 }, series: [{ name: 'panic score', type: 'line', showSymbol: false, data: r.panic.history.map((p) => [p.ts, p.score]), areaStyle: { opacity: 0.15 } }] });
     // The risk layer records components as [{name, raw, unit, value, weight}]; older rows as {name: value}.
@@ -279,7 +281,7 @@ async function risk() {
     h('ul', { id: 'protections-configured' }, ...(pr.configured.length ? pr.configured.map((l) => h('li', {}, l)) : [h('li', { class: 'muted' }, 'no protection switched on (COOLDOWN_MINUTES, STOPLOSS_GUARD, MAX_DRAWDOWN_PCT, DAILY_LOSS_PCT are 0)')])),
     h('ul', { id: 'protections-active' }, ...(pr.active.length ? pr.active.map((l) => h('li', { class: 'neg' }, l)) : [h('li', { class: 'muted' }, 'nothing in force now: no lock, no trigger today')])),
   );
-  $('denials').replaceChildren(table(['Time', 'Symbol', 'Strategy', 'Intent', 'Reasons'], r.denials.map((x) => ({ cells: [time(x.ts), x.symbol, x.strategy, JSON.stringify(x.intent), (x.reasons || []).map((y) => (typeof y === 'string' ? y : y.code || JSON.stringify(y))).join(', ')] })), 'no denial recorded'));
+  $('denials').replaceChildren(table(['Time', 'Symbol', 'Strategy', 'Intent', 'Reasons'], r.denials.map((x) => ({ cells: [marketTime(x.ts, r.simulatedTime), x.symbol, x.strategy, JSON.stringify(x.intent), (x.reasons || []).map((y) => (typeof y === 'string' ? y : y.code || JSON.stringify(y))).join(', ')] })), 'no denial recorded'));
 }
 
 async function audit() {

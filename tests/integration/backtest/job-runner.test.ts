@@ -6,6 +6,10 @@ import { openDatabase, type Database } from '../../../src/adapters/db/client.ts'
 import { migrate } from '../../../src/adapters/db/migrate.ts';
 import { BacktestRunsRepository } from '../../../src/adapters/db/repositories/backtest-runs.ts';
 import { createBacktestJobRunner, type BacktestRunUpdate } from '../../../src/backtest/job-runner.ts';
+import { createBacktestJobWorker, type BacktestJobWorker } from '../../../src/backtest/jobs/job-worker.ts';
+import { createDbBacktestDatasets } from '../../../src/adapters/db/repositories/backtest-datasets.ts';
+import { openPgBossQueue } from '../../../src/adapters/queue/pg-boss-queue.ts';
+import type { JobQueue } from '../../../src/ports/job-queue.ts';
 import { loadStoredCandles, simHistoryCandles } from '../../../src/backtest/load-candles.ts';
 import { candles as candleTable } from '../../../src/adapters/db/schema.ts';
 import { PNG_SIGNATURE } from '../../../src/backtest/report/render-png.ts';
@@ -13,24 +17,35 @@ import { loadStrategyCatalog } from '../../../src/strategies/registry.ts';
 
 let database: Database;
 let runs: BacktestRunsRepository;
+let queue: JobQueue;
+let worker: BacktestJobWorker;
 const reportsDir = mkdtempSync(join(tmpdir(), 'bt-jobs-'));
 const who = { platform: 'telegram', userId: '42', chatId: '7' };
+const announced: BacktestRunUpdate[] = [];
 
 beforeAll(async () => {
   database = await openDatabase({ dataDir: 'memory://' });
   await migrate(database);
   runs = new BacktestRunsRepository(database.db);
-});
+  // The same queue API as on PostgreSQL, in this process over the embedded database.
+  queue = await openPgBossQueue({ database });
+  worker = createBacktestJobWorker({ queue, datasets: createDbBacktestDatasets(database.db), runs, concurrency: 1, reportsDir });
+  await worker.start();
+}, 60_000);
 afterAll(async () => {
+  await queue?.stop();
+  await worker?.stop();
   await database?.close();
 });
 
 async function runner() {
   return createBacktestJobRunner({
     runs,
+    queue,
+    datasets: createDbBacktestDatasets(database.db),
     catalog: await loadStrategyCatalog(),
-    reportsDir,
     pollMs: 100,
+    announce: (u) => announced.push(u),
     loadCandles: (req) => simHistoryCandles({ seed: 3, symbol: req.symbol, timeframe: req.timeframe, from: req.from, to: req.to, defaultCount: 3000, now: () => Date.UTC(2024, 5, 1) }),
   });
 }
@@ -64,8 +79,8 @@ describe('stored candles for --symbol backtests (PGlite)', () => {
   });
 });
 
-describe('backtest job runner (PGlite)', () => {
-  it('queues a chat run, runs it in a worker with progress, stores metrics, summary and an equity PNG', async () => {
+describe('backtest job runner on the in-process job queue (PGlite)', () => {
+  it('queues a chat run as a job, a worker runs it with progress, stores metrics, summary and an equity PNG, announced once', async () => {
     const r = await runner();
     await r.start();
     try {
@@ -86,6 +101,9 @@ describe('backtest job runner (PGlite)', () => {
       const stored = await r.service.get(view.id);
       expect(stored).toMatchObject({ status: 'done', progress: 1, chartPath: done.chartPath });
       expect((await r.service.list(5))[0]!.id).toBe(view.id);
+      expect((await runs.get(view.id))!.jobId).toMatch(/^[0-9a-f-]{36}$/);
+      await new Promise((res) => setTimeout(res, 300));
+      expect(announced.filter((a) => a.id === view.id).map((a) => a.status)).toEqual(['done']);
     } finally {
       await r.stop();
     }
@@ -106,20 +124,25 @@ describe('backtest job runner (PGlite)', () => {
     }
   });
 
-  it('re-queues a chat run left running by a dead process and finishes it after the restart', async () => {
-    const orphan = await runs.create({ source: 'chat', status: 'running', requestedBy: who, strategy: 'rsi-bb', symbol: 'ETH/USDT', timeframe: '1h', params: {} });
+  it('queues a run a dead process accepted but never queued, and announces its end in one process of two', async () => {
+    const orphan = await runs.create({ source: 'chat', requestedBy: who, strategy: 'rsi-bb', symbol: 'ETH/USDT', timeframe: '1h', params: {} });
     const cli = await runs.create({ source: 'cli', status: 'running', strategy: 'rsi-bb', symbol: 'ETH/USDT', timeframe: '1h', params: {} });
-    const r = await runner();
-    const finished = waitFor(r.service, orphan.id, 'done');
-    await r.start();
+    const a = await runner();
+    const b = await runner();
+    const finishedA = waitFor(a.service, orphan.id, 'done');
+    const finishedB = waitFor(b.service, orphan.id, 'done');
+    await Promise.all([a.start(), b.start()]);
     try {
-      const seen = await finished;
-      expect(seen.at(-1)!.status).toBe('done');
-      expect(existsSync(seen.at(-1)!.chartPath!)).toBe(true);
-      // CLI runs belong to their own process: never re-queued.
+      const [seenA, seenB] = await Promise.all([finishedA, finishedB]);
+      expect(existsSync(seenA.at(-1)!.chartPath!)).toBe(true);
+      expect(seenB.at(-1)!.status).toBe('done');
+      await new Promise((res) => setTimeout(res, 300));
+      expect(announced.filter((x) => x.id === orphan.id)).toHaveLength(1);
+      // CLI runs belong to their own process: never queued by the bot.
       expect((await runs.get(cli.id))!.status).toBe('running');
     } finally {
-      await r.stop();
+      await a.stop();
+      await b.stop();
     }
   });
 });

@@ -79,6 +79,32 @@ describe('createChat', () => {
     }
   });
 
+  it('a standby starts only platforms several processes may receive on; Telegram long polling waits for the leader', async () => {
+    const telegram = await new TelegramStandIn().start();
+    const p = await parts({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url, CONSOLE: 'true', CHAT_USERS: `telegram:${USERS.telegram.admin}=admin` });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let out = '';
+    output.on('data', (c: Buffer) => (out += c.toString()));
+    const chat = await createChat({ ...p, input, output });
+    try {
+      expect(chat.platforms).toEqual(['telegram', 'console']);
+      await chat.start('shared');
+      input.write('/whoami\n');
+      await eventually(() => /admin/.test(out));
+      expect(telegram.calls('getMe')).toHaveLength(0);
+      expect(telegram.calls('getUpdates')).toHaveLength(0);
+      // Leading: the exclusive part starts; the console is not started twice.
+      await chat.start('exclusive');
+      await telegram.waitFor((r) => r.some((x) => x.path.endsWith('/getUpdates')), 10_000);
+      expect(telegram.calls('getMe')).toHaveLength(1);
+    } finally {
+      await chat.stop();
+      await telegram.close();
+      await p.database.close();
+    }
+  });
+
   it('refuses Telegram webhook mode without a secret', async () => {
     const p = await parts({ TELEGRAM_BOT_TOKEN: '123:abc' });
     const config = { ...p.config, TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/webhooks/telegram', TELEGRAM_WEBHOOK_SECRET: undefined };

@@ -162,9 +162,8 @@ describe('Telegram webhook mode', () => {
       );
       statuses.push(...results.map((r) => r.status));
     }
-    expect(statuses.filter((s) => s === 401 || s === 403)).toHaveLength(1000);
-    expect(statuses.filter((s) => s === 401).length).toBeGreaterThan(0);
-    expect(statuses.filter((s) => s === 403).length).toBeGreaterThan(0);
+    // Every one is an authentication failure (401, counted towards a ban; bans are off in this harness).
+    expect(statuses.filter((s) => s === 401)).toHaveLength(1000);
     await new Promise((r) => setTimeout(r, 100));
     expect(h.handled).toHaveLength(0);
     expect(h.telegram!.calls('sendMessage')).toHaveLength(0);

@@ -12,6 +12,34 @@ describe.each(databaseTargets())('command router on $name', (target) => {
   });
   afterAll(() => target.cleanup());
 
+  it('a standby answers read-only commands and refuses the leader-only ones without running them, even after a confirmation', async () => {
+    let role: 'leader' | 'standby' = 'leader';
+    h.services.processRole = () => role;
+    const ask = await h.send(ADMIN, '/stop');
+    expect(said(ask)).toMatch(/Confirm \/stop\?/);
+    role = 'standby';
+    for (const line of ['/status', '/positions', '/balance', '/trades 5', '/health', '/backtests', '/panic', '/size']) {
+      const r = await h.send(ADMIN, line);
+      expect(r?.tone, line).not.toBe('error');
+    }
+    for (const line of ['/pause news', '/stopentry', '/resume', '/stop', '/reconcile', '/buy BTC/USDT 0.01', '/sell BTC/USDT 0.01', '/close all', '/fx all', '/killall']) {
+      const r = await h.send(ADMIN, line);
+      expect(said(r), line).toMatch(/this process is a standby: another process is the leader and trades\. \/[a-z]+ changes trading, so only the leader runs it — nothing was done here/);
+    }
+    // A /stop asked while leading and confirmed after becoming a standby does not run either.
+    const confirmed = await h.send(ADMIN, `/confirm ${confirmationCodeOf(ask)}`);
+    expect(said(confirmed)).toMatch(/this process is a standby/);
+    expect(h.services.calls.setTradingState).toEqual([]);
+    expect(h.services.data.riskCalls ?? []).toEqual([]);
+    const audit = await h.audit();
+    expect(audit.find((a) => a.command === 'pause')).toMatchObject({ decision: 'refused', result: 'standby: leader-only command' });
+  });
+
+  it('marks exactly the commands that trade or change trading as leader-only', () => {
+    const leaderOnly = COMMANDS.filter((c) => c.leaderOnly).map((c) => c.name).sort();
+    expect(leaderOnly).toEqual(['buy', 'close', 'forceexit', 'fx', 'killall', 'pause', 'reconcile', 'resume', 'sell', 'stop', 'stopbuy', 'stopentry'].sort());
+  });
+
   it('runs every command once, each with an audit row', async () => {
     const seen = new Set<string>();
     const run = async (name: string, line: string, expected: RegExp, caller = ADMIN) => {

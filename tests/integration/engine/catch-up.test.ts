@@ -58,7 +58,7 @@ async function rig(db: Database, o: { sim?: SimExchange; wall?: { t: number }; m
   };
   const kernel = await createKernel(
     { marketData: o.marketData ? o.marketData(sim) : sim, execution: sim, clock: sim.clock, store, logger, wallClock: { now: () => wall.t } },
-    { mode: 'paper', strategy: flipper, params: {}, symbols: [SYMBOL], timeframe: '1m', sizing: parseSizing('percent:20'), allowShort: false, initialCash: 10_000, maxSignalAgeMs: o.maxSignalAgeMs },
+    { mode: 'paper', strategy: flipper, params: {}, symbols: [SYMBOL], timeframe: '1m', sizing: parseSizing('percent:20'), allowShort: false, initialCash: 10_000, maxSignalAgeMs: o.maxSignalAgeMs, simulatedTime: true },
   );
   const events: DomainEvent[] = [];
   kernel.bus.onAny((e) => void events.push(e));
@@ -168,7 +168,7 @@ describe('catch-up after a restart and with a lagging feed (PGlite)', () => {
     expect(candleOf(second.decisions[0]!)).toBe(second.lastClosedTs());
     const skipped = second.events.filter((e) => e.type === 'candles-skipped');
     expect(skipped).toHaveLength(1);
-    expect(skipped[0]).toMatchObject({ skipped: 19, gapMs: 20 * MIN, acted: true });
+    expect(skipped[0]).toMatchObject({ skipped: 19, gapMs: 20 * MIN, acted: true, simulated: true });
   }, 60_000);
 
   it('a newest candle older than MAX_SIGNAL_AGE decides nothing, and the alert says so', async () => {

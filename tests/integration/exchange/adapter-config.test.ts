@@ -78,10 +78,10 @@ describe('capability check', () => {
     expect(err.details!.missing).toEqual(['credential apiKey', 'credential secret']);
   });
 
-  it('missingCapabilities: true and emulated count, anything else is missing; swap live needs setLeverage', () => {
+  it('missingCapabilities: true and emulated count, anything else is missing; swap live needs setLeverage and fetchPositions', () => {
     const has = { fetchMarkets: true, fetchOHLCV: 'emulated', fetchTicker: true, createOrder: true, cancelOrder: true, fetchOrder: false, fetchOpenOrders: true, fetchBalance: true };
     expect(missingCapabilities({ exchangeId: 'x', has, marketType: 'spot', mode: 'paper', missingCredentials: [] })).toEqual([]);
-    expect(missingCapabilities({ exchangeId: 'x', has, marketType: 'swap', mode: 'live', missingCredentials: ['secret'] })).toEqual(['fetchOrder', 'fetchMyTrades', 'setLeverage', 'credential secret']);
+    expect(missingCapabilities({ exchangeId: 'x', has, marketType: 'swap', mode: 'live', missingCredentials: ['secret'] })).toEqual(['fetchOrder', 'fetchMyTrades', 'setLeverage', 'fetchPositions', 'credential secret']);
   });
 });
 

@@ -130,3 +130,85 @@ describe('fetchMyTrades pages forward from `since`', () => {
     expect(h.local.count('GET /api/v3/myTrades') - calls).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe(`swap positions reconciled (ccxt + local exchange futures + ${target.name})`, () => {
+  const BTC = 'BTC/USDT:USDT';
+  const ETH = 'ETH/USDT:USDT';
+  async function swapSetup() {
+    h = await startHarness({ marketType: 'swap' });
+    await h.adapter.loadMarkets();
+    const database = await target.open();
+    const store = new DrizzleTradingStore(database.db);
+    const bus = new EventBus();
+    const events: DomainEvent[] = [];
+    bus.onAny((e) => void events.push(e));
+    const portfolio = new Portfolio(10_000);
+    const logger = pino({ level: 'silent' });
+    const orders = new OrderManager({ execution: h.adapter, store, clock: systemClock, mode: 'live', logger, portfolio, bus, lookupDelayMs: 0, account: 'binanceusdm' });
+    const reconciler = new Reconciler({ execution: h.adapter, store, orders, portfolio, bus, clock: systemClock, logger, account: 'binanceusdm', symbols: [BTC, ETH], checkHoldings: false, checkPositions: true, adoptCash: false, marks: () => new Map([[BTC, 50_000], [ETH, 3_000]]) });
+    const entry = (symbol: string, side: 'buy' | 'sell', quantity: number): OrderPlan => ({ kind: 'entry', symbol, side, quantity, reduceOnly: false, reason: 'swap reconcile test' });
+    return { h, store, orders, portfolio, reconciler, events, entry };
+  }
+
+  it('agrees with the venue after tradeops’ own fills: nothing adopted, nothing external', async () => {
+    const { orders, reconciler, portfolio, entry } = await swapSetup();
+    expect((await orders.submit(entry(BTC, 'buy', 0.02), 's')).kind).toBe('placed');
+    expect((await orders.submit(entry(ETH, 'sell', 0.1), 's')).kind).toBe('placed');
+    const run = await reconciler.run();
+    expect(run).toMatchObject({ adopted: [], mismatches: [] });
+    expect(run.externalPositions ?? []).toEqual([]);
+    expect(portfolio.get(BTC)!.quantity).toBeCloseTo(0.02, 10);
+    expect(portfolio.get(ETH)!.quantity).toBeCloseTo(-0.1, 10);
+  });
+
+  it('a long closed partly and a short closed entirely outside tradeops (by hand, liquidated): the venue’s figures are adopted, Σ fills kept, once', async () => {
+    const { h, store, orders, reconciler, portfolio, events, entry } = await swapSetup();
+    await orders.submit(entry(BTC, 'buy', 0.02), 's');
+    await orders.submit(entry(ETH, 'sell', 0.1), 's');
+    const futures = h.local.state.futures;
+    futures.position('BTCUSDT').amt = 0.015; // 0.005 closed on the website
+    futures.position('ETHUSDT').amt = 0; // the short was liquidated
+    const run = await reconciler.run();
+    expect(run.adopted).toEqual([
+      { symbol: BTC, from: expect.closeTo(0.02, 10), to: expect.closeTo(0.015, 10) },
+      { symbol: ETH, from: expect.closeTo(-0.1, 10), to: expect.closeTo(0, 10) },
+    ]);
+    expect(run.mismatches).toEqual([]);
+    expect(portfolio.get(BTC)!.quantity).toBeCloseTo(0.015, 10);
+    expect(portfolio.get(ETH)?.quantity ?? 0).toBeCloseTo(0, 10);
+    const net = await store.netFilledQuantities('binanceusdm');
+    expect(net.get(BTC)!.net).toBeCloseTo(0.015, 10);
+    expect(net.get(ETH)!.net).toBeCloseTo(0, 10);
+    expect(events.some((e) => e.type === 'reconciliation' && e.severity === 'warning' && e.lines.some((l) => l.includes('holds less')))).toBe(true);
+    // Nothing was sent to the exchange to do it (the adjustment is booked, not traded).
+    expect(h.local.count('POST /fapi/v1/order')).toBe(2);
+    const again = await reconciler.run();
+    expect(again.adopted).toEqual([]);
+    expect(again.externalPositions ?? []).toEqual([]);
+  });
+
+  it('a position tradeops did not open, and more than tradeops bought, are reported as external and never touched', async () => {
+    const { h, orders, reconciler, portfolio, events, entry } = await swapSetup();
+    await orders.submit(entry(BTC, 'buy', 0.01), 's');
+    const futures = h.local.state.futures;
+    futures.position('BTCUSDT').amt = 0.03; // someone added 0.02 by hand
+    Object.assign(futures.position('ETHUSDT'), { amt: -0.5, entryPrice: 3_000 }); // a short opened on the website
+    const run = await reconciler.run();
+    expect(run.externalPositions).toEqual([
+      { symbol: BTC, quantity: expect.closeTo(0.02, 10) },
+      { symbol: ETH, quantity: expect.closeTo(-0.5, 10) },
+    ]);
+    expect(run.adopted).toEqual([]);
+    expect(run.mismatches).toEqual([]);
+    expect(portfolio.get(BTC)!.quantity).toBeCloseTo(0.01, 10);
+    expect(portfolio.get(ETH)).toBeUndefined();
+    expect(futures.position('ETHUSDT').amt).toBe(-0.5);
+    expect(h.local.count('POST /fapi/v1/order')).toBe(1);
+    const alert = events.filter((e) => e.type === 'reconciliation') as Array<Extract<DomainEvent, { type: 'reconciliation' }>>;
+    expect(alert.flatMap((a) => a.lines).join('\n')).toMatch(/external position -0\.5 ETH\/USDT:USDT left alone/);
+    // Reported once: a second run finds the same and says nothing new.
+    const before = alert.length;
+    await reconciler.run();
+    expect(events.filter((e) => e.type === 'reconciliation').length).toBe(before);
+  });
+});

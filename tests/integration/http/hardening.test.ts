@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer, type HttpServer } from '../../../src/adapters/http/server.ts';
 import type { HardeningEvent, HttpHardening } from '../../../src/adapters/http/hardening/hardening.ts';
+import { mountTelegramWebhook } from '../../../src/adapters/chat/telegram/telegram-webhook-route.ts';
 import { HTML_CSP } from '../../../src/adapters/http/hardening/security-headers.ts';
 
 const logger = pino({ level: 'silent' });
@@ -80,6 +81,31 @@ describe('HTTP hardening on every route', () => {
     const s = await setup({ banAfter: 3 });
     for (let i = 0; i < 3; i++) await (await fetch(`${s.url}/marked`, { method: 'POST' })).arrayBuffer();
     expect(s.hardening.banned()).toEqual(['127.0.0.1']);
+  });
+
+  it("the chat webhooks' failed secrets count too: a wrong Telegram secret token bans the address", async () => {
+    let handed = 0;
+    const events: HardeningEvent[] = [];
+    server = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      readiness: [],
+      hardening: { ratePerMinute: 100_000, banAfter: 5, onEvent: (e) => events.push(e) },
+      mount: [(app) => mountTelegramWebhook(app, { secret: 'telegram-secret-token', logger, onUpdate: () => (handed++, true) })],
+    });
+    const post = async (token: string) => {
+      const res = await fetch(`${server!.url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': token }, body: '{"update_id":1}' });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push(await post(`wrong-${i}`));
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 403, 403, 403]);
+    expect(server.hardening.banned()).toEqual(['127.0.0.1']);
+    expect(events.filter((e) => e.outcome === 'bad_signature' && e.route === '/webhooks')).toHaveLength(5);
+    expect(await post('telegram-secret-token')).toBe(403);
+    expect(handed).toBe(0);
   });
 
   it('per-route rate limit: 429 with Retry-After past the limit, other routes unaffected', async () => {

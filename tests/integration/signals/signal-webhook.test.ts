@@ -19,7 +19,7 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
     h = await startSignalHarness();
     const res = await h.post('/webhooks/signal', buy('tv-1', { stop_loss: 1, strategy: 'tv-breakout' }));
     expect(res).toEqual({ status: 200, json: { ok: true, accepted: true, id: 'tv-1' } });
-    await h.signals.processor.drain();
+    await h.signals.drain();
     const position = h.kernel.portfolio.get('BTC/USDT');
     expect(position?.quantity).toBeGreaterThan(0);
     const price = h.kernel.engine.markPrices().get('BTC/USDT')!;
@@ -54,7 +54,7 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
     };
     const res = await h.post('/webhooks/signal', JSON.stringify(threeCommas), { 'content-type': 'text/plain' });
     expect(res.status).toBe(200);
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.kernel.portfolio.get('ETH/USDT')?.quantity).toBeGreaterThan(0);
     expect(h.kernel.portfolio.get('BTC/USDT')?.quantity).toBeGreaterThan(0);
   });
@@ -92,7 +92,7 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
       expect({ body, status: res.status, reason: res.json.reason, field: res.json.field }).toEqual({ body, status, reason, field });
       expect(typeof res.json.error).toBe('string');
     }
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.kernel.portfolio.all()).toHaveLength(0);
     const audit = await recentAudit(h.database.db, 50);
     expect(audit.filter((a) => a.command === '/webhooks/signal' && a.decision !== 'allowed')).toHaveLength(cases.length);
@@ -109,11 +109,11 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
   it('runs an id once: the second delivery answers 200 duplicate and places nothing', async () => {
     h = await startSignalHarness();
     expect((await h.post('/webhooks/signal', buy('dup-1'))).json).toMatchObject({ accepted: true });
-    await h.signals.processor.drain();
+    await h.signals.drain();
     const qty = h.kernel.portfolio.get('BTC/USDT')!.quantity;
     const again = await h.post('/webhooks/signal', buy('dup-1'));
     expect(again).toEqual({ status: 200, json: { ok: true, duplicate: true, id: 'dup-1' } });
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.kernel.portfolio.get('BTC/USDT')!.quantity).toBe(qty);
     expect(h.events.filter((e) => e.type === 'signal')).toHaveLength(1);
   });
@@ -122,7 +122,7 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
     h = await startSignalHarness();
     await h.kernel.tradingState.set('HALTED', 'test halt', 'test');
     expect((await h.post('/webhooks/signal', buy('halted-1'))).status).toBe(200);
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.kernel.portfolio.all()).toHaveLength(0);
     const ev = h.events.find((e) => e.type === 'signal');
     expect(ev).toMatchObject({ outcome: 'denied' });
@@ -134,16 +134,16 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
     h = await startSignalHarness();
     await h.post('/webhooks/signal', buy('o-1'));
     await h.post('/webhooks/signal', buy('o-2', { symbol: 'ETHUSDT' }));
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.kernel.portfolio.all()).toHaveLength(2);
     await h.post('/webhooks/signal', { passphrase: SECRET, id: 'c-1', time: iso(), symbol: 'BTC-USDT', action: 'close' });
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.kernel.portfolio.all().map((p) => p.symbol)).toEqual(['ETH/USDT']);
     await h.post('/webhooks/signal', { passphrase: SECRET, id: 'c-2', time: iso(), action: 'close_all' });
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.kernel.portfolio.all()).toHaveLength(0);
     await h.post('/webhooks/signal', { passphrase: SECRET, id: 's-1', time: iso(), symbol: 'BTCUSDT', action: 'sell' });
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.events.filter((e) => e.type === 'signal').at(-1)).toMatchObject({ signalId: 's-1', outcome: 'denied' });
   });
 
@@ -153,12 +153,12 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
     expect(other).toMatchObject({ status: 403, json: { reason: 'symbol_not_allowed', field: 'symbol' } });
     const big = await h.post('/webhooks/signal', { ...buy('d-2', { symbol: 'ETH/USDT' }), passphrase: 'desk-secret-0001' });
     expect(big.status).toBe(200);
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.events.find((e) => e.type === 'signal')).toMatchObject({ source: 'desk', outcome: 'denied' });
     expect(h.kernel.portfolio.all()).toHaveLength(0);
     const small = await h.post('/webhooks/signal', { ...buy('d-3', { symbol: 'ETH/USDT', amount: 150 }), passphrase: 'desk-secret-0001' });
     expect(small.status).toBe(200);
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect(h.kernel.portfolio.get('ETH/USDT')?.quantity).toBeGreaterThan(0);
   });
 
@@ -167,10 +167,40 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
     const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => h!.post('/webhooks/signal', buy(`burst-${i}`, { amount: 20 })).then((r) => r.status)));
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(90);
-    await h.signals.processor.drain();
+    await h.signals.drain();
     const orders = await h.kernel.ports.store.ordersByStatus(['filled', 'open', 'partially_filled', 'pending', 'submitted', 'unknown']);
     expect(orders.length).toBeGreaterThan(0);
     expect(orders.length).toBeLessThanOrEqual(10);
+  });
+
+  it('answers while a backlog of accepted signals is being processed (processing never holds the intake off)', async () => {
+    h = await startSignalHarness({ SIGNAL_RATE_LIMIT: '100000' });
+    const { insertSignals } = await import('../../../src/adapters/db/repositories/signals.ts');
+    const now = Date.now();
+    await insertSignals(h.database.db, Array.from({ length: 60 }, (_, i) => ({ source: 'tradingview', signal: { id: `backlog-${i}`, action: 'buy' as const, symbol: i % 2 ? 'ETH/USDT' : 'BTC/USDT', amount: 20, time: now }, receivedAt: now })));
+    await h.signals.start(); // 60 accepted signals waiting to be processed (many database statements each)
+    expect(h.signals.processor.backlog).toBe(60);
+    const late = await h.post('/webhooks/signal', buy('late-1', { amount: 20 }));
+    expect(late.json).toMatchObject({ accepted: true });
+    // Answered long before the backlog was worked off.
+    expect(h.signals.processor.backlog).toBeGreaterThan(30);
+    await h.signals.drain();
+    expect(h.signals.processor.backlog).toBe(0);
+    expect((await getSignal(h.database.db, 'tradingview', 'late-1'))?.status).toMatch(/executed|denied/);
+  });
+
+  it('a shutdown finishes the signal in hand and leaves the backlog stored for the next start', async () => {
+    h = await startSignalHarness({ SIGNAL_RATE_LIMIT: '100000' });
+    const { insertSignals, unprocessedSignals } = await import('../../../src/adapters/db/repositories/signals.ts');
+    const now = Date.now();
+    await insertSignals(h.database.db, Array.from({ length: 40 }, (_, i) => ({ source: 'tradingview', signal: { id: `left-${i}`, action: 'buy' as const, symbol: 'BTC/USDT', amount: 20, time: now }, receivedAt: now })));
+    await h.signals.start();
+    await new Promise((r) => setTimeout(r, 50));
+    await h.signals.stop();
+    expect(h.signals.processor.backlog).toBe(0);
+    const left = await unprocessedSignals(h.database.db);
+    expect(left.length).toBeGreaterThan(20);
+    expect(left.length).toBeLessThan(40 + 1);
   });
 
   it('a signal accepted before a restart is processed at the next start; one past its lag expires', async () => {
@@ -179,7 +209,7 @@ describe('POST /webhooks/signal (real kernel, risk gate, PGlite, simulated excha
     await insertSignal(h.database.db, 'tradingview', { id: 'left-1', action: 'buy', symbol: 'BTC/USDT', amount: 100, time: Date.now() }, Date.now());
     await insertSignal(h.database.db, 'tradingview', { id: 'left-2', action: 'buy', symbol: 'ETH/USDT', amount: 100, time: Date.now() - 3_600_000 }, Date.now() - 3_600_000);
     await h.signals.start();
-    await h.signals.processor.drain();
+    await h.signals.drain();
     expect((await getSignal(h.database.db, 'tradingview', 'left-1'))?.status).toBe('executed');
     expect((await getSignal(h.database.db, 'tradingview', 'left-2'))?.status).toBe('expired');
     expect(h.kernel.portfolio.all().map((p) => p.symbol)).toEqual(['BTC/USDT']);

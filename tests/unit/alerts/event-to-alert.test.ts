@@ -60,6 +60,15 @@ describe('eventToAlert', () => {
     expect(byType['protection-triggered']).toMatchObject({ severity: 'warning', body: { title: 'Protection: stoploss-guard on BTC/USDT' } });
   });
 
+  it('labels candle times of the simulated market as simulated, and only those', () => {
+    const skipped = { type: 'candles-skipped', ts: T, symbol: 'BTC/USDT', timeframe: '1m', skipped: 3, gapMs: 240_000, newestTs: T - 60_000, acted: true } as const;
+    expect(eventToAlert({ ...skipped, simulated: true }).body.title).toBe('BTC/USDT 1m: skipped 3 candles after a gap of 4m (simulated market time)');
+    expect(eventToAlert(skipped).body.title).not.toContain('simulated');
+    const stale = { type: 'stale-data', ts: T, symbol: 'BTC/USDT', timeframe: '1m', lastCandleTs: T - 600_000 } as const;
+    expect(eventToAlert({ ...stale, simulated: true }).body.text).toEqual(['last candle 2024-01-15 11:50:00 UTC (simulated market time)']);
+    expect(eventToAlert(stale).body.text).toEqual(['last candle 2024-01-15 11:50:00 UTC']);
+  });
+
   it('gives bursty kinds a coalesce key and never a critical alert', () => {
     const keys = Object.fromEntries(EVENTS.map((e) => [e.type, eventToAlert(e).coalesceKey]));
     expect(keys).toMatchObject({ fill: 'fill', 'order-denied': 'order-denied', 'stale-data': 'stale-data', 'exchange-error': 'exchange-error', 'strategy-message': 'strategy-message' });

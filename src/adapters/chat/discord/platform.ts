@@ -7,6 +7,7 @@ export const discordPlatform: ChatPlatformDescriptor<'discord'> = {
   label: 'Discord',
   userId: { pattern: /^[1-9][0-9]{15,19}$/, example: 'discord:80351110224678912=trader' },
   enabled: (config) => Boolean(config.DISCORD_BOT_TOKEN || config.DISCORD_PUBLIC_KEY || config.DISCORD_WEBHOOK_URL),
+  exclusive: (config) => Boolean(config.DISCORD_GATEWAY && config.DISCORD_BOT_TOKEN),
   // REST error messages carry the webhook path (`/v10/webhooks/{id}/{token}`), not the configured URL.
   secrets: (config) => [config.DISCORD_BOT_TOKEN, config.DISCORD_WEBHOOK_URL, parseWebhookUrl(config.DISCORD_WEBHOOK_URL ?? '')?.token],
   alertDestinations(config, admins) {

@@ -6,6 +6,7 @@ export const telegramPlatform: ChatPlatformDescriptor<'telegram'> = {
   label: 'Telegram',
   userId: { pattern: /^[1-9][0-9]{0,15}$/, example: 'telegram:123456789=admin' },
   enabled: (config) => Boolean(config.TELEGRAM_BOT_TOKEN),
+  exclusive: (config) => !config.TELEGRAM_WEBHOOK_URL,
   secrets: (config) => [config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET],
   // Without configured chats, an admin's user id is their private chat with the bot.
   alertDestinations: (config, admins) => (config.TELEGRAM_ALERT_CHAT_IDS.length > 0 ? config.TELEGRAM_ALERT_CHAT_IDS : [...admins]),

@@ -8,18 +8,26 @@ export type { AuditDecision, AuditRecord, AuditRow };
 
 /** Append-only audit log of chat commands. Pass `tx` inside a transaction. */
 export async function insertAudit(db: Db, r: AuditRecord): Promise<void> {
-  await db.insert(auditLog).values({
-    ts: r.ts,
-    platform: r.platform,
-    userId: r.userId,
-    chatId: r.chatId ?? null,
-    command: r.command,
-    args: r.args === undefined ? null : r.args,
-    role: r.role ?? null,
-    decision: r.decision,
-    result: r.result ?? null,
-    durationMs: r.durationMs === undefined ? null : Math.max(0, Math.round(r.durationMs)),
-  });
+  await insertAudits(db, [r]);
+}
+
+/** Several audit entries in one statement (the webhook intake's group commit). */
+export async function insertAudits(db: Db, records: readonly AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await db.insert(auditLog).values(
+    records.map((r) => ({
+      ts: r.ts,
+      platform: r.platform,
+      userId: r.userId,
+      chatId: r.chatId ?? null,
+      command: r.command,
+      args: r.args === undefined ? null : r.args,
+      role: r.role ?? null,
+      decision: r.decision,
+      result: r.result ?? null,
+      durationMs: r.durationMs === undefined ? null : Math.max(0, Math.round(r.durationMs)),
+    })),
+  );
 }
 
 /** The newest `limit` entries, newest first. */

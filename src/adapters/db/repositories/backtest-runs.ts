@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { BacktestRunView } from '../../../../commands/services.ts';
 import type { Db } from '../client.ts';
 import { backtestRuns } from '../schema.ts';
@@ -32,6 +32,8 @@ export interface BacktestRunRecord {
   error?: string;
   startedAt?: number;
   finishedAt?: number;
+  /** The job-queue job running it ('preparing' while its candles are being gathered). */
+  jobId?: string;
 }
 
 export interface NewBacktestRun {
@@ -70,6 +72,7 @@ function toRecord(r: Row): BacktestRunRecord {
     error: r.error ?? undefined,
     startedAt: r.startedAt ?? undefined,
     finishedAt: r.finishedAt ?? undefined,
+    jobId: r.jobId ?? undefined,
   };
 }
 
@@ -92,9 +95,9 @@ export function toBacktestRunView(r: BacktestRunRecord): BacktestRunView {
 }
 
 /**
- * backtest_runs: every backtest, from the CLI or chat. The job runner claims queued rows one at a
- * time (`FOR UPDATE SKIP LOCKED`: safe with several runners on one Postgres) and re-queues rows left
- * `running` by a process that died.
+ * backtest_runs: every backtest, from the CLI or chat. A chat run is queued here, then handed to the
+ * job queue (`jobId`); whichever worker takes the job moves the row on (running, progress, done or
+ * failed) and every bot process watches the rows to show progress and announce the end once.
  */
 export class BacktestRunsRepository {
   constructor(
@@ -121,6 +124,7 @@ export class BacktestRunsRepository {
         options: run.options ?? {},
         progress: 0,
         startedAt: running ? t : null,
+        announcePending: run.source === 'chat',
       })
       .returning();
     return toRecord(row!);
@@ -137,20 +141,67 @@ export class BacktestRunsRepository {
     return rows.map(toRecord);
   }
 
-  /** Take the oldest queued run and mark it running, atomically; undefined when none is queued. */
-  async claimNext(): Promise<BacktestRunRecord | undefined> {
-    const t = this.now();
+  /** A worker took the run: `running` from now (a retried job starts over). Undefined when it already ended. */
+  async markRunning(id: number): Promise<BacktestRunRecord | undefined> {
     const [row] = await this.db
       .update(backtestRuns)
-      .set({ status: 'running', startedAt: t, progress: 0, error: null })
-      .where(
-        eq(
-          backtestRuns.id,
-          sql`(select ${backtestRuns.id} from ${backtestRuns} where ${backtestRuns.status} = 'queued' order by ${backtestRuns.id} limit 1 for update skip locked)`,
-        ),
-      )
+      .set({ status: 'running', startedAt: this.now(), progress: 0, error: null })
+      .where(and(eq(backtestRuns.id, id), inArray(backtestRuns.status, ['queued', 'running'])))
       .returning();
     return row ? toRecord(row) : undefined;
+  }
+
+  /**
+   * Claim a queued run that has no job yet for this process to prepare (true once per run across
+   * processes: the one that queues it, or at start whoever finds it left unqueued by a dead process).
+   */
+  async claimUnqueued(id: number): Promise<boolean> {
+    const rows = await this.db
+      .update(backtestRuns)
+      .set({ jobId: 'preparing' })
+      .where(and(eq(backtestRuns.id, id), eq(backtestRuns.status, 'queued'), isNull(backtestRuns.jobId)))
+      .returning({ id: backtestRuns.id });
+    return rows.length === 1;
+  }
+
+  async setJob(id: number, jobId: string): Promise<void> {
+    await this.db.update(backtestRuns).set({ jobId }).where(eq(backtestRuns.id, id));
+  }
+
+  /** Queued chat runs no job was made for (their process died before it queued them). */
+  async unqueued(): Promise<BacktestRunRecord[]> {
+    const rows = await this.db.select().from(backtestRuns).where(and(eq(backtestRuns.status, 'queued'), eq(backtestRuns.source, 'chat'), isNull(backtestRuns.jobId)));
+    return rows.map(toRecord);
+  }
+
+  /** Chat runs not finished yet (queued or running), oldest first. */
+  async activeChat(): Promise<BacktestRunRecord[]> {
+    const rows = await this.db
+      .select()
+      .from(backtestRuns)
+      .where(and(eq(backtestRuns.source, 'chat'), inArray(backtestRuns.status, ['queued', 'running'])))
+      .orderBy(backtestRuns.id);
+    return rows.map(toRecord);
+  }
+
+  /** Finished chat runs whose end nobody announced yet. */
+  async pendingAnnouncements(): Promise<BacktestRunRecord[]> {
+    const rows = await this.db
+      .select()
+      .from(backtestRuns)
+      .where(and(eq(backtestRuns.announcePending, true), inArray(backtestRuns.status, ['done', 'failed'])))
+      .orderBy(backtestRuns.id);
+    return rows.map(toRecord);
+  }
+
+  /** Take the announcement of a finished run: true for exactly one caller. */
+  async claimAnnouncement(id: number): Promise<boolean> {
+    const rows = await this.db
+      .update(backtestRuns)
+      .set({ announcePending: false })
+      .where(and(eq(backtestRuns.id, id), eq(backtestRuns.announcePending, true), inArray(backtestRuns.status, ['done', 'failed'])))
+      .returning({ id: backtestRuns.id });
+    return rows.length === 1;
   }
 
   async setProgress(id: number, progress: number): Promise<void> {
@@ -169,19 +220,5 @@ export class BacktestRunsRepository {
   async fail(id: number, error: string): Promise<BacktestRunRecord> {
     const [row] = await this.db.update(backtestRuns).set({ status: 'failed', error, finishedAt: this.now() }).where(eq(backtestRuns.id, id)).returning();
     return toRecord(row!);
-  }
-
-  /**
-   * At start: queued-run jobs (chat) left `running` by a process that died go back to the queue
-   * (their progress is reset). CLI runs execute in their own process and are never re-queued.
-   * Returns how many. Call it before the runner claims anything.
-   */
-  async requeueRunning(): Promise<number> {
-    const rows = await this.db
-      .update(backtestRuns)
-      .set({ status: 'queued', progress: 0, startedAt: null })
-      .where(and(eq(backtestRuns.status, 'running'), eq(backtestRuns.source, 'chat')))
-      .returning({ id: backtestRuns.id });
-    return rows.length;
   }
 }

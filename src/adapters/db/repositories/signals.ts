@@ -18,12 +18,32 @@ export interface StoredSignal {
  * check and the write are one statement, so two deliveries racing each other run once.
  */
 export async function insertSignal(db: Db, source: string, signal: Signal, receivedAt: number): Promise<boolean> {
+  return (await insertSignals(db, [{ source, signal, receivedAt }]))[0]!;
+}
+
+/**
+ * Record several signals in one statement (the intake's group commit): true per signal that is new,
+ * false for a (source, id) seen before — in the database or earlier in the same batch.
+ */
+export async function insertSignals(db: Db, batch: ReadonlyArray<{ source: string; signal: Signal; receivedAt: number }>): Promise<boolean[]> {
+  const key = (source: string, id: string) => `${source}\u0000${id}`;
+  const firstOf = new Map<string, number>();
+  batch.forEach((b, k) => {
+    const kk = key(b.source, b.signal.id);
+    if (!firstOf.has(kk)) firstOf.set(kk, k);
+  });
+  const unique = [...firstOf.values()].map((k) => batch[k]!);
+  if (unique.length === 0) return [];
   const rows = await db
     .insert(signals)
-    .values({ source, signalId: signal.id, receivedAt, senderTime: signal.time ?? null, symbol: signal.symbol ?? null, action: signal.action, payload: signal, status: 'received' })
+    .values(unique.map(({ source, signal, receivedAt }) => ({ source, signalId: signal.id, receivedAt, senderTime: signal.time ?? null, symbol: signal.symbol ?? null, action: signal.action, payload: signal, status: 'received' })))
     .onConflictDoNothing()
-    .returning({ id: signals.signalId });
-  return rows.length === 1;
+    .returning({ source: signals.source, id: signals.signalId });
+  const inserted = new Set(rows.map((r) => key(r.source, r.id)));
+  return batch.map((b, k) => {
+    const kk = key(b.source, b.signal.id);
+    return firstOf.get(kk) === k && inserted.has(kk);
+  });
 }
 
 export async function settleSignal(db: Db, source: string, id: string, status: Exclude<SignalStatus, 'received'>, outcome: string, at: number): Promise<void> {

@@ -92,6 +92,8 @@ export function createDashboardData(d: DashboardDataDeps) {
         quote: status.quoteCurrency,
         todayPnl: status.todayPnl,
         lastTickAt: status.lastTickAt,
+        /** Candle, alert and panic times are the simulated exchange's accelerated market time. */
+        simulatedTime: status.simulatedTime === true,
         warnings: status.warnings,
         positions: status.openPositions,
         orders: orders.map((o) => ({ clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, amount: o.amount, filled: o.filled, price: o.price ?? null, status: o.status, createdAt: o.createdAt })),
@@ -125,6 +127,7 @@ export function createDashboardData(d: DashboardDataDeps) {
       const denied = await db.select().from(decisions).where(eq(decisions.verdict, 'denied')).orderBy(desc(decisions.id)).limit(50);
       const status = await d.services.status();
       return {
+        simulatedTime: status.simulatedTime === true,
         kelly: await kellyView(d.services, status.symbols[0]!),
         panic: await panicHistory(500).then((h) => (h.length > 0 ? { available: true, history: h.reverse() } : { available: false, why: NO_PANIC })),
         protections: { configured: configuredProtections(d.kernel.options.risk), active: riskWarnings(d.kernel, d.kernel.ports.clock.now()) },

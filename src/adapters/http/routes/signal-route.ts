@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { Logger } from '../../../logger.ts';
 import type { MetricsRecorder } from '../../../ports/metrics.ts';
 import { canonicalFields, normaliseSignal } from '../../../signals/parse-signal.ts';
 import { SignalRefusal, type Signal } from '../../../signals/signal.ts';
+import type { IntakePriority } from '../../../signals/intake-priority.ts';
 import type { QueuedSignal } from '../../../signals/signal-processor.ts';
 import type { SignalSource } from '../../../signals/sources.ts';
 import type { HttpHardening } from '../hardening/hardening.ts';
@@ -30,6 +31,8 @@ export interface SignalRouteOptions extends WebhookAuthOptions {
   audit(entry: WebhookAuditEntry): Promise<void>;
   metrics: MetricsRecorder;
   logger: Logger;
+  /** Marks requests in flight so that signal processing waits for them. */
+  intake?: IntakePriority;
 }
 
 /**
@@ -43,6 +46,15 @@ export function mountSignalRoute(app: Hono, hardening: HttpHardening, o: SignalR
   const authenticate = createWebhookAuth(o, hardening);
   hardening.limitRoute(SIGNAL_PATH, { bodyLimitBytes: 16 * 1024 });
   app.post(SIGNAL_PATH, async (c) => {
+    o.intake?.enter();
+    try {
+      return await intake(c);
+    } finally {
+      o.intake?.leave();
+    }
+  });
+
+  async function intake(c: Context): Promise<Response> {
     const receivedAt = o.now();
     let source: SignalSource | undefined;
     let signal: Signal | undefined;
@@ -79,5 +91,5 @@ export function mountSignalRoute(app: Hono, hardening: HttpHardening, o: SignalR
       done(err.status === 429 ? 'rate_limited' : err.status === 400 ? 'invalid' : 'refused', err.reason);
       return refusalResponse(c, err);
     }
-  });
+  }
 }
