@@ -22,7 +22,7 @@ describe.each(databaseTargets())('command router on $name', (target) => {
       const r = await h.send(ADMIN, line);
       expect(r?.tone, line).not.toBe('error');
     }
-    for (const line of ['/pause news', '/stopentry', '/resume', '/stop', '/reconcile', '/buy BTC/USDT 0.01', '/sell BTC/USDT 0.01', '/close all', '/fx all', '/killall']) {
+    for (const line of ['/pause news', '/stopentry', '/resume', '/stop', '/reconcile', '/buy BTC/USDT 0.01', '/sell BTC/USDT 0.01', '/close all', '/fx all', '/killall', '/sweep']) {
       const r = await h.send(ADMIN, line);
       expect(said(r), line).toMatch(/this process is a standby: another process is the leader and trades\. \/[a-z]+ changes trading, so only the leader runs it — nothing was done here/);
     }
@@ -37,7 +37,8 @@ describe.each(databaseTargets())('command router on $name', (target) => {
 
   it('marks exactly the commands that trade or change trading as leader-only', () => {
     const leaderOnly = COMMANDS.filter((c) => c.leaderOnly).map((c) => c.name).sort();
-    expect(leaderOnly).toEqual(['buy', 'close', 'forceexit', 'fx', 'killall', 'pause', 'reconcile', 'resume', 'sell', 'stop', 'stopbuy', 'stopentry'].sort());
+    // /sweep moves money out of the account: only the process that trades may do it.
+    expect(leaderOnly).toEqual(['buy', 'close', 'forceexit', 'fx', 'killall', 'pause', 'reconcile', 'resume', 'sell', 'stop', 'stopbuy', 'stopentry', 'sweep'].sort());
   });
 
   it('runs every command once, each with an audit row', async () => {
