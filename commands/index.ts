@@ -24,6 +24,7 @@ import { logoutCommand } from './logout.ts';
 import { buyCommand, sellCommand } from './manual-order.ts';
 import { closeCommand, forceexitCommand, fxCommand } from './close.ts';
 import { killallCommand } from './killall.ts';
+import { sweepCommand } from './sweep.ts';
 import { panicCommand } from './panic.ts';
 import { sizeCommand } from './size.ts';
 import { aliasOf } from './alias.ts';
@@ -65,7 +66,7 @@ export const COMMANDS: readonly Command[] = [
   dashboardCommand,
   logoutCommand,
   // risk and manual control (issue 9)
-  sizeCommand, panicCommand, buyCommand, sellCommand, closeCommand, forceexitCommand, fxCommand, killallCommand,
+  sizeCommand, panicCommand, buyCommand, sellCommand, closeCommand, forceexitCommand, fxCommand, killallCommand, sweepCommand,
   // Chat-ops 2: the vocabulary of other trading bots (freqtrade's names).
   startCommand,
   versionCommand,

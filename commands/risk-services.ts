@@ -1,4 +1,5 @@
 import type { KillAllLine, PanicLevelName } from '../src/domain/events.ts';
+import type { SweepPlan } from '../src/risk/sweep-plan.ts';
 
 /** What the risk commands (/size, /panic, /buy, /sell, /close, /killall) may call. */
 export interface RiskServices {
@@ -14,6 +15,18 @@ export interface RiskServices {
   killAllPlan(includeExternal: boolean): Promise<{ running?: number; lines: Array<{ symbol: string; quantity: number; orders: number; external: boolean }> }>;
   /** Start (or join) a kill-all; waits up to `waitMs` for its report. */
   killAll(by: string, includeExternal: boolean, waitMs: number): Promise<{ started: boolean; runId: number; finished: boolean; lines: KillAllLine[] }>;
+  /** What /sweep would move now (never sends anything). */
+  sweepPlan(): Promise<SweepPlan>;
+  /** Run the treasury sweep (a dry run unless SWEEP_ENABLED=true). */
+  sweep(by: string): Promise<SweepResult>;
+}
+
+export interface SweepResult {
+  plan: SweepPlan;
+  status: 'sent' | 'dry-run' | 'failed' | 'unknown';
+  id?: string;
+  txId?: string;
+  detail: string;
 }
 
 export interface ManualOrder {

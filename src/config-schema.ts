@@ -161,7 +161,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   STOPLOSS_GUARD_LOCK_MINUTES: { group: 'Risk', doc: 'how long the stop-loss guard locks the symbol', default: '120' },
   PANIC_THRESHOLD: { group: 'Risk', doc: 'panic score (0-100) at which new entries are refused', default: '70' },
   PANIC_AUTO_KILL: { group: 'Risk', doc: 'true: an extreme panic score (>= 80) runs kill-all by itself instead of only proposing it', default: 'false' },
-  ORDER_SIZING: { group: 'Sizing', doc: 'which size /size reports as the one in force: percent (ORDER_SIZE_PCT of equity) or kelly (Kelly fraction from closed trades, volatility-scaled, capped). The engine sizes entries by ORDER_SIZE_PCT either way for now; backtests take --sizing kelly', default: 'percent' },
+  ORDER_SIZING: { group: 'Sizing', doc: 'how the engine sizes strategy entries: percent (ORDER_SIZE_PCT of equity) or kelly (the /size figure: Kelly fraction from the last KELLY_LOOKBACK closed trades, else those of the latest backtest, times KELLY_FRACTION, volatility-scaled, capped at MAX_POSITION_PCT; ORDER_SIZE_PCT below KELLY_MIN_TRADES); backtest --sizing kelly sizes the same way from the backtest’s own trades', default: 'percent' },
   KELLY_LOOKBACK: { group: 'Sizing', doc: 'closed trades of the strategy and symbol the Kelly fraction is estimated from', default: '50' },
   KELLY_FRACTION: { group: 'Sizing', doc: 'multiplier on the Kelly fraction (0.5 = half-Kelly)', default: '0.5' },
   KELLY_MIN_TRADES: { group: 'Sizing', doc: 'below this many closed trades Kelly sizing falls back to ORDER_SIZE_PCT', default: '20' },

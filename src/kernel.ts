@@ -7,6 +7,8 @@ import { EventBus } from './engine/bus.ts';
 import { OrderManager, type OrderManagerOptions, type OrderPlan } from './engine/order-manager.ts';
 import { chaseLimit, type ChasePolicy, type ChaseResult } from './engine/limit-chaser.ts';
 import type { Sizing } from './risk/sizing.ts';
+import { kellyFractionWith, realisedVolatilityPct, tradeStats, type KellySettings, type TradeStats } from './risk/kelly-size.ts';
+import { timeframeToMs } from './domain/timeframe.ts';
 import { TradingEngine } from './engine/trading-engine.ts';
 import { createRiskLayer, NO_RISK_SETTINGS, type RiskLayer, type RiskSettings } from './engine/risk-layer.ts';
 import type { RiskStore } from './ports/risk-store.ts';
@@ -32,6 +34,11 @@ export interface KernelPorts {
   bus?: EventBus;
   /** Panic history, kill-all runs, sweeps, Kelly trades; without it there is no kill-all. */
   riskStore?: RiskStore;
+  /**
+   * Win rate and payoff of the strategy on a symbol for Kelly sizing (its last closed trades, else the
+   * latest backtest's: src/app/kelly-stats.ts). Default: the risk store's closed trades only.
+   */
+  tradeStats?: (symbol: string) => Promise<TradeStats>;
   /** External factors fed by the factor webhook: the panic score reads them, strategies get fresh ones as `ctx.signals`. */
   factors?: FactorFeed;
 }
@@ -43,6 +50,8 @@ export interface KernelOptions {
   symbols: readonly string[];
   timeframe: string;
   sizing: Sizing;
+  /** ORDER_SIZING=kelly: entries are sized by the Kelly size with these settings instead of `sizing`. */
+  kelly?: KellySettings;
   allowShort: boolean;
   /** Starting cash when the store has none yet (paper account). */
   initialCash: number;
@@ -82,6 +91,15 @@ export interface Kernel {
   reconfigure(next: Pick<KernelOptions, 'strategy' | 'params' | 'symbols'>): Promise<void>;
   /** The account as the venue shows it (spot: free quote + holdings; swap: wallet, unrealised, margin), at the last prices. */
   account(): AccountSummary;
+}
+
+/** ORDER_SIZING=kelly: the Kelly fraction of a symbol from its trade stats and the volatility of its candles. */
+function kellySizingFor(k: KellySettings, options: KernelOptions, ports: KernelPorts): (symbol: string, candles: Candles) => Promise<Sizing> {
+  const tfMs = timeframeToMs(options.timeframe);
+  const stats =
+    ports.tradeStats ??
+    (async (symbol: string) => tradeStats(ports.riskStore ? await ports.riskStore.closedTradePnls(options.strategy.name, symbol, k.lookback) : [], 'live'));
+  return async (symbol, candles) => ({ kind: 'kelly', fraction: kellyFractionWith(k, await stats(symbol), realisedVolatilityPct(candles.close.subarray(0, candles.length), tfMs)) });
 }
 
 /** The event bus with subscriber failures logged (a failing subscriber never stops the others). */
@@ -164,6 +182,7 @@ export async function createKernel(ports: KernelPorts, options: KernelOptions): 
     timeframe: options.timeframe,
     warmup: options.strategy.warmup(options.params),
     sizing: options.sizing,
+    sizingFor: options.kelly ? kellySizingFor(options.kelly, options, ports) : undefined,
     allowShort: options.allowShort,
     signals,
     maxSignalAgeMs: options.maxSignalAgeMs,

@@ -4,7 +4,9 @@ import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
 import { DrizzleTradingStore } from './adapters/db/repositories/drizzle-trading-store.ts';
 import { DrizzleRiskStore } from './adapters/db/repositories/drizzle-risk-store.ts';
-import { riskSettingsFrom } from './app/risk-settings.ts';
+import { kellySettingsFrom, riskSettingsFrom } from './app/risk-settings.ts';
+import { createTradeStats } from './app/kelly-stats.ts';
+import { BacktestRunsRepository, toBacktestRunView } from './adapters/db/repositories/backtest-runs.ts';
 import { startHttpServer, type HttpServer } from './adapters/http/server.ts';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.ts';
 import { registerTradingGauges } from './adapters/metrics/trading-gauges.ts';
@@ -163,8 +165,12 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
     const initialCash = config.MODE === 'live' ? ((await exchange.execution.fetchBalances())[quote]?.total ?? 0) : config.PAPER_CASH;
     // External factors (POST /webhooks/factor), kept in the database: strategies and the panic score read them.
     const factors = await buildFactorBook(config, database, (e) => bus.publish(e), logger);
+    const riskStore = new DrizzleRiskStore(database.db);
+    // Kelly sizing (/size and ORDER_SIZING=kelly): the strategy's closed trades, else its latest backtest.
+    const backtestRuns = new BacktestRunsRepository(database.db);
+    const tradeStats = createTradeStats({ strategy: strategy.name, lookback: config.KELLY_LOOKBACK, riskStore, backtests: async (n) => (await backtestRuns.list(n)).map(toBacktestRunView) });
     const kernel = await createKernel(
-      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus, riskStore: new DrizzleRiskStore(database.db), factors },
+      { marketData: feeds?.marketData ?? exchange.marketData, execution: exchange.execution, clock: exchange.clock, store, logger, bus, riskStore, factors, tradeStats },
       {
         mode: config.MODE,
         strategy,
@@ -172,6 +178,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
         symbols: config.SYMBOLS,
         timeframe: config.TIMEFRAME,
         sizing: parseSizing(`percent:${config.ORDER_SIZE_PCT}`),
+        kelly: config.ORDER_SIZING === 'kelly' ? kellySettingsFrom(config) : undefined,
         allowShort: config.EXCHANGE_MARKET === 'swap',
         initialCash,
         orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },

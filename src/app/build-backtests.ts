@@ -12,6 +12,7 @@ import type { JobQueue } from '../ports/job-queue.ts';
 import type { StrategyCatalog } from '../strategies/registry.ts';
 import type { ExchangeBundle } from './build-exchange.ts';
 import { SIM_HISTORY_CANDLES } from './build-exchange.ts';
+import { kellySettingsFrom } from './risk-settings.ts';
 
 export interface BacktestRuntime {
   service: BotServices['backtests'];
@@ -80,7 +81,7 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
   }
   const worker =
     workers > 0
-      ? createBacktestJobWorker({ queue: d.queue, datasets, runs, concurrency: workers, strategiesDir: d.config.STRATEGIES_DIR, reportsDir: join(d.config.dataDir, 'backtests'), logger })
+      ? createBacktestJobWorker({ queue: d.queue, datasets, runs, concurrency: workers, strategiesDir: d.config.STRATEGIES_DIR, reportsDir: join(d.config.dataDir, 'backtests'), logger, defaults: { kelly: kellySettingsFrom(d.config) } })
       : undefined;
   // A finished run links to its full report in the web dashboard when people can reach it.
   const reportBase = d.config.PUBLIC_URL && d.config.DASHBOARD ? d.config.PUBLIC_URL.replace(/\/+$/, '') : undefined;

@@ -8,36 +8,45 @@ import { AppError } from '../domain/errors.ts';
 import { quoteOf } from '../domain/market.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
 import type { Kernel } from '../kernel.ts';
-import { kellySize, realisedVolatilityPct, tradeStats, type TradeStats } from '../risk/kelly-size.ts';
+import { kellySizeWith, realisedVolatilityPct } from '../risk/kelly-size.ts';
+import { createTradeStats } from './kelly-stats.ts';
+import { kellySettingsFrom } from './risk-settings.ts';
 import { createManualOrders } from './manual-orders.ts';
+import { createTreasurySweep } from './treasury-sweep.ts';
 
 const DAY = 86_400_000;
-
-/** From a backtest's metrics: W = win rate, R = profit factor × (1 − W) / W. */
-function statsFromBacktest(m: Record<string, number | string | null> | undefined): TradeStats | undefined {
-  const trades = Number(m?.trades ?? 0);
-  const w = m?.winRatePct === null || m?.winRatePct === undefined ? undefined : Number(m.winRatePct) / 100;
-  if (!(trades > 0) || w === undefined) return undefined;
-  const pf = m?.profitFactor === null || m?.profitFactor === undefined ? Infinity : Number(m.profitFactor);
-  const payoff = w === 0 ? 0 : w === 1 ? Infinity : (pf * (1 - w)) / w;
-  return { source: 'backtest', trades, winRate: w, payoff };
-}
 
 /** RiskServices over the kernel: Kelly sizes, the panic score and its chart, manual orders, kill-all. */
 export function createRiskServices(d: { kernel: Kernel; config: Config; backtests: BotServices['backtests']; chartsDir: string }): RiskServices {
   const { kernel, config } = d;
   const manual = createManualOrders(kernel, config.TIMEFRAME);
+  const treasury = kernel.ports.riskStore
+    ? createTreasurySweep({
+        execution: kernel.ports.execution,
+        riskStore: kernel.ports.riskStore,
+        settings: { enabled: config.SWEEP_ENABLED, address: config.SWEEP_ADDRESS, network: config.SWEEP_NETWORK, keep: config.SWEEP_KEEP, maxPerDay: config.SWEEP_MAX_PER_DAY },
+        currency: quoteOf(config.SYMBOLS[0]!),
+        marketType: config.EXCHANGE_MARKET,
+        publish: (e) => kernel.bus.publish(e),
+        now: () => kernel.ports.wallClock?.now() ?? Date.now(),
+        // The money left the account tradeops keeps: its cash goes down at once (reconciliation agrees later).
+        debit: async (amount) => {
+          kernel.portfolio.cash -= amount;
+          await kernel.ports.store.saveCash(kernel.ports.execution.exchangeId, kernel.portfolio.cash);
+        },
+        logger: kernel.ports.logger.child({ component: 'sweep' }),
+      })
+    : undefined;
+  const sweeper = () => {
+    if (!treasury) throw new AppError('UNAVAILABLE', 'the treasury sweep needs the database-backed risk store');
+    return treasury;
+  };
   const killAll = () => {
     if (!kernel.risk.killAll) throw new AppError('UNAVAILABLE', 'kill-all needs the database-backed risk store');
     return kernel.risk.killAll;
   };
 
-  async function statsFor(symbol: string): Promise<TradeStats> {
-    const pnls = kernel.ports.riskStore ? await kernel.ports.riskStore.closedTradePnls(config.STRATEGY, symbol, config.KELLY_LOOKBACK) : [];
-    if (pnls.length > 0) return tradeStats(pnls, 'live');
-    const run = (await d.backtests.list(50)).find((r) => r.status === 'done' && r.strategy === config.STRATEGY && r.symbol === symbol);
-    return statsFromBacktest(run?.metrics) ?? tradeStats([], 'none');
-  }
+  const statsFor = kernel.ports.tradeStats ?? createTradeStats({ strategy: config.STRATEGY, lookback: config.KELLY_LOOKBACK, riskStore: kernel.ports.riskStore, backtests: (n) => d.backtests.list(n) });
 
   return {
     async size(symbol): Promise<SizeView> {
@@ -46,18 +55,7 @@ export function createRiskServices(d: { kernel: Kernel; config: Config; backtest
       const candles = kernel.engine.candles(symbol);
       const realisedVolPct = candles ? realisedVolatilityPct(candles.close, timeframeToMs(config.TIMEFRAME)) : undefined;
       const equity = kernel.portfolio.equity(kernel.engine.markPrices());
-      const k = kellySize({
-        stats,
-        multiplier: config.KELLY_FRACTION,
-        minTrades: config.KELLY_MIN_TRADES,
-        targetVolPct: config.TARGET_VOLATILITY,
-        realisedVolPct,
-        volScaleCap: config.KELLY_VOL_SCALE_CAP,
-        maxPositionPct: config.MAX_POSITION_PCT,
-        fallbackPct: config.ORDER_SIZE_PCT,
-        equity,
-        price,
-      });
+      const k = kellySizeWith(kellySettingsFrom(config), stats, realisedVolPct, equity, price);
       return {
         symbol, strategy: config.STRATEGY, source: stats.source, trades: stats.trades, winRate: stats.winRate, payoff: stats.payoff,
         rawKelly: k.rawKelly, multiplier: config.KELLY_FRACTION, realisedVolPct, targetVolPct: config.TARGET_VOLATILITY, volScale: k.volScale,
@@ -117,5 +115,7 @@ export function createRiskServices(d: { kernel: Kernel; config: Config; backtest
       const lines = run ? run.items.map((i) => ({ symbol: i.symbol, outcome: i.outcome, detail: i.detail })) : [];
       return { started, runId, finished: run !== undefined, lines };
     },
+    sweepPlan: () => sweeper().plan(),
+    sweep: (by) => sweeper().sweep(by),
   };
 }

@@ -1,5 +1,7 @@
 import type { Config } from '../config.ts';
 import type { RiskSettings } from '../engine/risk-layer.ts';
+import type { KellySettings } from '../risk/kelly-size.ts';
+import type { BacktestRiskOptions } from '../backtest/backtest-risk.ts';
 
 const MIN = 60_000;
 const offWhenZero = (v: number) => (v > 0 ? v : Infinity);
@@ -31,4 +33,26 @@ export function riskSettingsFrom(c: Config): RiskSettings {
     panicAutoKill: c.PANIC_AUTO_KILL,
     factorMaxAgeMs: c.FACTOR_MAX_AGE * 1000,
   };
+}
+
+/** Kelly sizing from the configuration ("Sizing" group): /size, ORDER_SIZING=kelly and `backtest --sizing kelly`. */
+export function kellySettingsFrom(c: Config): KellySettings {
+  return {
+    lookback: c.KELLY_LOOKBACK,
+    multiplier: c.KELLY_FRACTION,
+    minTrades: c.KELLY_MIN_TRADES,
+    targetVolPct: c.TARGET_VOLATILITY,
+    volScaleCap: c.KELLY_VOL_SCALE_CAP,
+    maxPositionPct: c.MAX_POSITION_PCT,
+    fallbackPct: c.ORDER_SIZE_PCT,
+  };
+}
+
+/**
+ * `backtest --risk`: the live limits and protections; the panic score gates entries at PANIC_THRESHOLD,
+ * or with `panicGate = false` is only reported against it (what gating would have denied).
+ */
+export function backtestRiskFrom(c: Config, panicGate: boolean): BacktestRiskOptions {
+  const { limits, protections } = riskSettingsFrom(c);
+  return { limits: panicGate ? limits : { ...limits, panicThreshold: Infinity }, protections, panicReportThreshold: c.PANIC_THRESHOLD };
 }

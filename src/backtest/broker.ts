@@ -4,7 +4,6 @@ import type { OrderSide } from '../domain/orders.ts';
 import { Portfolio, type Position } from '../domain/portfolio.ts';
 import type { PlannedOrder } from '../risk/decide.ts';
 import { ExecutionError } from '../ports/execution.ts';
-import { KellyEstimator } from '../risk/kelly.ts';
 import { affordableQuantity } from '../risk/sizing.ts';
 import type { PositionSnapshot } from '../strategies/strategy.ts';
 import type { BacktestTrade } from './types.ts';
@@ -27,7 +26,6 @@ export class BacktestBroker {
   readonly portfolio: Portfolio;
   readonly trades: BacktestTrade[] = [];
   readonly denials: Record<string, number> = {};
-  readonly kelly = new KellyEstimator();
   /** Signed quantity of the open position (0 = flat) and its entry price. */
   qty = 0;
   entry = 0;
@@ -117,7 +115,6 @@ export class BacktestBroker {
     if (open.sl !== undefined) trade.stopLoss = open.sl;
     if (open.tp !== undefined) trade.takeProfit = open.tp;
     this.trades.push(trade);
-    this.kelly.add(trade.returnPct);
     this.open = undefined;
     this.snapshot = undefined;
   }

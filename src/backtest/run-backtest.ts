@@ -4,9 +4,11 @@ import { timeframeToMs } from '../domain/timeframe.ts';
 import type { TradingState } from '../domain/trading-state.ts';
 import { candleStep, createCandleStepper, newStepResult, type CandleStepper, type GateInputs } from '../engine/candle-step.ts';
 import type { PlannedOrder } from '../risk/decide.ts';
+import { DEFAULT_KELLY_SETTINGS, kellyFractionWith, realisedVolatilityPct, recentTradeStats, type KellySettings } from '../risk/kelly-size.ts';
 import type { Sizing } from '../risk/sizing.ts';
 import { instantiate, parseStrategyParams } from '../strategies/registry.ts';
 import type { StrategyInstance } from '../strategies/strategy.ts';
+import { BacktestRisk } from './backtest-risk.ts';
 import { BacktestBroker } from './broker.ts';
 import { inferCalendar } from './calendar.ts';
 import { computeBreakdowns, computeMetrics } from './metrics.ts';
@@ -93,13 +95,14 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     takerFee: feeRate,
   };
   const broker = new BacktestBroker({ market, cash, costBps: slippageBps + spreadBps / 2, allowShort });
-  const kellyAuto = sizing.kind === 'kelly-auto';
+  const kelly = sizing.kind === 'kelly-auto' ? { ...DEFAULT_KELLY_SETTINGS, ...o.kelly } : undefined;
+  const risk = o.risk ? new BacktestRisk(symbol, tfMs, o.risk) : undefined;
   const gateInputs: GateInputs = {
     equity: cash,
     available: cash,
     market,
-    // kelly-auto: the fraction is updated from the trades so far before every step.
-    sizing: kellyAuto ? { kind: 'kelly', fraction: 0 } : (sizing as Sizing),
+    // kelly (ORDER_SIZING=kelly): the fraction is worked out from the run's own closed trades before every decision.
+    sizing: kelly ? { kind: 'kelly', fraction: 0 } : (sizing as Sizing),
     tradingState: o.tradingState ?? ACTIVE,
     allowShort,
     rules: o.rules,
@@ -113,7 +116,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const tradeFrom = Math.floor(o.tradeFrom ?? 0);
   if (!(tradeFrom >= 0 && tradeFrom < n)) throw new AppError('BAD_REQUEST', `tradeFrom must be a candle index from 0 to ${n - 1}, got ${o.tradeFrom}`);
   const firstDecision = Math.max(tradeFrom, Math.floor(warmup) - 1);
-  const exposed = simulate(c, equity, stepper, broker, gateInputs, kellyAuto, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
+  const exposed = simulate(c, equity, stepper, broker, gateInputs, { kelly, risk, tfMs }, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
   o.onProgress?.(1);
   const { ts, close } = c;
 
@@ -130,12 +133,13 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     params,
     symbol,
     timeframe,
-    options: { cash, feeRate, slippageBps, spreadBps, fill, sizing: sizingLabel(sizing), lot, allowShort },
+    options: { cash, feeRate, slippageBps, spreadBps, fill, sizing: sizingLabel(sizing), lot, allowShort, ...(kelly ? { kelly } : {}) },
     tradeList: trades,
     equity: mEquity,
     equityTs: mTs,
     breakdowns: computeBreakdowns(mTs, mEquity, cash, trades),
     denials: broker.denials,
+    ...(risk ? { risk: risk.report() } : {}),
     ...(why ? { noTradeReason: why } : {}),
     indicators: inst.indicators?.(),
     elapsedMs: performance.now() - started,
@@ -156,7 +160,7 @@ function simulate(
   stepper: CandleStepper,
   broker: BacktestBroker,
   gateInputs: GateInputs,
-  kellyAuto: boolean,
+  x: { kelly: KellySettings | undefined; risk: BacktestRisk | undefined; tfMs: number },
   fillAtClose: boolean,
   firstDecision: number,
   signals: Readonly<Record<string, Float64Array>> | undefined,
@@ -167,20 +171,31 @@ function simulate(
   const ts = c.ts;
   const open = c.open;
   const close = c.close;
+  const volume = c.volume;
+  const tfMs = x.tfMs;
+  const risk = x.risk;
+  const kellySettings = x.kelly;
   const pending: PlannedOrder[] = [];
   const signalNames = signals ? Object.keys(signals) : [];
   const signalSeries = signals ? signalNames.map((k) => signals[k]!) : [];
-  const kelly = kellyAuto ? (gateInputs.sizing as { kind: 'kelly'; fraction: number }) : undefined;
-  // Available funds and the Kelly fraction are computed only when the step takes a decision.
+  const kelly = kellySettings !== undefined ? (gateInputs.sizing as { kind: 'kelly'; fraction: number }) : undefined;
+  // Available funds, the Kelly fraction and the risk view are computed only when the step takes a decision.
   stepper.beforeGate = (g) => {
     g.available = broker.available();
-    if (kelly !== undefined) kelly.fraction = broker.kelly.fraction();
+    const i = stepper.ctx.i;
+    if (kelly !== undefined) {
+      const trades = broker.trades;
+      const pnls: number[] = [];
+      for (let k = Math.max(0, trades.length - kellySettings!.lookback); k < trades.length; k++) pnls.push(trades[k]!.pnl);
+      kelly.fraction = kellyFractionWith(kellySettings!, recentTradeStats(pnls, kellySettings!.lookback, 'backtest'), realisedVolatilityPct(close.subarray(0, i + 1), tfMs));
+    }
+    if (risk !== undefined) g.risk = risk.view(ts[i]! + tfMs, ts[i]!, broker.qty !== 0 ? 1 : 0);
   };
   const step = newStepResult();
   let exposed = 0;
   for (let i = 0; i < n; i++) {
     if (pending.length > 0) {
-      for (let k = 0; k < pending.length; k++) broker.execute(pending[k]!, open[i]!, i, ts[i]!);
+      for (let k = 0; k < pending.length; k++) fillOrder(broker, risk, pending[k]!, open[i]!, i, ts[i]!);
       pending.length = 0;
     }
     const px = close[i]!;
@@ -200,13 +215,29 @@ function simulate(
         const d = decisions[k]!;
         if (d.verdict === 'denied') {
           for (const x of d.denials) broker.deny(x.code);
-        } else if (fillAtClose) {
-          broker.execute(d.order!, px, i, ts[i]!);
-        } else {
-          pending.push(d.order!);
+          if (risk !== undefined) risk.denied(d.denials);
+          continue;
         }
+        if (risk !== undefined) risk.approved(d.order!.kind, d.order!.positionSide, ts[i]! + tfMs, ts[i]!);
+        if (fillAtClose) fillOrder(broker, risk, d.order!, px, i, ts[i]!);
+        else pending.push(d.order!);
       }
       if (fillAtClose && decisions.length > 0) e = broker.qty !== 0 ? broker.portfolio.cash + (px - broker.entry) * broker.qty : broker.portfolio.cash;
+    }
+    // As live after a tick: equity protections and the panic score see the candle once it is decided on.
+    if (risk !== undefined) {
+      const t = risk.onCandle(ts[i]!, px, volume[i]!, e);
+      if (t !== undefined && 'state' in t) {
+        gateInputs.tradingState = BacktestRisk.halted(t);
+        // DAILY_LOSS_FLATTEN: kill-all closes the position (at the next open; at once with fill: close).
+        if (t.flatten && broker.qty !== 0) {
+          const flat: PlannedOrder = { kind: 'exit', symbol: stepper.symbol, side: broker.qty > 0 ? 'sell' : 'buy', positionSide: broker.qty > 0 ? 'long' : 'short', quantity: Math.abs(broker.qty), allIn: false, reduceOnly: true, reason: `kill-all: ${t.reason}` };
+          if (fillAtClose) {
+            fillOrder(broker, risk, flat, px, i, ts[i]!);
+            e = broker.portfolio.cash;
+          } else pending.push(flat);
+        }
+      }
     }
     equity[i] = e;
     if (onProgress !== undefined && (i & PROGRESS_MASK) === 0 && i > 0) onProgress(i / n);
@@ -216,4 +247,11 @@ function simulate(
     equity[n - 1] = broker.portfolio.cash;
   }
   return exposed;
+}
+
+/** Execute one planned order; a position it closes feeds the protections (cooldown, stop-loss guard). */
+function fillOrder(broker: BacktestBroker, risk: BacktestRisk | undefined, order: PlannedOrder, ref: number, i: number, ts: number): void {
+  const before = broker.trades.length;
+  broker.execute(order, ref, i, ts);
+  if (risk !== undefined && broker.trades.length > before) risk.onExit(ts, broker.trades[before]!.exitReason);
 }

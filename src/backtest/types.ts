@@ -1,7 +1,9 @@
 import type { Candles } from '../domain/candles.ts';
 import type { MarketInfo } from '../domain/market.ts';
 import type { TradingState } from '../domain/trading-state.ts';
+import type { KellySettings } from '../risk/kelly-size.ts';
 import type { Sizing } from '../risk/sizing.ts';
+import type { BacktestRiskOptions, BacktestRiskReport } from './backtest-risk.ts';
 import type { PreflightRule } from '../risk/preflight/index.ts';
 import type { IndicatorSeries, StrategyDefinition, StrategyInstance } from '../strategies/strategy.ts';
 import type { BacktestMetrics, Breakdowns } from './metrics-types.ts';
@@ -31,6 +33,19 @@ export interface BacktestOptions {
   fill?: 'next-open' | 'close';
   /** Entry sizing (default all-in), or its text form: `all-in`, `fixed:500`, `percent:10`, `kelly`, `kelly:0.25`. */
   sizing?: BacktestSizing | string;
+  /**
+   * Settings of `sizing: 'kelly'` (ORDER_SIZING=kelly): before each decision the Kelly size is worked
+   * out from the last `lookback` closed trades of this run, as live does from its closed trades
+   * (KELLY_*, TARGET_VOLATILITY, MAX_POSITION_PCT cap, ORDER_SIZE_PCT below KELLY_MIN_TRADES).
+   * Default: the configuration's defaults.
+   */
+  kelly?: Partial<KellySettings>;
+  /**
+   * The live risk layer: pre-flight limits with their memory, protections (cooldown, stop-loss guard,
+   * max drawdown and daily loss → HALTED, DAILY_LOSS_FLATTEN) and the panic score per candle (gating
+   * entries at `limits.panicThreshold`). Absent: structural rules only, no panic score.
+   */
+  risk?: BacktestRiskOptions;
   /** Lot step of the quantity (e.g. 1 for shares; default 0 = any fraction). */
   lot?: number;
   /** Minimum order value in quote currency (default 0). */
@@ -102,6 +117,8 @@ export interface BacktestResult extends BacktestMetrics {
     sizing: string;
     lot: number;
     allowShort: boolean;
+    /** The Kelly settings in force with `sizing: kelly`. */
+    kelly?: KellySettings;
   };
   tradeList: BacktestTrade[];
   /** Equity at the close of every candle from `tradeFrom` (the last point after closing any open position). */
@@ -111,6 +128,8 @@ export interface BacktestResult extends BacktestMetrics {
   breakdowns: Breakdowns;
   /** Intents refused by the pre-flight chain, by reason code. */
   denials: Record<string, number>;
+  /** What the risk layer did (protections fired, a halt, the panic score and the entries it gated), with `risk`. */
+  risk?: BacktestRiskReport;
   /** Why a run made no trade (no entry signal, all refused — with the reasons, data shorter than the warm-up). */
   noTradeReason?: string;
   /** The strategy's indicator series over the candles (for charts), when it exposes them. */

@@ -20,6 +20,7 @@ import { AppError, isAppError } from '../domain/errors.ts';
 import { loadStrategyCatalog, parseStrategyParams } from '../strategies/registry.ts';
 import { envOf, type CliIo } from './io.ts';
 import { SIM_HISTORY_CANDLES } from '../app/build-exchange.ts';
+import { backtestRiskFrom, kellySettingsFrom } from '../app/risk-settings.ts';
 
 /**
  * `tradeops backtest`: one run (summary table or `--json`, reports with `--out`, Monte Carlo), a
@@ -68,6 +69,8 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       lot: args.lot,
       allowShort: args.allowShort,
       periodsPerYear: args.periodsPerYear,
+      kelly: kellySettingsFrom(config),
+      ...(args.risk ? { risk: backtestRiskFrom(config, args.panicGate) } : {}),
     };
     const single = args.queue && args.sweep.length === 0;
     const run = await runs?.create({

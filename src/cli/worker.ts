@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { kellySettingsFrom } from '../app/risk-settings.ts';
 import { parseArgs } from 'node:util';
 import { AppError } from '../domain/errors.ts';
 import { envOf, type CliIo } from './io.ts';
@@ -62,6 +63,8 @@ export async function runWorkerCommand(argv: string[], io: CliIo): Promise<numbe
       strategiesDir: config.STRATEGIES_DIR,
       reportsDir: join(config.dataDir, 'backtests'),
       logger: logger.child({ component: 'backtests' }),
+      // `sizing kelly` sizes as ORDER_SIZING=kelly does live.
+      defaults: { kelly: kellySettingsFrom(config) },
     });
     await worker.start();
   } catch (err) {

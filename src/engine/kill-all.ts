@@ -10,7 +10,7 @@ import type { TradingStore } from '../ports/store.ts';
 import { runPreflight } from '../risk/preflight/index.ts';
 import type { TradingStateHolder } from '../risk/trading-state.ts';
 import type { EventBus } from './bus.ts';
-import type { OrderManager, OrderPlan } from './order-manager.ts';
+import type { OrderManager, OrderPlan, SubmitOutcome } from './order-manager.ts';
 
 export interface KillAllDeps {
   execution: Execution;
@@ -53,6 +53,8 @@ const OPEN_STATUSES = ['open', 'partially_filled', 'submitted'] as const;
 export class KillAll {
   private current: Promise<KillRun> | undefined;
   private currentId: number | undefined;
+  /** First-close ids this process chose with a run and has not sent yet (a resumed run has none: it looks up). */
+  private readonly presetUnsent = new Set<string>();
 
   constructor(private readonly d: KillAllDeps) {}
 
@@ -98,10 +100,18 @@ export class KillAll {
     // Latch first: nothing of the strategy's may go out once the flattening starts.
     await this.d.tradingState.set('HALTED', `${reason} by ${by}`, by);
     const items = await this.buildItems(includeExternal);
-    const run: Omit<KillRun, 'id'> = { status: 'running', requestedBy: by, includeExternal, reason, startedAt: clock.now(), items };
+    const startedAt = clock.now();
+    // Every first close gets its clientOrderId now, written with the run in one row: the closes can
+    // all leave at once, none waits for its own write (a resumed run looks each one up first).
+    for (const it of items) {
+      if (it.quantity === 0) continue;
+      it.closeId = `ka${startedAt.toString(36)}-${it.symbol.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}-1`;
+      this.presetUnsent.add(it.closeId);
+    }
+    const run: Omit<KillRun, 'id'> = { status: 'running', requestedBy: by, includeExternal, reason, startedAt, items };
     const id = await this.d.riskStore.createKillRun(run);
     this.d.bus.publish({ type: 'kill-all', ts: clock.now(), runId: id, phase: 'started', by, lines: items.map(lineOf) });
-    return { started: true, runId: id, done: this.execute({ ...run, id }) };
+    return { started: true, runId: id, done: this.execute({ ...run, id }, true) };
   }
 
   /** At start: finish a run a killed process left behind. */
@@ -115,15 +125,17 @@ export class KillAll {
 
   private resume(run: KillRun): Promise<KillRun> {
     if (this.current && this.currentId === run.id) return this.current;
-    return this.execute(run);
+    return this.execute(run, false);
   }
 
-  private execute(run: KillRun): Promise<KillRun> {
+  /** `fresh`: this process created the run, so its preset first closes were never sent. */
+  private execute(run: KillRun, fresh: boolean): Promise<KillRun> {
     this.currentId = run.id;
     const p = (async () => {
       try {
         const save = () => this.d.riskStore.updateKillRun(run.id, { items: run.items });
-        await Promise.all(run.items.map((item) => this.flattenSymbol(run, item, save)));
+        const early = fresh ? await this.sendFirstCloses(run) : new Map<string, Promise<SubmitOutcome>>();
+        await Promise.all(run.items.map((item) => this.flattenSymbol(run, item, save, fresh, early.get(item.symbol))));
         const finishedAt = this.d.clock.now();
         await this.d.riskStore.updateKillRun(run.id, { status: 'done', finishedAt, items: run.items });
         const done: KillRun = { ...run, status: 'done', finishedAt };
@@ -155,12 +167,43 @@ export class KillAll {
   }
 
   /** One symbol, start to end; never throws (its failure is its own line in the report). */
-  private async flattenSymbol(run: KillRun, item: KillItem, save: () => Promise<void>): Promise<void> {
+  /**
+   * A fresh run's first closes for symbols with no order to cancel first: their write-ahead rows in
+   * one statement, then every request at once (the closes are on the wire together, not one database
+   * write apart). Anything that cannot go this way (a denial, nothing to close) is left to its symbol.
+   */
+  private async sendFirstCloses(run: KillRun): Promise<Map<string, Promise<SubmitOutcome>>> {
+    const out = new Map<string, Promise<SubmitOutcome>>();
+    const batch: Array<{ item: KillItem; plan: OrderPlan }> = [];
+    for (const item of run.items) {
+      if (item.outcome !== 'pending' || item.cancel.length > 0 || !item.closeId || !this.presetUnsent.has(item.closeId)) continue;
+      try {
+        const next = this.nextClose(item, run);
+        if (next.kind === 'send') batch.push({ item, plan: next.plan });
+      } catch {
+        // its symbol meets the same refusal and reports it
+      }
+    }
+    if (batch.length === 0) return out;
+    try {
+      const sent = await this.d.orders.submitMany(batch.map((b) => ({ plan: b.plan, clientOrderId: b.item.closeId! })), 'kill-all');
+      sent.forEach((p, k) => {
+        p.catch(() => {}); // awaited by its symbol; never an unhandled rejection meanwhile
+        out.set(batch[k]!.item.symbol, p);
+      });
+    } catch (err) {
+      // Nothing was written or sent: every symbol sends its own close.
+      this.d.logger.warn({ err, runId: run.id }, 'kill-all: batched first closes not sent; sending one by one');
+    }
+    return out;
+  }
+
+  private async flattenSymbol(run: KillRun, item: KillItem, save: () => Promise<void>, fresh: boolean, early?: Promise<SubmitOutcome>): Promise<void> {
     if (item.outcome !== 'pending') return;
     try {
       for (const id of [...item.cancel]) await this.cancel(id, item.symbol);
       item.cancel = [];
-      await this.close(run, item, save);
+      await this.close(run, item, save, fresh, early);
       if (item.external) await this.sellExternal(run, item, save);
     } catch (err) {
       item.outcome = 'failed';
@@ -176,42 +219,69 @@ export class KillAll {
     else await this.withRetryAfter(() => this.d.execution.cancelOrder(clientOrderId, symbol), true);
   }
 
-  private async close(run: KillRun, item: KillItem, save: () => Promise<void>): Promise<void> {
+  /**
+   * What closing `item` needs now, decided on what tradeops holds: flat (nothing, or less than a lot,
+   * left) or the order to send. Throws when it may not be sent (attempts used up, a position that
+   * reads the other way, a pre-flight denial). Changes nothing.
+   */
+  private nextClose(item: KillItem, run: KillRun): { kind: 'flat'; held: number } | { kind: 'send'; plan: OrderPlan; held: number } {
     const market = this.d.execution.market(item.symbol);
     if (!market) throw new ExecutionError('rejected', `market ${item.symbol} is not listed`);
     const max = this.d.maxAttempts ?? 6;
-    // A close sent before a crash is looked up first: it may have filled.
-    if (item.closeId) await this.lookUp(item);
+    const held = this.remaining(item);
+    const qty = floorToStep(Math.abs(held), market.amountStep);
+    if (qty <= 0 || qty < market.minAmount) return { kind: 'flat', held };
+    if (item.attempts >= max) throw new Error(`still ${held} open after ${max} attempts`);
+    // A close never opens the other side: a position that now reads the other way was counted wrong
+    // (e.g. a fill accounted twice), and buying it "back" would be new exposure.
+    if (item.quantity !== 0 && Math.sign(held) === -Math.sign(item.quantity)) {
+      throw new Error(`the position reads ${held} after accounting, the other way from the ${item.quantity} planned: nothing sent (see /reconcile)`);
+    }
+    const side = held > 0 ? 'long' : 'short';
+    const price = this.d.marks().get(item.symbol) ?? this.d.portfolio.get(item.symbol)?.entryPrice ?? Number.NaN;
+    const denials = runPreflight({ kind: 'exit', side, symbol: item.symbol, quantity: qty, price, position: this.d.portfolio.get(item.symbol) ?? { symbol: item.symbol, quantity: held, entryPrice: price, realizedPnl: 0, openedAt: 0 }, market, tradingState: this.d.tradingState.get(), allowShort: true, available: 0, equity: 0, source: 'kill-all' });
+    if (denials.length > 0) throw new Error(denials.map((x) => `${x.code}: ${x.message}`).join('; '));
+    return { kind: 'send', held, plan: { kind: 'exit', symbol: item.symbol, side: held > 0 ? 'sell' : 'buy', positionSide: side, quantity: qty, reduceOnly: true, reason: `kill-all #${run.id}` } };
+  }
+
+  private async close(run: KillRun, item: KillItem, save: () => Promise<void>, fresh: boolean, early?: Promise<SubmitOutcome>): Promise<void> {
+    // A close sent before a crash is looked up first: it may have filled. A fresh run's preset first
+    // id (stored with the run) has never left: it is used as it is.
+    let preset = fresh && item.closeId !== undefined && this.presetUnsent.has(item.closeId);
+    if (item.closeId && !preset) await this.lookUp(item);
     let waitUntil = 0;
     while (true) {
-      const held = this.remaining(item);
-      const qty = floorToStep(Math.abs(held), market.amountStep);
-      if (qty <= 0 || qty < market.minAmount) {
+      const next = early ? undefined : this.nextClose(item, run);
+      if (next?.kind === 'flat') {
         item.outcome = item.avgPrice !== undefined ? 'closed' : 'flat';
         item.detail = item.avgPrice !== undefined ? `closed at ${item.avgPrice}` : 'nothing to close';
-        if (Math.abs(held) > 0) item.detail += ` (dust ${Math.abs(held)} below the lot step left)`;
+        if (Math.abs(next.held) > 0) item.detail += ` (dust ${Math.abs(next.held)} below the lot step left)`;
         return;
       }
-      if (item.attempts >= max) throw new Error(`still ${held} open after ${max} attempts`);
-      const side = held > 0 ? 'long' : 'short';
-      const price = this.d.marks().get(item.symbol) ?? this.d.portfolio.get(item.symbol)?.entryPrice ?? Number.NaN;
-      const denials = runPreflight({ kind: 'exit', side, symbol: item.symbol, quantity: qty, price, position: this.d.portfolio.get(item.symbol) ?? { symbol: item.symbol, quantity: held, entryPrice: price, realizedPnl: 0, openedAt: 0 }, market, tradingState: this.d.tradingState.get(), allowShort: true, available: 0, equity: 0, source: 'kill-all' });
-      if (denials.length > 0) throw new Error(denials.map((x) => `${x.code}: ${x.message}`).join('; '));
       if (waitUntil > this.d.clock.now()) await this.sleep(Math.min(this.d.maxWaitMs ?? 30_000, waitUntil - this.d.clock.now()));
-      item.attempts++;
-      item.closeId = `ka${run.id}-${item.symbol.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}-${item.attempts}-${run.startedAt % 1e6}`;
-      await save(); // the id is on disk before the request leaves
-      const plan: OrderPlan = { kind: 'exit', symbol: item.symbol, side: held > 0 ? 'sell' : 'buy', positionSide: side, quantity: qty, reduceOnly: true, reason: `kill-all #${run.id}` };
+      if (preset) {
+        preset = false;
+        this.presetUnsent.delete(item.closeId!);
+        item.attempts = 1;
+      } else {
+        item.attempts++;
+        item.closeId = `ka${run.id}-${item.symbol.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}-${item.attempts}-${run.startedAt % 1e6}`;
+        await save(); // the id is on disk before the request leaves
+      }
       let outcome;
       try {
-        outcome = await this.d.orders.submit(plan, 'kill-all', { clientOrderId: item.closeId });
+        // The first close of a fresh run may already be on its way (sent with the others in one batch).
+        outcome = early ? await early : await this.d.orders.submit(next!.plan, 'kill-all', { clientOrderId: item.closeId });
       } catch (err) {
         // Rate limit or ban on send: the venue did not take it; wait and go again with a new id.
         if (err instanceof ExecutionError && (err.kind === 'retryable' || err.kind === 'banned')) {
           waitUntil = err.retryAt ?? this.d.clock.now() + 1000;
+          early = undefined;
           continue;
         }
         throw err;
+      } finally {
+        early = undefined;
       }
       if (outcome.kind === 'placed') {
         this.noteFill(outcome.report, item);

@@ -132,8 +132,42 @@ export class OrderManager {
     return this.track(this.doSubmit(plan, strategy, opts.clientOrderId));
   }
 
+  /**
+   * Send several orders at once (kill-all's closes): every write-ahead row is stored in one statement
+   * first, then every request leaves together. One outcome per plan, in order.
+   */
+  async submitMany(list: ReadonlyArray<{ plan: OrderPlan; clientOrderId: string }>, strategy: string): Promise<Array<Promise<SubmitOutcome>>> {
+    if (!this.isAccepting) return list.map(() => Promise.resolve({ kind: 'rejected' as const, clientOrderId: '', reason: `new orders are held: ${this.holds().join('; ')}` }));
+    const prepared = list.map((x) => this.prepare(x.plan, strategy, x.clientOrderId));
+    const { store } = this.deps;
+    if (store.insertOrders) await store.insertOrders(prepared.map((p) => p.record));
+    else for (const p of prepared) await store.insertOrder(p.record);
+    return prepared.map((p) => {
+      const log = this.orderLog(p.record);
+      log.info({ side: p.req.side, type: p.req.type, amount: p.req.amount, price: p.req.price, reduceOnly: p.record.reduceOnly, reason: p.record.reason }, 'order sent');
+      this.sending.add(p.req.clientOrderId);
+      return this.track(this.send(p.req, p.record.symbol, log).finally(() => this.sending.delete(p.req.clientOrderId)));
+    });
+  }
+
   private async doSubmit(plan: OrderPlan, strategy: string, chosenId?: string): Promise<SubmitOutcome> {
-    const { execution, store, clock } = this.deps;
+    const { store } = this.deps;
+    const { req, record } = this.prepare(plan, strategy, chosenId);
+    await store.insertOrder(record);
+    const clientOrderId = req.clientOrderId;
+    const log = this.orderLog(record);
+    log.info({ side: plan.side, type: req.type, amount: req.amount, price: req.price, reduceOnly: plan.reduceOnly, reason: plan.reason }, 'order sent');
+    this.sending.add(clientOrderId);
+    try {
+      return await this.send(req, plan.symbol, log);
+    } finally {
+      this.sending.delete(clientOrderId);
+    }
+  }
+
+  /** The request and its write-ahead row (status pending). */
+  private prepare(plan: OrderPlan, strategy: string, chosenId?: string): { req: OrderRequest; record: OrderRecord } {
+    const { execution, clock } = this.deps;
     const market = execution.market(plan.symbol);
     const amount = market ? floorToStep(plan.quantity, market.amountStep) : plan.quantity;
     const type = plan.type ?? 'market';
@@ -160,15 +194,7 @@ export class OrderManager {
       createdAt: now,
       updatedAt: now,
     };
-    await store.insertOrder(record);
-    const log = this.orderLog(record);
-    log.info({ side: plan.side, type, amount, price: req.price, reduceOnly: plan.reduceOnly, reason: plan.reason }, 'order sent');
-    this.sending.add(clientOrderId);
-    try {
-      return await this.send(req, plan.symbol, log);
-    } finally {
-      this.sending.delete(clientOrderId);
-    }
+    return { req, record };
   }
 
   private async send(req: OrderRequest, symbol: string, log: Logger): Promise<SubmitOutcome> {

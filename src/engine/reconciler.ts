@@ -124,6 +124,9 @@ export class Reconciler {
     const d = this.d;
     const balances = await d.execution.fetchBalances();
     const net = await d.store.netFilledQuantities(d.account);
+    // Orders not final yet (a write-ahead row of a process that died, a venue still processing) may
+    // explain a difference: their fills are booked when they settle, so nothing is adopted meanwhile.
+    const unsettled = new Set((await d.store.ordersByStatus(OPEN_STATUSES)).filter((o) => o.exchange === d.account).map((o) => o.symbol));
     for (const symbol of d.symbols) {
       const base = symbol.split('/')[0]!;
       const held = balances[base]?.total ?? 0;
@@ -133,7 +136,7 @@ export class Reconciler {
       const tolerance = Math.max(QTY_EPS, step / 2);
       if (held > expected + tolerance) {
         f.externalHoldings.push({ asset: base, amount: held - Math.max(0, expected) });
-      } else if (held < expected - tolerance && (n?.net ?? 0) > 0) {
+      } else if (held < expected - tolerance && (n?.net ?? 0) > 0 && !unsettled.has(symbol)) {
         const position = d.portfolio.get(symbol)?.quantity ?? 0;
         const cut = Math.min(expected - held, position);
         if (cut > tolerance) {

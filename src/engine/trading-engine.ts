@@ -34,6 +34,12 @@ export interface EngineDeps {
   timeframe: string;
   warmup: number;
   sizing: Sizing;
+  /**
+   * ORDER_SIZING=kelly: the sizing of `symbol`'s entries now (the Kelly fraction from its closed
+   * trades and the volatility of `candles`). Asked once per new candle that may act, before the
+   * candle step runs, so the step itself stays synchronous; absent: `sizing` always.
+   */
+  sizingFor?: (symbol: string, candles: Candles) => Promise<Sizing>;
   allowShort: boolean;
   /** Wall clock for monitoring (last tick); market time (`clock`) is accelerated on the sim. */
   wallClock?: Clock;
@@ -70,6 +76,8 @@ interface SymbolFeed {
   lastProcessedTs: number;
   staleAlerted: boolean;
   stepper: CandleStepper;
+  /** The sizing worked out for the newest candle (ORDER_SIZING=kelly). */
+  sizing?: Sizing;
 }
 
 /** The engine's own per-symbol memory (strategy_state under this prefix): the last candle it decided on. */
@@ -190,6 +198,7 @@ export class TradingEngine {
     const now = clock.now();
     const fresh = now - (w.ts[newest]! + this.tfMs) <= this.maxSignalAgeMs;
     const previous = feed.lastProcessedTs;
+    if (fresh && this.d.sizingFor) feed.sizing = await this.d.sizingFor(symbol, w);
     for (let i = start; i <= newest; i++) {
       feed.lastProcessedTs = w.ts[i]!;
       await this.onClosedCandle(symbol, feed.stepper, w, i, i === newest && fresh);
@@ -229,7 +238,7 @@ export class TradingEngine {
       equity: portfolio.equity(this.marks),
       available: Math.max(0, portfolio.cash - portfolio.lockedNotional()),
       market,
-      sizing: facts.sizing ?? this.d.sizing,
+      sizing: facts.sizing ?? this.feeds.get(symbol)?.sizing ?? this.d.sizing,
       tradingState: this.d.tradingState.get(),
       allowShort: this.d.allowShort,
       source: facts.source ?? 'strategy',
@@ -242,6 +251,8 @@ export class TradingEngine {
    * and signal webhooks (which may bring their own sizing). Returns what became of each intent.
    */
   async execute(symbol: string, intents: readonly Intent[], price: number, facts: IntentFacts = {}): Promise<ExecutionResult[]> {
+    const feed = this.feeds.get(symbol);
+    if (facts.sizing === undefined && this.d.sizingFor && feed && feed.window.length > 0) feed.sizing = await this.d.sizingFor(symbol, feed.window);
     const decisions = decide({ ...this.gateInputs(symbol, facts), symbol, intents, price, position: this.d.portfolio.get(symbol) });
     return this.carryOut(symbol, decisions);
   }

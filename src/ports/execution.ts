@@ -35,8 +35,38 @@ export interface Execution {
   fetchOpenOrders(symbol?: string): Promise<OrderReport[]>;
   fetchBalances(): Promise<Record<string, Balance>>;
   fetchMyTrades(symbol: string, since?: number): Promise<Fill[]>;
+  /**
+   * Withdraw `amount` of `currency` to an address (the treasury sweep). Never retried here: a lost
+   * answer is reported as `unknown-outcome` and must be checked on the venue before any resend.
+   * A refusal (funds, address not allow-listed on the venue, network) is `rejected`.
+   */
+  withdraw(req: WithdrawalRequest): Promise<WithdrawalReport>;
   /** Swap venues: the open positions of `symbols` (flat symbols may be absent). Absent on spot-only implementations. */
   fetchPositions?(symbols: readonly string[]): Promise<VenuePosition[]>;
+}
+
+export interface WithdrawalRequest {
+  currency: string;
+  amount: number;
+  address: string;
+  /** Memo / tag where the network needs one. */
+  tag?: string;
+  /** Network code (TRX, ETH, BSC …) as the venue names it. */
+  network?: string;
+}
+
+export interface WithdrawalReport {
+  /** The venue's withdrawal id. */
+  id: string;
+  currency: string;
+  amount: number;
+  address: string;
+  network?: string;
+  /** On-chain transaction id, once the venue has one. */
+  txId?: string;
+  status: 'pending' | 'ok' | 'failed';
+  /** Fee charged by the venue, in `currency`, where reported. */
+  fee?: number;
 }
 
 export type ExecutionErrorKind = 'rejected' | 'unknown-outcome' | 'retryable' | 'auth' | 'banned' | 'unsupported';

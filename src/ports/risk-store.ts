@@ -62,8 +62,14 @@ export interface RiskStore {
   updateKillRun(id: number, patch: Partial<Omit<KillRun, 'id'>>): Promise<void>;
   /** The run still marked running (a process killed halfway), if any. */
   runningKillRun(): Promise<KillRun | undefined>;
+  /** Store a sweep; a real one is stored `planned` before the withdrawal leaves (write-ahead). Returns its id. */
   insertSweep(s: SweepRecord): Promise<number>;
-  /** Quote currency really sent (not dry runs, not failures) since `since`. */
+  /** Record how a sweep ended. */
+  updateSweep(id: number, patch: Pick<SweepRecord, 'status'> & Partial<Pick<SweepRecord, 'txId' | 'error'>>): Promise<void>;
+  /**
+   * Quote currency sent or possibly sent (real sweeps `sent`, or still `planned`: the answer was lost)
+   * since `since` — what SWEEP_MAX_PER_DAY counts. Dry runs and failures do not count.
+   */
   sweptSince(currency: string, since: number): Promise<number>;
   /** Net P&L (realised − fees) of the last `limit` closing fills of a strategy on a symbol, newest first. */
   closedTradePnls(strategy: string, symbol: string, limit: number): Promise<number[]>;

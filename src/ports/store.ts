@@ -75,6 +75,8 @@ export interface EquitySnapshot {
  */
 export interface TradingStore {
   insertOrder(order: OrderRecord): Promise<void>;
+  /** Several write-ahead rows in one statement (kill-all's closes); absent: one insertOrder each. */
+  insertOrders?(orders: readonly OrderRecord[]): Promise<void>;
   updateOrder(clientOrderId: string, patch: Partial<Omit<OrderRecord, 'clientOrderId'>>): Promise<void>;
   getOrder(clientOrderId: string): Promise<OrderRecord | undefined>;
   ordersByStatus(statuses: readonly OrderStatus[]): Promise<OrderRecord[]>;

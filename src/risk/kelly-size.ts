@@ -121,3 +121,50 @@ export function realisedVolatilityPct(close: ArrayLike<number>, timeframeMs: num
   const perYear = (365 * 86_400_000) / timeframeMs;
   return Math.sqrt(variance * perYear) * 100;
 }
+
+/** The Kelly configuration (KELLY_*, TARGET_VOLATILITY, MAX_POSITION_PCT, ORDER_SIZE_PCT), the same for /size, the engine and backtests. */
+export interface KellySettings {
+  /** KELLY_LOOKBACK: closed trades the estimate is taken over. */
+  lookback: number;
+  /** KELLY_FRACTION. */
+  multiplier: number;
+  /** KELLY_MIN_TRADES. */
+  minTrades: number;
+  /** TARGET_VOLATILITY, annualised %; 0 = no scaling. */
+  targetVolPct: number;
+  /** KELLY_VOL_SCALE_CAP. */
+  volScaleCap: number;
+  /** MAX_POSITION_PCT. */
+  maxPositionPct: number;
+  /** ORDER_SIZE_PCT, the fallback below KELLY_MIN_TRADES. */
+  fallbackPct: number;
+}
+
+/** The configuration's defaults (src/config-schema.ts). */
+export const DEFAULT_KELLY_SETTINGS: KellySettings = Object.freeze({ lookback: 50, multiplier: 0.5, minTrades: 20, targetVolPct: 60, volScaleCap: 2, maxPositionPct: 25, fallbackPct: 10 });
+
+/** {@link kellySize} from the settings: what `/size` shows and what `ORDER_SIZING=kelly` commits. */
+export function kellySizeWith(s: KellySettings, stats: TradeStats, realisedVolPct: number | undefined, equity: number, price: number): KellySize {
+  return kellySize({
+    stats,
+    multiplier: s.multiplier,
+    minTrades: s.minTrades,
+    targetVolPct: s.targetVolPct,
+    realisedVolPct,
+    volScaleCap: s.volScaleCap,
+    maxPositionPct: s.maxPositionPct,
+    fallbackPct: s.fallbackPct,
+    equity,
+    price,
+  });
+}
+
+/** The fraction of equity one entry commits under Kelly sizing (equity and price do not change it). */
+export function kellyFractionWith(s: KellySettings, stats: TradeStats, realisedVolPct: number | undefined): number {
+  return kellySizeWith(s, stats, realisedVolPct, 0, 0).fraction;
+}
+
+/** Stats over the last `lookback` of `pnls` (oldest first, as a backtest collects them). */
+export function recentTradeStats(pnls: readonly number[], lookback: number, source: TradeStats['source']): TradeStats {
+  return tradeStats(pnls.length > lookback ? pnls.slice(pnls.length - lookback) : pnls, source);
+}

@@ -219,5 +219,22 @@ export function describeExecutionContract(name: string, makeSubject: () => Promi
     it('cancelling an order the venue does not know is rejected', async () => {
       await expectKind(e.cancelOrder(id(), s.symbol), 'rejected');
     });
+
+    it('withdraw takes the amount out of the free quote balance and answers with an id', async () => {
+      const before = free(await e.fetchBalances(), m.quote);
+      const amount = Math.floor(before / 10);
+      const w = await e.withdraw({ currency: m.quote, amount, address: 'TXYZtreasury0000000000000000000001', network: 'TRX' });
+      expect(w.id).not.toBe('');
+      expect(w.currency).toBe(m.quote);
+      expectNear(w.amount, amount, 1e-9, 'amount');
+      expect(['pending', 'ok']).toContain(w.status);
+      expectNear(free(await e.fetchBalances(), m.quote), before - amount, 1e-6, 'free quote after');
+    });
+
+    it('withdrawing more than is free is rejected and moves nothing', async () => {
+      const before = free(await e.fetchBalances(), m.quote);
+      await expectKind(e.withdraw({ currency: m.quote, amount: Math.ceil(before * 2), address: 'TXYZtreasury0000000000000000000001', network: 'TRX' }), 'rejected');
+      expectNear(free(await e.fetchBalances(), m.quote), before, 1e-9, 'free quote untouched');
+    });
   });
 }

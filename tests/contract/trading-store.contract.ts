@@ -23,6 +23,22 @@ export function describeTradingStoreContract(name: string, makeStore: () => Prom
       }
     });
 
+    it('writes several orders ahead in one call (insertOrders), all or none', async () => {
+      const { store, done } = await makeStore();
+      try {
+        if (!store.insertOrders) return;
+        const row = (id: string, symbol: string) => ({ clientOrderId: id, exchange: 'sim', mode: 'live' as const, symbol, side: 'sell' as const, type: 'market' as const, amount: 1.5, reduceOnly: true, status: 'pending' as const, filled: 0, fee: 0, strategy: 'kill-all', reason: 'kill-all #1', createdAt: 3, updatedAt: 3 });
+        await store.insertOrders([row('ka-a', 'BTC/USDT'), row('ka-b', 'ETH/USDT')]);
+        expect((await store.ordersByStatus(['pending'])).map((o) => o.clientOrderId).sort()).toEqual(['ka-a', 'ka-b']);
+        // A duplicate id in the batch writes nothing of it.
+        await expect(store.insertOrders([row('ka-c', 'SOL/USDT'), row('ka-a', 'BTC/USDT')])).rejects.toThrow();
+        expect(await store.getOrder('ka-c')).toBeUndefined();
+        await store.insertOrders([]);
+      } finally {
+        await done();
+      }
+    });
+
     it('records a fill with its position and cash atomically, and a duplicate fill changes nothing', async () => {
       const { store, done } = await makeStore();
       try {

@@ -41,6 +41,26 @@ describe('tradeops backtest (the real binary)', () => {
     expect(existsSync(join(work, 'data'))).toBe(false);
   });
 
+  it('--risk runs the configured protections and the panic score; --sizing kelly takes the KELLY_* settings', async () => {
+    const run = (args: string[], extra: Record<string, string>) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+        execFile(process.execPath, [BIN, 'backtest', ...args], { cwd: work, env: { ...env, ...extra }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => res({ code: err ? 1 : 0, stdout, stderr }));
+      });
+    const config = { COOLDOWN_MINUTES: '30', MAX_POSITION_PCT: '100', KELLY_MIN_TRADES: '5', KELLY_FRACTION: '0.25', PANIC_THRESHOLD: '65' };
+    const gated = await run(['--strategy', 'rsi-bb', '--data', DATA, '--sizing', 'kelly', '--risk', '--json'], config);
+    expect(gated.stderr).toBe('');
+    const g = JSON.parse(gated.stdout) as { risk: { protections: Array<{ kind: string }>; panic: { gateThreshold: number | null; threshold: number; maxScore: number } }; options: { kelly: { minTrades: number; multiplier: number } }; trades: number };
+    expect(g.trades).toBeGreaterThan(0);
+    expect(g.options.kelly).toMatchObject({ minTrades: 5, multiplier: 0.25 });
+    expect(g.risk.protections.some((p) => p.kind === 'cooldown')).toBe(true);
+    expect(g.risk.panic).toMatchObject({ gateThreshold: 65, threshold: 65 });
+    expect(g.risk.panic.maxScore).toBeGreaterThan(0);
+    const report = await run(['--strategy', 'rsi-bb', '--data', DATA, '--sizing', 'kelly', '--risk', '--no-panic-gate'], config);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/Protections: cooldown ×\d+/);
+    expect(report.stdout).toMatch(/Panic gate off: \d+ entr(y|ies) taken at a score ≥ 65 would have been denied/);
+  });
+
   it('--save stores a file backtest in the database (run id in --json)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bt-cli-save-'));
     const saved = await new Promise<{ code: number; stdout: string }>((res) => {

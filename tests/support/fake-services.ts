@@ -282,5 +282,13 @@ function fakeRisk(data: FakeData): RiskServices {
       calls.push(`killall by ${by}`);
       return { started: true, runId: 1, finished: true, lines: [{ symbol: 'BTC/USDT', outcome: 'closed', detail: 'closed at 42500' }] };
     },
+    async sweepPlan() {
+      return { currency: 'USDT', free: 12_500, keep: 1000, maxPerDay: 5000, sweptToday: 0, amount: 5000, dryRun: true, address: 'TXYZtreasury0001', network: 'TRX' };
+    },
+    async sweep(by) {
+      calls.push(`sweep by ${by}`);
+      const plan = await this.sweepPlan();
+      return { plan, status: 'dry-run', detail: 'dry run: nothing was sent (SWEEP_ENABLED=false)' };
+    },
   };
 }

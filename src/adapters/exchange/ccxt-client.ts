@@ -180,6 +180,22 @@ export function exchangeIdProblem(id: string, mod: CcxtModule): string | undefin
   );
 }
 
+/**
+ * ccxt spaces every request by its weight (a leaky bucket that refills only while requests wait, so
+ * even after an idle minute the next requests leave one cost/rate apart): 20 closes of a kill-all
+ * would trickle out over a few hundred ms. Order creation is paced by the adapter's order budget
+ * (the venue's order limits, with a burst) instead, so it costs nothing in ccxt's bucket.
+ */
+export function orderCreationOutsideThrottle(exchange: Exchange): void {
+  const ex = exchange as unknown as { calculateRateLimiterCost: (api: unknown, method: string, path: string, params: unknown, config?: unknown) => number };
+  const base = ex.calculateRateLimiterCost.bind(exchange);
+  ex.calculateRateLimiterCost = (api, method, path, params, config) => (method === 'POST' && /(^|\/)order$/.test(path) ? 0 : base(api, method, path, params, config));
+  // A cost of 0 would still queue behind the bucket's debt from earlier reads: it goes at once.
+  const t = exchange as unknown as { throttle: (cost?: number) => Promise<unknown> };
+  const throttle = t.throttle.bind(exchange);
+  t.throttle = (cost?: number) => (cost === 0 ? Promise.resolve() : throttle(cost));
+}
+
 /** Create and configure the ccxt instance for one exchange and market type. */
 export async function createCcxtClient(o: CcxtClientOptions, now: () => number = Date.now): Promise<CcxtClient> {
   const mod = await loadCcxt();
@@ -210,6 +226,7 @@ export async function createCcxtClient(o: CcxtClientOptions, now: () => number =
     const urls = exchange.urls as Record<string, unknown>;
     urls.api = rewriteApiUrls(urls.api, o.baseUrl);
   }
+  orderCreationOutsideThrottle(exchange);
   hookHttpFailures(exchange, now);
   return { exchange, classes: errorClassesOf(mod as unknown as Record<string, unknown>), environment };
 }

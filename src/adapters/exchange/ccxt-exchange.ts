@@ -4,7 +4,7 @@ import type { Candles } from '../../domain/candles.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { MarketInfo } from '../../domain/market.ts';
 import { isTerminal, type Fill, type OrderReport, type OrderRequest } from '../../domain/orders.ts';
-import { ExecutionError, type Balance, type Execution, type VenuePosition } from '../../ports/execution.ts';
+import { ExecutionError, type Balance, type Execution, type VenuePosition, type WithdrawalReport, type WithdrawalRequest } from '../../ports/execution.ts';
 import type { MarketData } from '../../ports/market-data.ts';
 import { assertCapabilities, type TradingMode } from './capabilities.ts';
 import { createCcxtClient, type MarketType } from './ccxt-client.ts';
@@ -30,7 +30,7 @@ export interface CcxtExchangeOptions {
   maxLeverage: number;
   logger: Logger;
   /** Order placement budget; defaults per exchange (binance: 10/s, 100k/day, wait ≤ 5 s). */
-  orderRateBudget?: Partial<Pick<OrderRateBudgetOptions, 'perSecond' | 'perDay' | 'maxWaitMs'>>;
+  orderRateBudget?: Partial<Pick<OrderRateBudgetOptions, 'perSecond' | 'perDay' | 'maxWaitMs' | 'burst'>>;
   /** Read retries (tests inject `sleep`); default backoff 1/2/5/10 s. */
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
@@ -300,6 +300,31 @@ class CcxtExchangeAdapter implements CcxtExchange {
     return trades.map((t) => toFill(t, this.clientIdByOrderId.get(String(t.order ?? '')) ?? '', this.now()));
   }
 
+  async withdraw(req: WithdrawalRequest): Promise<WithdrawalReport> {
+    if (!this.has('withdraw')) throw new ExecutionError('unsupported', `${this.exchangeId} has no withdraw in ccxt`);
+    let tx: { id?: string | null; currency?: string | null; amount?: number | null; address?: string | null; txid?: string | null; status?: string | null; fee?: { cost?: number | null } | null };
+    try {
+      // Never retried (like an order): a lost answer may still have moved the money.
+      tx = await this.ex.withdraw(req.currency, req.amount, req.address, req.tag, req.network ? { network: req.network } : {});
+    } catch (err) {
+      const mapped = this.mapper.map(err, 'withdraw', 'create');
+      this.log.error({ currency: req.currency, amount: req.amount, network: req.network, error: mapped.message }, 'withdrawal failed');
+      throw mapped;
+    }
+    const status = tx.status === 'ok' ? 'ok' : tx.status === 'failed' || tx.status === 'canceled' ? 'failed' : 'pending';
+    this.log.info({ id: tx.id, currency: req.currency, amount: req.amount, network: req.network, status }, 'withdrawal requested');
+    return {
+      id: String(tx.id ?? ''),
+      currency: tx.currency ?? req.currency,
+      amount: typeof tx.amount === 'number' ? tx.amount : req.amount,
+      address: tx.address ?? req.address,
+      network: req.network,
+      txId: tx.txid ?? undefined,
+      status,
+      fee: typeof tx.fee?.cost === 'number' ? tx.fee.cost : undefined,
+    };
+  }
+
   async close(): Promise<void> {
     const closable = this.ex as unknown as { close?: () => Promise<unknown> };
     if (typeof closable.close === 'function') await closable.close();
@@ -348,7 +373,10 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
   const policy = defaultRetryPolicy(options.retry);
   const access = new RequestGate({ exchangeId: options.exchangeId, now, ...options.requestGate });
   gateRequests(client.exchange, access, (err) => mapper.classify(err));
-  const budget = new OrderRateBudget({ ...defaultOrderRateBudget(options.exchangeId), ...options.orderRateBudget, now, sleep: policy.sleep });
+  // A rate given without a burst means that rate as the burst too (the default burst fits the default rate only).
+  const given = options.orderRateBudget;
+  const burst = given?.burst ?? (given?.perSecond !== undefined ? given.perSecond : undefined);
+  const budget = new OrderRateBudget({ ...defaultOrderRateBudget(options.exchangeId), ...given, ...(burst !== undefined ? { burst } : {}), now, sleep: policy.sleep });
   // The composition root names the component; the adapter adds which venue and market.
   const log = options.logger.child({ exchange: options.exchangeId, marketType: options.marketType });
   log.info({ environment: client.environment, proxied: options.baseUrl !== undefined }, 'exchange adapter ready');

@@ -7,8 +7,14 @@ import { ExecutionError } from '../../ports/execution.ts';
  * a sustained flood is refused with a clear reason instead of getting the account banned.
  */
 export interface OrderRateBudgetOptions {
-  /** Sustained orders per second (token refill rate, also the burst size). */
+  /** Sustained orders per second (token refill rate). */
   perSecond: number;
+  /**
+   * Orders that may leave at once (bucket size; default `perSecond`). With the refill it must fit the
+   * venue's window: burst + 10 × perSecond ≤ Binance spot's 100 orders per 10 s. A kill-all sends one
+   * close per symbol at the same moment, so the burst is what lets 20 closes go out together.
+   */
+  burst?: number;
   /** Orders per UTC day. */
   perDay: number;
   /** Longest a placeOrder may wait for a token before it is refused. */
@@ -20,10 +26,12 @@ export interface OrderRateBudgetOptions {
 const DAY_MS = 86_400_000;
 
 /** Defaults per ccxt exchange id (conservative against each venue's documented order limits). */
-export const DEFAULT_ORDER_RATE_BUDGETS: Readonly<Record<string, Pick<OrderRateBudgetOptions, 'perSecond' | 'perDay'>>> = {
-  binance: { perSecond: 10, perDay: 100_000 },
-  binanceusdm: { perSecond: 10, perDay: 100_000 },
-  binancecoinm: { perSecond: 10, perDay: 100_000 },
+export const DEFAULT_ORDER_RATE_BUDGETS: Readonly<Record<string, Pick<OrderRateBudgetOptions, 'perSecond' | 'perDay' | 'burst'>>> = {
+  // Spot: 100 orders / 10 s → 50 at once, then 5 a second (50 + 10 × 5 = 100 in any 10 s).
+  binance: { perSecond: 5, burst: 50, perDay: 100_000 },
+  // USDⓈ-M / COIN-M: 300 orders / 10 s → 50 + 10 × 10 = 150 in any 10 s.
+  binanceusdm: { perSecond: 10, burst: 50, perDay: 100_000 },
+  binancecoinm: { perSecond: 10, burst: 50, perDay: 100_000 },
   bybit: { perSecond: 10, perDay: 100_000 },
   okx: { perSecond: 10, perDay: 100_000 },
   default: { perSecond: 5, perDay: 50_000 },
@@ -47,7 +55,7 @@ export class OrderRateBudget {
     if (!(options.perSecond > 0) || !(options.perDay > 0)) throw new RangeError('order rate budget needs perSecond > 0 and perDay > 0');
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.tokens = options.perSecond;
+    this.tokens = options.burst ?? options.perSecond;
     this.lastRefill = this.now();
     this.day = Math.floor(this.lastRefill / DAY_MS);
   }
@@ -69,7 +77,7 @@ export class OrderRateBudget {
       throw new ExecutionError('rejected', `order rate budget exhausted: ${this.options.perDay} orders per UTC day already sent; next slot ${new Date(retryAt).toISOString()}`, { retryAt });
     }
     const rate = this.options.perSecond / 1000;
-    this.tokens = Math.min(this.options.perSecond, this.tokens + (now - this.lastRefill) * rate);
+    this.tokens = Math.min(this.options.burst ?? this.options.perSecond, this.tokens + (now - this.lastRefill) * rate);
     this.lastRefill = now;
     this.tokens -= 1;
     const waitMs = this.tokens >= 0 ? 0 : Math.ceil(-this.tokens / rate);

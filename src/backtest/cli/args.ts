@@ -28,9 +28,16 @@ Execution model:
   --slippage S           market fills, e.g. 5bps or 0.05% (default 0)
   --spread S             bid–ask spread, half paid per fill (default 0)
   --fill MODEL           next-open (default) or close
-  --sizing S             all-in (default), fixed:AMOUNT, percent:P, kelly, kelly:F
+  --sizing S             all-in (default), fixed:AMOUNT, percent:P, kelly, kelly:F; kelly sizes
+                         each entry as ORDER_SIZING=kelly does live (KELLY_*, TARGET_VOLATILITY,
+                         MAX_POSITION_PCT) from this run's own closed trades so far
   --lot STEP             quantity step, e.g. 1 for shares (default: any fraction)
   --allow-short          allow short positions (margin-style account)
+  --risk                 the live risk layer: pre-flight limits, protections (COOLDOWN_MINUTES,
+                         STOPLOSS_GUARD, MAX_DRAWDOWN_PCT and DAILY_LOSS_PCT halt the run) and
+                         the panic score gating entries at PANIC_THRESHOLD
+  --no-panic-gate        with --risk: compute the panic score but do not gate on it; the report
+                         counts the entries gating at PANIC_THRESHOLD would have denied
   --periods-per-year N   annualise with N return periods a year (default from the data: 252 for
                          daily bars without weekends, 365 for crypto, 12 for monthly bars)
 
@@ -81,6 +88,10 @@ export interface BacktestArgs {
   sizing: string;
   lot: number;
   allowShort: boolean;
+  /** --risk: the configured risk limits, protections and panic gate. */
+  risk: boolean;
+  /** false with --no-panic-gate: the panic score is reported, not gated on. */
+  panicGate: boolean;
   /** Annualisation override (--periods-per-year). */
   periodsPerYear?: number;
   json: boolean;
@@ -144,6 +155,8 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
         sizing: { type: 'string' },
         lot: { type: 'string' },
         'allow-short': { type: 'boolean' },
+        risk: { type: 'boolean' },
+        'no-panic-gate': { type: 'boolean' },
         'periods-per-year': { type: 'string' },
         json: { type: 'boolean' },
         out: { type: 'string' },
@@ -161,7 +174,8 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
     throw bad(`${(err as Error).message} (see tradeops backtest --help)`);
   }
   const v = parsed.values;
-  if (v.help) return { help: true, params: {}, cash: 0, fee: '', slippage: '', spread: '', fill: 'next-open', sizing: '', lot: 0, allowShort: false, json: false, sweep: [], rank: '', top: 0, save: false, queue: false };
+  if (v.help) return { help: true, params: {}, cash: 0, fee: '', slippage: '', spread: '', fill: 'next-open', sizing: '', lot: 0, allowShort: false, risk: false, panicGate: true, json: false, sweep: [], rank: '', top: 0, save: false, queue: false };
+  if (v['no-panic-gate'] && !v.risk) throw bad('--no-panic-gate goes with --risk');
   if (!v.strategy) throw bad('--strategy is required (see tradeops backtest --help)');
   if (v.data === undefined && v.symbol === undefined) throw bad('give --data FILE, or --symbol S with --timeframe TF');
   if (v.data === undefined && v.timeframe === undefined) throw bad('--symbol needs --timeframe (e.g. --timeframe 1h)');
@@ -201,6 +215,8 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs {
     sizing: v.sizing ?? 'all-in',
     lot: num('lot', v.lot, (n) => n >= 0, 'a step ≥ 0') ?? 0,
     allowShort: v['allow-short'] ?? false,
+    risk: v.risk ?? false,
+    panicGate: !v['no-panic-gate'],
     periodsPerYear: num('periods-per-year', v['periods-per-year'], (n) => n > 0 && n <= 1_000_000, 'a positive number such as 252 or 365'),
     json: v.json ?? false,
     out: v.out,

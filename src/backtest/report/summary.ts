@@ -72,11 +72,31 @@ export function formatSummaryTable(r: BacktestResult): string {
     for (const [k, g] of reasons) lines.push(`${k.slice(0, 23).padEnd(24)}${String(g.trades).padStart(6)} ${fmtNum(g.winRatePct).padStart(7)} ${fmtNum(g.pnl).padStart(10)}`);
   }
   if (r.noTradeReason) lines.push('', r.noTradeReason);
+  if (r.risk) lines.push('', ...riskLines(r));
   const denials = Object.entries(r.denials);
   if (denials.length > 0) lines.push('', `Refused intents: ${denials.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   const open = r.tradeList.filter((t) => t.openAtEnd).length;
   if (open > 0) lines.push(`${open} position(s) still open at the end were closed at the last price.`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What the risk layer did: protections, a halt, the panic score and the entries it gated (or would have). */
+export function riskLines(r: BacktestResult): string[] {
+  const k = r.risk;
+  if (!k) return [];
+  const out: string[] = [];
+  const byKind = new Map<string, number>();
+  for (const p of k.protections) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + 1);
+  out.push(`Protections: ${byKind.size === 0 ? 'none fired' : [...byKind].map(([n, c]) => `${n} ×${c}`).join(', ')}`);
+  if (k.halted) out.push(`HALTED at ${date(k.halted.ts)}: ${k.halted.reason}`);
+  const p = k.panic;
+  out.push(`Panic score: max ${fmtNum(p.maxScore, 1)}${p.maxTs !== null ? ` at ${date(p.maxTs)}` : ''}, ${p.candlesAbove} candle(s) ≥ ${p.threshold}`);
+  out.push(
+    p.gateThreshold !== null
+      ? `Entries denied by panic (≥ ${p.gateThreshold}): ${p.entriesDenied}`
+      : `Panic gate off: ${p.entriesAbove} entr${p.entriesAbove === 1 ? 'y' : 'ies'} taken at a score ≥ ${p.threshold} would have been denied`,
+  );
+  return out;
 }
 
 /** A few lines for a chat message. */

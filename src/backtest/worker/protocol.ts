@@ -4,7 +4,7 @@ import type { BacktestOptions, BacktestResult } from '../types.ts';
 /** Backtest options that cross a thread boundary (no functions, no strategy objects). */
 export type PortableOptions = Pick<
   BacktestOptions,
-  'symbol' | 'timeframe' | 'cash' | 'fee' | 'slippage' | 'spread' | 'fill' | 'lot' | 'minNotional' | 'allowShort' | 'periodsPerYear' | 'tradeFrom'
+  'symbol' | 'timeframe' | 'cash' | 'fee' | 'slippage' | 'spread' | 'fill' | 'lot' | 'minNotional' | 'allowShort' | 'periodsPerYear' | 'tradeFrom' | 'kelly' | 'risk'
 > & { sizing?: string };
 
 export interface PortableCandles {

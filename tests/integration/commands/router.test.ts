@@ -22,7 +22,7 @@ describe.each(databaseTargets())('command router on $name', (target) => {
       const r = await h.send(ADMIN, line);
       expect(r?.tone, line).not.toBe('error');
     }
-    for (const line of ['/pause news', '/stopentry', '/resume', '/stop', '/reconcile', '/buy BTC/USDT 0.01', '/sell BTC/USDT 0.01', '/close all', '/fx all', '/killall']) {
+    for (const line of ['/pause news', '/stopentry', '/resume', '/stop', '/reconcile', '/buy BTC/USDT 0.01', '/sell BTC/USDT 0.01', '/close all', '/fx all', '/killall', '/sweep']) {
       const r = await h.send(ADMIN, line);
       expect(said(r), line).toMatch(/this process is a standby: another process is the leader and trades\. \/[a-z]+ changes trading, so only the leader runs it — nothing was done here/);
     }
@@ -37,7 +37,8 @@ describe.each(databaseTargets())('command router on $name', (target) => {
 
   it('marks exactly the commands that trade or change trading as leader-only', () => {
     const leaderOnly = COMMANDS.filter((c) => c.leaderOnly).map((c) => c.name).sort();
-    expect(leaderOnly).toEqual(['buy', 'close', 'forceexit', 'fx', 'killall', 'pause', 'reconcile', 'resume', 'sell', 'stop', 'stopbuy', 'stopentry'].sort());
+    // /sweep moves money out of the account: only the process that trades may do it.
+    expect(leaderOnly).toEqual(['buy', 'close', 'forceexit', 'fx', 'killall', 'pause', 'reconcile', 'resume', 'sell', 'stop', 'stopbuy', 'stopentry', 'sweep'].sort());
   });
 
   it('runs every command once, each with an audit row', async () => {
@@ -128,11 +129,14 @@ describe.each(databaseTargets())('command router on $name', (target) => {
     const kill = await run('killall', '/killall', /Confirm \/killall\?[\s\S]*HALTED now[\s\S]*BTC\/USDT: close 0\.05000 \(long\), cancel 1 order/);
     expect(said(await h.send(ADMIN, `/confirm ${confirmationCodeOf(kill)}`))).toMatch(/Kill-all #1 finished: flat/);
     expect(said(await h.send(TRADER, '/killall'))).toMatch(/needs the admin role|admin/);
+    const sweep = await run('sweep', '/sweep', /Confirm \/sweep\?[\s\S]*DRY RUN[\s\S]*Move 5,000\.00 USDT to TXYZtreasury0001 on TRX/);
+    expect(said(await h.send(ADMIN, `/confirm ${confirmationCodeOf(sweep)}`))).toMatch(/Sweep dry run: 5,000\.00 USDT[\s\S]*nothing was sent/);
+    expect(said(await h.send(TRADER, '/sweep'))).toMatch(/needs the admin role/);
 
     expect([...seen].sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     const rows = await h.audit();
-    // One row per command sent (37 above, 13 for the risk commands, 6 for performance, config and logs); the confirm/cancel rows carry the original command.
-    expect(rows).toHaveLength(56);
+    // One row per command sent (37 above, 16 for the risk commands, 6 for performance, config and logs); the confirm/cancel rows carry the original command.
+    expect(rows).toHaveLength(59);
     expect(rows.find((r) => r.decision === 'confirmed' && r.command === 'stop')).toMatchObject({ command: 'stop', platform: 'telegram', userId: ADMIN.userId, role: 'admin' });
     expect(rows.find((r) => r.decision === 'cancelled')).toMatchObject({ command: 'stop' });
     for (const r of rows) {

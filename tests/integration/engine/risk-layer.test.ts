@@ -148,6 +148,20 @@ describe('risk layer on the simulated exchange and PGlite', () => {
     expect((await db!.db.select().from(killRuns))[0]!.status).toBe('done');
   });
 
+  it('a resumed close never opens the other side: a position that reads the other way from the plan fails, nothing sent', async () => {
+    const { kernel, riskStore, sent } = await setup();
+    await kernel.engine.tick();
+    await createManualOrders(kernel, '1m').place({ symbol: 'BTC/USDT', side: 'buy', amount: 400, percent: false }, 'a');
+    const q = kernel.portfolio.get('BTC/USDT')!.quantity;
+    sent.length = 0;
+    // Planned as a short of q (what the run recorded), while the books now read a long: counted wrong somewhere.
+    await riskStore.createKillRun({ status: 'running', requestedBy: 'telegram:1', includeExternal: false, reason: 'kill-all', startedAt: 1, items: [{ symbol: 'BTC/USDT', outcome: 'pending', detail: '', quantity: -q, cancel: [], attempts: 0 }] });
+    const run = await kernel.risk.killAll!.resumePending();
+    expect(run!.items[0]).toMatchObject({ outcome: 'failed', detail: expect.stringMatching(/the other way from the -[0-9.]+ planned: nothing sent/) });
+    expect(sent).toEqual([]);
+    expect(kernel.portfolio.get('BTC/USDT')!.quantity).toBe(q);
+  });
+
   it('max drawdown halts trading (persisted, announced); the cooldown locks a symbol after an exit', async () => {
     const { kernel, store, events } = await setup({}, { maxDrawdownPct: 10, cooldownMs: 3_600_000 });
     await kernel.engine.tick();

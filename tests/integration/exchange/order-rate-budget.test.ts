@@ -31,7 +31,10 @@ async function rejection(p: Promise<unknown>): Promise<ExecutionError> {
 
 describe('OrderRateBudget', () => {
   it('binance default: 10 orders/s, 100k/day', () => {
-    expect(defaultOrderRateBudget('binance')).toMatchObject({ perSecond: 10, perDay: 100_000 });
+    // Binance spot allows 100 orders per 10 s: a burst of 50, then 5 a second, never more than that in any 10 s.
+    const b = defaultOrderRateBudget('binance');
+    expect(b).toMatchObject({ perSecond: 5, burst: 50, perDay: 100_000 });
+    expect(b.burst! + 10 * b.perSecond).toBeLessThanOrEqual(100);
     expect(defaultOrderRateBudget('some-other-venue').perSecond).toBeGreaterThan(0);
   });
 
@@ -42,6 +45,15 @@ describe('OrderRateBudget', () => {
     expect(clock.sleeps).toEqual([]);
     await budget.take();
     expect(clock.sleeps).toEqual([100]);
+  });
+
+  it('a burst larger than the rate: that many at once, then the rate', async () => {
+    const clock = fakeClock();
+    const budget = new OrderRateBudget({ perSecond: 5, burst: 50, perDay: 1_000, maxWaitMs: 1_000, ...clock });
+    for (let i = 0; i < 50; i++) await budget.take();
+    expect(clock.sleeps).toEqual([]);
+    await budget.take();
+    expect(clock.sleeps).toEqual([200]);
   });
 
   it('refuses with retryAt when the wait would exceed maxWaitMs, and does not consume a token', async () => {

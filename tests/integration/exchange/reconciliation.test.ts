@@ -98,6 +98,18 @@ describe(`reconciliation (ccxt + local exchange + ${target.name})`, () => {
     expect(again.adopted).toEqual([]);
   });
 
+  it('adopts nothing on a symbol with an order not settled yet (a dead process\'s write-ahead close the venue is still working on)', async () => {
+    const { h, store, orders, portfolio, reconciler } = await setup();
+    await orders.submit({ kind: 'entry', symbol: 'BTC/USDT', side: 'buy', quantity: 0.02, reduceOnly: false, reason: 'entry' }, 's');
+    const now = Date.now();
+    // The close a killed process wrote before its request left; the venue's balance already moved, its trade is not listed yet.
+    await store.insertOrder({ clientOrderId: 'ka1-BTCUSDT-1-1', exchange: 'binance', mode: 'live', symbol: 'BTC/USDT', side: 'sell', type: 'market', amount: 0.01998, reduceOnly: true, status: 'pending', filled: 0, fee: 0, strategy: 'kill-all', reason: 'kill-all #1', createdAt: now, updatedAt: now });
+    h.local.state.spot.balance('BTC').free = 0;
+    const run = await reconciler.run();
+    expect(run.adopted).toEqual([]);
+    expect(portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(0.01998, 8);
+  });
+
   it('a run that cannot reach the exchange throws (the caller holds orders and retries)', async () => {
     const { h, reconciler } = await setup();
     h.local.ban(Date.now() + 60_000);

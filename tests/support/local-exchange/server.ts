@@ -54,6 +54,7 @@ function resolve(method: string, path: string): Route | undefined {
   if (m) return spotRoutes[`${method} ${m[1]}`];
   m = /^\/fapi\/(v[123])\/(.+)$/.exec(path);
   if (m) return linearTrading[`${method} ${m[1]}/${m[2]}`] ?? linearPublic[`${method} ${m[2]}`];
+  if (method === 'POST' && path === '/sapi/v1/capital/withdraw/apply') return { signed: true, handle: ({ state, params }) => state.withdrawals.apply(params) };
   m = /^\/dapi\/v1\/(ping|time)$/.exec(path);
   if (m) return marketRoutes('spot')[`${method} ${m[1]}`];
   return undefined;

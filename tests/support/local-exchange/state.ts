@@ -3,6 +3,7 @@ import { CandleSeries } from './candles.ts';
 import { FuturesBook } from './futures-book.ts';
 import { DEFAULT_MARKETS, type LocalMarketSpec } from './markets.ts';
 import { SpotBook } from './spot-book.ts';
+import { WithdrawalDesk } from './withdrawals.ts';
 
 export interface LocalExchangeStateOptions {
   markets?: readonly LocalMarketSpec[];
@@ -29,6 +30,8 @@ export class ExchangeState {
   readonly spot: SpotBook;
   readonly futures: FuturesBook;
   readonly candles: CandleSeries;
+  /** Wallet withdrawals (sapi capital/withdraw). */
+  readonly withdrawals: WithdrawalDesk;
   /** Added to the real clock: lets a test move the exchange's time. */
   timeOffsetMs = 0;
   private readonly prices = new Map<string, number>();
@@ -51,6 +54,7 @@ export class ExchangeState {
     this.spot = new SpotBook(this.spotMarkets, price, now, nextId);
     this.futures = new FuturesBook(this.linearMarkets, price, now, nextId, options.futuresWallet ?? 10_000);
     for (const [asset, free] of Object.entries(options.spotBalances ?? DEFAULT_SPOT_BALANCES)) this.spot.balance(asset).free = free;
+    this.withdrawals = new WithdrawalDesk(this.spot, now);
     this.candles = new CandleSeries(options.seed ?? 42, Date.now(), options.historyCandles ?? 3000);
   }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { KillRun, PanicRow, RiskStore, SweepRecord } from '../../../ports/risk-store.ts';
 import type { Db } from '../client.ts';
 import { fills, killRuns, orders, panicScores, sweeps } from '../schema.ts';
@@ -70,11 +70,18 @@ export class DrizzleRiskStore implements RiskStore {
     return row!.id;
   }
 
+  async updateSweep(id: number, patch: Pick<SweepRecord, 'status'> & Partial<Pick<SweepRecord, 'txId' | 'error'>>): Promise<void> {
+    await this.db
+      .update(sweeps)
+      .set({ status: patch.status, ...(patch.txId !== undefined ? { txId: patch.txId } : {}), ...(patch.error !== undefined ? { error: patch.error } : {}) })
+      .where(eq(sweeps.id, id));
+  }
+
   async sweptSince(currency: string, since: number): Promise<number> {
     const [row] = await this.db
       .select({ total: sql<string>`coalesce(sum(${sweeps.amount}), 0)` })
       .from(sweeps)
-      .where(and(eq(sweeps.currency, currency), gte(sweeps.ts, since), eq(sweeps.dryRun, false), eq(sweeps.status, 'sent')));
+      .where(and(eq(sweeps.currency, currency), gte(sweeps.ts, since), eq(sweeps.dryRun, false), inArray(sweeps.status, ['sent', 'planned'])));
     return Number(row?.total ?? 0);
   }
 

@@ -67,32 +67,41 @@ function toPosition(r: PositionRow): Position {
 }
 
 /** TradingStore over drizzle; the same code runs on PGlite and postgres.js. */
+/** An order record as its row. */
+function orderRow(o: OrderRecord) {
+  return {
+    clientOrderId: o.clientOrderId,
+    exchangeOrderId: o.exchangeOrderId ?? null,
+    exchange: o.exchange,
+    mode: o.mode,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    amount: o.amount,
+    price: o.price ?? null,
+    reduceOnly: o.reduceOnly,
+    status: o.status,
+    filled: o.filled,
+    avgPrice: o.avgPrice ?? null,
+    fee: o.fee,
+    feeCurrency: o.feeCurrency ?? null,
+    strategy: o.strategy ?? null,
+    reason: o.reason ?? null,
+    intent: (o.intent ?? null) as never,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
+}
+
 export class DrizzleTradingStore implements TradingStore {
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {}
 
   async insertOrder(o: OrderRecord): Promise<void> {
-    await this.db.insert(orders).values({
-      clientOrderId: o.clientOrderId,
-      exchangeOrderId: o.exchangeOrderId ?? null,
-      exchange: o.exchange,
-      mode: o.mode,
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      amount: o.amount,
-      price: o.price ?? null,
-      reduceOnly: o.reduceOnly,
-      status: o.status,
-      filled: o.filled,
-      avgPrice: o.avgPrice ?? null,
-      fee: o.fee,
-      feeCurrency: o.feeCurrency ?? null,
-      strategy: o.strategy ?? null,
-      reason: o.reason ?? null,
-      intent: (o.intent ?? null) as never,
-      createdAt: o.createdAt,
-      updatedAt: o.updatedAt,
-    });
+    await this.db.insert(orders).values(orderRow(o));
+  }
+
+  async insertOrders(list: readonly OrderRecord[]): Promise<void> {
+    if (list.length > 0) await this.db.insert(orders).values(list.map(orderRow));
   }
 
   async updateOrder(id: string, patch: Partial<Omit<OrderRecord, 'clientOrderId'>>): Promise<void> {

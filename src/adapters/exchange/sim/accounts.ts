@@ -24,6 +24,8 @@ export interface SimAccount {
   /** Last known price per symbol, for margin valuations. */
   mark(symbol: string, price: number): void;
   balances(): Record<string, Balance>;
+  /** Take `amount` of `asset` out of the account (a withdrawal); returns why not, or undefined when done. */
+  withdraw(asset: string, amount: number): string | undefined;
 }
 
 /** Spot: one balance per asset; buying spends quote, selling needs the coins. */
@@ -80,6 +82,13 @@ export class SpotAccount implements SimAccount {
   }
 
   mark(): void {}
+
+  withdraw(asset: string, amount: number): string | undefined {
+    const free = this.get(this.free, asset);
+    if (exceeds(amount, free)) return `insufficient balance: withdrawing ${amount} ${asset}, free ${free}`;
+    this.free.set(asset, free - amount);
+    return undefined;
+  }
 
   balances(): Record<string, Balance> {
     const out: Record<string, Balance> = {};
@@ -150,6 +159,14 @@ export class MarginAccount implements SimAccount {
   applyFill(m: MarketInfo, side: OrderSide, qty: number, price: number, fee: number, ts: number): number {
     this.marks.set(m.symbol, price);
     return this.portfolio.applyFill(m.symbol, side, qty * m.contractSize, price, fee, ts).realizedPnl;
+  }
+
+  withdraw(asset: string, amount: number): string | undefined {
+    if (asset !== this.quote) return `only ${this.quote} is held in a margin account, not ${asset}`;
+    const free = this.freeMargin();
+    if (exceeds(amount, free)) return `insufficient margin: withdrawing ${amount} ${asset}, free ${free.toFixed(8)}`;
+    this.portfolio.cash -= amount;
+    return undefined;
   }
 
   balances(): Record<string, Balance> {

@@ -228,6 +228,13 @@ export class MatchingEngine {
     return all.filter((f) => since === undefined || f.ts >= since).map((f) => ({ ...f }));
   }
 
+  /** A withdrawal out of the simulated account: refused (rejected) when the free balance is short. */
+  withdraw(asset: string, amount: number): void {
+    if (!(amount > 0)) throw new ExecutionError('rejected', `withdrawal amount must be positive, got ${amount}`);
+    const why = this.account.withdraw(asset, amount);
+    if (why) throw new ExecutionError('rejected', why);
+  }
+
   balances(): Record<string, Balance> {
     return this.account.balances();
   }

@@ -8,7 +8,7 @@ import type { Position } from '../../../domain/portfolio.ts';
 import { resample } from '../../../domain/resample.ts';
 import { timeframeToMs } from '../../../domain/timeframe.ts';
 import type { Clock } from '../../../ports/clock.ts';
-import type { Balance, Execution } from '../../../ports/execution.ts';
+import type { Balance, Execution, WithdrawalReport, WithdrawalRequest } from '../../../ports/execution.ts';
 import type { MarketData } from '../../../ports/market-data.ts';
 import { MarginAccount } from './accounts.ts';
 import { MatchingEngine } from './matching-engine.ts';
@@ -176,6 +176,7 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
     for (const s of markets.keys()) if (matchedUpTo.has(s) || symbols.has(s)) matchedUpTo.set(s, timeline!.closedCount(s, now));
   };
 
+  let withdrawals = 0;
   return {
     exchangeId,
     clock,
@@ -235,6 +236,14 @@ export async function createSimExchange(o: SimExchangeOptions): Promise<SimExcha
       alive();
       await sync();
       return engine.trades(symbol, since);
+    },
+    async withdraw(req: WithdrawalRequest): Promise<WithdrawalReport> {
+      alive();
+      await sync();
+      engine.withdraw(req.currency, req.amount);
+      const id = `sim-w-${++withdrawals}`;
+      // Nothing leaves a simulated account for real: the id stands in for the transaction too.
+      return { id, currency: req.currency, amount: req.amount, address: req.address, network: req.network, txId: id, status: 'ok', fee: 0 };
     },
     async setPrice(symbol: string, price: number | undefined) {
       alive();

@@ -70,6 +70,9 @@ export class TestVenue implements Execution {
   fetchMyTrades(): Promise<never> {
     throw new Error('not used by these tests');
   }
+  withdraw(): Promise<never> {
+    throw new ExecutionError('unsupported', 'the test venue does not withdraw');
+  }
 }
 
 /**
