@@ -109,6 +109,8 @@ const SPECS: Record<string, Spec> = {
   STOPLOSS_GUARD_LOCK_MINUTES: { ok: [['1', 1], ['100000', 100_000]], wrong: ['0', '100001'] },
   PANIC_THRESHOLD: { ok: [['1', 1], ['100', 100]], wrong: ['0', '100.5', 'high'] },
   PANIC_AUTO_KILL: { ok: [['1', true], ['false', false]], wrong: ['kill', 'off'] },
+  // backtest jobs
+  JOB_WORKERS: { ok: [['0', 0], ['64', 64]], wrong: ['-1', '65', '1.5', 'many'] },
   // sizing
   ORDER_SIZING: { ok: [['percent', 'percent'], ['kelly', 'kelly']], wrong: ['Kelly', 'fixed', 'half-kelly'] },
   KELLY_LOOKBACK: { ok: [['2', 2], ['10000', 10_000]], wrong: ['1', '10001', '2.5'] },
