@@ -66,3 +66,23 @@ describe('protections', () => {
     expect(rs.view('BTC/USDT', { now: 0, openPositions: 0 }).snapshot.panicScore).toBe(81);
   });
 });
+
+describe('protection triggers at their edges', () => {
+  it('cooldown: none when off (0 or less), otherwise until exit time + cooldown, its reason in minutes', async () => {
+    const { cooldownAfterExit } = await import('../../../src/risk/protections/cooldown.ts');
+    expect(cooldownAfterExit('BTC/USDT', 1_000, 0)).toBeUndefined();
+    expect(cooldownAfterExit('BTC/USDT', 1_000, -5)).toBeUndefined();
+    expect(cooldownAfterExit('BTC/USDT', 1_000, 1)).toMatchObject({ kind: 'cooldown', until: 1_001 });
+    expect(cooldownAfterExit('BTC/USDT', 1_000, 1_800_000)).toEqual({ kind: 'cooldown', symbol: 'BTC/USDT', until: 1_801_000, reason: 'cooldown 30 min after an exit', ts: 1_000 });
+  });
+
+  it('stop-loss guard: off at count 0, a count of 1 locks at the first stop, the reason names count and window', () => {
+    expect(stoplossGuard('X', [], 5_000, 0, 60_000, 300_000)).toBeUndefined();
+    const stops: number[] = [];
+    expect(stoplossGuard('X', stops, 5_000, 1, 3_600_000, 300_000)).toEqual({ kind: 'stoploss-guard', symbol: 'X', until: 305_000, reason: '1 stop-losses within 60 min', ts: 5_000 });
+    // The lock empties the memory: the next stop starts a new count.
+    expect(stops).toEqual([]);
+    expect(stoplossGuard('X', stops, 6_000, 2, 3_600_000, 300_000)).toBeUndefined();
+    expect(stops).toEqual([6_000]);
+  });
+});
