@@ -100,10 +100,16 @@ export function rankValue(m: BacktestMetrics | undefined, rankBy: string): numbe
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** Order rows by a metric, best first; missing values last. */
-export function rankRows(rows: SweepRow[], rankBy: string): SweepRow[] {
+/** The direction of a rank metric; a metric that cannot rank is refused naming the ones that can. */
+export function rankDirection(rankBy: string): 'max' | 'min' {
   const dir = RANK_METRICS[rankBy];
   if (!dir) throw new AppError('BAD_REQUEST', `cannot rank by "${rankBy}": use one of ${Object.keys(RANK_METRICS).join(', ')}`);
+  return dir;
+}
+
+/** Order rows by a metric, best first; missing values last. */
+export function rankRows(rows: SweepRow[], rankBy: string): SweepRow[] {
+  const dir = rankDirection(rankBy);
   return [...rows].sort((a, b) => {
     const va = rankValue(a.metrics, rankBy);
     const vb = rankValue(b.metrics, rankBy);
@@ -135,7 +141,7 @@ export async function runSweep(
   onProgress?: (done: number, total: number) => void,
   range?: [number, number],
 ): Promise<SweepResult> {
-  if (!RANK_METRICS[rankBy]) throw new AppError('BAD_REQUEST', `cannot rank by "${rankBy}": use one of ${Object.keys(RANK_METRICS).join(', ')}`);
+  rankDirection(rankBy);
   const grid = sweepGrid(axes, base);
   let done = 0;
   const rows = await Promise.all(

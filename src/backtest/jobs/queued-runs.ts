@@ -2,7 +2,7 @@ import type { Candles } from '../../domain/candles.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { BacktestDatasets } from '../../ports/backtest-datasets.ts';
 import type { JobKind, JobQueue } from '../../ports/job-queue.ts';
-import { RANK_METRICS, rankRows, sweepGrid, type SweepAxis, type SweepResult, type SweepRow } from '../sweep.ts';
+import { rankDirection, rankRows, sweepGrid, type SweepAxis, type SweepResult, type SweepRow } from '../sweep.ts';
 import { combineFolds, planWalkForward, type WalkForwardFold, type WalkForwardOptions, type WalkForwardResult } from '../walk-forward.ts';
 import type { PortableOptions } from '../worker/protocol.ts';
 import { fromJsonSafe } from './json-numbers.ts';
@@ -34,7 +34,7 @@ export async function runQueuedSweep(
   rankBy: string,
   onProgress?: (done: number, total: number) => void,
 ): Promise<SweepResult> {
-  if (!RANK_METRICS[rankBy]) throw new AppError('BAD_REQUEST', `cannot rank by "${rankBy}": use one of ${Object.keys(RANK_METRICS).join(', ')}`);
+  rankDirection(rankBy);
   const grid = sweepGrid(axes, base);
   const sets = await storeCandles(d.datasets, candles, lower);
   const ids: string[] = [];
@@ -57,7 +57,7 @@ export async function runQueuedWalkForward(
   wf: WalkForwardOptions,
   onFold?: (done: number, total: number) => void,
 ): Promise<WalkForwardResult> {
-  if (!RANK_METRICS[rankBy]) throw new AppError('BAD_REQUEST', `cannot rank by "${rankBy}": use one of ${Object.keys(RANK_METRICS).join(', ')}`);
+  rankDirection(rankBy);
   const windows = planWalkForward(candles.length, wf);
   const sets = await storeCandles(d.datasets, candles, lower);
   const ids: string[] = [];
