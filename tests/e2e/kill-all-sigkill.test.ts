@@ -9,11 +9,11 @@
  * clientOrderId before any resend, so the two the venue executed are not sent again and the two it
  * never saw are sent once (under a new id). It ends flat (the external holding untouched), HALTED, with exactly one sell per symbol.
  */
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { start as startLocalExchange, TEST_API_KEY, TEST_API_SECRET, type LocalExchange, type LocalMarketSpec } from '../support/local-exchange/index.ts';
+import { start as startLocalExchange, type LocalExchange, type LocalMarketSpec } from '../support/local-exchange/index.ts';
 import { createTempDatabase, pgServerUrl } from '../support/pg-temp.ts';
-import { spawnBot, tempDataDir, type BotProcess } from '../support/spawn-bot.ts';
+import { liveBotEnv } from '../support/live-bot-env.ts';
+import { spawnBot, type BotProcess } from '../support/spawn-bot.ts';
 
 const READY = /tradeops ready: (.*)\n/;
 const CODE = /\/confirm ([A-Za-z0-9-]+)/;
@@ -47,25 +47,10 @@ describe.skipIf(!pgServerUrl())('kill-all interrupted by SIGKILL, resumed at the
   it('ends flat with no duplicate order after a SIGKILL mid-way', async () => {
     db = await createTempDatabase();
     venue = await startLocalExchange({ markets: specs, historyCandles: 400, spotBalances: { USDT: 10_000, [specs[0]!.base]: EXTERNAL } });
-    const env = {
+    const env = liveBotEnv(venue.url, symbols, {
       DATABASE_URL: db.url,
-      DATA_DIR: tempDataDir(),
-      HTTP_PORT: '0',
-      CONSOLE: 'true',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
-      MODE: 'live',
-      LIVE_TRADING_ACK: 'yes',
-      EXCHANGE: 'binance',
-      EXCHANGE_URL: venue.url,
-      EXCHANGE_API_KEY: TEST_API_KEY,
-      EXCHANGE_API_SECRET: TEST_API_SECRET,
-      SYMBOLS: symbols.join(','),
-      TIMEFRAME: '1m',
-      STRATEGIES_DIR: resolve(import.meta.dirname, '../fixtures/strategies'),
-      STRATEGY: 'idle',
       ORDER_LOOKUP_DELAY_MS: '0',
-    };
+    });
     bot = spawnBot(['start'], env);
     const ready = await bot.waitFor(READY, 60_000);
     expect(ready[1]).toContain('mode=live');

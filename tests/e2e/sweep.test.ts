@@ -3,10 +3,10 @@
  * Binance-compatible exchange (real ccxt client): preview, Confirm, the withdrawal on the venue
  * (POST /sapi/v1/capital/withdraw/apply with the network), the alert, and the daily cap refusing a second one.
  */
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { start as startLocalExchange, TEST_API_KEY, TEST_API_SECRET, type LocalExchange, type LocalMarketSpec } from '../support/local-exchange/index.ts';
-import { spawnBot, tempDataDir, type BotProcess } from '../support/spawn-bot.ts';
+import { start as startLocalExchange, type LocalExchange, type LocalMarketSpec } from '../support/local-exchange/index.ts';
+import { liveBotEnv } from '../support/live-bot-env.ts';
+import { spawnBot, type BotProcess } from '../support/spawn-bot.ts';
 
 const ADDRESS = 'TXYZtreasury0000000000000000000001';
 const specs: LocalMarketSpec[] = [{ id: 'SWPUSDT', kind: 'spot', base: 'SWP', quote: 'USDT', tickSize: 0.01, stepSize: 0.001, minQty: 0.001, maxQty: 1_000_000, minNotional: 5, initialPrice: 10 }];
@@ -21,28 +21,13 @@ describe('/sweep on the console (live, local exchange)', () => {
 
   it('previews, asks to confirm, withdraws the balance above SWEEP_KEEP to the address on its network, and holds the daily cap', async () => {
     venue = await startLocalExchange({ markets: specs, historyCandles: 300, spotBalances: { USDT: 10_000 } });
-    bot = spawnBot(['start'], {
-      DATA_DIR: tempDataDir(),
-      HTTP_PORT: '0',
-      CONSOLE: 'true',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
-      MODE: 'live',
-      LIVE_TRADING_ACK: 'yes',
-      EXCHANGE: 'binance',
-      EXCHANGE_URL: venue.url,
-      EXCHANGE_API_KEY: TEST_API_KEY,
-      EXCHANGE_API_SECRET: TEST_API_SECRET,
-      SYMBOLS: 'SWP/USDT',
-      TIMEFRAME: '1m',
-      STRATEGIES_DIR: resolve(import.meta.dirname, '../fixtures/strategies'),
-      STRATEGY: 'idle',
+    bot = spawnBot(['start'], liveBotEnv(venue.url, ['SWP/USDT'], {
       SWEEP_ENABLED: 'true',
       SWEEP_ADDRESS: ADDRESS,
       SWEEP_NETWORK: 'TRX',
       SWEEP_KEEP: '2500',
       SWEEP_MAX_PER_DAY: '6000',
-    });
+    }));
     await bot.waitFor(/tradeops ready: (.*)\n/, 60_000);
 
     let mark = bot.stdout().length;
