@@ -33,16 +33,72 @@ function walk(dir, out = []) {
 const isTs = (f) => f.endsWith('.ts') && !f.endsWith('.d.ts');
 const outPathOf = (src) => join(OUT_DIR, relative(ROOT, isTs(src) ? src.slice(0, -3) + '.js' : src));
 
+/**
+ * drizzle-orm, bundled into dist/vendor/drizzle/ (one module per entry point we import, shared code
+ * split out): Node otherwise looks up the package scope of each of drizzle's ~300 files as it loads
+ * them, and each lookup parses drizzle's 179 KB package.json again — about a third of the bot's start.
+ * Our imports of `drizzle-orm…` are pointed at the bundle when it exists. Without esbuild (installed
+ * with the development dependencies) the build keeps importing drizzle-orm from node_modules.
+ */
+const VENDOR_DRIZZLE = join(OUT_DIR, 'vendor', 'drizzle');
+const DRIZZLE_ENTRIES = {
+  '': 'index',
+  '/pg-core': 'pg-core',
+  '/pglite': 'pglite',
+  '/pglite/migrator': 'pglite-migrator',
+  '/postgres-js': 'postgres-js',
+  '/postgres-js/migrator': 'postgres-js-migrator',
+};
+
+/** The installed drizzle-orm version when dist/vendor/drizzle holds its bundle (built now if needed), else undefined. */
+async function ensureVendorDrizzle() {
+  let version;
+  try {
+    version = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'drizzle-orm', 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+  const stamp = join(VENDOR_DRIZZLE, 'VERSION');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === version) return version;
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    return undefined;
+  }
+  rmSync(VENDOR_DRIZZLE, { recursive: true, force: true });
+  const entryPoints = Object.entries(DRIZZLE_ENTRIES).map(([sub, out]) => ({ in: fileURLToPath(import.meta.resolve(`drizzle-orm${sub}`)), out }));
+  await esbuild.build({ entryPoints, outdir: VENDOR_DRIZZLE, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node22', packages: 'external', logLevel: 'warning', legalComments: 'inline' });
+  writeFileSync(stamp, version);
+  return version;
+}
+
+/** Point `drizzle-orm…` specifiers in a built file at the vendored bundle. */
+function useVendorDrizzle(code, outFile) {
+  return code.replace(/(["'])drizzle-orm((?:\/[a-z-]+)*)\1/g, (_m, q, sub) => {
+    const name = DRIZZLE_ENTRIES[sub];
+    if (!name) throw new Error(`${relative(ROOT, outFile)}: drizzle-orm${sub} is not bundled: add it to DRIZZLE_ENTRIES in scripts/build.mjs`);
+    let rel = relative(dirname(outFile), join(VENDOR_DRIZZLE, `${name}.js`)).split('\\').join('/');
+    if (!rel.startsWith('.')) rel = `./${rel}`;
+    return `${q}${rel}${q}`;
+  });
+}
+
 /** Build what changed; returns { built, copied, removed, upToDate }. */
 export async function build({ clean = false, quiet = false } = {}) {
   if (clean) rmSync(OUT_DIR, { recursive: true, force: true });
   const sources = SOURCE_DIRS.flatMap((d) => walk(join(ROOT, d))).filter((f) => !f.endsWith('.d.ts'));
+  const drizzle = await ensureVendorDrizzle();
+  // Which drizzle the built files import: when that changes, every file is built again.
+  const linkStamp = join(OUT_DIR, '.drizzle-link');
+  const link = drizzle ? `vendor ${drizzle}` : 'node_modules';
+  const relink = !existsSync(linkStamp) || readFileSync(linkStamp, 'utf8') !== link;
   const wanted = new Set();
   const stale = [];
   for (const src of sources) {
     const out = outPathOf(src);
     wanted.add(out);
-    if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) stale.push(src);
+    if (relink || !existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) stale.push(src);
   }
   let removed = 0;
   for (const d of SOURCE_DIRS) {
@@ -81,7 +137,7 @@ export async function build({ clean = false, quiet = false } = {}) {
         if (errors.length > 0) {
           throw new Error(`${relative(ROOT, src)}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('; ')}`);
         }
-        writeFileSync(out, result.outputText);
+        writeFileSync(out, drizzle ? useVendorDrizzle(result.outputText, out) : result.outputText);
         built++;
       } else {
         copyFileSync(src, out);
@@ -89,6 +145,8 @@ export async function build({ clean = false, quiet = false } = {}) {
       }
     }
   }
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(linkStamp, link);
   const template = await ensurePgliteTemplate();
   const summary = { built, copied, removed, upToDate: sources.length - stale.length, template };
   if (!quiet && (built || copied || removed)) {
