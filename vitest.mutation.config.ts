@@ -30,6 +30,8 @@ export default defineConfig({
       // kill-all through the risk layer (PGlite, simulated exchange): without it kill-all.ts has no coverage.
       'tests/integration/engine/risk-layer.test.ts',
       'tests/integration/exchange/order-faults.test.ts',
+      // reconciliation against the local exchange (the engine's reconciler and the start/interval service)
+      'tests/integration/exchange/reconciliation.test.ts',
       'tests/integration/exchange/scrub.test.ts',
     ],
     exclude: ['tests/e2e/**', 'node_modules/**'],
