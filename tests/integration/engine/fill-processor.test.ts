@@ -87,4 +87,58 @@ describe.each(databaseTargets())('settleReport on $name', (target) => {
     expect(await store.fillsOfOrder('e')).toHaveLength(0);
     expect(events).toHaveLength(0);
   });
+
+  it('applies fills in time order whatever order the venue lists them, so the later one is the one refused past the amount', async () => {
+    await store.insertOrder(order('f'));
+    const late = { ...fill('f', 't-late', 0.6), ts: 30 };
+    const early = { ...fill('f', 't-early', 0.7), ts: 10 };
+    const mid = { ...fill('f', 't-mid', 0.3), ts: 20 };
+    const res = await settleReport((await store.getOrder('f'))!, report('f', 1, [late, early, mid]), deps);
+    expect(res.fills.map((f) => f.tradeId)).toEqual(['t-early', 't-mid']);
+    expect(res.refused.map((f) => f.tradeId)).toEqual(['t-late']);
+  });
+
+  it('stores the larger of the reported and the accounted filled amount', async () => {
+    await store.insertOrder(order('g'));
+    // The venue's summary lags its own trades: 0 reported filled, two trades listed.
+    await settleReport((await store.getOrder('g'))!, report('g', 0, [fill('g', 't1', 0.4), fill('g', 't2', 0.6)]), deps);
+    expect((await store.getOrder('g'))!.filled).toBeCloseTo(1, 12);
+  });
+
+  it('a partial exit keeps the stop-loss and take-profit of what is left; only an entry sets them', async () => {
+    await store.insertOrder({ ...order('h'), intent: { kind: 'entry', stopLoss: 90, takeProfit: 130 } });
+    await settleReport((await store.getOrder('h'))!, report('h', 1, [fill('h', 't1', 1)]), deps);
+    const exit: OrderRecord = { ...order('h-exit', 0.4), side: 'sell', reduceOnly: true, intent: { kind: 'exit' }, reason: 'trim' };
+    await store.insertOrder(exit);
+    const sold = { ...fill('h-exit', 't2', 0.4, 110), side: 'sell' as const, ts: 20 };
+    await settleReport((await store.getOrder('h-exit'))!, { ...report('h-exit', 0.4, [sold]), side: 'sell', amount: 0.4 }, deps);
+    expect(deps.portfolio.get('BTC/USDT')).toMatchObject({ quantity: 0.6, stopLoss: 90, takeProfit: 130 });
+    // The exit is announced with its side and profit; no new entry is.
+    const exitEvent = events.find((e) => e.type === 'exit');
+    expect(exitEvent).toMatchObject({ type: 'exit', side: 'long', quantity: 0.4, reason: 'trim', clientOrderId: 'h-exit' });
+    expect(events.filter((e) => e.type === 'entry')).toHaveLength(1);
+  });
+
+  it('an entry announces no exit; a short entry is announced as short with its strategy', async () => {
+    await store.insertOrder({ ...order('s'), side: 'sell', strategy: 'shorty', intent: { kind: 'entry' } });
+    const sold = { ...fill('s', 't1', 1), side: 'sell' as const };
+    await settleReport((await store.getOrder('s'))!, { ...report('s', 1, [sold]), side: 'sell' }, deps);
+    expect(events.filter((e) => e.type === 'exit')).toHaveLength(0);
+    expect(events.find((e) => e.type === 'entry')).toMatchObject({ side: 'short', quantity: 1, strategy: 'shorty' });
+  });
+
+  it('a final order settled again with nothing new writes nothing', async () => {
+    await store.insertOrder(order('n'));
+    const r = report('n', 1, [fill('n', 't1', 1)]);
+    await settleReport((await store.getOrder('n'))!, r, deps);
+    let writes = 0;
+    const counting: TradingStore = Object.assign(Object.create(store) as TradingStore, {
+      applyOrderUpdate: async (...a: Parameters<TradingStore['applyOrderUpdate']>) => {
+        writes++;
+        return store.applyOrderUpdate(...a);
+      },
+    });
+    await settleReport((await store.getOrder('n'))!, r, { ...deps, store: counting });
+    expect(writes).toBe(0);
+  });
 });
