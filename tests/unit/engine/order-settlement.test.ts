@@ -35,6 +35,24 @@ describe('order manager: submitting and settling unknown outcomes', () => {
     expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'filled', filled: 0.5, avgPrice: 100, amount: 0.5, mode: 'live', exchange: 'test', strategy: 'strat', reason: 'test entry', createdAt: T0 });
   });
 
+  it('while orders are held nothing is written or sent, one by one or as a batch; released, orders go out again', async () => {
+    manager.hold('standby', 'this process is a standby');
+    manager.hold('reconcile', 'reconciliation did not finish');
+    expect(manager.isAccepting).toBe(false);
+    const out = await manager.submit(plan, 'strat');
+    expect(out).toEqual({ kind: 'rejected', clientOrderId: '', reason: 'new orders are held: this process is a standby; reconciliation did not finish' });
+    const many = await Promise.all(await manager.submitMany([{ plan, clientOrderId: 'k-1' }, { plan, clientOrderId: 'k-2' }], 'kill-all'));
+    expect(many.map((o) => o.kind)).toEqual(['rejected', 'rejected']);
+    expect(venue.placed).toHaveLength(0);
+    expect(await store.getOrder('k-1')).toBeUndefined();
+    manager.release('standby');
+    expect(manager.holds()).toEqual(['reconciliation did not finish']);
+    manager.release('reconcile');
+    expect(manager.isAccepting).toBe(true);
+    expect((await manager.submit(plan, 'strat')).kind).toBe('placed');
+    expect(venue.placed).toHaveLength(1);
+  });
+
   it('an order the venue never received is sent again under the same clientOrderId, after a lookup found nothing', async () => {
     venue.next = 'lose-before';
     const out = await manager.submit(plan, 'strat');
