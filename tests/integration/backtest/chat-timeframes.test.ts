@@ -1,20 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { backtestResultReply } from '../../../commands/backtest-replies.ts';
 import { PNG_SIGNATURE } from '../../../src/backtest/report/render-png.ts';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestRunView } from '../../../commands/services.ts';
-import { openPgBossQueue } from '../../../src/adapters/queue/pg-boss-queue.ts';
-import type { JobQueue } from '../../../src/ports/job-queue.ts';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate } from '../../../src/adapters/db/migrate.ts';
-import { buildBacktests, type BacktestRuntime } from '../../../src/app/build-backtests.ts';
-import { buildExchange, type ExchangeBundle } from '../../../src/app/build-exchange.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { createEventBus } from '../../../src/kernel.ts';
-import { loadStrategyCatalog } from '../../../src/strategies/registry.ts';
+import type { BacktestRuntime } from '../../../src/app/build-backtests.ts';
+import { startSimBacktests } from '../../support/sim-backtests.ts';
+import { readFileSync } from 'node:fs';
 
 /**
  * Chat backtests on the default setup (EXCHANGE=sim, TIMEFRAME=1m): any timeframe runs — candles the
@@ -23,25 +14,15 @@ import { loadStrategyCatalog } from '../../../src/strategies/registry.ts';
  */
 const logs: string[] = [];
 const logger = pino({ level: 'debug' }, { write: (s: string) => void logs.push(s) });
-let database: Database;
-let exchange: ExchangeBundle;
 let runtime: BacktestRuntime;
-let queue: JobQueue | undefined;
+let close: (() => Promise<void>) | undefined;
 const who = { platform: 'console', userId: 'console', chatId: 'console' };
 
 beforeAll(async () => {
-  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bt-chat-tf-')), PUBLIC_URL: 'https://bot.example.com/' });
-  database = await openDatabase({ dataDir: 'memory://' });
-  await migrate(database);
-  exchange = await buildExchange(config, logger);
-  runtime = await buildBacktests({ config, database, catalog: await loadStrategyCatalog(), exchange, bus: createEventBus(logger), queue: (queue = await openPgBossQueue({ database })), logger });
-  await runtime.start();
+  ({ runtime, close } = await startSimBacktests(logger, { PUBLIC_URL: 'https://bot.example.com/' }));
 }, 60_000);
 afterAll(async () => {
-  await runtime?.stop();
-  await queue?.stop();
-  await exchange?.close();
-  await database?.close();
+  await close?.();
 });
 
 function finished(id: number): Promise<BacktestRunView> {

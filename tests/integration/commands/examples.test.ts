@@ -1,20 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs, parseCommandLine } from '../../../commands/args.ts';
 import { COMMANDS } from '../../../commands/index.ts';
 import type { BacktestRunView } from '../../../commands/services.ts';
-import { openPgBossQueue } from '../../../src/adapters/queue/pg-boss-queue.ts';
-import type { JobQueue } from '../../../src/ports/job-queue.ts';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
 import { migrate } from '../../../src/adapters/db/migrate.ts';
-import { buildBacktests, type BacktestRuntime } from '../../../src/app/build-backtests.ts';
-import { buildExchange, type ExchangeBundle } from '../../../src/app/build-exchange.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { createEventBus } from '../../../src/kernel.ts';
-import { loadStrategyCatalog } from '../../../src/strategies/registry.ts';
+import type { BacktestRuntime } from '../../../src/app/build-backtests.ts';
+import { startSimBacktests } from '../../support/sim-backtests.ts';
 import { databaseTargets } from '../../support/databases.ts';
 import { ADMIN, confirmationCodeOf, createHarness, type Harness, said } from './support/router-harness.ts';
 
@@ -79,24 +72,13 @@ describe.each(databaseTargets().slice(0, 1))('every command example in README.md
 });
 
 describe('the /backtest examples run to the end on the default setup (simulated exchange)', () => {
-  let database: Database;
-  let exchange: ExchangeBundle;
   let runtime: BacktestRuntime;
-  let queue: JobQueue | undefined;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    const logger = pino({ level: 'silent' });
-    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'examples-')) });
-    database = await openDatabase({ dataDir: 'memory://' });
-    await migrate(database);
-    exchange = await buildExchange(config, logger);
-    runtime = await buildBacktests({ config, database, catalog: await loadStrategyCatalog(), exchange, bus: createEventBus(logger), queue: (queue = await openPgBossQueue({ database })), logger });
-    await runtime.start();
+    ({ runtime, close } = await startSimBacktests(pino({ level: 'silent' })));
   }, 60_000);
   afterAll(async () => {
-    await runtime?.stop();
-    await queue?.stop();
-    await exchange?.close();
-    await database?.close();
+    await close?.();
   });
 
   it('each finishes with a result', async () => {
