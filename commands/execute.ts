@@ -4,14 +4,10 @@ import { CONTROL_CHARS } from './arg-types.ts';
 import { scrubSecrets } from '../src/logger.ts';
 import type { Command, CommandContext } from './command.ts';
 import { standbyRefusal } from './leader-only.ts';
+import type { Execution } from './execution.ts';
 import { reply as R, type Reply } from './reply.ts';
 
-export interface Execution {
-  reply: Reply;
-  decision: AuditDecision;
-  /** One line for the audit log. */
-  result: string;
-}
+export type { Execution } from './execution.ts';
 
 const MAX_RESULT = 300;
 

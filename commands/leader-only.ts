@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from './command.ts';
-import type { Execution } from './execute.ts';
+import type { Execution } from './execution.ts';
 import { reply as R } from './reply.ts';
 
 /**
