@@ -13,6 +13,7 @@ export class WriteBatcher<T, R> {
   private waiting: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
   private flushing = false;
   private scheduled = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[]>,
@@ -27,8 +28,13 @@ export class WriteBatcher<T, R> {
   }
 
   /** Resolves when every item added so far has been written (or refused). */
-  async drain(): Promise<void> {
-    while (this.flushing || this.scheduled || this.waiting.length > 0) await new Promise((r) => setImmediate(r));
+  drain(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private get idle(): boolean {
+    return !this.flushing && !this.scheduled && this.waiting.length === 0;
   }
 
   /** Items waiting for the next flush (not counting the one in flight). */
@@ -58,6 +64,7 @@ export class WriteBatcher<T, R> {
     } finally {
       this.flushing = false;
       this.schedule();
+      if (this.idle) for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
 }
