@@ -18,6 +18,8 @@ export default defineConfig({
       'tests/unit/alerts/**/*.test.ts',
       'tests/unit/config*.test.ts',
       'tests/unit/logger*.test.ts',
+      // the logger's second destination (the /logs ring): createLogger's ring and level wiring
+      'tests/unit/log-ring.test.ts',
       'tests/unit/backtest/kelly.test.ts',
       'tests/unit/chat/verify-signature.test.ts',
       'tests/unit/chat/webhook-*.test.ts',

@@ -41,9 +41,13 @@ export function scrubSecrets(text: string): string {
   return out;
 }
 
+/** Levels of a log object walked; an object below them is written as a marker, never unscrubbed. */
+const MAX_DEPTH = 6;
+
 function scrubDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubSecrets(value);
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return Array.isArray(value) ? '[Array]' : '[Object]';
   if (value instanceof Error) {
     return { type: value.name, message: scrubSecrets(value.message), stack: value.stack ? scrubSecrets(value.stack) : undefined, code: (value as { code?: unknown }).code };
   }
@@ -72,7 +76,9 @@ export function createLogger(settings: LoggerSettings): Logger {
     formatters: { log: (obj) => scrubDeep(obj) as Record<string, unknown> },
     hooks: {
       logMethod(args, method) {
-        const scrubbed = args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as Parameters<typeof method>;
+        // Strings anywhere; objects after the first are values interpolated into the message (%j, %o),
+        // which the log formatter below never sees. (The first is the log object: the formatter's.)
+        const scrubbed = args.map((a, i) => (typeof a === 'string' ? scrubSecrets(a) : i > 0 ? scrubDeep(a) : a)) as Parameters<typeof method>;
         method.apply(this, scrubbed);
       },
     },
