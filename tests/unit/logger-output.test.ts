@@ -46,14 +46,14 @@ const settle = () => new Promise((r) => setTimeout(r, 20));
 const ESC = String.fromCharCode(27);
 
 describe('the process logger without a destination', () => {
-  it('writes JSON lines to stderr (fd 2), never stdout, when the format is json', async () => {
+  it('writes JSON lines to stderr (fd 2), never stdout, without blocking on the write, when the format is json', async () => {
     const writes = captureFdWrites();
     const logger = createLogger({ level: 'info', format: 'json' });
     logger.info({ symbol: 'BTC/USDT' }, 'json-line-to-stderr');
     logger.flush();
     await settle();
     const mine = writes.filter((w) => w.text.includes('json-line-to-stderr'));
-    expect(mine.map((w) => w.fd)).toEqual([2]);
+    expect(mine.map((w) => [w.fd, w.sync])).toEqual([[2, false]]);
     expect(JSON.parse(mine[0]!.text)).toMatchObject({ level: 30, symbol: 'BTC/USDT', msg: 'json-line-to-stderr' });
   });
 
@@ -117,6 +117,13 @@ describe('the process logger never writes a secret, however deep or however it i
     const line = JSON.parse(lines[0]!) as typeof deep;
     // Six levels are walked and kept; what lies below is replaced by a marker.
     expect(line.l1.l2.l3.l4.l5.l6).toEqual({ l7: '[Object]' });
+  });
+
+  it('cuts nested lists at the same depth', () => {
+    const { logger, lines } = capture();
+    logger.info({ l1: [[[[[[[`key ${SECRET}`]]]]]]] }, 'lists');
+    expect(lines[0]).not.toContain(SECRET);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ l1: [[[[[['[Array]']]]]]] });
   });
 
   it('keeps a string six levels deep, scrubbed', () => {
