@@ -130,6 +130,14 @@ describe('scrubbedError', () => {
     expect([thrown.name, thrown.message]).toEqual(['Error', 'plain text with apiKey=[redacted] and key [redacted]']);
   });
 
+  it('never throws itself, even for an error that hides its constructor', () => {
+    const odd = new Error('odd https://h/p?apiKey=1');
+    Object.defineProperty(odd, 'constructor', { value: undefined });
+    odd.name = 'OddError';
+    const safe = scrubbedError(odd);
+    expect([safe.name, safe.message]).toEqual(['OddError', 'odd [url /p]']);
+  });
+
   it('takes the message of an error object, not its text form', () => {
     const safe = scrubbedError(new TypeError('bad input'));
     expect([safe.name, safe.message]).toEqual(['TypeError', 'bad input']);
