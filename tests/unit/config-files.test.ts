@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, readEnv, SECRET_VARIABLES } from '../../src/config.ts';
 
@@ -9,6 +10,9 @@ import { ConfigError, loadConfig, readEnv, SECRET_VARIABLES } from '../../src/co
  * under the environment at start and read again for /reload_config, and the refusals an operator
  * reads when one of them is wrong.
  */
+
+/** process.chdir() is refused in worker threads (the mutation-test runner's pool); `npm test` runs in processes. */
+const canChdir = isMainThread;
 
 const dir = mkdtempSync(join(tmpdir(), 'tradeops-config-files-'));
 const file = (name: string, content: string) => {
@@ -149,7 +153,7 @@ describe('the .env file (ENV_FILE)', () => {
     expect(() => readEnv()).toThrow(new RegExp(`^invalid configuration:\\n {2}- ENV_FILE: cannot read ${sub}: \\S`));
   });
 
-  it('reads ./.env when ENV_FILE is not set', () => {
+  it.runIf(canChdir)('reads ./.env when ENV_FILE is not set', () => {
     delete process.env.ENV_FILE;
     const cwd = mkdtempSync(join(tmpdir(), 'tradeops-cwd-'));
     writeFileSync(join(cwd, '.env'), 'TRADEOPS_T_DOTENV=here\n');
@@ -201,7 +205,7 @@ describe('the .env file read again for /reload_config', () => {
     expect(() => config.rereadEnv()).toThrow(new RegExp(`^invalid configuration:\\n {2}- ENV_FILE: cannot read ${sub}: \\S`));
   });
 
-  it('reads ./.env when ENV_FILE was not set at start', async () => {
+  it.runIf(canChdir)('reads ./.env when ENV_FILE was not set at start', async () => {
     delete process.env.ENV_FILE;
     const cwd = mkdtempSync(join(tmpdir(), 'tradeops-cwd-'));
     writeFileSync(join(cwd, '.env'), 'TRADEOPS_R_D=dotenv\n');
