@@ -56,6 +56,15 @@ describe('JSON candle refusals, word for word', () => {
     expect(refusal(JSON.stringify([[T, { v: 1 }, 2, 0.5, 1.5, 10]])).message).toBe(`bad.json index 0: column "open" is not a number (${JSON.stringify('{"v":1}')})`);
   });
 
+  it('shows a refused text cell without its surrounding spaces, and a blank one as empty', () => {
+    expect(refusal(JSON.stringify([[T, '  abc  ', 2, 0.5, 1.5, 10]])).message).toBe('bad.json index 0: column "open" is not a number ("abc")');
+    expect(refusal(JSON.stringify([[T, '   ', 2, 0.5, 1.5, 10]]))).toEqual({ message: 'bad.json index 0: column "open" is empty', reason: 'empty_value', where: 'index 0' });
+    expect(refusal(JSON.stringify([[' soon ', 1, 2, 0.5, 1.5, 10]])).message).toBe(
+      'bad.json index 0: unparseable date "soon" (expected an ISO date such as 2024-01-31 or 2024-01-31T12:00:00Z, or epoch s/ms/µs)',
+    );
+    expect(refusal(JSON.stringify([['  ', 1, 2, 0.5, 1.5, 10]])).message).toBe('bad.json index 0: column "time" is empty');
+  });
+
   it('records: a later record that is not an object like the first', () => {
     for (const other of [5, null, [T, 1, 2, 0.5, 1.5, 10], 'text']) {
       expect(refusal(JSON.stringify([rec(T), other])), JSON.stringify(other)).toEqual({ message: 'bad.json index 1: expected an object like the first one', reason: 'bad_shape', where: 'index 1' });
