@@ -166,9 +166,16 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** The Node options `npm start` (and the Docker entry point) run the bot with: the bot is measured as users run it. */
+const START_NODE_OPTIONS = /^node((?: --\S+)*) bin\/tradeops\.js start$/
+  .exec((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)?.[1]!
+  .trim()
+  .split(' ')
+  .filter(Boolean) ?? [];
+
 async function startBot(env: NodeJS.ProcessEnv, settleSeconds: number): Promise<BotRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...START_NODE_OPTIONS, BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));

@@ -23,8 +23,26 @@
  * after a NaN. Both outputs must have `x.length` elements. `n` is assumed validated.
  */
 export function rollingMoments(x: Float64Array, n: number, mean: Float64Array | null, std: Float64Array | null): void {
+  windowPass(x, n, mean, std, Number.NaN);
+}
+
+/**
+ * Bollinger-style bands straight from the window: `upper[i] = mean + k × std`, `lower[i] = mean − k × std`,
+ * bit-identical to computing the moments first and the bands from them, without the intermediate
+ * arrays or a second pass. NaN where {@link rollingMoments} gives NaN. `n` and `k` are assumed validated.
+ */
+export function rollingBands(x: Float64Array, n: number, k: number, upper: Float64Array, lower: Float64Array): void {
+  windowPass(x, n, lower, upper, k);
+}
+
+/**
+ * The one window state machine. Moments mode (`k` NaN): `a` ← mean, `b` ← std. Bands mode: `a` ←
+ * mean − k·std, `b` ← mean + k·std (both required).
+ */
+function windowPass(x: Float64Array, n: number, a: Float64Array | null, b: Float64Array | null, k: number): void {
   const len = x.length;
-  const wantStd = std !== null;
+  const bands = k === k;
+  const wantStd = b !== null;
   let seg = 0; // clean values since the start or the last NaN
   let run = 0; // consecutive equal values ending at i
   let prev = Number.NaN;
@@ -38,16 +56,16 @@ export function rollingMoments(x: Float64Array, n: number, mean: Float64Array | 
       seg = 0;
       run = 0;
       prev = Number.NaN;
-      if (mean !== null) mean[i] = Number.NaN;
-      if (wantStd) std[i] = Number.NaN;
+      if (a !== null) a[i] = Number.NaN;
+      if (wantStd) b[i] = Number.NaN;
       continue;
     }
     seg++;
     run = v === prev ? run + 1 : 1;
     prev = v;
     if (seg < n) {
-      if (mean !== null) mean[i] = Number.NaN;
-      if (wantStd) std[i] = Number.NaN;
+      if (a !== null) a[i] = Number.NaN;
+      if (wantStd) b[i] = Number.NaN;
       continue;
     }
     if (run >= n) {
@@ -73,10 +91,19 @@ export function rollingMoments(x: Float64Array, n: number, mean: Float64Array | 
       since++;
     }
     const q = s1 / n;
-    if (mean !== null) mean[i] = c + q;
-    if (wantStd) {
-      const variance = s2 / n - q * q;
-      std[i] = variance > 0 ? Math.sqrt(variance) : 0;
+    const m = c + q;
+    if (!wantStd) {
+      if (a !== null) a[i] = m;
+      continue;
+    }
+    const variance = s2 / n - q * q;
+    const sd = variance > 0 ? Math.sqrt(variance) : 0;
+    if (bands) {
+      b[i] = m + k * sd;
+      a![i] = m - k * sd;
+    } else {
+      if (a !== null) a[i] = m;
+      b[i] = sd;
     }
   }
 }
