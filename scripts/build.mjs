@@ -15,6 +15,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE_DIRS = ['src', 'commands'];
@@ -38,12 +39,15 @@ const outPathOf = (src) => join(OUT_DIR, relative(ROOT, isTs(src) ? src.slice(0,
  * shared code split out). Node resolves, reads, links and evaluates every file of a package one by
  * one, and for each it looks up the package scope (parsing the package's package.json again):
  * drizzle-orm alone is ~300 files with a 179 KB package.json, pg-boss pulls in ~180 (node-postgres,
- * the OpenTelemetry API), zod ~95. A bundle is a handful of files, so the bot starts faster.
+ * the OpenTelemetry API), zod ~95, prom-client ~80 (the OpenTelemetry API again). A bundle is a
+ * handful of files, so the bot starts faster.
  * Our imports (`from '…'`, `import('…')`) of these packages are pointed at the bundles when they
  * exist; without esbuild (installed with the development dependencies) the build keeps importing
  * them from node_modules.
  * - `withDependencies`: the package's own dependencies go into its bundle too (CommonJS ones get a
  *   `require` for Node's built-ins); otherwise they stay imports from node_modules.
+ * - `commonjs`: the entry point is CommonJS; it is bundled through an ES module that re-exports its
+ *   names, so our named imports keep working.
  */
 const VENDOR_DIR = join(OUT_DIR, 'vendor');
 const VENDOR = [
@@ -62,6 +66,8 @@ const VENDOR = [
   { pkg: 'zod', dir: 'zod', entries: { '': 'index' } },
   // node-postgres' optional native binding is never installed: left as a (never taken) import.
   { pkg: 'pg-boss', dir: 'pg-boss', entries: { '': 'index' }, withDependencies: true, external: ['pg-native'] },
+  // CommonJS: bundled through a small ES module that re-exports its names (it pulls in the OpenTelemetry API too).
+  { pkg: 'prom-client', dir: 'prom-client', entries: { '': 'index' }, withDependencies: true, commonjs: true },
 ];
 const REQUIRE_SHIM = "import { createRequire as __vendorRequire } from 'node:module'; const require = __vendorRequire(import.meta.url);";
 
@@ -86,7 +92,7 @@ async function ensureVendorBundles() {
         return bundled;
       }
       rmSync(out, { recursive: true, force: true });
-      const entryPoints = Object.entries(v.entries).map(([sub, name]) => ({ in: fileURLToPath(import.meta.resolve(`${v.pkg}${sub}`)), out: name }));
+      const entryPoints = Object.entries(v.entries).map(([sub, name]) => ({ in: v.commonjs ? esmFacade(`${v.pkg}${sub}`) : fileURLToPath(import.meta.resolve(`${v.pkg}${sub}`)), out: name }));
       await esbuild.build({
         entryPoints,
         outdir: out,
@@ -100,10 +106,24 @@ async function ensureVendorBundles() {
         legalComments: 'inline',
       });
       writeFileSync(stamp, want);
+      rmSync(join(VENDOR_DIR, '.facades'), { recursive: true, force: true });
     }
     bundled.push({ ...v, version });
   }
   return bundled;
+}
+
+/**
+ * An ES module that re-exports a CommonJS module's names (an ES bundle of a CommonJS entry point
+ * would only have a default export): written next to the bundles, removed after the build.
+ */
+function esmFacade(specifier) {
+  const names = Object.keys(createRequire(import.meta.url)(specifier)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+  const dir = join(VENDOR_DIR, '.facades');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${specifier.replace(/[^\w-]/g, '_')}.mjs`);
+  writeFileSync(file, `import m from ${JSON.stringify(specifier)};\nexport const { ${names.join(', ')} } = m;\nexport default m;\n`);
+  return file;
 }
 
 /** Point imports of the bundled packages in a built file at their bundles. */

@@ -1,5 +1,5 @@
 /**
- * The build bundles drizzle-orm, zod and pg-boss (with its dependencies) into dist/vendor/ so the bot
+ * The build bundles drizzle-orm, zod, pg-boss and prom-client (with their dependencies) into dist/vendor/ so the bot
  * loads a few files instead of hundreds (scripts/build.mjs, docs/performance.md). What users run must
  * import the bundles — one copy of each package, not a bundle here and node_modules there — and
  * the bundles must work. dist/ is built by the test run's global setup.
@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const DIST = resolve(import.meta.dirname, '../../../dist');
-const BUNDLED = ['drizzle-orm', 'zod', 'pg-boss'];
+const BUNDLED = ['drizzle-orm', 'zod', 'pg-boss', 'prom-client'];
 
 function builtFiles(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -45,7 +45,7 @@ describe('vendored bundles in the build', () => {
   });
 
   it('each bundle is stamped with the installed version of its package', () => {
-    for (const [pkg, dir] of [['drizzle-orm', 'drizzle'], ['zod', 'zod'], ['pg-boss', 'pg-boss']] as const) {
+    for (const [pkg, dir] of [['drizzle-orm', 'drizzle'], ['zod', 'zod'], ['pg-boss', 'pg-boss'], ['prom-client', 'prom-client']] as const) {
       const installed = (JSON.parse(readFileSync(resolve(import.meta.dirname, `../../../node_modules/${pkg}/package.json`), 'utf8')) as { version: string }).version;
       expect(readFileSync(join(DIST, 'vendor', dir, 'VERSION'), 'utf8').split(' ')[0]).toBe(installed);
     }
@@ -59,5 +59,13 @@ describe('vendored bundles in the build', () => {
     const boss = (await import(pathToFileURL(join(DIST, 'vendor/pg-boss/index.js')).href)) as Record<string, unknown>;
     expect(typeof boss.PgBoss).toBe('function');
     expect(typeof boss.fromPglite).toBe('function');
+    // prom-client is CommonJS: its bundle re-exports its names, and the default metrics (which use the bundled OpenTelemetry API) work
+    const prom = (await import(pathToFileURL(join(DIST, 'vendor/prom-client/index.js')).href)) as typeof import('prom-client');
+    const registry = new prom.Registry();
+    prom.collectDefaultMetrics({ register: registry });
+    new prom.Counter({ name: 'vendored_total', help: 'a counter', registers: [registry] }).inc(2);
+    const text = await registry.metrics();
+    expect(text).toContain('vendored_total 2');
+    expect(text).toContain('process_cpu_seconds_total');
   });
 });
