@@ -126,7 +126,8 @@ interface CurveStats {
 function curveStats(ts: Float64Array, equity: Float64Array, initial: number, periodMs: number): CurveStats {
   const len = equity.length;
   let peak = initial;
-  let peakTs = len > 0 ? ts[0]! : 0;
+  // (NaN, not 0, when there is no candle: never read then, and the loop variables stay plain doubles for V8)
+  let peakTs = len > 0 ? ts[0]! : Number.NaN;
   let max = 0;
   let maxDur = 0;
   let inDd = false;
@@ -139,7 +140,7 @@ function curveStats(ts: Float64Array, equity: Float64Array, initial: number, per
   let mean = 0;
   let m2 = 0;
   let down = 0;
-  let boundary = len > 0 ? (Math.floor(ts[0]! / periodMs) + 1) * periodMs : 0;
+  let boundary = len > 0 ? (Math.floor(ts[0]! / periodMs) + 1) * periodMs : Number.NaN;
   for (let i = 0; i < len; i++) {
     const e = equity[i]!;
     if (e >= peak) {
