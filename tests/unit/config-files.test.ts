@@ -168,6 +168,7 @@ describe('the .env file (ENV_FILE)', () => {
 });
 
 describe('the .env file read again for /reload_config', () => {
+  // ENV_FILE given at start: tests/unit/config-reread.test.ts (config.ts loaded with it, not re-imported).
   const saved = { ...process.env };
   afterEach(() => {
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
@@ -175,41 +176,13 @@ describe('the .env file read again for /reload_config', () => {
     vi.resetModules();
   });
 
-  /** config.ts as a process would load it, with this environment at start. */
-  async function startedWith(env: Record<string, string>) {
-    Object.assign(process.env, env);
-    vi.resetModules();
-    return import('../../src/config.ts');
-  }
-
-  it('takes the file as it is now, under the environment the process started with', async () => {
-    const path = file('reload.env', 'TRADEOPS_R_A=one\nTRADEOPS_R_B=file\n');
-    const config = await startedWith({ ENV_FILE: path, TRADEOPS_R_B: 'startup' });
-    process.env.TRADEOPS_R_B = 'changed later';
-    expect(config.rereadEnv()).toMatchObject({ TRADEOPS_R_A: 'one', TRADEOPS_R_B: 'startup', ENV_FILE: path });
-    writeFileSync(path, 'TRADEOPS_R_A=two\n');
-    expect(config.rereadEnv().TRADEOPS_R_A).toBe('two');
-  });
-
-  it('gives the startup environment alone when the file is gone', async () => {
-    const config = await startedWith({ ENV_FILE: join(dir, 'gone.env'), TRADEOPS_R_C: 'startup' });
-    const env = config.rereadEnv();
-    expect(env.TRADEOPS_R_C).toBe('startup');
-    expect(env.TRADEOPS_R_A).toBeUndefined();
-  });
-
-  it('refuses a file it cannot read, naming ENV_FILE and the path', async () => {
-    const sub = join(dir, 'reload-dir');
-    mkdirSync(sub, { recursive: true });
-    const config = await startedWith({ ENV_FILE: sub });
-    expect(() => config.rereadEnv()).toThrow(new RegExp(`^invalid configuration:\\n {2}- ENV_FILE: cannot read ${sub}: \\S`));
-  });
-
   it.runIf(canChdir)('reads ./.env when ENV_FILE was not set at start', async () => {
     delete process.env.ENV_FILE;
     const cwd = mkdtempSync(join(tmpdir(), 'tradeops-cwd-'));
     writeFileSync(join(cwd, '.env'), 'TRADEOPS_R_D=dotenv\n');
-    const config = await startedWith({});
+    // STARTUP_ENV is taken when config.ts is first loaded: load a fresh copy without ENV_FILE.
+    vi.resetModules();
+    const config = await import('../../src/config.ts');
     const back = process.cwd();
     process.chdir(cwd);
     try {
