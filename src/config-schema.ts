@@ -230,6 +230,8 @@ export const ENV_SCHEMA_SHAPE = {
   MAX_SIGNAL_AGE: z
     .string()
     .refine((s) => /^[1-9][0-9]{0,2}[smhd]$/.test(s.trim()), { message: 'expected a duration such as 30s, 5m, 1h (empty = one TIMEFRAME)' })
+    // Accepted with spaces around it, so kept without them: the engine reads it as a timeframe.
+    .transform((s) => s.trim())
     .optional(),
   SIM_SEED: int(0, 2 ** 31 - 1, 42),
   SIM_SPEED: num(0.01, 10000, 1),
