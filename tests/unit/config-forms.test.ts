@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { DOMAIN_EVENT_TYPES } from '../../src/domain/events.ts';
 import { timeframeToMs } from '../../src/domain/timeframe.ts';
 
 /** Forms of configuration values at the edges of what is accepted: spaces, host names, anchors. */
@@ -56,5 +57,14 @@ describe('HTTP_HOST host names', () => {
     ['only digits and dots that are no address', '10.0.0.256'],
   ])('refuses %s', (_what, host) => {
     expect(refused({ HTTP_HOST: host })).toEqual([expect.stringMatching(/^HTTP_HOST: got .* — expected an address to bind/)]);
+  });
+});
+
+describe('ALERT_LEVELS refusal', () => {
+  it('lists the alert types one may name, comma-separated', () => {
+    expect(DOMAIN_EVENT_TYPES).toContain('fill');
+    expect(refused({ ALERT_LEVELS: 'fill:on,fills:off' })).toEqual([
+      `ALERT_LEVELS: got "fill:on,fills:off" — "fills:off" is not TYPE:on|silent|off with TYPE one of ${DOMAIN_EVENT_TYPES.join(', ')}`,
+    ]);
   });
 });
