@@ -28,4 +28,9 @@ describe('reading a range of text as a number or a date', () => {
       expect(whole(parseTimestamp)(s), s).toBeNaN();
     }
   });
+
+  it('reads every exponent digit, 0 to 9, and refuses anything else after the exponent', () => {
+    for (let d = 0; d <= 9; d++) expect(whole(parseDecimal)(`3e${d}`), `3e${d}`).toBe(3 * 10 ** d);
+    for (const s of ['1e5x', '1e5:', '1e5/', '1e-2z', '2E+1 ']) expect(whole(parseDecimal)(s), s).toBeNaN();
+  });
 });
