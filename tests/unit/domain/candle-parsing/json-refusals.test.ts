@@ -41,6 +41,8 @@ describe('JSON candle refusals, word for word', () => {
   it('a value of the wrong shape', () => {
     expect(refusal('"candles"')).toEqual({ message: 'bad.json: expected a JSON array of candles or an object of columns', reason: 'bad_shape', where: '' });
     expect(refusal('[]')).toEqual({ message: 'bad.json: no candle rows (empty JSON array)', reason: 'empty_file', where: '' });
+    for (const text of ['null', '5', 'true']) expect(refusal(text).message, text).toBe('bad.json: expected a JSON array of candles or an object of columns');
+    expect(refusal('[null]').message).toBe('bad.json index 0: expected an array of [time, open, …] arrays or of {date, open, …} objects');
     expect(refusal('[1, 2, 3]')).toEqual({ message: 'bad.json index 0: expected an array of [time, open, …] arrays or of {date, open, …} objects', reason: 'bad_shape', where: 'index 0' });
   });
 
@@ -88,6 +90,16 @@ describe('JSON candle refusals, word for word', () => {
       const columns = { date: { 0: T }, open: { 0: 1 }, high: bad, low: { 0: 0.5 }, close: { 0: 1.5 }, volume: { 0: 10 } };
       expect(refusal(JSON.stringify(columns)), JSON.stringify(bad)).toEqual({ message: 'bad.json: column "high" must be an object {"0": value, …} or an array', reason: 'bad_shape', where: '' });
     }
+  });
+
+  it('columns: no rows, or a row missing in one column', () => {
+    expect(refusal('{"date":{},"open":{},"high":{},"low":{},"close":{},"volume":{}}').message).toBe('bad.json: no candle rows (empty columns)');
+    const columns = { date: { 0: T, 7: T + 60_000 }, open: { 0: 1, 7: 1 }, high: { 0: 2, 7: 2 }, low: { 0: 0.5, 7: 0.5 }, close: { 0: 1.5 }, volume: { 0: 1, 7: 1 } };
+    expect(refusal(JSON.stringify(columns)).message).toBe('bad.json row "7": column "close" has no value for this row');
+  });
+
+  it('reads prices given as text with spaces around them', () => {
+    expect(candlesToRows(parseCandleText(JSON.stringify([[T, ' 1 ', '2 ', ' 0.5', '1.5', ' 10 ']]), 'text.json'))).toEqual([{ ts: T, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }]);
   });
 
   it('columns given as arrays name the row by its position', () => {
