@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_PROTECTIONS } from '../../../src/risk/protections/protection.ts';
 import { RiskState } from '../../../src/risk/risk-state.ts';
-import { NO_LIMITS } from '../../../src/risk/risk-view.ts';
+import { intentKey, NO_LIMITS } from '../../../src/risk/risk-view.ts';
 
 const DAY = 86_400_000;
 const T0 = 20_000 * DAY;
@@ -70,6 +70,11 @@ describe('risk state: protection history', () => {
 });
 
 describe('risk state: approved intents (duplicate keys)', () => {
+  it('a key is source|symbol|side|candle, the candle empty when unknown', () => {
+    expect(intentKey('signal', 'BTC/USDT', 'short', 60_000)).toBe('signal|BTC/USDT|short|60000');
+    expect(intentKey('manual', 'BTC/USDT', 'long', undefined)).toBe('manual|BTC/USDT|long|');
+  });
+
   it('an intent without a candle is not remembered', () => {
     const rs = new RiskState(NO_LIMITS, NO_PROTECTIONS);
     rs.recordIntent('strategy', 'BTC/USDT', 'long', undefined);
