@@ -33,6 +33,16 @@ describe('Kelly fraction and the running estimator', () => {
     expect(losses.fraction()).toBe(0.1);
   });
 
+  it('below the minimum trade count the warm-up fraction is used even when an estimate exists', () => {
+    const k = new KellyEstimator({ minTrades: 3, warmupFraction: 0.05 });
+    k.add(3);
+    k.add(-1);
+    expect(k.estimate()).toBeCloseTo(1 / 3, 12);
+    expect(k.fraction()).toBe(0.05);
+    k.add(-1); // W 1/3, R 3 → 1/3 − (2/3)/3 = 1/9
+    expect(k.fraction()).toBeCloseTo(1 / 9, 12);
+  });
+
   it('the multiplier scales the estimate (half-Kelly), the cap bounds it', () => {
     const half = new KellyEstimator({ minTrades: 2, multiplier: 0.5 });
     half.add(3);
