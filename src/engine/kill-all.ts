@@ -213,10 +213,18 @@ export class KillAll {
     await save().catch((err: unknown) => this.d.logger.error({ err, runId: run.id }, 'kill-all: could not save progress'));
   }
 
-  /** Ours through the order manager (it accounts fills that beat the cancel); foreign orders directly. */
+  /**
+   * Ours through the order manager (it accounts fills that beat the cancel); foreign orders directly.
+   * A cancel of ours that leaves the order open (refused before it left, and the lookup shows it
+   * open) is sent again like a rate-limited call: an order left open could fill after the run.
+   */
   private async cancel(clientOrderId: string, symbol: string): Promise<void> {
-    if (await this.d.store.getOrder(clientOrderId)) await this.withRetryAfter(() => this.d.orders.cancel(clientOrderId), true);
-    else await this.withRetryAfter(() => this.d.execution.cancelOrder(clientOrderId, symbol), true);
+    if (await this.d.store.getOrder(clientOrderId)) {
+      await this.withRetryAfter(async () => {
+        const status = await this.d.orders.cancel(clientOrderId);
+        if (!isTerminal(status)) throw new ExecutionError('retryable', `order ${clientOrderId} is still ${status} after its cancel`);
+      }, true);
+    } else await this.withRetryAfter(() => this.d.execution.cancelOrder(clientOrderId, symbol), true);
   }
 
   /**

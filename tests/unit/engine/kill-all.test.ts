@@ -395,6 +395,34 @@ describe('kill-all run', () => {
     expect(await r.sim.fetchOpenOrders()).toEqual([]);
   });
 
+  it('a cancel the venue did not carry out (the order still open when looked up) is sent again before the close; never left open', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    const resting = await r.rest(BTC, 0.01, 30_000);
+    r.calls.length = 0;
+    // Refused before it left (rate limited); the order manager's lookup finds the order still open.
+    r.fault('cancelOrder', { before: new ExecutionError('retryable', '429 too many requests', { retryAt: T0 + 3_000 }) });
+    const run = await (await r.killAll.start('t', false)).done;
+    expect(r.cancelled()).toEqual([resting, resting]);
+    expect(await r.store.getOrder(resting)).toMatchObject({ status: 'canceled' });
+    expect(await r.sim.fetchOpenOrders()).toEqual([]);
+    expect(run.items[0]).toMatchObject({ outcome: 'closed' });
+    // The close left only after the order was gone.
+    expect(r.calls.filter((c) => c.method !== 'fetchOrder').map((c) => c.method)).toEqual(['cancelOrder', 'cancelOrder', 'placeOrder']);
+  });
+
+  it('an order that stays open through every cancel fails its symbol with that reason, and nothing is closed there', async () => {
+    const r = await rig({ maxAttempts: 2 });
+    await r.enter(BTC, 0.01);
+    const resting = await r.rest(BTC, 0.01, 30_000);
+    const limited = () => ({ before: new ExecutionError('retryable', '429 too many requests') });
+    r.fault('cancelOrder', limited(), limited(), limited());
+    const run = await (await r.killAll.start('t', false)).done;
+    expect(r.cancelled()).toEqual([resting, resting, resting]);
+    expect(run.items[0]).toMatchObject({ outcome: 'failed', detail: `order ${resting} is still open after its cancel` });
+    expect(r.placed().filter((p) => p.side === 'sell')).toEqual([]);
+  });
+
   it('without Retry-After a failing venue call backs off 250 ms, then twice as long each time, and gives up after the attempts allowed', async () => {
     const r = await rig({ maxAttempts: 3 });
     await r.enter(BTC, 0.01);
