@@ -280,14 +280,6 @@ export class KillAll {
       try {
         // The first close of a fresh run may already be on its way (sent with the others in one batch).
         outcome = early ? await early : await this.d.orders.submit(next!.plan, 'kill-all', { clientOrderId: item.closeId });
-      } catch (err) {
-        // Rate limit or ban on send: the venue did not take it; wait and go again with a new id.
-        if (err instanceof ExecutionError && (err.kind === 'retryable' || err.kind === 'banned')) {
-          waitUntil = err.retryAt ?? this.d.clock.now() + 1000;
-          early = undefined;
-          continue;
-        }
-        throw err;
       } finally {
         early = undefined;
       }
@@ -296,7 +288,14 @@ export class KillAll {
         if (outcome.report.status === 'rejected') throw new Error(outcome.report.reason ?? 'close rejected');
         continue;
       }
-      if (outcome.kind === 'rejected') throw new Error(outcome.reason);
+      if (outcome.kind === 'rejected') {
+        // Refused before it left (rate-limit pause, IP ban): the venue did not take it; wait and go again with a new id.
+        if (outcome.retryAt !== undefined) {
+          waitUntil = outcome.retryAt;
+          continue;
+        }
+        throw new Error(outcome.reason);
+      }
       // Unknown (429, timeout): wait as told, then look the order up before anything is resent.
       waitUntil = outcome.retryAt ?? this.d.clock.now() + 500;
       await this.sleep(Math.max(0, Math.min(this.d.maxWaitMs ?? 30_000, waitUntil - this.d.clock.now())));

@@ -395,6 +395,27 @@ describe('kill-all run', () => {
     expect(await r.sim.fetchOpenOrders()).toEqual([]);
   });
 
+  it('a close refused before it left (rate-limit pause, IP ban) waits until then, at most the longest wait, and goes again under a new id', async () => {
+    // The request gate's refusal during an IP ban, for a close sent in the first batch.
+    const r = await rig({ maxWaitMs: 20_000 });
+    await r.enter(BTC, 0.01);
+    r.fault('placeOrder', { before: new ExecutionError('banned', 'no request sent: the exchange banned this IP', { retryAt: T0 + 90_000 }) });
+    const run = await (await r.killAll.start('t', false)).done;
+    expect(run.items[0]).toMatchObject({ outcome: 'closed', attempts: 2 });
+    expect(r.placed().filter((p) => p.side === 'sell').map((p) => p.clientOrderId)).toEqual([firstId('BTCUSDT'), `ka1-BTCUSDT-2-${T0 % 1e6}`]);
+    expect(r.sleeps).toEqual([20_000]);
+    expect(r.portfolio.all()).toEqual([]);
+    // A rate-limit pause, for a close sent on its own after its symbol's cancel.
+    const e = await rig();
+    await e.enter(ETH, 1);
+    await e.rest(ETH, 1, 1_000);
+    e.fault('placeOrder', { before: new ExecutionError('retryable', 'no request sent: the exchange rate-limited this IP', { retryAt: T0 + 5_000 }) });
+    const run2 = await (await e.killAll.start('t', false)).done;
+    expect(run2.items[0]).toMatchObject({ outcome: 'closed', attempts: 2 });
+    expect(e.placed().filter((p) => p.side === 'sell').map((p) => p.clientOrderId)).toEqual([firstId('ETHUSDT'), `ka1-ETHUSDT-2-${T0 % 1e6}`]);
+    expect(e.sleeps).toEqual([5_000]);
+  });
+
   it('a cancel the venue did not carry out (the order still open when looked up) is sent again before the close; never left open', async () => {
     const r = await rig();
     await r.enter(BTC, 0.01);
