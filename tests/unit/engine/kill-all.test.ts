@@ -9,7 +9,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createSimExchange } from '../../../src/adapters/exchange/sim/index.ts';
 import type { DomainEvent } from '../../../src/domain/events.ts';
-import type { OrderRequest } from '../../../src/domain/orders.ts';
+import type { OrderReport, OrderRequest } from '../../../src/domain/orders.ts';
 import { Portfolio } from '../../../src/domain/portfolio.ts';
 import { EventBus } from '../../../src/engine/bus.ts';
 import { KillAll } from '../../../src/engine/kill-all.ts';
@@ -31,8 +31,11 @@ const firstId = (compact: string) => `ka${T0.toString(36)}-${compact}-1`;
 
 type VenueCall = 'placeOrder' | 'cancelOrder' | 'fetchOrder' | 'fetchOpenOrders' | 'fetchBalances';
 const VENUE_CALLS = new Set<string>(['placeOrder', 'cancelOrder', 'fetchOrder', 'fetchOpenOrders', 'fetchBalances']);
-/** One call's fault: thrown before the venue sees the request, or after it acted (the answer lost). */
-type Fault = { before?: Error; after?: Error } | undefined;
+/**
+ * One call's fault: thrown before the venue sees the request, after it acted (the answer lost), or an
+ * answer given in the venue's place (the request never reaches it).
+ */
+type Fault = { before?: Error; after?: Error; answer?: (...args: unknown[]) => unknown } | undefined;
 
 interface RigOptions {
   marketType?: 'spot' | 'swap';
@@ -42,6 +45,8 @@ interface RigOptions {
   maxAttempts?: number;
   maxWaitMs?: number;
   marks?: Map<string, number>;
+  /** Wait for real (the default sleep) instead of moving the manual clock. */
+  realSleep?: boolean;
 }
 
 async function rig(o: RigOptions = {}) {
@@ -63,6 +68,7 @@ async function rig(o: RigOptions = {}) {
         await hooks.get(method)?.(...args);
         const f = faults.get(method)?.shift();
         if (f?.before) throw f.before;
+        if (f?.answer) return f.answer(...args);
         const out = await (v as (...a: unknown[]) => Promise<unknown>).apply(t, args);
         if (f?.after) throw f.after;
         return out;
@@ -92,10 +98,12 @@ async function rig(o: RigOptions = {}) {
     marks: () => marks,
     maxAttempts: o.maxAttempts,
     maxWaitMs: o.maxWaitMs,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock.advance(ms);
-    },
+    sleep: o.realSleep
+      ? undefined
+      : async (ms) => {
+          sleeps.push(ms);
+          clock.advance(ms);
+        },
   });
   const enter = async (symbol: string, quantity: number, side: 'buy' | 'sell' = 'buy') => {
     const out = await orders.submit({ kind: 'entry', symbol, side, positionSide: side === 'buy' ? 'long' : 'short', quantity, reduceOnly: false, reason: 'setup' }, 'test');
@@ -112,6 +120,12 @@ async function rig(o: RigOptions = {}) {
   const cancelled = () => calls.filter((c) => c.method === 'cancelOrder').map((c) => c.args[0] as string);
   return { sim, venue, calls, hooks, fault, placed, cancelled, clock, store, statements, riskStore, portfolio, events, orders, tradingState, killAll, sleeps, enter, rest };
 }
+
+/** A venue answer to a market order: filled (`avgPrice` may be missing) or not. */
+const answer = (req: OrderRequest, status: OrderReport['status'], filled: number, extra: Partial<OrderReport> = {}): OrderReport => ({
+  clientOrderId: req.clientOrderId, exchangeOrderId: `x-${req.clientOrderId}`, symbol: req.symbol, side: req.side, type: req.type, status,
+  amount: req.amount, filled, fee: 0, fills: [], ts: T0, ...extra,
+});
 
 const pendingItem = (symbol: string, quantity: number, extra: Partial<KillItem> = {}): KillItem => ({ symbol, outcome: 'pending', detail: '', quantity, cancel: [], attempts: 0, ...extra });
 
@@ -142,10 +156,11 @@ describe('kill-all plan', () => {
     const r = await rig({ assets: { BTC: 0.5, SOL: 0.001 } });
     await r.enter(ETH, 2);
     await r.enter(BTC, 0.1);
+    await r.rest(BTC, 0.01, 30_000); // tradeops' own: counted once
     await r.sim.placeOrder({ clientOrderId: 'by-hand-1', symbol: ETH, side: 'buy', type: 'limit', amount: 1, price: 1_000 });
     await r.sim.placeOrder({ clientOrderId: 'by-hand-2', symbol: ETH, side: 'buy', type: 'limit', amount: 1, price: 1_100 });
     expect(await r.killAll.plan(true)).toEqual([
-      { symbol: BTC, quantity: 0.6, orders: 0, external: true },
+      { symbol: BTC, quantity: 0.6, orders: 1, external: true },
       { symbol: ETH, quantity: 2, orders: 2, external: true },
       { symbol: SOL, quantity: 0.001, orders: 0, external: true },
     ]);
@@ -303,6 +318,8 @@ describe('kill-all run', () => {
     expect(r.placed().filter((p) => p.symbol === ETH)).toMatchObject([{ amount: 0.0001, side: 'sell' }]);
     expect(eth).toMatchObject({ outcome: 'failed', detail: expect.stringMatching(/below the minimum notional/) });
     expect(sol).toMatchObject({ outcome: 'flat', detail: 'nothing to close (dust 0.0004 below the lot step left)' });
+    // Only what is to be sent goes in the first batch (dust has nothing to send).
+    expect(r.statements).toEqual([[firstId('BTCUSDT'), firstId('ETHUSDT')]]);
     expect(r.placed().filter((p) => p.symbol === SOL)).toEqual([]);
   });
 
@@ -324,6 +341,7 @@ describe('kill-all run', () => {
     const run = await (await r.killAll.start('t', false)).done;
     expect(run.items).toMatchObject([{ symbol: 'NOPE/USDT', outcome: 'failed', detail: 'market NOPE/USDT is not listed' }]);
     expect(r.placed()).toEqual([]);
+    expect(r.statements).toEqual([]); // nothing to batch: no write
   });
 
   it('an order that fills before its cancel arrives is accounted and its position closed too', async () => {
@@ -461,13 +479,93 @@ describe('kill-all run', () => {
   });
 });
 
+describe('kill-all: what the venue answers', () => {
+  it('a close the venue answers as rejected fails its symbol with the venue reason (or a generic one)', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    await r.enter(ETH, 1);
+    const rejected = { answer: (q: unknown) => answer(q as OrderRequest, 'rejected', 0, (q as OrderRequest).symbol === BTC ? { reason: 'ReduceOnly Order is rejected' } : {}) };
+    r.fault('placeOrder', rejected, rejected);
+    const run = await (await r.killAll.start('t', false)).done;
+    expect(run.items.map((i) => [i.symbol, i.outcome, i.detail])).toEqual([
+      [BTC, 'failed', 'ReduceOnly Order is rejected'],
+      [ETH, 'failed', 'close rejected'],
+    ]);
+    expect(r.placed().filter((p) => p.side === 'sell')).toHaveLength(2);
+  });
+
+  it('a lookup the venue refuses is not read as "never sent": the symbol fails and no close is sent', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    await r.riskStore.createKillRun({ status: 'running', requestedBy: 't', includeExternal: false, reason: 'kill-all', startedAt: 5, items: [pendingItem(BTC, 0.01, { closeId: 'ka1-BTCUSDT-1-5', attempts: 1 })] });
+    r.fault('fetchOrder', { before: new ExecutionError('rejected', 'this API key may not read orders') });
+    r.calls.length = 0;
+    const run = await r.killAll.resumePending();
+    expect(run!.items[0]).toMatchObject({ outcome: 'failed', detail: 'this API key may not read orders' });
+    expect(r.placed()).toEqual([]);
+  });
+
+  it('a resumed close whose position now reads the other way is not sent (that would open new exposure)', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    await r.riskStore.createKillRun({ status: 'running', requestedBy: 't', includeExternal: false, reason: 'kill-all', startedAt: 5, items: [pendingItem(BTC, -0.01)] });
+    r.calls.length = 0;
+    const run = await r.killAll.resumePending();
+    expect(run!.items[0]).toMatchObject({ outcome: 'failed', detail: 'the position reads 0.01 after accounting, the other way from the -0.01 planned: nothing sent (see /reconcile)' });
+    expect(r.placed()).toEqual([]);
+  });
+
+  it('an external sell the venue did not fill fails its symbol; one filled without a price says so', async () => {
+    const r = await rig({ assets: { ETH: 3, SOL: 2 } });
+    const sell = { answer: (q: unknown) => ((q as OrderRequest).symbol === ETH ? answer(q as OrderRequest, 'canceled', 0, { avgPrice: 3_000 }) : answer(q as OrderRequest, 'filled', 2)) };
+    // ETH's sell answered as cancelled unfilled; SOL's as filled with no average price.
+    r.fault('placeOrder', sell, sell);
+    const run = await (await r.killAll.start('t', true)).done;
+    expect(run.items.map((i) => [i.symbol, i.outcome, i.detail])).toEqual([
+      [ETH, 'failed', 'external holdings of 3 not sold'],
+      [SOL, 'flat', 'nothing to close; external 2 sold at ?'],
+    ]);
+  });
+
+  it('each symbol\'s result is stored as soon as it is known, not only when the run ends', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    await r.enter(ETH, 1);
+    // BTC's close waits on the venue until ETH's result is on disk (or gives up after a while).
+    let ethStored: string | undefined;
+    r.hooks.set('placeOrder', async (req) => {
+      if ((req as OrderRequest).symbol !== BTC) return;
+      for (let i = 0; i < 50 && ethStored === undefined; i++) {
+        await new Promise((res) => setImmediate(res));
+        const eth = r.riskStore.runs.get(1)!.items[1]!;
+        if (eth.outcome !== 'pending') ethStored = eth.outcome;
+      }
+    });
+    await (await r.killAll.start('t', false)).done;
+    expect(ethStored).toBe('closed');
+  });
+
+  it('without a sleep given, a Retry-After is waited for real', async () => {
+    const r = await rig({ realSleep: true });
+    await r.enter(BTC, 0.01);
+    r.fault('placeOrder', { before: new ExecutionError('banned', 'no request sent: banned', { retryAt: T0 + 60 }) });
+    const t = performance.now();
+    const run = await (await r.killAll.start('t', false)).done;
+    expect(performance.now() - t).toBeGreaterThanOrEqual(55);
+    expect(run.items[0]).toMatchObject({ outcome: 'closed', attempts: 2 });
+  });
+});
+
 describe('kill-all with include-external', () => {
   it('cancels foreign open orders on the venue and sells coins tradeops did not buy, after its own position', async () => {
     const r = await rig({ assets: { BTC: 0.5 } });
     await r.enter(BTC, 0.01);
     await r.sim.placeOrder({ clientOrderId: 'by-hand-1', symbol: ETH, side: 'buy', type: 'limit', amount: 1, price: 1_000 });
     r.calls.length = 0;
+    const storedIds: Array<string | undefined> = [];
+    r.hooks.set('placeOrder', () => void storedIds.push(r.riskStore.runs.get(1)!.items[0]!.externalId));
     const run = await (await r.killAll.start('t', true)).done;
+    expect(storedIds).toEqual([undefined, `ka1-x-BTCUSDT-${T0 % 1e6}`]);
     expect(run.includeExternal).toBe(true);
     const xid = `ka1-x-BTCUSDT-${T0 % 1e6}`;
     expect(run.items.map((i) => [i.symbol, i.outcome, i.detail])).toEqual([
