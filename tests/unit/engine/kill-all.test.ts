@@ -9,6 +9,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createSimExchange } from '../../../src/adapters/exchange/sim/index.ts';
 import type { DomainEvent } from '../../../src/domain/events.ts';
+import type { MarketInfo } from '../../../src/domain/market.ts';
 import type { OrderReport, OrderRequest } from '../../../src/domain/orders.ts';
 import { Portfolio } from '../../../src/domain/portfolio.ts';
 import { EventBus } from '../../../src/engine/bus.ts';
@@ -47,6 +48,8 @@ interface RigOptions {
   marks?: Map<string, number>;
   /** Wait for real (the default sleep) instead of moving the manual clock. */
   realSleep?: boolean;
+  /** Listing changes as the venue reports them (undefined: not listed), e.g. a minimum of several lots. */
+  markets?: Record<string, Partial<MarketInfo> | undefined>;
 }
 
 async function rig(o: RigOptions = {}) {
@@ -61,6 +64,9 @@ async function rig(o: RigOptions = {}) {
     get(t, k, r) {
       const v = Reflect.get(t, k, r) as unknown;
       if (typeof v !== 'function') return v;
+      if (k === 'market' && o.markets) {
+        return (symbol: string) => (symbol in o.markets! ? o.markets![symbol] && { ...t.market(symbol)!, ...o.markets![symbol] } : t.market(symbol));
+      }
       if (typeof k !== 'string' || !VENUE_CALLS.has(k)) return v.bind(t);
       const method = k as VenueCall;
       return async (...args: unknown[]) => {
@@ -204,6 +210,7 @@ describe('kill-all run', () => {
     );
     expect(r.placed()).toHaveLength(2);
     expect(await r.store.getOrder(firstId('BTCUSDT'))).toMatchObject({ strategy: 'kill-all', reason: 'kill-all #1', status: 'filled', intent: { kind: 'exit', positionSide: 'long' } });
+    expect(await r.store.getOrder(firstId('ETHUSDT'))).toMatchObject({ strategy: 'kill-all', reason: 'kill-all #1', status: 'filled', reduceOnly: true });
     expect(r.portfolio.all()).toEqual([]);
 
     const lines = [
@@ -297,12 +304,14 @@ describe('kill-all run', () => {
     expect(r.portfolio.all()).toEqual([]);
   });
 
-  it('a long symbol name is cut to 12 letters and digits in the close id', async () => {
+  it('a long symbol name is cut to 12 letters and digits in every id: first close, next close, external sell', async () => {
     const sym = 'VERYLONGCOINNAME/USDT';
-    const r = await rig({ symbols: [sym] });
+    const r = await rig({ symbols: [sym], assets: { VERYLONGCOINNAME: 2 } });
     await r.enter(sym, 1);
-    await (await r.killAll.start('t', false)).done;
-    expect(r.placed().at(-1)!.clientOrderId).toBe(firstId('VERYLONGCOIN'));
+    r.fault('placeOrder', { before: new ExecutionError('banned', 'no request sent: banned', { retryAt: T0 + 1_000 }) });
+    const run = await (await r.killAll.start('t', true)).done;
+    expect(run.items[0]).toMatchObject({ outcome: 'closed', detail: 'closed at 100; external 2 sold at 100' });
+    expect(r.placed().filter((p) => p.side === 'sell').map((p) => p.clientOrderId)).toEqual([firstId('VERYLONGCOIN'), `ka1-VERYLONGCOIN-2-${T0 % 1e6}`, `ka1-x-VERYLONGCOIN-${T0 % 1e6}`]);
   });
 
   it('less than a lot left is dust: reported, not sent; exactly the minimum amount is sent', async () => {
@@ -321,6 +330,25 @@ describe('kill-all run', () => {
     // Only what is to be sent goes in the first batch (dust has nothing to send).
     expect(r.statements).toEqual([[firstId('BTCUSDT'), firstId('ETHUSDT')]]);
     expect(r.placed().filter((p) => p.symbol === SOL)).toEqual([]);
+  });
+
+  it('on a venue whose minimum is several lots, a remainder below it is dust too, and coins outside tradeops below it are left alone', async () => {
+    const r = await rig({ assets: { SOL: 0.005, ETH: 0.005 }, markets: { [SOL]: { minAmount: 0.01 }, [ETH]: { minAmount: 0.01 } } });
+    r.portfolio.restore({ symbol: SOL, quantity: 0.005, entryPrice: 150, realizedPnl: 0, openedAt: T0 });
+    expect(await r.killAll.plan(true)).toEqual([{ symbol: SOL, quantity: 0.005, orders: 0, external: false }]);
+    const run = await (await r.killAll.start('t', true)).done;
+    expect(run.items).toMatchObject([{ symbol: SOL, outcome: 'flat', detail: 'nothing to close (dust 0.005 below the lot step left)' }]);
+    expect(r.placed()).toEqual([]);
+  });
+
+  it('include-external looks for coins only on spot markets the venue lists', async () => {
+    // A swap account whose wallet also holds BTC (multi-asset margin): that is margin, not a holding to sell.
+    const w = await rig({ marketType: 'swap' });
+    w.fault('fetchBalances', { answer: () => ({ USDT: { free: 1_000, used: 0, total: 1_000 }, BTC: { free: 1, used: 0, total: 1 } }) });
+    expect(await w.killAll.plan(true)).toEqual([]);
+    // A configured symbol the venue no longer lists is skipped.
+    const u = await rig({ assets: { SOL: 3 }, markets: { [SOL]: undefined } });
+    expect(await u.killAll.plan(true)).toEqual([]);
   });
 
   it('without a last price the close is valued at the entry price; with neither it is refused by the data check, nothing sent', async () => {
@@ -462,6 +490,27 @@ describe('kill-all run', () => {
     expect(r.placed().filter((p) => p.side === 'sell')).toEqual([]);
   });
 
+  it('a cancel the venue refuses as already closed is no failure even when the order cannot be looked up', async () => {
+    const r = await rig();
+    const gone = await r.rest(ETH, 1, 1_000);
+    await r.sim.cancelOrder(gone, ETH); // cancelled on the venue; the store does not know yet
+    r.fault('fetchOrder', { before: new Error('venue down') });
+    const run = await (await r.killAll.start('t', false)).done;
+    expect(run.items).toMatchObject([{ symbol: ETH, outcome: 'flat', detail: 'nothing to close' }]);
+    expect(r.cancelled()).toEqual([gone]);
+  });
+
+  it('a foreign cancel whose answer is lost or rate-limited is sent again after the Retry-After', async () => {
+    const r = await rig();
+    await r.sim.placeOrder({ clientOrderId: 'by-hand-1', symbol: ETH, side: 'buy', type: 'limit', amount: 1, price: 1_000 });
+    r.fault('cancelOrder', { before: new ExecutionError('retryable', '429', { retryAt: T0 + 3_000 }) }, { before: new ExecutionError('unknown-outcome', 'timed out') });
+    const run = await (await r.killAll.start('t', true)).done;
+    expect(run.items).toMatchObject([{ symbol: ETH, outcome: 'flat' }]);
+    expect(r.cancelled()).toEqual(['by-hand-1', 'by-hand-1', 'by-hand-1']);
+    expect(r.sleeps).toEqual([3_000, 500]);
+    expect(await r.sim.fetchOpenOrders()).toEqual([]);
+  });
+
   it('without Retry-After a failing venue call backs off 250 ms, then twice as long each time, and gives up after the attempts allowed', async () => {
     const r = await rig({ maxAttempts: 3 });
     await r.enter(BTC, 0.01);
@@ -503,6 +552,34 @@ describe('kill-all: what the venue answers', () => {
     const run = await r.killAll.resumePending();
     expect(run!.items[0]).toMatchObject({ outcome: 'failed', detail: 'this API key may not read orders' });
     expect(r.placed()).toEqual([]);
+  });
+
+  it('an external sell\'s lookup the venue refuses is not read as "never sent" either: nothing is sold', async () => {
+    const refused = () => ({ before: new ExecutionError('rejected', 'this API key may not read orders') });
+    // The lookup before the first send.
+    const r = await rig({ assets: { ETH: 3 } });
+    r.fault('fetchOrder', refused());
+    const run = await (await r.killAll.start('t', true)).done;
+    expect(run.items[0]).toMatchObject({ outcome: 'failed', detail: 'this API key may not read orders' });
+    expect(r.placed()).toEqual([]);
+    // The lookup after a send whose answer was lost.
+    const l = await rig({ assets: { ETH: 3 } });
+    l.fault('placeOrder', { before: new ExecutionError('unknown-outcome', 'timed out') });
+    l.fault('fetchOrder', undefined, refused());
+    const run2 = await (await l.killAll.start('t', true)).done;
+    expect(run2.items[0]).toMatchObject({ outcome: 'failed', detail: 'this API key may not read orders' });
+    expect(l.placed()).toHaveLength(1);
+  });
+
+  it('a close found cancelled unfilled (the position gone meanwhile) reports nothing closed, whatever price the venue shows', async () => {
+    const r = await rig();
+    const closeId = 'ka1-ETHUSDT-1-5';
+    await r.riskStore.createKillRun({ status: 'running', requestedBy: 't', includeExternal: false, reason: 'kill-all', startedAt: 5, items: [pendingItem(ETH, 1, { closeId, attempts: 1 })] });
+    const req: OrderRequest = { clientOrderId: closeId, symbol: ETH, side: 'sell', type: 'market', amount: 1, reduceOnly: true };
+    r.fault('fetchOrder', { answer: () => answer(req, 'canceled', 0, { avgPrice: 3_100 }) });
+    const run = await r.killAll.resumePending();
+    expect(run!.items[0]).toMatchObject({ outcome: 'flat', detail: 'nothing to close' });
+    expect(run!.items[0]!.avgPrice).toBeUndefined();
   });
 
   it('a resumed close whose position now reads the other way is not sent (that would open new exposure)', async () => {
