@@ -291,6 +291,19 @@ describe('kill-all run', () => {
     expect(r.placed().filter((p) => p.symbol === ETH && p.side === 'sell')).toHaveLength(1);
   });
 
+  it('a crash of the venue library on a close sent in the first batch fails that symbol only', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    await r.enter(ETH, 1);
+    await r.rest(ETH, 0.5, 1_000); // ETH cancels first: its close leaves after BTC's has failed
+    r.fault('placeOrder', { before: new Error('socket hang up in the venue library') });
+    const run = await (await r.killAll.start('t', false)).done;
+    expect(run.items.map((i) => [i.symbol, i.outcome, i.detail])).toEqual([
+      [BTC, 'failed', 'socket hang up in the venue library'],
+      [ETH, 'closed', 'closed at 3000'],
+    ]);
+  });
+
   it('a short (swap) is closed with a reduce-only buy; the id keeps only letters and digits of the symbol', async () => {
     const r = await rig({ marketType: 'swap' });
     await r.enter('BTC/USDT:USDT', 0.01, 'sell');
