@@ -291,6 +291,22 @@ describe('kill-all run', () => {
     expect(r.placed().filter((p) => p.symbol === ETH && p.side === 'sell')).toHaveLength(1);
   });
 
+  it('when the batched write of the first closes fails, nothing of it was sent and each symbol sends its own close', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    await r.enter(ETH, 1);
+    r.calls.length = 0;
+    const batched = r.store.insertOrders!;
+    r.store.insertOrders = async () => {
+      r.store.insertOrders = batched;
+      throw new Error('connection reset');
+    };
+    const run = await (await r.killAll.start('t', false)).done;
+    expect(run.items.map((i) => [i.symbol, i.outcome, i.attempts])).toEqual([[BTC, 'closed', 1], [ETH, 'closed', 1]]);
+    expect(r.placed().map((p) => p.clientOrderId).sort()).toEqual([firstId('BTCUSDT'), firstId('ETHUSDT')]);
+    expect(r.statements).toEqual([]);
+  });
+
   it('a crash of the venue library on a close sent in the first batch fails that symbol only', async () => {
     const r = await rig();
     await r.enter(BTC, 0.01);
