@@ -583,6 +583,18 @@ describe('kill-all: what the venue answers', () => {
     expect(r.placed()).toEqual([]);
   });
 
+  it('a close filled in two orders reports the price of the first when the venue gives none for the second', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    const part = (q: OrderRequest, status: OrderReport['status'], amount: number, avgPrice?: number): OrderReport =>
+      answer(q, status, amount, { avgPrice, fills: [{ tradeId: `t-${q.clientOrderId}`, clientOrderId: q.clientOrderId, symbol: q.symbol, side: q.side, price: 60_000, amount, fee: 0, feeCurrency: 'USDT', ts: T0 }] });
+    // The first close fills 0.004 and expires; the second fills the rest, reported without an average price.
+    r.fault('placeOrder', { answer: (q) => part(q as OrderRequest, 'canceled', 0.004, 60_000) }, { answer: (q) => part(q as OrderRequest, 'filled', 0.006) });
+    const run = await (await r.killAll.start('t', false)).done;
+    expect(run.items[0]).toMatchObject({ outcome: 'closed', detail: 'closed at 60000', attempts: 2 });
+    expect(r.portfolio.all()).toEqual([]);
+  });
+
   it('an external sell\'s lookup the venue refuses is not read as "never sent" either: nothing is sold', async () => {
     const refused = () => ({ before: new ExecutionError('rejected', 'this API key may not read orders') });
     // The lookup before the first send.
