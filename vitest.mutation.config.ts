@@ -33,6 +33,8 @@ export default defineConfig({
       // reconciliation against the local exchange (the engine's reconciler and the start/interval service)
       'tests/integration/exchange/reconciliation.test.ts',
       'tests/integration/exchange/scrub.test.ts',
+      // the reconciliation service (start, interval, backoff, order hold) and the order manager's cancels and settlement
+      'tests/unit/app/reconciliation*.test.ts',
     ],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     testTimeout: 60_000,

@@ -10,15 +10,26 @@ export const MARKET: MarketInfo = { symbol: 'BTC/USDT', base: 'BTC', quote: 'USD
 /**
  * A venue that knows the orders it received and can lose the answer to a request, before the order
  * reached it ('lose-before': it never sees the order) or after ('lose-after': the order exists but the
- * caller never hears so) — the two cases a timeout cannot tell apart. Market orders fill at `price`.
+ * caller never hears so) — the two cases a timeout cannot tell apart. Market orders fill at `price`;
+ * limit orders rest (`open`) until `fillResting` or a cancel.
  */
 export class TestVenue implements Execution {
   readonly exchangeId = 'test';
   readonly received = new Map<string, OrderReport>();
   readonly placed: OrderRequest[] = [];
   readonly lookups: string[] = [];
+  readonly cancels: string[] = [];
   next: 'fill' | 'lose-before' | 'lose-after' | 'reject' | 'crash' = 'fill';
+  /** Keep `next` for every request instead of only the next one. */
+  sticky = false;
+  /** The error every create throws for `next: 'lose-before'`. */
+  loseError = new ExecutionError('unknown-outcome', 'request timed out');
   lookupError: Error | undefined;
+  /** Thrown by cancelOrder before the venue sees the cancel; `lose-after` cancels, then throws. */
+  cancelError: Error | undefined;
+  cancelLoseAfter = false;
+  /** While set, placeOrder waits for it before the venue answers (a request in flight). */
+  gate: Promise<void> | undefined;
   price = 100;
 
   market(symbol: string): MarketInfo | undefined {
@@ -28,11 +39,12 @@ export class TestVenue implements Execution {
   async placeOrder(req: OrderRequest): Promise<OrderReport> {
     this.placed.push(req);
     const mode = this.next;
-    this.next = 'fill';
-    if (mode === 'lose-before') throw new ExecutionError('unknown-outcome', 'request timed out');
+    if (!this.sticky) this.next = 'fill';
+    if (this.gate) await this.gate;
+    if (mode === 'lose-before') throw this.loseError;
     if (mode === 'reject') throw new ExecutionError('rejected', 'insufficient balance');
     if (mode === 'crash') throw new Error('socket hang up in the venue library');
-    const report = this.filledReport(req);
+    const report = req.type === 'limit' ? this.restingReport(req) : this.filledReport(req);
     this.received.set(req.clientOrderId, report);
     if (mode === 'lose-after') throw new ExecutionError('unknown-outcome', 'response lost');
     return report;
@@ -49,7 +61,20 @@ export class TestVenue implements Execution {
     this.received.set(req.clientOrderId, this.filledReport(req));
   }
 
-  private filledReport(req: OrderRequest): OrderReport {
+  /** A resting order fills completely on the venue (before any cancel of it arrives). */
+  fillResting(clientOrderId: string): void {
+    const o = this.received.get(clientOrderId)!;
+    this.received.set(clientOrderId, { ...this.filledReport(o), exchangeOrderId: o.exchangeOrderId, price: o.price });
+  }
+
+  private restingReport(req: OrderRequest): OrderReport {
+    return {
+      clientOrderId: req.clientOrderId, exchangeOrderId: `x-${this.received.size + 1}`, symbol: req.symbol, side: req.side, type: req.type, status: 'open',
+      amount: req.amount, filled: 0, price: req.price, fee: 0, fills: [], ts: 0,
+    };
+  }
+
+  private filledReport(req: Pick<OrderRequest, 'clientOrderId' | 'symbol' | 'side' | 'type' | 'amount'>): OrderReport {
     const fee = req.amount * this.price * MARKET.takerFee;
     return {
       clientOrderId: req.clientOrderId, exchangeOrderId: `x-${this.received.size + 1}`, symbol: req.symbol, side: req.side, type: req.type, status: 'filled',
@@ -58,8 +83,16 @@ export class TestVenue implements Execution {
     };
   }
 
-  cancelOrder(): Promise<OrderReport> {
-    throw new Error('not used by these tests');
+  async cancelOrder(clientOrderId: string): Promise<OrderReport> {
+    this.cancels.push(clientOrderId);
+    if (this.cancelError) throw this.cancelError;
+    const o = this.received.get(clientOrderId);
+    if (!o) throw new ExecutionError('rejected', 'Unknown order sent.');
+    if (o.status !== 'open' && o.status !== 'partially_filled') throw new ExecutionError('rejected', `order is ${o.status}`);
+    const canceled: OrderReport = { ...o, status: 'canceled' };
+    this.received.set(clientOrderId, canceled);
+    if (this.cancelLoseAfter) throw new ExecutionError('unknown-outcome', 'cancel response lost');
+    return canceled;
   }
   fetchOpenOrders(): Promise<OrderReport[]> {
     throw new Error('not used by these tests');
