@@ -116,6 +116,17 @@ describe('settleReport: accepting fills, choosing the status, announcing entries
       expect(await store.getOrder('a')).toMatchObject({ status: 'filled', exchangeOrderId: 'x-a', filled: 1 });
     });
 
+    it('the position and cash after the fills are stored with them', async () => {
+      await store.insertOrder(order('a'));
+      await settle('a', report('a', 1, [fill('a', 't1', 1, { fee: 0.5 })]));
+      expect(await store.positions('ex')).toEqual([expect.objectContaining({ symbol: 'BTC/USDT', quantity: 1, entryPrice: 100, stopLoss: 90 })]);
+      expect(await store.cash('ex')).toBe(999.5);
+      await store.insertOrder(order('b', { side: 'sell', intent: { kind: 'exit' } }));
+      await settle('b', report('b', 1, [fill('b', 't2', 1, { side: 'sell', price: 110, fee: 0.5 })], { side: 'sell' }));
+      expect(await store.positions('ex')).toEqual([]);
+      expect(await store.cash('ex')).toBe(1_009);
+    });
+
     it('each fill is stored under the account with the profit it realised', async () => {
       await store.insertOrder(order('in'));
       await settle('in', report('in', 1, [fill('in', 't1', 1)]));
@@ -155,6 +166,18 @@ describe('settleReport: accepting fills, choosing the status, announcing entries
       const exit = events.find((e) => e.type === 'exit');
       // (110 − 100) × 0.4 = 4 realised, minus the 0.04 fee; on a basis of 100 × 0.4 = 40.
       expect(exit).toEqual({ type: 'exit', ts: 77, symbol: 'BTC/USDT', side: 'long', price: 110, quantity: 0.4, pnl: expect.closeTo(3.96, 10), pnlPct: expect.closeTo(9.9, 10), reason: 'take profit', clientOrderId: 'out' });
+    });
+
+    it('an exit whose fee was taken in the base coin announces its profit net of that fee valued in quote, as the ledger books it', async () => {
+      await store.insertOrder(order('in'));
+      await settle('in', report('in', 1, [fill('in', 't1', 1, { fee: 0 })]));
+      const cash = deps.portfolio.cash;
+      await store.insertOrder(order('out', { side: 'sell', amount: 0.5, intent: { kind: 'exit' } }));
+      // Sold 0.5 at 110 paying 0.001 BTC: the position gives up 0.501, realising 0.501 × 10 = 5.01, and the
+      // fee is 0.11 USDT at the fill price: 4.90 on a basis of 0.501 × 100.
+      await settle('out', report('out', 0.5, [fill('out', 't2', 0.5, { side: 'sell', price: 110, fee: 0.001, feeCurrency: 'BTC' })], { side: 'sell', amount: 0.5 }));
+      expect(deps.portfolio.cash - cash).toBeCloseTo(4.9, 9);
+      expect(events.find((e) => e.type === 'exit')).toMatchObject({ pnl: expect.closeTo(4.9, 9), pnlPct: expect.closeTo((4.9 / 50.1) * 100, 9) });
     });
 
     it('a short closed at a loss is announced as a short exit; an exit without a stored reason says "exit"', async () => {
