@@ -107,7 +107,59 @@ describe('settleReport: accepting fills, choosing the status, announcing entries
     });
   });
 
+  describe('orders already final', () => {
+    it('settled again with nothing new: nothing is written and the stored status is answered', async () => {
+      await store.insertOrder(order('a'));
+      const r = report('a', 1, [fill('a', 't1', 1)]);
+      await settle('a', r);
+      let writes = 0;
+      const write = store.applyOrderUpdate.bind(store);
+      store.applyOrderUpdate = async (u) => {
+        writes++;
+        return write(u);
+      };
+      expect(await settle('a', { ...r, avgPrice: 101, reason: 'late summary' })).toEqual({ status: 'filled', fills: [], refused: [], missingFills: false });
+      expect(writes).toBe(0);
+      expect(await store.getOrder('a')).toMatchObject({ avgPrice: 100 });
+    });
+
+    it('a fill that beat the cancel is accounted, and the order stays canceled', async () => {
+      await store.insertOrder(order('a', { type: 'limit', status: 'canceled' }));
+      const res = await settle('a', report('a', 0.3, [fill('a', 't1', 0.3)], { status: 'filled' }));
+      expect(res).toMatchObject({ status: 'canceled', missingFills: false });
+      expect(res.fills.map((f) => f.tradeId)).toEqual(['t1']);
+      expect(await store.getOrder('a')).toMatchObject({ status: 'canceled', filled: 0.3 });
+      expect(deps.portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(0.3, 12);
+    });
+  });
+
   describe('what is stored with the order', () => {
+    it('a partial exit keeps the stop-loss and take-profit of what is left', async () => {
+      await store.insertOrder(order('in', { intent: { kind: 'entry', stopLoss: 90, takeProfit: 130 } }));
+      await settle('in', report('in', 1, [fill('in', 't1', 1)]));
+      await store.insertOrder(order('trim', { side: 'sell', amount: 0.4, intent: { kind: 'exit' } }));
+      await settle('trim', report('trim', 0.4, [fill('trim', 't2', 0.4, { side: 'sell' })], { side: 'sell', amount: 0.4 }));
+      expect(deps.portfolio.get('BTC/USDT')).toMatchObject({ quantity: 0.6, stopLoss: 90, takeProfit: 130 });
+    });
+
+    it('a failed write rolls memory back: no position, no cash change, no event', async () => {
+      await store.insertOrder(order('a'));
+      store.applyOrderUpdate = async () => {
+        throw new Error('connection lost');
+      };
+      await expect(settle('a', report('a', 1, [fill('a', 't1', 1)]))).rejects.toThrow('connection lost');
+      expect(deps.portfolio.get('BTC/USDT')).toBeUndefined();
+      expect(deps.portfolio.cash).toBe(1000);
+      expect(events).toEqual([]);
+    });
+
+    it('fills are applied oldest first whatever order the venue lists them in', async () => {
+      await store.insertOrder(order('a'));
+      const res = await settle('a', report('a', 1, [fill('a', 'late', 0.6, { ts: 30 }), fill('a', 'early', 0.7, { ts: 10 }), fill('a', 'mid', 0.3, { ts: 20 })]));
+      expect(res.fills.map((f) => f.tradeId)).toEqual(['early', 'mid']);
+      expect(res.refused.map((f) => f.tradeId)).toEqual(['late']);
+    });
+
     it('the venue id, average price, fee, fee currency, price and reason of the report; a later report without a venue id keeps it', async () => {
       await store.insertOrder(order('a', { type: 'limit', price: 99 }));
       await settle('a', report('a', 0.4, [fill('a', 't1', 0.4)], { status: 'partially_filled', avgPrice: 98.5, fee: 0.04, feeCurrency: 'USDT', price: 98, reason: 'maker' }));
@@ -218,6 +270,14 @@ describe('settleReport: accepting fills, choosing the status, announcing entries
       // Settled again with nothing new: nothing logged.
       await settle('a', report('a', 1, [fill('a', 't1', 1)]));
       expect(lines.filter((l) => l.clientOrderId === 'a')).toHaveLength(2);
+    });
+
+    it('the status line shows the larger of the reported and the accounted filled amount', async () => {
+      await store.insertOrder(order('a'));
+      // The venue's summary lags its own trades: 0.4 reported filled, 1 in trades.
+      await settle('a', report('a', 0.4, [fill('a', 't1', 0.4), fill('a', 't2', 0.6)]));
+      expect(lines.find((l) => l.msg === 'order filled')).toMatchObject({ filled: 1 });
+      expect((await store.getOrder('a'))!.filled).toBe(1);
     });
 
     it('a partial fill of an open order logs its fill without a status line when the status stays', async () => {

@@ -244,6 +244,29 @@ describe('order manager: what is sent, how often, and what is logged', () => {
       ]);
     });
 
+    it('while orders are held a batch is refused whole, with the reason', async () => {
+      const manager = make();
+      manager.hold('shutdown', 'shutting down');
+      const outs = await Promise.all(await manager.submitMany([{ plan, clientOrderId: 'h-1' }, { plan, clientOrderId: 'h-2' }], 'kill-all'));
+      expect(outs).toEqual([
+        { kind: 'rejected', clientOrderId: '', reason: 'new orders are held: shutting down' },
+        { kind: 'rejected', clientOrderId: '', reason: 'new orders are held: shutting down' },
+      ]);
+      expect(store.orders.size).toBe(0);
+    });
+
+    it('a batch order whose answer and lookup were both lost is settled by the next pass (it is no longer being sent)', async () => {
+      const manager = make();
+      venue.next = 'lose-after';
+      venue.lookupError = new Error('venue down');
+      const [out] = await Promise.all(await manager.submitMany([{ plan, clientOrderId: 'u-1' }], 'kill-all'));
+      expect(out).toMatchObject({ kind: 'unknown', clientOrderId: 'u-1' });
+      venue.lookupError = undefined;
+      expect(await manager.markInFlightUnknown()).toEqual([]);
+      expect((await manager.settleOpen()).map((r) => r.clientOrderId)).toEqual(['u-1']);
+      expect(await status('u-1')).toBe('filled');
+    });
+
     it('a store without batch inserts stores the rows one by one', async () => {
       const outs = await Promise.all(await make().submitMany([{ plan, clientOrderId: 'b-1' }, { plan, clientOrderId: 'b-2' }], 'kill-all'));
       expect(outs.map((o) => o.kind)).toEqual(['placed', 'placed']);
