@@ -45,6 +45,23 @@ describe('ReconcileService', () => {
     expect(calls()).toBe(3);
   });
 
+  it('a run requested while one is in progress starts only after it finished', async () => {
+    let active = 0;
+    let most = 0;
+    const reconciler = {
+      run: async () => {
+        most = Math.max(most, ++active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        return clean;
+      },
+    } as unknown as Reconciler;
+    const orders = { hold: () => {}, release: () => {} } as unknown as OrderManager;
+    const service = new ReconcileService({ reconciler, orders, bus: new EventBus(), logger: pino({ level: 'silent' }), intervalMs: 60_000, now: () => 1 });
+    await Promise.all([service.runNow(), service.runNow(), service.runNow()]);
+    expect(most).toBe(1);
+  });
+
   it('retries a failed run by itself with backoff once started', async () => {
     const { service, holds } = setup([new Error('down'), clean]);
     await service.runNow();
@@ -135,6 +152,17 @@ describe('ReconcileService: retry timing, alerts and the order hold (fake timers
     expect(calls()).toBe(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(calls()).toBe(3);
+    service.stop();
+  });
+
+  it('started after a streak longer than the backoff list, the next run waits its last step', async () => {
+    const { service, calls } = timed([new Error('down')]);
+    for (let i = 0; i < 6; i++) await service.runNow();
+    service.start();
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(calls()).toBe(6);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls()).toBe(7);
     service.stop();
   });
 

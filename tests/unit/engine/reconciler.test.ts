@@ -159,6 +159,14 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
     });
   });
 
+  it('a venue trade list that would over-fill an order is refused and not reported as filled offline', async () => {
+    const done = await orders.submit(market(BTC, 'buy', 0.5), 's');
+    venue.trades.push(...venue.received.get(done.clientOrderId)!.fills, trade(done.clientOrderId, 'bogus', 0.2));
+    expect(await reconciler().run()).toEqual(CLEAN);
+    expect(await store.fillsOfOrder(done.clientOrderId)).toHaveLength(1);
+    expect(portfolio.get(BTC)!.quantity).toBeCloseTo(0.5, 12);
+  });
+
   describe('open orders on the venue', () => {
     it('orders tradeops did not create are reported — by the venue\'s id when they carry no client id — once, and never touched', async () => {
       await orders.submit(resting(95), 's');
@@ -186,16 +194,24 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
       venue.balances = { BTC: bal(1.0004) };
       const r = reconciler({ checkHoldings: true });
       expect(await r.run()).toEqual(CLEAN);
+      // 1 + 2⁻¹⁰: beyond half a lot (0.0005), exact in binary.
+      venue.balances = { BTC: bal(1.0009765625) };
+      expect((await reconciler({ checkHoldings: true }).run()).externalHoldings).toEqual([{ asset: 'BTC', amount: 0.0009765625 }]);
       venue.balances = { BTC: bal(1.5) };
       expect((await r.run()).externalHoldings).toEqual([{ asset: 'BTC', amount: expect.closeTo(0.5, 12) }]);
-      expect(alerts()).toEqual([{ type: 'reconciliation', ts: T0, severity: 'info', lines: ['external holding 0.5 BTC left alone'] }]);
+      expect(alerts().map((a) => a.lines)).toEqual([['external holding 0.0009765625 BTC left alone'], ['external holding 0.5 BTC left alone']]);
       await r.run();
-      expect(alerts()).toHaveLength(1);
+      expect(alerts()).toHaveLength(2);
     });
 
     it('coins of a symbol tradeops never traded, or without lot information, count to the last 1e-8', async () => {
-      venue.balances = { BTC: bal(1), ETH: bal(0.00001) };
-      expect((await reconciler({ checkHoldings: true, symbols: [BTC, ETH] }).run()).externalHoldings).toEqual([{ asset: 'ETH', amount: 0.00001 }]);
+      venue.balances = { BTC: bal(1.5), ETH: bal(0.00001) };
+      expect((await reconciler({ checkHoldings: true, symbols: [BTC, ETH] }).run()).externalHoldings).toEqual([
+        { asset: 'BTC', amount: 0.5 },
+        { asset: 'ETH', amount: 0.00001 },
+      ]);
+      // Each asset is announced on its own.
+      expect(alerts()[0]!.lines).toEqual(['external holding 0.5 BTC left alone', 'external holding 0.00001 ETH left alone']);
     });
 
     it('fewer coins than recorded (sold by hand) are adopted: a booked sell at the mark, Σ fills kept, reported as a warning, once', async () => {
@@ -211,7 +227,8 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
       expect(adj!.amount).toBeCloseTo(0.3, 12);
       expect(adj!.clientOrderId).toMatch(/^adj-/);
       // Booked at the mark (120) against the entry (100): 0.3 × 20 realised.
-      expect((await store.fillsOfOrder(adj!.clientOrderId))[0]).toMatchObject({ price: 120, realizedPnl: expect.closeTo(6, 9) });
+      expect(adj!.exchangeOrderId).toBeUndefined();
+      expect((await store.fillsOfOrder(adj!.clientOrderId))[0]).toMatchObject({ price: 120, fee: 0, feeCurrency: '', realizedPnl: expect.closeTo(6, 9) });
       expect(alerts()).toEqual([{ type: 'reconciliation', ts: T0, severity: 'warning', lines: [`BTC/USDT: the exchange holds less than recorded (closed outside tradeops?) — position 1 → ${run.adopted[0]!.to} adopted`] }]);
       expect(await r.run()).toEqual(CLEAN);
     });
@@ -223,6 +240,13 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
       await reconciler({ checkHoldings: true, marks: () => new Map() }).run();
       const [adj] = (await store.ordersSince('test', T0)).filter((o) => o.strategy === 'reconcile');
       expect(adj).toMatchObject({ avgPrice: 100, amount: 0.5 });
+    });
+
+    it('an order of this account on the symbol not settled yet stops an adoption (its fills may explain the difference)', async () => {
+      await row('closing', { side: 'sell', status: 'pending', filled: 0, createdAt: T0 });
+      venue.balances = { BTC: bal(0.7) };
+      expect(await reconciler({ checkHoldings: true }).run()).toEqual({ ...CLEAN, settled: 0 });
+      expect(portfolio.get(BTC)!.quantity).toBe(1);
     });
 
     it('an unsettled order of another account does not stop an adoption', async () => {
@@ -254,6 +278,11 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
       venue.balances = { BTC: bal(1), USDT: bal(5_000) };
       expect((await reconciler({ checkHoldings: true, adoptCash: false }).run()).cashAdopted).toBeUndefined();
       expect(portfolio.cash).toBeCloseTo(10_004.9, 9);
+    });
+
+    it('a venue listing no quote balance means no quote: cash is the cost basis alone', async () => {
+      venue.balances = { BTC: bal(1) };
+      expect((await reconciler({ checkHoldings: true, adoptCash: true }).run()).cashAdopted).toEqual({ from: expect.closeTo(9_999.9, 9), to: 100 });
     });
 
     it('the cash threshold grows with the account: 0.01 % of the cash (at least one cent)', async () => {
@@ -330,12 +359,27 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
       expect(alerts()[1]!.lines).toEqual(['external position -4 SOL/USDT left alone']);
     });
 
-    it('a position memory does not hold on the same side is not cut', async () => {
+    it('within half a lot the venue and tradeops agree; a fee taken in the base coin counts as less held', async () => {
+      await row('net', { status: 'pending', filled: 0, amount: 1 });
+      await orders.settle({ clientOrderId: 'net', exchangeOrderId: 'x', symbol: BTC, side: 'buy', type: 'market', status: 'filled', amount: 1, filled: 1, avgPrice: 100, fee: 0.001, feeCurrency: 'BTC', fills: [{ ...trade('net', 'n1', 1), fee: 0.001, feeCurrency: 'BTC' }], ts: T0 });
+      const r = reconciler({ checkPositions: true });
+      swap().positions = [{ symbol: BTC, quantity: 0.999 }];
+      expect(await r.run()).toEqual(CLEAN);
+      swap().positions = [{ symbol: BTC, quantity: 0.9994 }];
+      expect(await r.run()).toEqual(CLEAN);
+      swap().positions = [{ symbol: BTC, quantity: 0.9996 }];
+      expect((await r.run()).externalPositions).toEqual([{ symbol: BTC, quantity: expect.closeTo(0.0006, 12) }]);
+    });
+
+    it('a position memory does not hold on the same side, or holds less than half a lot of, is not cut', async () => {
       await orders.submit(market(BTC, 'buy', 1), 's');
       swap().positions = [{ symbol: BTC, quantity: 0.5 }];
       const memory = new Portfolio(10_000);
       memory.applyFill(BTC, 'sell', 0.2, 100, 0, T0);
       expect((await reconciler({ checkPositions: true, portfolio: memory }).run()).adopted).toEqual([]);
+      const crumb = new Portfolio(10_000);
+      crumb.applyFill(BTC, 'buy', 0.0001, 100, 0, T0);
+      expect((await reconciler({ checkPositions: true, portfolio: crumb }).run()).adopted).toEqual([]);
       expect((await reconciler({ checkPositions: true, portfolio: new Portfolio(10_000) }).run()).adopted).toEqual([]);
     });
   });
@@ -353,6 +397,14 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
         { symbol: ETH, position: 2, fills: 0 },
       ]);
       expect(alerts()).toEqual([{ type: 'reconciliation', ts: T0, severity: 'critical', lines: ['BTC/USDT: position 0.5 ≠ Σ fills 1', 'ETH/USDT: position 2 ≠ Σ fills 0'] }]);
+    });
+
+    it('on a large position the tolerance is relative: 1e-8 of Σ fills', async () => {
+      await orders.submit(market(ETH, 'buy', 1_000), 's');
+      await store.savePosition('test', ETH, { ...portfolio.get(ETH)!, quantity: 1_000 + 5e-6 });
+      expect((await reconciler().run()).mismatches).toEqual([]);
+      await store.savePosition('test', ETH, { ...portfolio.get(ETH)!, quantity: 1_000 + 2e-5 });
+      expect((await reconciler().run()).mismatches).toEqual([{ symbol: ETH, position: 1_000 + 2e-5, fills: 1_000 }]);
     });
 
     it('a mismatch makes the whole report critical, whatever else it holds', async () => {
