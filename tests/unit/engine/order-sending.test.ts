@@ -247,10 +247,11 @@ describe('order manager: what is sent, how often, and what is logged', () => {
     it('while orders are held a batch is refused whole, with the reason', async () => {
       const manager = make();
       manager.hold('shutdown', 'shutting down');
+      manager.hold('standby', 'a standby');
       const outs = await Promise.all(await manager.submitMany([{ plan, clientOrderId: 'h-1' }, { plan, clientOrderId: 'h-2' }], 'kill-all'));
       expect(outs).toEqual([
-        { kind: 'rejected', clientOrderId: '', reason: 'new orders are held: shutting down' },
-        { kind: 'rejected', clientOrderId: '', reason: 'new orders are held: shutting down' },
+        { kind: 'rejected', clientOrderId: '', reason: 'new orders are held: shutting down; a standby' },
+        { kind: 'rejected', clientOrderId: '', reason: 'new orders are held: shutting down; a standby' },
       ]);
       expect(store.orders.size).toBe(0);
     });
