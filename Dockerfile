@@ -46,5 +46,5 @@ EXPOSE 8080
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/tradeops.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=2", "bin/tradeops.js"]
 CMD ["start"]

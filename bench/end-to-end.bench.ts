@@ -19,7 +19,7 @@
  *   node --import tsx bench/end-to-end.bench.ts
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
@@ -166,9 +166,16 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** The Node options `npm start` (and the Docker entry point) run the bot with: the bot is measured as users run it. */
+const START_NODE_OPTIONS = /^node((?: --\S+)*) bin\/tradeops\.js start$/
+  .exec((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)?.[1]!
+  .trim()
+  .split(' ')
+  .filter(Boolean) ?? [];
+
 async function startBot(env: NodeJS.ProcessEnv, settleSeconds: number): Promise<BotRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...START_NODE_OPTIONS, BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -249,6 +256,25 @@ if (viaNpx.length) verdict(median(viaNpx) <= GOALS.versionNpxS, `tradeops --vers
 
 // ---------- 4. imports of 1,000,000 rows ----------
 
+/**
+ * The yardstick for "database speed": PostgreSQL's own COPY of the same rows, through psql, into a
+ * new table like candles (same columns and primary key). Whatever import-candles adds on top of it
+ * (reading and checking the file, encoding, the transaction) is the ratio printed next to it.
+ */
+async function serverCopySeconds(url: string, csv: string): Promise<number | undefined> {
+  const psql = [dirname(process.execPath), ...(process.env.PATH ?? '').split(':')].map((d) => join(d, 'psql')).find((p) => existsSync(p));
+  if (!psql) return undefined;
+  const rows = `${csv}.keyed`;
+  if (!existsSync(rows)) {
+    const lines = readFileSync(csv, 'utf8').split('\n').slice(1).filter(Boolean);
+    writeFileSync(rows, lines.map((l) => `bench,BTC/USDT,1m,${l}`).join('\n') + '\n');
+  }
+  execFileSync(psql, [url, '-qc', 'create table copy_yardstick (like candles including all)']);
+  const r = await measure(psql, [url, '-qc', `\\copy copy_yardstick (exchange, symbol, timeframe, ts, open, high, low, close, volume) from '${rows}' csv`]);
+  execFileSync(psql, [url, '-qc', 'drop table copy_yardstick']);
+  return r.code === 0 ? r.seconds : undefined;
+}
+
 const importFile = await candleFile(IMPORT_ROWS);
 const importArgs = [BIN, 'import-candles', importFile, '--symbol', 'BTC/USDT', '--timeframe', '1m', '--exchange', 'bench'];
 const pgImport = await tempPgDatabase();
@@ -260,6 +286,12 @@ if (pgImport) {
     const rate = IMPORT_ROWS / r.seconds;
     console.log(`  import-candles → PostgreSQL: ${r.seconds.toFixed(2)} s end to end (${Math.round(rate).toLocaleString('en-US')} rows/s), peak RSS ${mb(r.peakBytes)}; again (all duplicates) ${again.seconds.toFixed(2)} s`);
     verdict(rate >= GOALS.importPostgresRowsPerS, `import-candles 1,000,000 rows into PostgreSQL ≥ ${GOALS.importPostgresRowsPerS.toLocaleString('en-US')} rows/s: ${Math.round(rate).toLocaleString('en-US')} rows/s`);
+    const server = await serverCopySeconds(pgImport.url, importFile);
+    if (server !== undefined) {
+      console.log(`  the server's own COPY of the same rows (psql \\copy, CSV, into a table like candles with its primary key): ${server.toFixed(2)} s (${Math.round(IMPORT_ROWS / server).toLocaleString('en-US')} rows/s) — import-candles end to end takes ${(r.seconds / server).toFixed(2)}× that`);
+    } else {
+      console.log('  (psql not found: no yardstick of the server\'s own COPY speed)');
+    }
   } finally {
     await pgImport.drop();
   }

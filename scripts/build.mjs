@@ -15,6 +15,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE_DIRS = ['src', 'commands'];
@@ -34,64 +35,123 @@ const isTs = (f) => f.endsWith('.ts') && !f.endsWith('.d.ts');
 const outPathOf = (src) => join(OUT_DIR, relative(ROOT, isTs(src) ? src.slice(0, -3) + '.js' : src));
 
 /**
- * drizzle-orm, bundled into dist/vendor/drizzle/ (one module per entry point we import, shared code
- * split out): Node otherwise looks up the package scope of each of drizzle's ~300 files as it loads
- * them, and each lookup parses drizzle's 179 KB package.json again — about a third of the bot's start.
- * Our imports of `drizzle-orm…` are pointed at the bundle when it exists. Without esbuild (installed
- * with the development dependencies) the build keeps importing drizzle-orm from node_modules.
+ * Packages bundled into dist/vendor/<dir>/ with esbuild (one module per entry point we import,
+ * shared code split out). Node resolves, reads, links and evaluates every file of a package one by
+ * one, and for each it looks up the package scope (parsing the package's package.json again):
+ * drizzle-orm alone is ~300 files with a 179 KB package.json, pg-boss pulls in ~180 (node-postgres,
+ * the OpenTelemetry API), zod ~95, prom-client ~80 (the OpenTelemetry API again). A bundle is a
+ * handful of files, so the bot starts faster.
+ * Our imports (`from '…'`, `import('…')`) of these packages are pointed at the bundles when they
+ * exist; without esbuild (installed with the development dependencies) the build keeps importing
+ * them from node_modules.
+ * - `withDependencies`: the package's own dependencies go into its bundle too (CommonJS ones get a
+ *   `require` for Node's built-ins); otherwise they stay imports from node_modules.
+ * - `commonjs`: the entry point is CommonJS; it is bundled through an ES module that re-exports its
+ *   names, so our named imports keep working.
  */
-const VENDOR_DRIZZLE = join(OUT_DIR, 'vendor', 'drizzle');
-const DRIZZLE_ENTRIES = {
-  '': 'index',
-  '/pg-core': 'pg-core',
-  '/pglite': 'pglite',
-  '/pglite/migrator': 'pglite-migrator',
-  '/postgres-js': 'postgres-js',
-  '/postgres-js/migrator': 'postgres-js-migrator',
-};
+const VENDOR_DIR = join(OUT_DIR, 'vendor');
+const VENDOR = [
+  {
+    pkg: 'drizzle-orm',
+    dir: 'drizzle',
+    entries: {
+      '': 'index',
+      '/pg-core': 'pg-core',
+      '/pglite': 'pglite',
+      '/pglite/migrator': 'pglite-migrator',
+      '/postgres-js': 'postgres-js',
+      '/postgres-js/migrator': 'postgres-js-migrator',
+    },
+  },
+  { pkg: 'zod', dir: 'zod', entries: { '': 'index' } },
+  // node-postgres' optional native binding is never installed: left as a (never taken) import.
+  { pkg: 'pg-boss', dir: 'pg-boss', entries: { '': 'index' }, withDependencies: true, external: ['pg-native'] },
+  // CommonJS: bundled through a small ES module that re-exports its names (it pulls in the OpenTelemetry API too).
+  { pkg: 'prom-client', dir: 'prom-client', entries: { '': 'index' }, withDependencies: true, commonjs: true },
+];
+const REQUIRE_SHIM = "import { createRequire as __vendorRequire } from 'node:module'; const require = __vendorRequire(import.meta.url);";
 
-/** The installed drizzle-orm version when dist/vendor/drizzle holds its bundle (built now if needed), else undefined. */
-async function ensureVendorDrizzle() {
-  let version;
-  try {
-    version = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'drizzle-orm', 'package.json'), 'utf8')).version;
-  } catch {
-    return undefined;
-  }
-  const stamp = join(VENDOR_DRIZZLE, 'VERSION');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === version) return version;
+/** `pkg@version` for each package whose bundle dist/vendor holds (built now if needed). */
+async function ensureVendorBundles() {
+  const bundled = [];
   let esbuild;
-  try {
-    esbuild = await import('esbuild');
-  } catch {
-    return undefined;
+  for (const v of VENDOR) {
+    let version;
+    try {
+      version = JSON.parse(readFileSync(join(ROOT, 'node_modules', v.pkg, 'package.json'), 'utf8')).version;
+    } catch {
+      continue;
+    }
+    const out = join(VENDOR_DIR, v.dir);
+    const stamp = join(out, 'VERSION');
+    const want = `${version}${v.withDependencies ? ' with dependencies' : ''}`;
+    if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === want)) {
+      try {
+        esbuild ??= await import('esbuild');
+      } catch {
+        return bundled;
+      }
+      rmSync(out, { recursive: true, force: true });
+      const entryPoints = Object.entries(v.entries).map(([sub, name]) => ({ in: v.commonjs ? esmFacade(`${v.pkg}${sub}`) : fileURLToPath(import.meta.resolve(`${v.pkg}${sub}`)), out: name }));
+      await esbuild.build({
+        entryPoints,
+        outdir: out,
+        bundle: true,
+        splitting: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node22',
+        ...(v.withDependencies ? { external: v.external ?? [], banner: { js: REQUIRE_SHIM } } : { packages: 'external' }),
+        logLevel: 'warning',
+        legalComments: 'inline',
+      });
+      writeFileSync(stamp, want);
+      rmSync(join(VENDOR_DIR, '.facades'), { recursive: true, force: true });
+    }
+    bundled.push({ ...v, version });
   }
-  rmSync(VENDOR_DRIZZLE, { recursive: true, force: true });
-  const entryPoints = Object.entries(DRIZZLE_ENTRIES).map(([sub, out]) => ({ in: fileURLToPath(import.meta.resolve(`drizzle-orm${sub}`)), out }));
-  await esbuild.build({ entryPoints, outdir: VENDOR_DRIZZLE, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node22', packages: 'external', logLevel: 'warning', legalComments: 'inline' });
-  writeFileSync(stamp, version);
-  return version;
+  return bundled;
 }
 
-/** Point `drizzle-orm…` specifiers in a built file at the vendored bundle. */
-function useVendorDrizzle(code, outFile) {
-  return code.replace(/(["'])drizzle-orm((?:\/[a-z-]+)*)\1/g, (_m, q, sub) => {
-    const name = DRIZZLE_ENTRIES[sub];
-    if (!name) throw new Error(`${relative(ROOT, outFile)}: drizzle-orm${sub} is not bundled: add it to DRIZZLE_ENTRIES in scripts/build.mjs`);
-    let rel = relative(dirname(outFile), join(VENDOR_DRIZZLE, `${name}.js`)).split('\\').join('/');
-    if (!rel.startsWith('.')) rel = `./${rel}`;
-    return `${q}${rel}${q}`;
-  });
+/**
+ * An ES module that re-exports a CommonJS module's names (an ES bundle of a CommonJS entry point
+ * would only have a default export): written next to the bundles, removed after the build.
+ */
+function esmFacade(specifier) {
+  const names = Object.keys(createRequire(import.meta.url)(specifier)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+  const dir = join(VENDOR_DIR, '.facades');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${specifier.replace(/[^\w-]/g, '_')}.mjs`);
+  writeFileSync(file, `import m from ${JSON.stringify(specifier)};\nexport const { ${names.join(', ')} } = m;\nexport default m;\n`);
+  return file;
+}
+
+/** Point imports of the bundled packages in a built file at their bundles. */
+function useVendorBundles(code, outFile, bundled) {
+  let result = code;
+  for (const v of bundled) {
+    const name = v.pkg.replace(/[/.-]/g, (c) => `\\${c}`);
+    const re = new RegExp(`(\\bfrom\\s*|\\bimport\\s*\\(\\s*|\\bimport\\s+)(["'])${name}((?:\\/[a-z-]+)*)\\2`, 'g');
+    result = result.replace(re, (_m, lead, q, sub) => {
+      const entry = v.entries[sub];
+      if (!entry) throw new Error(`${relative(ROOT, outFile)}: ${v.pkg}${sub} is not bundled: add it to VENDOR in scripts/build.mjs`);
+      let rel = relative(dirname(outFile), join(VENDOR_DIR, v.dir, `${entry}.js`)).split('\\').join('/');
+      if (!rel.startsWith('.')) rel = `./${rel}`;
+      return `${lead}${q}${rel}${q}`;
+    });
+  }
+  return result;
 }
 
 /** Build what changed; returns { built, copied, removed, upToDate }. */
 export async function build({ clean = false, quiet = false } = {}) {
   if (clean) rmSync(OUT_DIR, { recursive: true, force: true });
   const sources = SOURCE_DIRS.flatMap((d) => walk(join(ROOT, d))).filter((f) => !f.endsWith('.d.ts'));
-  const drizzle = await ensureVendorDrizzle();
-  // Which drizzle the built files import: when that changes, every file is built again.
-  const linkStamp = join(OUT_DIR, '.drizzle-link');
-  const link = drizzle ? `vendor ${drizzle}` : 'node_modules';
+  const bundled = await ensureVendorBundles();
+  // Which bundles the built files import: when that changes, every file is built again.
+  rmSync(join(OUT_DIR, '.drizzle-link'), { force: true }); // the stamp of builds before pg-boss and zod were bundled
+  const linkStamp = join(OUT_DIR, '.vendor-link');
+  const link = bundled.length > 0 ? `vendor ${bundled.map((v) => `${v.pkg}@${v.version}`).join(' ')}` : 'node_modules';
   const relink = !existsSync(linkStamp) || readFileSync(linkStamp, 'utf8') !== link;
   const wanted = new Set();
   const stale = [];
@@ -137,7 +197,7 @@ export async function build({ clean = false, quiet = false } = {}) {
         if (errors.length > 0) {
           throw new Error(`${relative(ROOT, src)}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('; ')}`);
         }
-        writeFileSync(out, drizzle ? useVendorDrizzle(result.outputText, out) : result.outputText);
+        writeFileSync(out, useVendorBundles(result.outputText, out, bundled));
         built++;
       } else {
         copyFileSync(src, out);

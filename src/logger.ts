@@ -1,5 +1,5 @@
 import pino, { type Logger, type LoggerOptions, type DestinationStream } from 'pino';
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 
 export type { Logger } from 'pino';
 
@@ -61,6 +61,14 @@ export interface LoggerSettings {
   ring?: { stream: NodeJS.WritableStream };
 }
 
+/**
+ * pino-pretty (30-odd modules) is loaded only when pretty output is wanted: a bot in a container or
+ * under a service manager writes JSON and never needs it.
+ */
+function loadPinoPretty(): typeof import('pino-pretty') {
+  return createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+}
+
 /** The process logger; components take `logger.child({ component })`. */
 export function createLogger(settings: LoggerSettings): Logger {
   const pretty = settings.format ? settings.format === 'pretty' : Boolean(process.stdout.isTTY);
@@ -80,7 +88,7 @@ export function createLogger(settings: LoggerSettings): Logger {
   const main: DestinationStream = settings.destination
     ?? (pretty
       // In-process pretty stream (no worker thread): simpler shutdown, nothing lost on exit.
-      ? pinoPretty({ colorize: Boolean(process.stderr.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 2, sync: true })
+      ? loadPinoPretty()({ colorize: Boolean(process.stderr.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 2, sync: true })
       // Logs go to stderr so stdout stays for command output (console chat, --json).
       : pino.destination({ fd: 2, sync: false }));
   if (!settings.ring || settings.level === 'silent') return pino(options, main);

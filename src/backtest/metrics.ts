@@ -37,7 +37,7 @@ export interface MetricsInput {
 }
 
 /**
- * Every metric of a run from its equity curve and trades, in two passes over the curve and no
+ * Every metric of a run from its equity curve and trades, in one pass over the curve and no
  * per-candle allocation. Definitions: docs/backtesting.md ("Metrics").
  */
 export function computeMetrics(m: MetricsInput): BacktestMetrics {
@@ -50,9 +50,9 @@ export function computeMetrics(m: MetricsInput): BacktestMetrics {
   const durationMs = n > 0 ? end - start + m.timeframeMs : 0;
   const years = durationMs / (daysPerYear * DAY_MS);
 
-  const dd = drawdowns(m.ts, m.equity, e0);
   // Daily returns for bars of a day or less; one return per bar for longer bars (weeks, months).
-  const periods = periodReturns(m.ts, m.equity, e0, m.timeframeMs > DAY_MS ? 1 : DAY_MS);
+  const dd = curveStats(m.ts, m.equity, e0, m.timeframeMs > DAY_MS ? 1 : DAY_MS);
+  const periods = dd.periods;
   const periodsPerYear = m.periodsPerYear ?? (daysPerYear * DAY_MS) / Math.max(DAY_MS, m.timeframeMs);
   const ret = final / e0 - 1;
   const cagr = years > 0 ? (final > 0 ? Math.pow(final / e0, 1 / years) - 1 : -1) : 0;
@@ -98,7 +98,8 @@ export function computeMetrics(m: MetricsInput): BacktestMetrics {
   };
 }
 
-interface DrawdownStats {
+interface CurveStats {
+  /** Highest equity (the initial equity counts). */
   peak: number;
   /** Deepest drawdown as a positive fraction. */
   max: number;
@@ -106,16 +107,27 @@ interface DrawdownStats {
   episodes: number;
   sumDepth: number;
   sumDurationMs: number;
+  /** Returns per period: how many, their mean, sample variance (n − 1) and sqrt(mean(min(r, 0)²)) over all periods. */
+  periods: { count: number; mean: number; variance: number; downside: number };
 }
 
 /**
- * One pass: the running peak starts at the initial equity; an episode runs from the last peak until
+ * One pass over the equity curve for drawdowns and period returns.
+ *
+ * Drawdowns: the running peak starts at the initial equity; an episode runs from the last peak until
  * equity is back at or above it (or the data ends). Its duration is from the peak's candle to the
  * recovering candle (or the last candle).
+ *
+ * Returns per UTC calendar period (a day, or the candle when candles are longer): the equity at the
+ * last candle of each period against the previous period's (the first against the initial equity).
+ * Welford's running mean/variance: no array of returns is kept; the end of the current period is
+ * computed once per period, not a division per candle.
  */
-export function drawdowns(ts: Float64Array, equity: Float64Array, initial: number): DrawdownStats {
+function curveStats(ts: Float64Array, equity: Float64Array, initial: number, periodMs: number): CurveStats {
+  const len = equity.length;
   let peak = initial;
-  let peakTs = ts.length > 0 ? ts[0]! : 0;
+  // (NaN, not 0, when there is no candle: never read then, and the loop variables stay plain doubles for V8)
+  let peakTs = len > 0 ? ts[0]! : Number.NaN;
   let max = 0;
   let maxDur = 0;
   let inDd = false;
@@ -123,7 +135,13 @@ export function drawdowns(ts: Float64Array, equity: Float64Array, initial: numbe
   let episodes = 0;
   let sumDepth = 0;
   let sumDur = 0;
-  for (let i = 0; i < equity.length; i++) {
+  let prev = initial;
+  let count = 0;
+  let mean = 0;
+  let m2 = 0;
+  let down = 0;
+  let boundary = len > 0 ? (Math.floor(ts[0]! / periodMs) + 1) * periodMs : Number.NaN;
+  for (let i = 0; i < len; i++) {
     const e = equity[i]!;
     if (e >= peak) {
       if (inDd) {
@@ -136,58 +154,42 @@ export function drawdowns(ts: Float64Array, equity: Float64Array, initial: numbe
       }
       peak = e;
       peakTs = ts[i]!;
-      continue;
+    } else {
+      const d = 1 - e / peak;
+      if (!inDd) {
+        inDd = true;
+        depth = 0;
+      }
+      if (d > depth) depth = d;
+      if (d > max) max = d;
     }
-    const d = 1 - e / peak;
-    if (!inDd) {
-      inDd = true;
-      depth = 0;
-    }
-    if (d > depth) depth = d;
-    if (d > max) max = d;
-  }
-  if (inDd) {
-    const dur = ts[ts.length - 1]! - peakTs;
-    episodes++;
-    sumDepth += depth;
-    sumDur += dur;
-    if (dur > maxDur) maxDur = dur;
-  }
-  return { peak, max, maxDurationMs: maxDur, episodes, sumDepth, sumDurationMs: sumDur };
-}
-
-interface PeriodStats {
-  count: number;
-  mean: number;
-  /** Sample variance (n − 1). */
-  variance: number;
-  /** sqrt(mean(min(r, 0)²)) over all periods. */
-  downside: number;
-}
-
-/**
- * Returns per UTC calendar period (a day, or the candle when candles are longer): the equity at the
- * last candle of each period against the previous period's (the first against the initial equity).
- * Welford's running mean/variance: no array of returns is kept.
- */
-export function periodReturns(ts: Float64Array, equity: Float64Array, initial: number, periodMs: number): PeriodStats {
-  let prev = initial;
-  let count = 0;
-  let mean = 0;
-  let m2 = 0;
-  let down = 0;
-  for (let i = 0; i < equity.length; i++) {
-    const last = i === equity.length - 1 || Math.floor(ts[i + 1]! / periodMs) !== Math.floor(ts[i]! / periodMs);
-    if (!last) continue;
-    const r = prev > 0 ? equity[i]! / prev - 1 : 0;
-    prev = equity[i]!;
+    if (i < len - 1 && ts[i + 1]! < boundary) continue;
+    // the last candle of a period
+    if (i < len - 1) boundary = (Math.floor(ts[i + 1]! / periodMs) + 1) * periodMs;
+    const r = prev > 0 ? e / prev - 1 : 0;
+    prev = e;
     count++;
     const delta = r - mean;
     mean += delta / count;
     m2 += delta * (r - mean);
     if (r < 0) down += r * r;
   }
-  return { count, mean, variance: count > 1 ? m2 / (count - 1) : 0, downside: count > 0 ? Math.sqrt(down / count) : 0 };
+  if (inDd) {
+    const dur = ts[len - 1]! - peakTs;
+    episodes++;
+    sumDepth += depth;
+    sumDur += dur;
+    if (dur > maxDur) maxDur = dur;
+  }
+  return {
+    peak,
+    max,
+    maxDurationMs: maxDur,
+    episodes,
+    sumDepth,
+    sumDurationMs: sumDur,
+    periods: { count, mean, variance: count > 1 ? m2 / (count - 1) : 0, downside: count > 0 ? Math.sqrt(down / count) : 0 },
+  };
 }
 
 type TradeMetrics = Pick<
@@ -303,14 +305,15 @@ export function monthKey(ts: number): string {
 export function computeBreakdowns(ts: Float64Array, equity: Float64Array, initial: number, trades: readonly TradeLike[]): Breakdowns {
   const perMonth: MonthStats[] = [];
   let prevEnd = initial;
-  // Month boundaries are computed once per month, not per candle (no Date per candle).
-  let boundary = equity.length > 0 ? nextMonthStart(ts[0]!) : 0;
-  for (let i = 0; i < equity.length; i++) {
-    const last = i === equity.length - 1 || ts[i + 1]! >= boundary;
-    if (!last) continue;
-    if (i < equity.length - 1) boundary = nextMonthStart(ts[i + 1]!);
+  // The last candle of each month is found by binary search in the ascending times: a few steps per
+  // month, not a pass over every candle.
+  const n = equity.length;
+  let from = 0;
+  while (from < n) {
+    const i = lastBefore(ts, nextMonthStart(ts[from]!), from, n);
     perMonth.push({ month: monthKey(ts[i]!), trades: 0, pnl: 0, returnPct: prevEnd > 0 ? (equity[i]! / prevEnd - 1) * 100 : 0, endEquity: equity[i]! });
     prevEnd = equity[i]!;
+    from = i + 1;
   }
   const byMonth = new Map(perMonth.map((m) => [m.month, m]));
   for (const t of trades) {
@@ -321,6 +324,18 @@ export function computeBreakdowns(ts: Float64Array, equity: Float64Array, initia
     }
   }
   return { perPair: group(trades, (t) => t.symbol), perExitReason: group(trades, (t) => t.exitReason), perMonth };
+}
+
+/** The last index in `[from, to)` whose time is before `limit` (`ts[from]` is). */
+function lastBefore(ts: Float64Array, limit: number, from: number, to: number): number {
+  let lo = from; // ts[lo] < limit
+  let hi = to; // ts[hi] >= limit, or the end
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < limit) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Start of the UTC month after the one holding `ts`. */

@@ -23,16 +23,15 @@ Options:
 
 /**
  * V8 settings for the long-running bot, set before anything heavy loads (docs/performance.md):
- * - `--liftoff-only`: the embedded database's WASM runs on V8's baseline compiler only. The optimising
- *   tier would compile the whole PostgreSQL module again in the background (seconds of CPU at start
- *   on a small machine, and a second copy of its machine code, ~30 MB resident) for queries that
- *   are small here; bulk work (imports, backtests) runs in other commands, which keep both tiers.
- * - `--max-semi-space-size=2`: a 2 MB young generation (V8 grows it to 16 MB per semi-space under
- *   allocation); the bot allocates little per tick, so it keeps tens of MB less resident.
+ * `--liftoff-only` — the embedded database's WASM runs on V8's baseline compiler only. The optimising
+ * tier would compile the whole PostgreSQL module again in the background (seconds of CPU at start
+ * on a small machine, and a second copy of its machine code, ~30 MB resident) for queries that are
+ * small here; bulk work (imports, backtests) runs in other commands, which keep both tiers. (The
+ * young generation's size is a Node option instead — `--max-semi-space-size=2` in `npm start` and
+ * the Docker entry point: V8 reads it only when the heap is set up, not from setFlagsFromString.)
  */
 export function tuneForLongRun(): void {
   setFlagsFromString('--liftoff-only');
-  setFlagsFromString('--max-semi-space-size=2');
 }
 
 /** Beyond SHUTDOWN_TIMEOUT the process exits 1 (a safety net, not the plan): keep it under Docker's grace period. */

@@ -1,4 +1,4 @@
-import { RollingMoments, rollingMoments } from './rolling-moments.ts';
+import { RollingMoments, rollingBands, rollingMoments } from './rolling-moments.ts';
 import type { IndicatorStream } from './stream.ts';
 import { checkFinite, checkPeriod } from './validate.ts';
 
@@ -31,6 +31,20 @@ export function bollinger(close: Float64Array, n: number, k: number): Bands<Floa
     lower[i] = m - k * s;
   }
   return { upper, middle, lower };
+}
+
+/**
+ * The upper and lower bands only, bit-identical to {@link bollinger}'s, for callers that do not
+ * need the middle band (a strategy's entry rule): written in the same pass that computes the
+ * window's moments, with no middle array and no second pass.
+ */
+export function bollingerBands(close: Float64Array, n: number, k: number): Omit<Bands<Float64Array<ArrayBuffer>>, 'middle'> {
+  checkPeriod('bollinger', 'n', n);
+  checkFinite('bollinger', 'k', k);
+  const upper = new Float64Array(close.length);
+  const lower = new Float64Array(close.length);
+  rollingBands(close, n, k, upper, lower);
+  return { upper, lower };
 }
 
 /** Streaming Bollinger bands; `next` returns a fresh record, bit-identical to {@link bollinger}. */

@@ -7,7 +7,7 @@ export type { IndicatorStream, SeriesStream } from './stream.ts';
 export { sma, createSmaStream } from './sma.ts';
 export { ema, createEmaStream } from './ema.ts';
 export { rsi, createRsiStream } from './rsi.ts';
-export { bollinger, createBollingerStream, type Bands } from './bollinger.ts';
+export { bollinger, bollingerBands, createBollingerStream, type Bands } from './bollinger.ts';
 export { atr, createAtrStream } from './atr.ts';
 export { trueRange, createTrueRangeStream } from './true-range.ts';
 export { macd, createMacdStream, type Macd } from './macd.ts';

@@ -22,56 +22,74 @@ export function rsi(close: Float64Array, n: number): Float64Array<ArrayBuffer> {
   checkPeriod('rsi', 'n', n);
   const len = close.length;
   const out = new Float64Array(len);
+  let i = 0;
+  while (i < len) {
+    if (close[i] !== close[i]) {
+      out[i] = Number.NaN;
+      i++;
+    } else {
+      i = rsiSegment(close, out, i, n);
+    }
+  }
+  return out;
+}
+
+/**
+ * RSI over one run of clean values from `start` (clean) to the next NaN or the end; returns the
+ * index it stopped at. The warm-up and the steady state are separate straight loops: one loop with
+ * the warm-up's branches inside made V8 keep the running averages boxed (a heap number per value,
+ * ~50 MB of garbage per million candles).
+ */
+function rsiSegment(close: Float64Array, out: Float64Array, start: number, n: number): number {
+  const len = close.length;
   const nm1 = n - 1;
-  let seg = 0; // clean values seen in this segment before the current one (capped at n + 1)
-  let prev = 0;
+  let prev = close[start]!;
   let gain = 0;
   let loss = 0;
-  for (let i = 0; i < len; i++) {
+  out[start] = Number.NaN;
+  let i = start + 1;
+  // The first n − 1 changes: summed.
+  const warm = Math.min(len, start + n);
+  for (; i < warm; i++) {
     const v = close[i]!;
-    if (v !== v) {
-      seg = 0;
-      out[i] = Number.NaN;
-      continue;
-    }
-    if (seg === 0) {
-      prev = v;
-      gain = 0;
-      loss = 0;
-      seg = 1;
-      out[i] = Number.NaN;
-      continue;
-    }
+    if (v !== v) return i;
     const d = v - prev;
     prev = v;
     const a = Math.abs(d);
-    const up = (a + d) * 0.5;
-    const down = (a - d) * 0.5;
-    if (seg < n) {
-      loss += down;
-      gain += up;
-      seg++;
-      out[i] = Number.NaN;
-      continue;
-    }
-    if (seg === n) {
-      loss += down;
-      gain += up;
-      loss /= n;
-      gain /= n;
-      seg++;
-    } else {
-      loss *= nm1;
-      gain *= nm1;
-      loss += down;
-      gain += up;
-      loss /= n;
-      gain /= n;
-    }
+    loss += (a - d) * 0.5;
+    gain += (a + d) * 0.5;
+    out[i] = Number.NaN;
+  }
+  if (i >= len) return i;
+  // The n-th change: the first averages are the simple means.
+  const first = close[i]!;
+  if (first !== first) return i;
+  const d0 = first - prev;
+  prev = first;
+  const a0 = Math.abs(d0);
+  loss += (a0 - d0) * 0.5;
+  gain += (a0 + d0) * 0.5;
+  loss /= n;
+  gain /= n;
+  const t0 = gain + loss;
+  out[i] = t0 !== 0 ? 100 * (gain / t0) : 0;
+  // Then Wilder's smoothing, in TA-Lib's operation order.
+  for (i++; i < len; i++) {
+    const v = close[i]!;
+    if (v !== v) return i;
+    const d = v - prev;
+    prev = v;
+    const a = Math.abs(d);
+    loss *= nm1;
+    gain *= nm1;
+    loss += (a - d) * 0.5;
+    gain += (a + d) * 0.5;
+    loss /= n;
+    gain /= n;
     const t = gain + loss;
     out[i] = t !== 0 ? 100 * (gain / t) : 0;
   }
-  return out;
+  return i;
 }
 
 /** Streaming RSI, bit-identical to {@link rsi}. */

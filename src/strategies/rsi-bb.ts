@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Candles } from '../domain/candles.ts';
-import { bollinger, rsi } from '../indicators/index.ts';
+import { bollingerBands, rsi } from '../indicators/index.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
 
 const params = z
@@ -61,7 +61,7 @@ export const rsiBb: StrategyDefinition<Params> = {
         close = c.close;
         r = rsi(c.close, p.rsiPeriod);
         if (p.bands) {
-          const b = bollinger(c.close, p.bbPeriod, p.bbStdDev);
+          const b = bollingerBands(c.close, p.bbPeriod, p.bbStdDev);
           lower = b.lower;
           upper = b.upper;
         }

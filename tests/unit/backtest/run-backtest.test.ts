@@ -217,6 +217,22 @@ describe('runBacktest — end of data, validation', () => {
     expect(() => runBacktest({ candles: unsorted, strategy: s })).toThrow(/ascending/);
   });
 
+  it('names the first two rows out of time order, wherever they are (also a missing time), and trades nothing', () => {
+    const at = (k: number, ts: number) => {
+      const c = bars([[100, 100, 100, 100], [102, 110, 95, 105], [105, 111, 104, 110], [110, 121, 109, 120], [120, 121, 119, 120]]);
+      c.ts[k] = ts;
+      return c;
+    };
+    const s = scripted({ 0: [long] });
+    expect(() => runBacktest({ candles: at(3, T0 + DAY), strategy: s })).toThrow('candles must be ascending by time (rows 2 and 3 are not)');
+    expect(() => runBacktest({ candles: at(4, T0 + 3 * DAY), strategy: s })).toThrow('candles must be ascending by time (rows 3 and 4 are not)');
+    expect(() => runBacktest({ candles: at(0, T0 + 9 * DAY), strategy: s })).toThrow('candles must be ascending by time (rows 0 and 1 are not)');
+    expect(() => runBacktest({ candles: at(2, Number.NaN), strategy: s })).toThrow('candles must be ascending by time (rows 1 and 2 are not)');
+    expect(() => runBacktest({ candles: at(0, Number.NaN), strategy: s })).toThrow('candles must be ascending by time (rows 0 and 1 are not)');
+    // ascending times are accepted, with gaps of any size
+    expect(runBacktest({ candles: at(4, T0 + 400 * DAY), strategy: s }).trades).toBe(1);
+  });
+
   it('reports progress from 0 to 1', () => {
     const seen: number[] = [];
     runBacktest({ candles: rising, strategy: scripted({}), onProgress: (f) => seen.push(f) });

@@ -32,6 +32,11 @@ const kernels: ((n: number) => Kernel)[] = [
     run: (d) => Object.values(ind.bollinger(d.close, n, 2)),
   }),
   (n) => ({
+    name: 'bollingerBands',
+    warmup: n - 1,
+    run: (d) => Object.values(ind.bollingerBands(d.close, n, 2)),
+  }),
+  (n) => ({
     name: 'macd',
     warmup: 2 * n - 1, // slow = 2n, MACD line from slow − 1
     run: (d) => {
@@ -104,6 +109,7 @@ describe('argument validation', () => {
     ['zscore', (n) => ind.zscore(x, n)],
     ['bbWidth', (n) => ind.bbWidth(x, n, 2)],
     ['bollinger', (n) => ind.bollinger(x, n, 2)],
+    ['bollinger', (n) => ind.bollingerBands(x, n, 2)],
     ['highest', (n) => ind.highest(x, n)],
     ['lowest', (n) => ind.lowest(x, n)],
     ['roc', (n) => ind.roc(x, n)],
@@ -139,6 +145,7 @@ describe('argument validation', () => {
   });
   it('band multipliers must be finite', () => {
     expect(() => ind.bollinger(x, 2, Number.NaN)).toThrow(/bollinger: k must be a finite number/);
+    expect(() => ind.bollingerBands(x, 2, Number.POSITIVE_INFINITY)).toThrow(/bollinger: k must be a finite number/);
     expect(() => ind.bbWidth(x, 2, Number.POSITIVE_INFINITY)).toThrow(RangeError);
     expect(() => ind.createBollingerStream(2, Number.NaN)).toThrow(RangeError);
   });

@@ -65,6 +65,18 @@ for (const n of [1, 2, 14, 50]) {
       },
     },
     {
+      name: `bollingerBands(${n}, 2.5)`,
+      batch: (c) => {
+        const b = ind.bollingerBands(c.close, n, 2.5);
+        return [b.upper, b.lower];
+      },
+      stream: () => {
+        const s = ind.createBollingerStream(n, 2.5);
+        const unpack = (b: ind.Bands<number>) => [b.upper, b.lower];
+        return { step: (c, i) => unpack(s.next(c.close[i]!)), last: () => unpack(s.value), reset: () => s.reset() };
+      },
+    },
+    {
       name: `vwap(${n})`,
       batch: (c) => [ind.vwap(c.high, c.low, c.close, c.volume, n)],
       stream: () => {
@@ -159,7 +171,23 @@ function returnsCandles(): Candles {
   return c;
 }
 
+/**
+ * Longer than the batch kernels' chunks (src/indicators/rolling-moments.ts works in chunks of 16,384
+ * values and carries its state from one to the next): a boundary inside a clean run (16,384), a NaN
+ * as the first value of a chunk (32,768) and as the last of one (49,151), and a flat run across a
+ * boundary (65,536).
+ */
+function chunkBoundaryCandles(): Candles {
+  const c = syntheticCandles(70_000, 11);
+  // ×π: full mantissas, so that recomputing a window at another candle would change the last bits
+  for (let i = 0; i < c.length; i++) c.close[i] = c.close[i]! * Math.PI;
+  for (const i of [32_768, 49_151]) c.close[i] = Number.NaN;
+  for (let i = 65_500; i < 65_600; i++) c.close[i] = 40_000.25;
+  return c;
+}
+
 const datasets: [string, Candles][] = [
+  ['a series longer than the kernels\' chunks, with NaNs and a flat run at their boundaries', chunkBoundaryCandles()],
   ['synthetic candles with NaNs, flat and zero-volume runs', defectiveCandles()],
   ['BTC 1m closes', btcCloseCandles()],
   ['zero-mean returns with full mantissas', returnsCandles()],

@@ -4,7 +4,7 @@
  * warm-up indices). The files hold 12 decimals, hence the 5e-13 absolute slack for values near 0.
  */
 import { describe, expect, it } from 'vitest';
-import { bollinger, ema, rsi, sma } from '../../../src/indicators/index.ts';
+import { bollinger, bollingerBands, ema, rsi, sma } from '../../../src/indicators/index.ts';
 import { TALIB_FILES, loadTalibCsv, seriesMismatch } from './support/reference.ts';
 
 const REL = 1e-9;
@@ -38,6 +38,16 @@ describe.each(TALIB_FILES)('TA-Lib reference %s', (file) => {
     expect(seriesMismatch(bb.upper, ref.col[`bb${n}_2_upper`]!, REL, ABS)).toBeNull();
     expect(seriesMismatch(bb.middle, ref.col[`bb${n}_2_middle`]!, REL, ABS)).toBeNull();
     expect(seriesMismatch(bb.lower, ref.col[`bb${n}_2_lower`]!, REL, ABS)).toBeNull();
+  });
+
+  it.each([20, 10])('bollingerBands(%i, 2): the same bands as bollinger, bit for bit, in one pass', (n) => {
+    const bands = bollingerBands(close, n, 2);
+    const bb = bollinger(close, n, 2);
+    expect(seriesMismatch(bands.upper, ref.col[`bb${n}_2_upper`]!, REL, ABS)).toBeNull();
+    expect(seriesMismatch(bands.lower, ref.col[`bb${n}_2_lower`]!, REL, ABS)).toBeNull();
+    expect(Buffer.from(bands.upper.buffer).equals(Buffer.from(bb.upper.buffer))).toBe(true);
+    expect(Buffer.from(bands.lower.buffer).equals(Buffer.from(bb.lower.buffer))).toBe(true);
+    expect(Object.keys(bands)).toEqual(['upper', 'lower']);
   });
 
   it('the warm-up lengths are TA-Lib lookbacks (first value index)', () => {
