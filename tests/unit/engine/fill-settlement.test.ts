@@ -45,6 +45,15 @@ describe('settleReport: accepting fills, choosing the status, announcing entries
       expect(over.fills).toEqual([]);
     });
 
+    it('a fill of exactly the amount plus both tolerances is still accepted, and the order is final', async () => {
+      await store.insertOrder(order('a'));
+      const edge = 1 * (1 + 1e-9) + 1e-12;
+      expect(await settle('a', report('a', edge, [fill('a', 't1', edge)]))).toMatchObject({ status: 'filled', refused: [], missingFills: false });
+      await store.insertOrder(order('b'));
+      // Reported filled exactly at the tolerance above what the fills show: not missing fills.
+      expect(await settle('b', report('b', 0.5 * (1 + 1e-9) + 1e-12, [fill('b', 'b1', 0.5)]))).toMatchObject({ status: 'filled', missingFills: false });
+    });
+
     it('on a tiny order the absolute tolerance (1e-12) decides', async () => {
       await store.insertOrder(order('a', { amount: 1e-4 }));
       expect((await settle('a', report('a', 1e-4, [fill('a', 't1', 1e-4 + 5e-13)], { amount: 1e-4 }))).refused).toEqual([]);

@@ -194,6 +194,8 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
       venue.balances = { BTC: bal(1.0004) };
       const r = reconciler({ checkHoldings: true });
       expect(await r.run()).toEqual(CLEAN);
+      venue.balances = { BTC: bal(1 + 0.0005) }; // exactly half a lot: still agreement
+      expect(await r.run()).toEqual(CLEAN);
       // 1 + 2⁻¹⁰: beyond half a lot (0.0005), exact in binary.
       venue.balances = { BTC: bal(1.0009765625) };
       expect((await reconciler({ checkHoldings: true }).run()).externalHoldings).toEqual([{ asset: 'BTC', amount: 0.0009765625 }]);
@@ -262,6 +264,10 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
       const run = await reconciler({ checkHoldings: true, portfolio: fresh }).run();
       expect(run.adopted).toEqual([{ symbol: BTC, from: 0.1, to: 0 }]);
       expect(await reconciler({ checkHoldings: true, portfolio: new Portfolio(10_000) }).run()).toMatchObject({ adopted: [] });
+      // A cut of exactly half a lot is within the tolerance: nothing booked.
+      const crumb = new Portfolio(10_000);
+      crumb.applyFill(BTC, 'buy', 0.0005, 100, 0, T0);
+      expect(await reconciler({ checkHoldings: true, portfolio: crumb }).run()).toMatchObject({ adopted: [] });
     });
 
     it('live: a quote balance moved outside tradeops is adopted as cash, stored and reported; rounding noise is not', async () => {
@@ -287,8 +293,8 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
 
     it('the cash threshold grows with the account: 0.01 % of the cash (at least one cent)', async () => {
       portfolio.cash = 1_000_000;
-      // Venue cash = USDT + 100 basis; 1,000,000 ± 50 is within 0.01 %, ± 150 is not.
-      venue.balances = { BTC: bal(1), USDT: bal(1_000_000 - 100 + 50) };
+      // Venue cash = USDT + 100 basis; 1,000,000 ± 100 is within 0.01 %, ± 150 is not.
+      venue.balances = { BTC: bal(1), USDT: bal(1_000_000 - 100 + 100) };
       expect((await reconciler({ checkHoldings: true, adoptCash: true }).run()).cashAdopted).toBeUndefined();
       venue.balances = { BTC: bal(1), USDT: bal(1_000_000 - 100 - 150) };
       expect((await reconciler({ checkHoldings: true, adoptCash: true }).run()).cashAdopted).toEqual({ from: 1_000_000, to: 999_850 });
@@ -362,8 +368,9 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
     it('within half a lot the venue and tradeops agree; a fee taken in the base coin counts as less held', async () => {
       await row('net', { status: 'pending', filled: 0, amount: 1 });
       await orders.settle({ clientOrderId: 'net', exchangeOrderId: 'x', symbol: BTC, side: 'buy', type: 'market', status: 'filled', amount: 1, filled: 1, avgPrice: 100, fee: 0.001, feeCurrency: 'BTC', fills: [{ ...trade('net', 'n1', 1), fee: 0.001, feeCurrency: 'BTC' }], ts: T0 });
-      const r = reconciler({ checkPositions: true });
-      swap().positions = [{ symbol: BTC, quantity: 0.999 }];
+      const r = reconciler({ checkPositions: true, symbols: [BTC, ETH] });
+      // ETH: no fills, no lot information: 1e-8 is the tolerance, and exactly 1e-8 is agreement.
+      swap().positions = [{ symbol: BTC, quantity: 0.999 }, { symbol: ETH, quantity: 1e-8 }];
       expect(await r.run()).toEqual(CLEAN);
       swap().positions = [{ symbol: BTC, quantity: 0.9994 }];
       expect(await r.run()).toEqual(CLEAN);
@@ -371,14 +378,14 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
       expect((await r.run()).externalPositions).toEqual([{ symbol: BTC, quantity: expect.closeTo(0.0006, 12) }]);
     });
 
-    it('a position memory does not hold on the same side, or holds less than half a lot of, is not cut', async () => {
+    it('a position memory does not hold on the same side, or holds at most half a lot of, is not cut', async () => {
       await orders.submit(market(BTC, 'buy', 1), 's');
       swap().positions = [{ symbol: BTC, quantity: 0.5 }];
       const memory = new Portfolio(10_000);
       memory.applyFill(BTC, 'sell', 0.2, 100, 0, T0);
       expect((await reconciler({ checkPositions: true, portfolio: memory }).run()).adopted).toEqual([]);
       const crumb = new Portfolio(10_000);
-      crumb.applyFill(BTC, 'buy', 0.0001, 100, 0, T0);
+      crumb.applyFill(BTC, 'buy', 0.0005, 100, 0, T0);
       expect((await reconciler({ checkPositions: true, portfolio: crumb }).run()).adopted).toEqual([]);
       expect((await reconciler({ checkPositions: true, portfolio: new Portfolio(10_000) }).run()).adopted).toEqual([]);
     });
@@ -388,6 +395,8 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
     it('a stored position that differs from its fills is a critical finding; agreement within 1e-8 relative is not', async () => {
       await orders.submit(market(BTC, 'buy', 1), 's');
       await store.savePosition('test', BTC, { ...portfolio.get(BTC)!, quantity: 1 + 5e-9 });
+      // A position of exactly 1e-8 without fills is within the tolerance too.
+      await store.savePosition('test', 'SOL/USDT', { ...portfolio.get(BTC)!, symbol: 'SOL/USDT', quantity: 1e-8 });
       expect((await reconciler().run()).mismatches).toEqual([]);
       await store.savePosition('test', BTC, { ...portfolio.get(BTC)!, quantity: 0.5 });
       await store.savePosition('test', ETH, { ...portfolio.get(BTC)!, symbol: ETH, quantity: 2 });
