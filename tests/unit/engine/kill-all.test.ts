@@ -139,7 +139,7 @@ describe('kill-all plan', () => {
   it('lists per symbol the position and the open orders tradeops owns, sorted by symbol; symbols with neither are left out', async () => {
     const r = await rig();
     await r.enter(ETH, 2);
-    const a = await r.rest(BTC, 0.01, 30_000);
+    await r.rest(BTC, 0.01, 30_000);
     const b = await r.rest(BTC, 0.02, 31_000);
     const c = await r.rest(SOL, 1, 100);
     // Stored as sent-but-unconfirmed and as partly filled: still orders to cancel.
@@ -152,7 +152,6 @@ describe('kill-all plan', () => {
       { symbol: ETH, quantity: 2, orders: 0, external: false },
       { symbol: SOL, quantity: 0, orders: 1, external: false },
     ]);
-    expect(a).not.toBe(b);
     expect(r.placed().filter((p) => p.side === 'sell')).toEqual([]); // a plan sends nothing
     expect(r.cancelled()).toEqual([]);
   });
@@ -466,7 +465,6 @@ describe('kill-all run', () => {
     expect(r.sleeps).toEqual([10_000]);
     expect(await r.store.getOrder(resting)).toMatchObject({ status: 'canceled' });
     expect(await r.store.getOrder(gone)).toMatchObject({ status: 'canceled' });
-    expect(r.sim.fetchOpenOrders).toBeDefined();
     expect(await r.sim.fetchOpenOrders()).toEqual([]);
   });
 
