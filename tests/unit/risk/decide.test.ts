@@ -14,6 +14,15 @@ function input(over: Partial<DecideInput>): DecideInput {
 }
 
 describe('decide', () => {
+  it('an exit with nothing held is denied even by a rule chain without the position rule (never an order of 0)', () => {
+    for (const rules of [[], undefined]) {
+      const [d] = decide(input({ intents: [{ kind: 'exit', reason: 'x' }], rules }));
+      expect(d!.verdict).toBe('denied');
+      expect(d!.order).toBeUndefined();
+      expect(d!.denials).toEqual([{ code: 'NO_POSITION', message: 'no open position on BTC/USDT to exit' }]);
+    }
+  });
+
   it('sizes an entry from equity, rounded down to the lot, fee included', () => {
     const [d] = decide(input({ intents: [{ kind: 'enter', side: 'long', stopLoss: 90 }] }));
     expect(d!.verdict).toBe('approved');
