@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  * PGlite per test) and the timing-sensitive exchange secrets test (300 ms timeouts) are left to
  * `npm test`: each surviving mutant would re-run them.
  */
-export default defineConfig({
+const config = defineConfig({
   test: {
     include: [
       'tests/unit/risk/**/*.test.ts',
@@ -35,6 +35,8 @@ export default defineConfig({
       // reconciliation against the local exchange (the engine's reconciler and the start/interval service)
       'tests/integration/exchange/reconciliation.test.ts',
       'tests/integration/exchange/scrub.test.ts',
+      // the reconciliation service (start, interval and backoff, the order hold)
+      'tests/unit/app/reconciliation*.test.ts',
     ],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     testTimeout: 60_000,
@@ -43,3 +45,12 @@ export default defineConfig({
     env: { TRADEOPS_TEST_PG_URL: '' },
   },
 });
+
+/**
+ * MUTATION_UNIT_ONLY=1: the unit tests alone (milliseconds each: no database, no local exchange) — a
+ * quick lower bound of the score on a busy machine, where every mutant would otherwise also re-run the
+ * PGlite and local-exchange files that cover it.
+ */
+if (process.env.MUTATION_UNIT_ONLY === '1') config.test!.include = config.test!.include!.filter((p) => p.startsWith('tests/unit/'));
+
+export default config;

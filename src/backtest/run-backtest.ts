@@ -2,7 +2,7 @@ import { AppError } from '../domain/errors.ts';
 import type { MarketInfo } from '../domain/market.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
 import type { TradingState } from '../domain/trading-state.ts';
-import { candleStep, createCandleStepper, newStepResult, type CandleStepper, type GateInputs } from '../engine/candle-step.ts';
+import { candleStep, createCandleStepper, newStepResult, type CandleStepper, type CandleStepResult, type GateInputs } from '../engine/candle-step.ts';
 import type { PlannedOrder } from '../risk/decide.ts';
 import { DEFAULT_KELLY_SETTINGS, kellyFractionWith, realisedVolatilityPct, recentTradeStats, type KellySettings } from '../risk/kelly-size.ts';
 import type { Sizing } from '../risk/sizing.ts';
@@ -145,8 +145,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
 }
 
 /**
- * The per-candle loop, kept in its own small function with plain locals (nothing captured by a
- * closure) so V8 keeps everything in registers. Per candle i: (1) orders decided on i − 1 fill at
+ * The per-candle loop (run chunk by chunk by {@link simulateCandles}, with plain locals, nothing
+ * captured by a closure, so V8 keeps everything in registers). Per candle i: (1) orders decided on i − 1 fill at
  * the open of i; (2) equity is marked at the close; (3) the candle step (protective exits →
  * strategy → risk gate) decides on i — the same step `TradingEngine` runs — and its approved orders
  * wait for the open of i + 1 (or, with `fill: 'close'`, fill at once at the close of i). Returns the
@@ -167,9 +167,7 @@ function simulate(
 ): number {
   const n = c.length;
   const ts = c.ts;
-  const open = c.open;
   const close = c.close;
-  const volume = c.volume;
   const tfMs = x.tfMs;
   const risk = x.risk;
   const kellySettings = x.kelly;
@@ -189,13 +187,68 @@ function simulate(
     }
     if (risk !== undefined) g.risk = risk.view(ts[i]! + tfMs, ts[i]!, broker.qty !== 0 ? 1 : 0);
   };
-  const step = newStepResult();
+  const run: CandleRun = { c, equity, stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
   let exposed = 0;
-  let prevTs = Number.NaN;
-  for (let i = 0; i < n; i++) {
-    const t = ts[i]!;
-    if (i > 0 && !(t > prevTs)) throw notAscending(i);
-    prevTs = t;
+  for (let from = 0; from < n; from += CHUNK) exposed += simulateCandles(run, from, Math.min(n, from + CHUNK));
+  if (broker.qty !== 0) {
+    broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
+    equity[n - 1] = broker.portfolio.cash;
+  }
+  return exposed;
+}
+
+/** What {@link simulateCandles} needs besides the candle range: loop-invariant, set up once per run. */
+interface CandleRun {
+  c: Candles;
+  equity: Float64Array;
+  stepper: CandleStepper;
+  broker: BacktestBroker;
+  gateInputs: GateInputs;
+  risk: BacktestRisk | undefined;
+  fillAtClose: boolean;
+  firstDecision: number;
+  signalMap: Map<string, number> | undefined;
+  signalNames: string[];
+  signalSeries: Float64Array[];
+  onProgress: ((f: number) => void) | undefined;
+  /** Orders decided on the candle before, to fill at this one's open (carried across chunks). */
+  pending: PlannedOrder[];
+  step: CandleStepResult;
+}
+
+/** Candles per call of {@link simulateCandles}. */
+const CHUNK = 1 << 12;
+
+/**
+ * Candles `[from, to)` of the loop above; returns how many closed in a position. Called per chunk,
+ * not once for the whole series: V8 compiles a single million-iteration loop "on stack" (OSR), and
+ * that code boxed this loop's doubles (a heap number per candle); a function called per chunk is
+ * compiled normally after a few calls. Everything it reads is in plain locals.
+ */
+function simulateCandles(r: CandleRun, from: number, to: number): number {
+  const c = r.c;
+  const n = c.length;
+  const ts = c.ts;
+  const open = c.open;
+  const close = c.close;
+  const volume = c.volume;
+  const equity = r.equity;
+  const stepper = r.stepper;
+  const broker = r.broker;
+  const gateInputs = r.gateInputs;
+  const risk = r.risk;
+  const fillAtClose = r.fillAtClose;
+  const firstDecision = r.firstDecision;
+  const signalMap = r.signalMap;
+  const signalNames = r.signalNames;
+  const signalSeries = r.signalSeries;
+  const onProgress = r.onProgress;
+  const pending = r.pending;
+  const step = r.step;
+  const tfMs = stepper.tfMs;
+  let exposed = 0;
+  for (let i = from; i < to; i++) {
+    if (i > 0 && !(ts[i]! > ts[i - 1]!)) throw notAscending(i);
     if (pending.length > 0) {
       for (let k = 0; k < pending.length; k++) fillOrder(broker, risk, pending[k]!, open[i]!, i, ts[i]!);
       pending.length = 0;
@@ -243,10 +296,6 @@ function simulate(
     }
     equity[i] = e;
     if (onProgress !== undefined && (i & PROGRESS_MASK) === 0 && i > 0) onProgress(i / n);
-  }
-  if (broker.qty !== 0) {
-    broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
-    equity[n - 1] = broker.portfolio.cash;
   }
   return exposed;
 }

@@ -82,13 +82,13 @@ export async function settleReport(record: OrderRecord, report: OrderReport, dep
 
   const intent = (record.intent ?? {}) as OrderIntent;
   const checkpoint = portfolio.checkpoint(record.symbol);
-  const effects: FillEffect[] = [];
+  const effects: Array<FillEffect & { feeQuote: number }> = [];
   const records: FillRecord[] = [];
   for (const fill of accepted) {
     const net = netOfFee(fill);
     const effect = portfolio.applyFill(fill.symbol, fill.side, net.quantity, fill.price, net.feeQuote, fill.ts);
     if (intent.kind === 'entry' && effect.after) portfolio.setProtection(fill.symbol, intent.stopLoss, intent.takeProfit);
-    effects.push(effect);
+    effects.push({ ...effect, feeQuote: net.feeQuote });
     records.push({ ...fill, exchange, realizedPnl: effect.realizedPnl });
   }
   const reason = missingFills ? `the exchange reports ${report.filled} filled (${report.status}); fills to fetch: ${filledQty} accounted` : report.reason;
@@ -131,7 +131,8 @@ function targetStatus(from: OrderStatus, reported: OrderReport['status'], missin
   return 'partially_filled';
 }
 
-function publishFillEvents(bus: EventBus, fill: Fill, effect: FillEffect, record: OrderRecord): void {
+/** `effect.feeQuote`: the fill's fee in quote (a fee taken in the base coin valued at the fill price), as the ledger booked it. */
+function publishFillEvents(bus: EventBus, fill: Fill, effect: FillEffect & { feeQuote: number }, record: OrderRecord): void {
   bus.publish({ type: 'fill', ts: fill.ts, fill });
   if (effect.closedQuantity > 0 && effect.before) {
     const side = effect.before.quantity > 0 ? 'long' : 'short';
@@ -143,8 +144,8 @@ function publishFillEvents(bus: EventBus, fill: Fill, effect: FillEffect, record
       side,
       price: fill.price,
       quantity: effect.closedQuantity,
-      pnl: effect.realizedPnl - fill.fee,
-      pnlPct: basis > 0 ? ((effect.realizedPnl - fill.fee) / basis) * 100 : 0,
+      pnl: effect.realizedPnl - effect.feeQuote,
+      pnlPct: basis > 0 ? ((effect.realizedPnl - effect.feeQuote) / basis) * 100 : 0,
       reason: record.reason ?? 'exit',
       clientOrderId: fill.clientOrderId,
     });

@@ -213,10 +213,18 @@ export class KillAll {
     await save().catch((err: unknown) => this.d.logger.error({ err, runId: run.id }, 'kill-all: could not save progress'));
   }
 
-  /** Ours through the order manager (it accounts fills that beat the cancel); foreign orders directly. */
+  /**
+   * Ours through the order manager (it accounts fills that beat the cancel); foreign orders directly.
+   * A cancel of ours that leaves the order open (refused before it left, and the lookup shows it
+   * open) is sent again like a rate-limited call: an order left open could fill after the run.
+   */
   private async cancel(clientOrderId: string, symbol: string): Promise<void> {
-    if (await this.d.store.getOrder(clientOrderId)) await this.withRetryAfter(() => this.d.orders.cancel(clientOrderId), true);
-    else await this.withRetryAfter(() => this.d.execution.cancelOrder(clientOrderId, symbol), true);
+    if (await this.d.store.getOrder(clientOrderId)) {
+      await this.withRetryAfter(async () => {
+        const status = await this.d.orders.cancel(clientOrderId);
+        if (!isTerminal(status)) throw new ExecutionError('retryable', `order ${clientOrderId} is still ${status} after its cancel`);
+      }, true);
+    } else await this.withRetryAfter(() => this.d.execution.cancelOrder(clientOrderId, symbol), true);
   }
 
   /**
@@ -272,14 +280,6 @@ export class KillAll {
       try {
         // The first close of a fresh run may already be on its way (sent with the others in one batch).
         outcome = early ? await early : await this.d.orders.submit(next!.plan, 'kill-all', { clientOrderId: item.closeId });
-      } catch (err) {
-        // Rate limit or ban on send: the venue did not take it; wait and go again with a new id.
-        if (err instanceof ExecutionError && (err.kind === 'retryable' || err.kind === 'banned')) {
-          waitUntil = err.retryAt ?? this.d.clock.now() + 1000;
-          early = undefined;
-          continue;
-        }
-        throw err;
       } finally {
         early = undefined;
       }
@@ -288,7 +288,14 @@ export class KillAll {
         if (outcome.report.status === 'rejected') throw new Error(outcome.report.reason ?? 'close rejected');
         continue;
       }
-      if (outcome.kind === 'rejected') throw new Error(outcome.reason);
+      if (outcome.kind === 'rejected') {
+        // Refused before it left (rate-limit pause, IP ban): the venue did not take it; wait and go again with a new id.
+        if (outcome.retryAt !== undefined) {
+          waitUntil = outcome.retryAt;
+          continue;
+        }
+        throw new Error(outcome.reason);
+      }
       // Unknown (429, timeout): wait as told, then look the order up before anything is resent.
       waitUntil = outcome.retryAt ?? this.d.clock.now() + 500;
       await this.sleep(Math.max(0, Math.min(this.d.maxWaitMs ?? 30_000, waitUntil - this.d.clock.now())));

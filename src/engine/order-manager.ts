@@ -27,7 +27,8 @@ export interface OrderPlan {
 
 export type SubmitOutcome =
   | { kind: 'placed'; clientOrderId: string; report: OrderReport }
-  | { kind: 'rejected'; clientOrderId: string; reason: string }
+  /** `retryAt`: refused for now before anything was sent (rate-limit pause, IP ban); may be sent again from then. */
+  | { kind: 'rejected'; clientOrderId: string; reason: string; retryAt?: number }
   | { kind: 'unknown'; clientOrderId: string; reason: string; retryAt?: number };
 
 export interface OrderManagerOptions {
@@ -245,6 +246,7 @@ export class OrderManager {
     log.warn({ err: reason, kind: err instanceof ExecutionError ? err.kind : undefined }, 'order refused by the exchange');
     const current = await this.deps.store.getOrder(clientOrderId);
     if (current && !isTerminal(current.status)) await this.transition(clientOrderId, current.status, 'rejected', { reason });
+    if (err instanceof ExecutionError && (err.kind === 'retryable' || err.kind === 'banned')) return { kind: 'rejected', clientOrderId, reason, retryAt: err.retryAt ?? this.deps.clock.now() + 1_000 };
     if (err instanceof ExecutionError && err.kind !== 'unknown-outcome') return { kind: 'rejected', clientOrderId, reason };
     throw err;
   }

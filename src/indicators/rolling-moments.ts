@@ -44,7 +44,7 @@ const S1 = 4;
 const S2 = 5;
 const SINCE = 6;
 /** Values per call of {@link windowChunk}. */
-const CHUNK = 1 << 14;
+const CHUNK = 1 << 12;
 
 /**
  * The one window state machine. Moments mode (`k` NaN): `a` ← mean, `b` ← std. Bands mode: `a` ←

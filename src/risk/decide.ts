@@ -6,6 +6,7 @@ import { DEFAULT_PREFLIGHT, runPreflight, type Denial, type IntentSource, type P
 import type { RiskView } from './risk-view.ts';
 import type { Intent } from '../strategies/strategy.ts';
 import { entryQuoteAmount, type Sizing } from './sizing.ts';
+import { positionRule } from './preflight/position-rule.ts';
 
 /** An approved order, not yet sent: quantities are rounded to the market's lot. */
 export interface PlannedOrder {
@@ -72,6 +73,8 @@ export function decide(input: DecideInput): Decision[] {
       const quantity = Math.abs(q);
       const side = q >= 0 ? 'long' : 'short';
       const denials = check('exit', side, quantity);
+      // Nothing held is never an exit order, whatever rule chain was given (a chain without the position rule included).
+      if (quantity === 0 && denials.length === 0) denials.push(positionRule(context!)!);
       if (denials.length > 0) {
         out.push({ intent, verdict: 'denied', denials, context });
         continue;

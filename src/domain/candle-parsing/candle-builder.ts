@@ -58,10 +58,18 @@ export class CandleBuilder {
   }
 
   /**
-   * Add one row. Values must already be finite numbers (the format parser checks that, since only it
+   * Add one row: time, open, high, low, close, volume in `row[0..5]`. Values must already be finite numbers (the format parser checks that, since only it
    * knows the raw text); here positive prices, the OHLC relations and the volume sign are checked.
    */
-  push(ts: number, open: number, high: number, low: number, close: number, volume: number, where: number): void {
+  push(row: Float64Array, where: number): void {
+    // The row comes in a reused array, not as six arguments: a double passed to a call V8 does not
+    // inline is boxed into a heap number, six objects per row.
+    const ts = row[0]!;
+    const open = row[1]!;
+    const high = row[2]!;
+    const low = row[3]!;
+    const close = row[4]!;
+    const volume = row[5]!;
     // A price of zero or below is no market's price: a unit error or a filler value, and it would poison
     // returns (division by zero) and every indicator after it.
     if (!(open > 0 && high > 0 && low > 0 && close > 0)) {

@@ -2,7 +2,7 @@ import { CandleBuilder, type ParsedCandles } from './candle-builder.ts';
 import { ROLE_NAMES, ROLE_TS, resolveColumns } from './column-names.ts';
 import { badDateReason, badNumberReason, candleParseError, quoteCell } from './parse-error.ts';
 import { utf8, utf8Bytes } from './ascii-bytes.ts';
-import { parseDecimal, parseDecimalBytes } from './parse-number.ts';
+import { parseDecimal, parseDecimalInto } from './parse-number.ts';
 import { parseTimestamp, parseTimestampBytes } from './parse-timestamp.ts';
 
 /** A line longer than this (in bytes) is not a candle row; refusing it keeps a binary or one-line file from eating memory. */
@@ -45,6 +45,8 @@ export class CsvCandleParser {
   private roleOfColumn = new Int8Array(0);
   private readonly cellStart = new Int32Array(6);
   private readonly cellEnd = new Int32Array(6);
+  /** The row being parsed: time, open, high, low, close, volume (reused for every row). */
+  private readonly values = new Float64Array(6);
   private readonly builder: CandleBuilder;
   private readonly file: string;
 
@@ -180,17 +182,15 @@ export class CsvCandleParser {
     if (k !== columns) {
       throw candleParseError(this.file, `line ${this.lineNo}`, 'column_count', `expected ${columns} columns, found ${k}`);
     }
-    const ts = this.cell(b, ROLE_TS);
-    const open = this.cell(b, 1);
-    const high = this.cell(b, 2);
-    const low = this.cell(b, 3);
-    const close = this.cell(b, 4);
-    const volume = this.cell(b, 5);
-    this.builder.push(ts, open, high, low, close, volume, this.lineNo);
+    for (let role = 0; role < 6; role++) this.cell(b, role);
+    this.builder.push(this.values, this.lineNo);
   }
 
-  /** Parse one located cell (trimming spaces and one pair of quotes) or throw naming the line. */
-  private cell(b: Uint8Array, role: number): number {
+  /**
+   * Parse one located cell (trimming spaces and one pair of quotes) into `values[role]`, or throw
+   * naming the line. Numbers are written, not returned (see parseDecimalInto).
+   */
+  private cell(b: Uint8Array, role: number): void {
     let a = this.cellStart[role]!;
     let z = this.cellEnd[role]!;
     while (a < z && b[a] === SPACE) a++;
@@ -205,14 +205,14 @@ export class CsvCandleParser {
         const bad = badDateReason(utf8(b, a, z));
         throw candleParseError(this.file, `line ${this.lineNo}`, bad.reason, bad.text);
       }
-      return ts;
+      this.values[role] = ts;
+      return;
     }
-    const value = parseDecimalBytes(b, a, z);
-    if (!Number.isFinite(value)) {
+    parseDecimalInto(b, a, z, this.values, role);
+    if (!Number.isFinite(this.values[role]!)) {
       const bad = badNumberReason(ROLE_NAMES[role]!, utf8(b, a, z));
       throw candleParseError(this.file, `line ${this.lineNo}`, bad.reason, bad.text);
     }
-    return value;
   }
 }
 

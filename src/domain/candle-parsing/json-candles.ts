@@ -57,7 +57,7 @@ function fail(file: string, where: string, bad: { reason: CandleParseReason; tex
 }
 
 function pushScratch(builder: CandleBuilder, where: number): void {
-  builder.push(scratch[0]!, scratch[1]!, scratch[2]!, scratch[3]!, scratch[4]!, scratch[5]!, where);
+  builder.push(scratch, where);
 }
 
 function parseRows(rows: unknown[], file: string): ParsedCandles {

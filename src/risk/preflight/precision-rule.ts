@@ -1,10 +1,15 @@
 import { decimalsOf } from '../../domain/market.ts';
 import type { PreflightRule } from './rule.ts';
 
+/**
+ * Whole steps, allowing for the rounding of `value / step` only: a billionth of a step plus a few
+ * thousand times the division's relative error (2⁻⁵³ ≈ 1e-16). A tolerance proportional to the step
+ * count alone (1e-6 × n, as before) grew to whole steps: above ~500,000 steps anything passed.
+ */
 function onStep(value: number, step: number): boolean {
   if (!(step > 0)) return true;
   const n = value / step;
-  return Math.abs(n - Math.round(n)) <= 1e-6 * Math.max(1, Math.abs(n));
+  return Math.abs(n - Math.round(n)) <= 1e-9 + 1e-12 * Math.abs(n);
 }
 
 /**

@@ -233,6 +233,25 @@ describe('runBacktest — end of data, validation', () => {
     expect(runBacktest({ candles: at(4, T0 + 400 * DAY), strategy: s }).trades).toBe(1);
   });
 
+  it('orders decided on the last candle of one 4,096-candle chunk fill at the first open of the next; equity and time order run across chunks', () => {
+    // The simulation runs in chunks of 4,096 candles (src/backtest/run-backtest.ts): what carries from
+    // one candle to the next (orders waiting for the next open, the position) must carry across them.
+    const rows: [number, number, number, number][] = [];
+    for (let i = 0; i < 12_300; i++) rows.push([100 + i * 0.01, 101 + i * 0.01, 99 + i * 0.01, 100.5 + i * 0.01]);
+    const c = bars(rows, 60_000);
+    const r = runBacktest({ candles: c, strategy: scripted({ 4095: [long], 8191: [exit], 12_287: [long] }), timeframe: '1m' });
+    expect(r.tradeList.map((t) => [t.entryIndex, t.exitIndex, t.entryPrice, t.exitPrice])).toEqual([
+      [4096, 8192, c.open[4096], c.open[8192]],
+      [12_288, 12_299, c.open[12_288], c.close[12_299]],
+    ]);
+    expect(r.equity[4095]).toBe(10_000); // flat until the fill
+    expect(r.equity[4096]).toBeCloseTo((10_000 / c.open[4096]!) * c.close[4096]!, 6);
+    expect(r.exposurePct).toBeCloseTo(((8192 - 4096 + 12_299 - 12_288 + 1) / 12_300) * 100, 8);
+    const unsorted = bars(rows, 60_000);
+    unsorted.ts[8192] = unsorted.ts[8191]!;
+    expect(() => runBacktest({ candles: unsorted, strategy: scripted({}) })).toThrow('candles must be ascending by time (rows 8191 and 8192 are not)');
+  });
+
   it('reports progress from 0 to 1', () => {
     const seen: number[] = [];
     runBacktest({ candles: rising, strategy: scripted({}), onProgress: (f) => seen.push(f) });

@@ -172,7 +172,7 @@ function returnsCandles(): Candles {
 }
 
 /**
- * Longer than the batch kernels' chunks (src/indicators/rolling-moments.ts works in chunks of 16,384
+ * Longer than the batch kernels' chunks (src/indicators/rolling-moments.ts works in chunks of 4,096
  * values and carries its state from one to the next): a boundary inside a clean run (16,384), a NaN
  * as the first value of a chunk (32,768) and as the last of one (49,151), and a flat run across a
  * boundary (65,536).

@@ -14,6 +14,15 @@ function input(over: Partial<DecideInput>): DecideInput {
 }
 
 describe('decide', () => {
+  it('an exit with nothing held is denied even by a rule chain without the position rule (never an order of 0)', () => {
+    for (const rules of [[], undefined]) {
+      const [d] = decide(input({ intents: [{ kind: 'exit', reason: 'x' }], rules }));
+      expect(d!.verdict).toBe('denied');
+      expect(d!.order).toBeUndefined();
+      expect(d!.denials).toEqual([{ code: 'NO_POSITION', message: 'no open position on BTC/USDT to exit' }]);
+    }
+  });
+
   it('sizes an entry from equity, rounded down to the lot, fee included', () => {
     const [d] = decide(input({ intents: [{ kind: 'enter', side: 'long', stopLoss: 90 }] }));
     expect(d!.verdict).toBe('approved');
@@ -64,5 +73,62 @@ describe('parseSizing', () => {
     expect(parseSizing('percent:12.5')).toEqual({ kind: 'percent', pct: 12.5 });
     expect(parseSizing('kelly').kind).toBe('kelly');
     for (const bad of ['percent:0', 'percent:101', 'fixed:-1', 'fixed:abc', 'half']) expect(() => parseSizing(bad)).toThrow(/sizing/);
+  });
+});
+
+describe('decide: the orders it plans', () => {
+  const short: Position = { ...long, quantity: -0.5 };
+
+  it('an approved exit: whole position, reduce-only, not all-in, the side that closes it, no denials', () => {
+    const [l] = decide(input({ intents: [{ kind: 'exit' }], position: long }));
+    expect(l).toMatchObject({ verdict: 'approved', denials: [] });
+    expect(l!.order).toEqual({ kind: 'exit', symbol: 'BTC/USDT', side: 'sell', positionSide: 'long', quantity: 0.5, allIn: false, reduceOnly: true, reason: 'strategy exit' });
+    expect(l!.context).toMatchObject({ kind: 'exit', side: 'long', quantity: 0.5 });
+    const [s] = decide(input({ intents: [{ kind: 'exit', reason: 'take-profit' }], position: short }));
+    expect(s!.order).toEqual({ kind: 'exit', symbol: 'BTC/USDT', side: 'buy', positionSide: 'short', quantity: 0.5, allIn: false, reduceOnly: true, reason: 'take-profit' });
+    expect(s!.context).toMatchObject({ kind: 'exit', side: 'short', quantity: 0.5 });
+  });
+
+  it('an exit with nothing held is judged as a long exit of 0', () => {
+    const [d] = decide(input({ intents: [{ kind: 'exit' }] }));
+    expect(d!.context).toMatchObject({ kind: 'exit', side: 'long', quantity: 0 });
+  });
+
+  it('an approved entry: the strategy reason or "strategy entry", all-in flagged only for all-in sizing, no denials', () => {
+    const [p] = decide(input({ intents: [{ kind: 'enter', side: 'long', takeProfit: 130 }] }));
+    expect(p).toMatchObject({ verdict: 'approved', denials: [] });
+    expect(p!.order).toEqual({ kind: 'entry', symbol: 'BTC/USDT', side: 'buy', positionSide: 'long', quantity: 0.999, allIn: false, reduceOnly: false, stopLoss: undefined, takeProfit: 130, reason: 'strategy entry' });
+    const [a] = decide(input({ intents: [{ kind: 'enter', side: 'long', reason: 'breakout' }], sizing: parseSizing('all-in') }));
+    expect(a!.order).toMatchObject({ allIn: true, reason: 'breakout', quantity: 9.99 });
+  });
+
+  it('message intents are not orders', () => {
+    expect(decide(input({ intents: [{ kind: 'message', text: 'hello' }] }))).toEqual([]);
+  });
+
+  it('uses the rules it is given instead of the default chain', () => {
+    const [d] = decide(input({ intents: [{ kind: 'enter', side: 'short' }], allowShort: false, rules: [] }));
+    expect(d!.verdict).toBe('approved');
+    const [n] = decide(input({ intents: [{ kind: 'enter', side: 'long' }], rules: [() => ({ code: 'NOPE', message: 'no' })] }));
+    expect(n!.denials).toEqual([{ code: 'NOPE', message: 'no' }]);
+  });
+
+  it('a long exit frees its value at the current price for the entry after it', () => {
+    // 0.5 × 200 = 100 free → 100 / (200 × 1.001) = 0.4995… → 0.499
+    const ds = decide(input({ intents: [{ kind: 'exit' }, { kind: 'enter', side: 'long' }], position: long, price: 200, available: 0, sizing: parseSizing('all-in') }));
+    expect(ds.map((d) => d.order?.quantity)).toEqual([0.5, 0.499]);
+  });
+
+  it('a short exit frees its margin at the entry price for the entry after it', () => {
+    // 0.5 × 100 (entry) = 50 free → 50 / (200 × 1.001) = 0.2497… → 0.249
+    const ds = decide(input({ intents: [{ kind: 'exit' }, { kind: 'enter', side: 'long' }], position: short, price: 200, available: 0, sizing: parseSizing('all-in') }));
+    expect(ds.map((d) => d.order?.quantity)).toEqual([0.5, 0.249]);
+  });
+
+  it('contracts: an entry is sized in contracts of contractSize units, and a second entry only gets what the first left', () => {
+    const contracts: MarketInfo = { ...market, contractSize: 2 };
+    const ds = decide(input({ intents: [{ kind: 'enter', side: 'long' }, { kind: 'enter', side: 'long' }], market: contracts, sizing: parseSizing('fixed:600') }));
+    // 600 / (100 × 2 × 1.001) = 2.997…; it costs 2.997 × 200.2 = 599.9994, leaving 400.0006 → 1.998
+    expect(ds.map((d) => d.order?.quantity)).toEqual([2.997, 1.998]);
   });
 });

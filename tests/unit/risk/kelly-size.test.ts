@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kellySize, realisedVolatilityPct, tradeStats, type KellySizeInput } from '../../../src/risk/kelly-size.ts';
+import { kellySize, realisedVolatilityPct, recentTradeStats, tradeStats, type KellySizeInput } from '../../../src/risk/kelly-size.ts';
 
 const base = (over: Partial<KellySizeInput>): KellySizeInput => ({
   stats: tradeStats([2, -1, 2, -1, 2, -1, 2, -1, 2, -1], 'live'), // W 0.5, R 2 → f* 0.25
@@ -59,5 +59,99 @@ describe('Kelly sizing', () => {
     expect(v).toBeGreaterThan(18); // |log(1.01)| ≈ 0.995 % daily → ≈ 19 % a year
     expect(v).toBeLessThan(20);
     expect(realisedVolatilityPct(new Float64Array(5), 60_000)).toBeUndefined();
+  });
+});
+
+describe('trade stats: W and R from P&Ls', () => {
+  it('a break-even trade counts toward the total but is neither a win nor a loss', () => {
+    expect(tradeStats([0, 2, -1], 'live')).toEqual({ source: 'live', trades: 3, winRate: 1 / 3, payoff: 2 });
+  });
+
+  it('no win: R = 0; no loss: R = ∞; no trade at all: source none, W = 0', () => {
+    expect(tradeStats([-1, -2], 'backtest')).toEqual({ source: 'backtest', trades: 2, winRate: 0, payoff: 0 });
+    expect(tradeStats([1, 3], 'live')).toEqual({ source: 'live', trades: 2, winRate: 1, payoff: Infinity });
+    expect(tradeStats([], 'live')).toEqual({ source: 'none', trades: 0, winRate: 0, payoff: 0 });
+  });
+
+  it('recent stats take only the last `lookback` P&Ls', () => {
+    const pnls = [-5, -5, 1, 1, -1];
+    expect(recentTradeStats(pnls, 3, 'live')).toEqual(tradeStats([1, 1, -1], 'live'));
+    expect(recentTradeStats(pnls, 5, 'live')).toEqual(tradeStats(pnls, 'live'));
+    expect(recentTradeStats(pnls, 50, 'live')).toEqual(tradeStats(pnls, 'live'));
+  });
+});
+
+describe('Kelly sizing: edges and what /size shows', () => {
+  const even = tradeStats([1, -1, 1, -1, 1, -1, 1, -1, 1, -1], 'live'); // W 0.5, R 1 → f* exactly 0
+
+  it('f* exactly 0 is no edge: size 0, neither fallback nor capped', () => {
+    expect(kellySize(base({ stats: even }))).toEqual({ rawKelly: 0, volScale: 1, fraction: 0, quote: 0, base: 0, fallback: false, capped: false, note: 'f* ≤ 0: the trades show no edge, so the size is 0' });
+  });
+
+  it('no winning trade: f* is −∞', () => {
+    expect(kellySize(base({ stats: tradeStats(Array(12).fill(-1), 'live') })).rawKelly).toBe(-Infinity);
+  });
+
+  it('the note names the multiplier and the volatility scale; a size exactly at the cap is not "capped"', () => {
+    expect(kellySize(base({})).note).toBe('f* × 0.5 × volatility scale 1.00');
+    const atCap = kellySize(base({ multiplier: 1 })); // 0.25 × 1 × 1 = MAX_POSITION_PCT 25 %
+    expect(atCap).toMatchObject({ fraction: 0.25, capped: false, note: 'f* × 1 × volatility scale 1.00' });
+    const over = kellySize(base({ multiplier: 1, maxPositionPct: 20 }));
+    expect(over).toMatchObject({ fraction: 0.2, capped: true, note: 'capped at MAX_POSITION_PCT 20%' });
+  });
+
+  it('no volatility scaling without a target (0) or with an unknown or zero realised volatility', () => {
+    expect(kellySize(base({ targetVolPct: 0, realisedVolPct: 50 })).volScale).toBe(1);
+    expect(kellySize(base({ targetVolPct: 60, realisedVolPct: 0 })).volScale).toBe(1);
+    expect(kellySize(base({ targetVolPct: 30, realisedVolPct: 60 })).note).toBe('f* × 0.5 × volatility scale 0.50');
+  });
+
+  it('the fixed fallback is "capped" only when MAX_POSITION_PCT cut it', () => {
+    const few = tradeStats([1, -1], 'live');
+    expect(kellySize(base({ stats: few, fallbackPct: 10 })).capped).toBe(false);
+    expect(kellySize(base({ stats: few, fallbackPct: 25 }))).toMatchObject({ fraction: 0.25, capped: false });
+    expect(kellySize(base({ stats: few, fallbackPct: 40 }))).toMatchObject({ fraction: 0.25, capped: true });
+  });
+
+  it('without a price there is a quote size but no base quantity', () => {
+    expect(kellySize(base({ price: 0 }))).toMatchObject({ quote: 1250, base: 0 });
+  });
+});
+
+describe('realised volatility', () => {
+  const DAY = 86_400_000;
+  const closesFrom = (returns: number[], start = 100) => {
+    const out = [start];
+    for (const r of returns) out.push(out[out.length - 1]! * Math.exp(r));
+    return out;
+  };
+  /** Sample standard deviation (two passes), annualised over 365 daily periods, in %. */
+  const annualisedPct = (returns: number[]) => {
+    const mean = returns.reduce((s, r) => s + r, 0) / returns.length;
+    const variance = returns.reduce((s, r) => s + (r - mean) ** 2, 0) / (returns.length - 1);
+    return Math.sqrt(variance * 365) * 100;
+  };
+  const returns = [0.01, 0.03, -0.02, 0.05, 0, 0.02, -0.01, 0.04, 0.01, 0.02];
+
+  it('is the sample standard deviation of log returns, annualised', () => {
+    expect(realisedVolatilityPct(closesFrom(returns), DAY)).toBeCloseTo(annualisedPct(returns), 9);
+  });
+
+  it('needs 10 returns: 11 closes give a figure, 10 do not', () => {
+    expect(realisedVolatilityPct(closesFrom(returns), DAY)).toBeDefined();
+    expect(realisedVolatilityPct(closesFrom(returns.slice(1)), DAY)).toBeUndefined();
+  });
+
+  it('looks back only `lookback` returns', () => {
+    const closes = closesFrom([0.3, -0.4, 0.5, ...returns]);
+    expect(realisedVolatilityPct(closes, DAY, 10)).toBeCloseTo(annualisedPct(returns), 9);
+  });
+
+  it('skips returns touching a close that is not positive, and needs 10 usable ones', () => {
+    expect(realisedVolatilityPct([0, ...closesFrom(returns)], DAY)).toBeCloseTo(annualisedPct(returns), 9);
+    expect(realisedVolatilityPct([...closesFrom(returns), 0], DAY)).toBeCloseTo(annualisedPct(returns), 9);
+    const holed = closesFrom([...returns, 0.01]);
+    holed[5] = -1; // two returns lost: 9 usable of 11
+    expect(realisedVolatilityPct(holed, DAY)).toBeUndefined();
   });
 });

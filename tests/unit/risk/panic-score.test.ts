@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { panicLevel } from '../../../src/risk/panic/panic-levels.ts';
-import { panicScore, worstStress } from '../../../src/risk/panic/panic-score.ts';
+import { PANIC_WEIGHTS, panicScore, worstStress } from '../../../src/risk/panic/panic-score.ts';
 import { PanicTracker } from '../../../src/risk/panic/panic-tracker.ts';
 
 const MIN = 60_000;
@@ -84,5 +84,61 @@ describe('panic score', () => {
     const worstDay = [...byDay.entries()].sort((a, b) => b[1] - a[1])[0]!;
     expect(['2022-01-21', '2022-01-22', '2022-01-24']).toContain(worstDay[0]);
     expect(worstDay[1]).toBeGreaterThanOrEqual(60);
+  });
+});
+
+describe('panic score: each component as /panic lists it (name, raw figure and unit, value, weight)', () => {
+  it('every component halfway to its panic point scores 50', () => {
+    const r = panicScore({
+      market: { volatilityZ: 1.5, worstReturn15m: -0.025, worstReturn60m: -0.05, volumeZ: 2 },
+      drawdownPct: 10,
+      spreadPct: 0.3,
+      spreadBaselinePct: 0.1,
+      stalenessTf: 2,
+      exchangeErrorsPerMin: 2.5,
+      exchangeLatencyMs: 1400,
+      factors: { fundingRate: 0.0005, netflowZ: 1.5, fearGreed: 25 },
+    });
+    const w = PANIC_WEIGHTS;
+    expect(r.components.map((c) => ({ ...c, raw: Number(c.raw.toFixed(12)), value: Number(c.value.toFixed(12)) }))).toEqual([
+      { name: 'volatility', raw: 1.5, unit: 'z', value: 0.5, weight: w.volatility },
+      { name: 'return15m', raw: -2.5, unit: '%', value: 0.5, weight: w.return15m },
+      { name: 'return60m', raw: -5, unit: '%', value: 0.5, weight: w.return60m },
+      { name: 'drawdown', raw: 10, unit: '%', value: 0.5, weight: w.drawdown },
+      { name: 'volume', raw: 2, unit: 'z', value: 0.5, weight: w.volume },
+      { name: 'spread', raw: 3, unit: '× baseline', value: 0.5, weight: w.spread },
+      { name: 'staleness', raw: 2, unit: 'timeframes late', value: 0.5, weight: w.staleness },
+      // errors 2.5/min of 5 = 0.5; latency (1400 − 500) / 4500 = 0.2: the worse one
+      { name: 'exchange', raw: 0.5, unit: '0–1', value: 0.5, weight: w.exchange },
+      { name: 'funding', raw: 0.05, unit: '% / 8 h', value: 0.5, weight: w.funding },
+      { name: 'netflow', raw: 1.5, unit: 'z', value: 0.5, weight: w.netflow },
+      { name: 'fearGreed', raw: 25, unit: 'index', value: 0.5, weight: w.fearGreed },
+    ]);
+    expect(r.score).toBeCloseTo(50, 9);
+    expect(r.level).toBe('elevated');
+  });
+
+  it('exchange health from either figure alone: latency 2,750 ms is halfway, errors alone count too', () => {
+    expect(panicScore({ exchangeLatencyMs: 2750 }).components).toEqual([{ name: 'exchange', raw: 0.5, unit: '0–1', value: 0.5, weight: PANIC_WEIGHTS.exchange }]);
+    expect(panicScore({ exchangeErrorsPerMin: 1 }).components[0]).toMatchObject({ name: 'exchange', value: 0.2 });
+    expect(panicScore({ exchangeErrorsPerMin: 1, exchangeLatencyMs: 500 }).components[0]).toMatchObject({ name: 'exchange', value: 0.2 });
+  });
+
+  it('inputs that are not finite numbers drop out instead of counting as 0', () => {
+    const r = panicScore({ drawdownPct: Number.NaN, stalenessTf: Infinity, market: { volatilityZ: Number.NaN } });
+    expect(r.components).toEqual([]);
+    expect(r.score).toBe(0);
+  });
+
+  it('spread only against a positive baseline', () => {
+    expect(panicScore({ spreadPct: 0.3, spreadBaselinePct: -0.1 }).components).toEqual([]);
+    expect(panicScore({ spreadPct: 0.3, spreadBaselinePct: 0 }).components).toEqual([]);
+    expect(panicScore({ spreadPct: 0.3 }).components).toEqual([]);
+  });
+
+  it('the portfolio stress skips symbols where a component is unknown, whichever comes first', () => {
+    expect(worstStress([{ volatilityZ: 1, volumeZ: 2, worstReturn15m: -0.01, worstReturn60m: -0.03 }, {}])).toEqual({ volatilityZ: 1, volumeZ: 2, worstReturn15m: -0.01, worstReturn60m: -0.03 });
+    expect(worstStress([{ worstReturn60m: -0.03 }, { worstReturn60m: -0.08 }, { worstReturn60m: -0.01 }]).worstReturn60m).toBe(-0.08);
+    expect(worstStress([])).toEqual({ volatilityZ: undefined, volumeZ: undefined, worstReturn15m: undefined, worstReturn60m: undefined });
   });
 });

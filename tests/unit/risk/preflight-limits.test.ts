@@ -106,6 +106,20 @@ describe('pre-flight limits: each just inside and just outside', () => {
     expect(precisionRule(ctx({ orderType: 'limit', limitPrice: 100.015 }))?.code).toBe('PRICE_PRECISION');
   });
 
+  it('lot step on large step counts: half a step off is refused however many steps (the tolerance covers rounding only)', () => {
+    const whole = { ...ctx({}).market, amountStep: 1 };
+    expect(precisionRule({ ...ctx({ quantity: 10_000_000 }), market: whole })).toBeUndefined();
+    expect(precisionRule({ ...ctx({ quantity: 10_000_000.5 }), market: whole })?.code).toBe('LOT_STEP');
+    expect(precisionRule({ ...ctx({ quantity: 600_000.5 }), market: whole })?.code).toBe('LOT_STEP');
+    // satoshi steps: 10.00000001 BTC is a billion steps; one step more or less is fine, half a step is not
+    const sats = { ...ctx({}).market, amountStep: 1e-8 };
+    expect(precisionRule({ ...ctx({ quantity: 10.00000001 }), market: sats })).toBeUndefined();
+    expect(precisionRule({ ...ctx({ quantity: 10.000000015 }), market: sats })?.code).toBe('LOT_STEP');
+    // float noise of the division is not a refusal: 0.3 / 0.1 = 2.9999999999999996
+    expect(precisionRule({ ...ctx({ quantity: 0.3 }), market: { ...ctx({}).market, amountStep: 0.1 } })).toBeUndefined();
+    expect(precisionRule({ ...ctx({ quantity: 0.7 }), market: { ...ctx({}).market, amountStep: 0.1 } })).toBeUndefined();
+  });
+
   it('fat finger: a limit within PRICE_BAND_PCT of the last price', () => {
     expect(priceBandRule(ctx({ orderType: 'limit', limitPrice: 105 }, { priceBandPct: 5 }))).toBeUndefined();
     expect(priceBandRule(ctx({ orderType: 'limit', limitPrice: 95 }, { priceBandPct: 5 }))).toBeUndefined();

@@ -86,3 +86,59 @@ describe('protection triggers at their edges', () => {
     expect(stops).toEqual([6_000]);
   });
 });
+
+describe('equity guard: what the halts say, latching, restart', () => {
+  it('the drawdown halt names the drawdown, the peak and the limit, and never flattens', () => {
+    const g = new EquityGuard({ maxDrawdownPct: 10, dailyLossPct: Infinity, dailyLossFlatten: true });
+    g.observe(T0, 1000);
+    expect(g.observe(T0 + 1, 880)).toEqual({ kind: 'max-drawdown', state: 'HALTED', reason: 'drawdown 12.00% from the peak 1000.00 reached MAX_DRAWDOWN_PCT 10%', ts: T0 + 1, flatten: false });
+  });
+
+  it('the daily-loss halt names the loss and the limit, once a day until re-armed by a rebase', () => {
+    const g = new EquityGuard({ maxDrawdownPct: Infinity, dailyLossPct: 5, dailyLossFlatten: false });
+    g.observe(T0, 2000);
+    expect(g.observe(T0 + 1, 1880)).toEqual({ kind: 'daily-loss', state: 'HALTED', reason: "today's loss 6.00% reached DAILY_LOSS_PCT 5%", ts: T0 + 1, flatten: false });
+    expect(g.observe(T0 + 2, 1800)).toBeUndefined(); // latched for the day
+    g.rebase(1800);
+    // Re-armed: the day still started at 2000, so the loss still counts from there.
+    expect(g.observe(T0 + 3, 1800)).toMatchObject({ kind: 'daily-loss', reason: "today's loss 10.00% reached DAILY_LOSS_PCT 5%" });
+  });
+
+  it('before any equity is known both figures are 0', () => {
+    const g = new EquityGuard({ maxDrawdownPct: 10, dailyLossPct: 5, dailyLossFlatten: false });
+    expect(g.drawdownPct(100)).toBe(0);
+    expect(g.dailyLossPct(100)).toBe(0);
+    expect(g.drawdownPct(0)).toBe(0);
+    expect(g.dailyLossPct(0)).toBe(0);
+  });
+
+  it('the first observation starts the day whatever the clock (a simulated one starting near 0 too)', () => {
+    const g = new EquityGuard({ maxDrawdownPct: Infinity, dailyLossPct: 5, dailyLossFlatten: false });
+    g.observe(DAY + 1_000, 1000);
+    expect(g.dayStart).toBe(1000);
+    expect(g.observe(DAY + 2_000, 950)).toMatchObject({ kind: 'daily-loss' });
+  });
+
+  it('seeded after a restart: the stored peak and today\'s first equity count, and the halts are armed', () => {
+    const g = new EquityGuard({ maxDrawdownPct: 20, dailyLossPct: 5, dailyLossFlatten: false });
+    g.seed(1100, 1000, T0 + 5_000);
+    expect(g.peak).toBe(1100);
+    expect(g.dayStart).toBe(1000);
+    // Same UTC day: the day start is kept, not replaced by this equity.
+    expect(g.observe(T0 + 6_000, 960)).toBeUndefined();
+    expect(g.dayStart).toBe(1000);
+    expect(g.observe(T0 + 7_000, 950)).toMatchObject({ kind: 'daily-loss', reason: "today's loss 5.00% reached DAILY_LOSS_PCT 5%" });
+    expect(g.observe(T0 + 8_000, 870)).toMatchObject({ kind: 'max-drawdown', reason: 'drawdown 20.91% from the peak 1100.00 reached MAX_DRAWDOWN_PCT 20%' });
+  });
+
+  it('seeding never lowers a peak already seen, and without today\'s equity the next observation starts the day', () => {
+    const g = new EquityGuard({ maxDrawdownPct: Infinity, dailyLossPct: 5, dailyLossFlatten: false });
+    g.observe(T0, 2000);
+    g.seed(1500, undefined, T0 + 1);
+    expect(g.peak).toBe(2000);
+    const fresh = new EquityGuard({ maxDrawdownPct: Infinity, dailyLossPct: 5, dailyLossFlatten: false });
+    fresh.seed(1500, undefined, T0);
+    expect(fresh.observe(T0 + 1, 900)).toBeUndefined();
+    expect(fresh.dayStart).toBe(900);
+  });
+});

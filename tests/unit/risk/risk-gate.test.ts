@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../../src/domain/events.ts';
 import type { MarketInfo } from '../../../src/domain/market.ts';
+import type { Logger } from '../../../src/logger.ts';
 import { ManualClock } from '../../../src/ports/clock.ts';
 import type { DecisionRecord } from '../../../src/ports/store.ts';
 import { preflightInputHash } from '../../../src/risk/input-hash.ts';
@@ -158,5 +159,42 @@ describe('trading state holder', () => {
     clock.set(T + 10_000_000);
     await h.expire();
     expect(h.get().state).toBe('HALTED');
+  });
+});
+
+describe('risk gate: remembering approvals, its own chain, the denial log', () => {
+  it('only an approved entry is remembered as a duplicate key (source strategy by default); without limits nothing is', () => {
+    const { g, state } = gate();
+    const risk = state.view('BTC/USDT', { now: T, openPositions: 0, candleTs: T - 60_000 });
+    g.approved(ctx({ kind: 'exit', side: 'short', risk }), T);
+    expect(state.view('BTC/USDT', { now: T, openPositions: 0 }).snapshot.seenIntents.size).toBe(0);
+    g.approved(ctx({ risk }), T);
+    expect([...state.view('BTC/USDT', { now: T, openPositions: 0 }).snapshot.seenIntents]).toEqual([`strategy|BTC/USDT|long|${T - 60_000}`]);
+    g.approved(ctx({ symbol: 'ETH/USDT' }), T);
+    expect(state.view('BTC/USDT', { now: T, openPositions: 0 }).snapshot.seenIntents.size).toBe(1);
+  });
+
+  it('runs the rules it was given instead of the default chain', () => {
+    const state = new RiskState(NO_LIMITS, NO_PROTECTIONS);
+    const g = new RiskGate({ state, publish: () => {}, record: async () => {}, rules: [] });
+    expect(g.check(ctx({ quantity: 0, side: 'short' }))).toEqual({ approved: true, denials: [] });
+  });
+
+  it('logs every denial for the operator with its strategy, symbol, source, codes and input hash', async () => {
+    const warnings: Array<[unknown, string]> = [];
+    const state = new RiskState(NO_LIMITS, NO_PROTECTIONS);
+    const g = new RiskGate({ state, publish: () => {}, record: async () => {}, logger: { warn: ((o: unknown, m: string) => void warnings.push([o, m])) as Pick<Logger, 'warn'>['warn'] } });
+    const c = ctx();
+    const d = [{ code: 'A', message: 'first' }, { code: 'B', message: 'second' }];
+    const hash = await g.denied(c, d, { ts: T, strategy: 's1', intent: {}, describe: 'enter long BTC/USDT' });
+    expect(warnings).toEqual([[{ strategy: 's1', symbol: 'BTC/USDT', source: 'strategy', intent: 'enter long BTC/USDT', codes: ['A', 'B'], inputHash: hash }, 'order denied: A: first; B: second']]);
+  });
+
+  it('different reasons of the same count are different alerts', async () => {
+    const { g, events } = gate();
+    const meta = (ts: number) => ({ ts, strategy: 's', intent: {}, describe: 'i' });
+    await g.denied(ctx(), [{ code: 'A', message: 'a' }], meta(T));
+    await g.denied(ctx(), [{ code: 'B', message: 'b' }], meta(T + 1));
+    expect(events.map((e) => e.ts)).toEqual([T, T + 1]);
   });
 });

@@ -24,6 +24,7 @@ describe('entryQuoteAmount: the quote committed to one entry', () => {
 
   it('kelly: the fraction of equity, a negative fraction is no entry, capped by what is available', () => {
     expect(entryQuoteAmount({ kind: 'kelly', fraction: 0.2 }, 10_000, 8_000)).toBe(2_000);
+    expect(entryQuoteAmount({ kind: 'kelly', fraction: 0.2 }, 10_000, 8_000, 0.5)).toBe(1_000);
     expect(entryQuoteAmount({ kind: 'kelly', fraction: -0.3 }, 10_000, 8_000)).toBe(0);
     expect(entryQuoteAmount({ kind: 'kelly', fraction: 0.9 }, 10_000, 5_000)).toBe(5_000);
   });
@@ -49,6 +50,12 @@ describe('parseSizing', () => {
 
   it.each(['fixed:0', 'percent:0', 'percent:100.5', 'xfixed:5', 'fixed:5x', 'percent:5.', 'fixed:-5', 'fixed:', 'percent', 'half', ''])('refuses %j naming what is accepted', (text) => {
     expect(() => parseSizing(text)).toThrow(/sizing ".*" is not valid: use all-in, fixed:AMOUNT, percent:P \(0 < P ≤ 100\) or kelly/);
+  });
+});
+
+describe('parseSizing: the refusal', () => {
+  it('is a bad request (the person typed it), not an internal error', () => {
+    expect(() => parseSizing('half')).toThrow(expect.objectContaining({ name: 'AppError', code: 'BAD_REQUEST' }));
   });
 });
 
