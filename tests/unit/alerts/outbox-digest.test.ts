@@ -91,6 +91,16 @@ describe('alert outbox digests', () => {
     expect(f.sent.map((s) => s.alerts)).toEqual([1, 2]);
   });
 
+  it('after a full read, folds only the due rows of the longer read', async () => {
+    const sender = recordingSender('telegram', f.scheduler);
+    const o = f.outbox([sender], { pacing: noPacing });
+    await f.queue('telegram', '1', many(50));
+    await f.queue('telegram', '1', many(5), T0 + 60_000);
+    await o.start();
+    await runUntil(o, f.scheduler, () => f.store.rows.every((r) => r.status === 'sent'));
+    expect(f.sent.map((s) => s.alerts)).toEqual([50, 1, 1, 1, 1, 1]);
+  });
+
   it('never folds critical alerts: each goes alone, ahead of the backlog', async () => {
     const sender = recordingSender('telegram', f.scheduler);
     const o = f.outbox([sender], { pacing: noPacing, digest: { afterMs: 0 } });

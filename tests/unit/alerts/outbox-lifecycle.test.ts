@@ -70,7 +70,12 @@ describe('alert outbox lifecycle', () => {
     f.scheduler.advance(60_000);
     await o.whenIdle();
     expect(sender.attempts).toBe(0);
-    expect(f.store.rows[0]!.status).toBe('pending');
+    expect(f.store.rows[0]).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
+  it('stops cleanly when it was never started', async () => {
+    const o = f.outbox([recordingSender('telegram', f.scheduler)]);
+    await expect(o.stop()).resolves.toBeUndefined();
   });
 
   it('a notification wakes a destination waiting for rows; the platform window still paces the send', async () => {
