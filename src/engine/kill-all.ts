@@ -12,6 +12,9 @@ import type { TradingStateHolder } from '../risk/trading-state.ts';
 import type { EventBus } from './bus.ts';
 import type { OrderManager, OrderPlan, SubmitOutcome } from './order-manager.ts';
 
+/** See {@link KillAllDeps.inFlightMs}. */
+export const IN_FLIGHT_MS = 11_000;
+
 export interface KillAllDeps {
   execution: Execution;
   store: TradingStore;
@@ -30,6 +33,14 @@ export interface KillAllDeps {
   maxAttempts?: number;
   /** Longest single wait for a Retry-After (default 30 s). */
   maxWaitMs?: number;
+  /**
+   * How long after its sending a request the venue never answered may still be executed there
+   * (default 11 s: Binance refuses a signed request older than its 10 s receive window, which ccxt
+   * sends). A close sent before a crash that the venue does not show yet is taken for "never arrived"
+   * only after that: a lookup sooner could be answered "unknown" while the request still waits in the
+   * venue's queue, and the close sent again would sell twice (coins the bot does not own, on spot).
+   */
+  inFlightMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -333,7 +344,17 @@ export class KillAll {
 
   private async lookUp(item: KillItem): Promise<void> {
     if (!item.closeId) return;
-    const report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.closeId!, item.symbol), false);
+    let report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.closeId!, item.symbol), false);
+    if (!report) {
+      // Not at the venue (yet): if it was sent recently it may still be on its way; look again once it cannot be.
+      const sent = await this.d.store.getOrder(item.closeId);
+      const until = sent ? sent.createdAt + (this.d.inFlightMs ?? IN_FLIGHT_MS) : 0;
+      if (until > this.d.clock.now()) {
+        this.d.logger.info({ clientOrderId: item.closeId, symbol: item.symbol, waitMs: until - this.d.clock.now() }, 'kill-all: a close sent before the restart is not at the venue yet; waiting until it can no longer arrive');
+        await this.sleep(until - this.d.clock.now());
+        report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.closeId!, item.symbol), false);
+      }
+    }
     if (report) {
       await this.d.orders.settle(report); // fills are accounted once (by trade id), however often seen
       this.noteFill(report, item);

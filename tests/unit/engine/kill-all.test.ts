@@ -13,7 +13,7 @@ import type { MarketInfo } from '../../../src/domain/market.ts';
 import type { OrderReport, OrderRequest } from '../../../src/domain/orders.ts';
 import { Portfolio } from '../../../src/domain/portfolio.ts';
 import { EventBus } from '../../../src/engine/bus.ts';
-import { KillAll } from '../../../src/engine/kill-all.ts';
+import { IN_FLIGHT_MS, KillAll } from '../../../src/engine/kill-all.ts';
 import { OrderManager } from '../../../src/engine/order-manager.ts';
 import { ManualClock } from '../../../src/ports/clock.ts';
 import { ExecutionError, type Execution } from '../../../src/ports/execution.ts';
@@ -435,9 +435,10 @@ describe('kill-all run', () => {
     await r.enter(BTC, 0.01);
     r.calls.length = 0;
     const lost = () => ({ before: new ExecutionError('unknown-outcome', 'timed out') });
-    // Every close is lost on the way; the order manager's lookup fails, kill-all's finds nothing.
+    // Every close is lost on the way; the order manager's lookup fails, kill-all's finds nothing, and
+    // neither does its second lookup once the request can no longer arrive.
     r.fault('placeOrder', lost(), lost());
-    r.fault('fetchOrder', { before: new Error('venue down') }, undefined, { before: new Error('venue down') }, undefined);
+    r.fault('fetchOrder', { before: new Error('venue down') }, undefined, undefined, { before: new Error('venue down') }, undefined, undefined);
     const storedIds: Array<string | undefined> = [];
     r.hooks.set('placeOrder', () => void storedIds.push(r.riskStore.runs.get(1)!.items[0]!.closeId));
     const run = await (await r.killAll.start('t', false)).done;
@@ -445,8 +446,9 @@ describe('kill-all run', () => {
     expect(r.placed().map((p) => p.clientOrderId)).toEqual([firstId('BTCUSDT'), second]);
     expect(storedIds).toEqual([firstId('BTCUSDT'), second]);
     expect(run.items[0]).toMatchObject({ outcome: 'failed', detail: 'still 0.01 open after 2 attempts', attempts: 2, closeId: second });
-    // No Retry-After given: half a second before each lookup.
-    expect(r.sleeps).toEqual([500, 500]);
+    // No Retry-After given: half a second before each lookup; then, nothing found, the rest of the
+    // 11 s in which the lost request could still arrive at the venue, before it is sent again.
+    expect(r.sleeps).toEqual([500, IN_FLIGHT_MS - 500, 500, IN_FLIGHT_MS - 500]);
     expect(r.portfolio.get(BTC)?.quantity).toBe(0.01);
   });
 
@@ -762,6 +764,41 @@ describe('kill-all resumed after a crash', () => {
     expect(r.placed()).toEqual([]);
     expect(r.calls.map((c) => c.method)).toEqual(['fetchOrder']);
     expect(r.portfolio.all()).toEqual([]);
+  });
+
+  it('a close sent just before the crash that the venue executes only later (its request still queued there) is waited for and found: nothing is sent twice', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    const closeId = `ka1-BTCUSDT-1-5`;
+    // The killed process wrote the close and sent it 2 s ago; the venue has not executed it yet.
+    await r.store.insertOrder({ clientOrderId: closeId, exchange: 'sim', mode: 'paper', symbol: BTC, side: 'sell', type: 'market', amount: 0.01, reduceOnly: true, status: 'pending', filled: 0, fee: 0, strategy: 'kill-all', reason: 'kill-all #1', intent: { kind: 'exit', positionSide: 'long' }, createdAt: T0 - 2_000, updatedAt: T0 - 2_000 });
+    await r.riskStore.createKillRun({ status: 'running', requestedBy: 'telegram:1', includeExternal: false, reason: 'kill-all', startedAt: 5, items: [pendingItem(BTC, 0.01, { closeId, attempts: 1 })] });
+    let lookups = 0;
+    r.hooks.set('fetchOrder', async () => {
+      // By the second lookup the queued request has been executed by the venue.
+      if (++lookups === 2) await r.sim.placeOrder({ clientOrderId: closeId, symbol: BTC, side: 'sell', type: 'market', amount: 0.01, reduceOnly: true });
+    });
+    r.calls.length = 0;
+    const run = await r.killAll.resumePending();
+    // It waited until the request could no longer arrive (11 s after it was sent), looked again, found the fill.
+    expect(r.sleeps).toEqual([IN_FLIGHT_MS - 2_000]);
+    expect(r.placed()).toEqual([]);
+    expect(r.calls.map((c) => c.method)).toEqual(['fetchOrder', 'fetchOrder']);
+    expect(run!.items[0]).toMatchObject({ outcome: 'closed', attempts: 1 });
+    expect(r.portfolio.all()).toEqual([]);
+  });
+
+  it('a close sent long before the restart that the venue does not know is sent again at once (it can no longer arrive)', async () => {
+    const r = await rig();
+    await r.enter(BTC, 0.01);
+    const closeId = `ka1-BTCUSDT-1-5`;
+    await r.store.insertOrder({ clientOrderId: closeId, exchange: 'sim', mode: 'paper', symbol: BTC, side: 'sell', type: 'market', amount: 0.01, reduceOnly: true, status: 'pending', filled: 0, fee: 0, strategy: 'kill-all', reason: 'kill-all #1', intent: { kind: 'exit', positionSide: 'long' }, createdAt: T0 - IN_FLIGHT_MS, updatedAt: T0 - IN_FLIGHT_MS });
+    await r.riskStore.createKillRun({ status: 'running', requestedBy: 'telegram:1', includeExternal: false, reason: 'kill-all', startedAt: 5, items: [pendingItem(BTC, 0.01, { closeId, attempts: 1 })] });
+    r.calls.length = 0;
+    const run = await r.killAll.resumePending();
+    expect(r.sleeps).toEqual([]);
+    expect(r.placed()).toHaveLength(1);
+    expect(run!.items[0]).toMatchObject({ outcome: 'closed', attempts: 2 });
   });
 
   it('a close that never reached the venue is sent under the next id; symbols already finished are left alone', async () => {
