@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, readEnv, SECRET_VARIABLES } from '../../src/config.ts';
+import { configProblems } from '../support/config-problems.ts';
 
 /**
  * Configuration read from files: secrets from `<NAME>_FILE`, the `.env` file (or ENV_FILE) merged
@@ -21,15 +22,7 @@ const file = (name: string, content: string) => {
   return path;
 };
 
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error(`configuration ${JSON.stringify(env)} was accepted`);
-}
+const problemsOf = configProblems;
 
 describe('secrets from <NAME>_FILE', () => {
   it('every secret variable can be read from a file; exactly one trailing line break is dropped', () => {

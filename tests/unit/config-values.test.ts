@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENV_SCHEMA_SHAPE } from '../../src/config-schema.ts';
-import { ConfigError, loadConfig, type Config } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { configProblems } from '../support/config-problems.ts';
 
 /**
  * Every configuration variable, with the values it accepts (and what they parse to) and the wrong
@@ -140,15 +141,7 @@ const SECRET = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL|SIGNAL_SOURCES|DISCORD_W
 /** Variables only valid together with another one. */
 const COMPANIONS: Record<string, Record<string, string>> = { TELEGRAM_WEBHOOK_URL: { TELEGRAM_WEBHOOK_SECRET: 'abc' } };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error(`configuration ${JSON.stringify(env)} was accepted`);
-}
+const problemsOf = configProblems;
 
 describe('every configuration value: accepted forms and wrong forms', () => {
   it('covers every variable of the schema, and nothing else', () => {

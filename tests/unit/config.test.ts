@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ENV_DOCS, ENV_SCHEMA_SHAPE } from '../../src/config-schema.ts';
 import { ConfigError, loadConfig, SECRET_VARIABLES } from '../../src/config.ts';
+import { configProblems } from '../support/config-problems.ts';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error(`configuration ${JSON.stringify(env)} was accepted`);
-}
+const problemsOf = configProblems;
 
 describe('config', () => {
   it('starts with no configuration at all: paper, sim, embedded database', () => {
