@@ -1,48 +1,14 @@
 import type { KillAllLine } from '../domain/events.ts';
 import { floorToStep } from '../domain/market.ts';
 import { isTerminal, type OrderReport } from '../domain/orders.ts';
-import type { Portfolio } from '../domain/portfolio.ts';
-import type { Logger } from '../logger.ts';
-import type { Clock } from '../ports/clock.ts';
-import { ExecutionError, type Execution } from '../ports/execution.ts';
-import type { KillItem, KillRun, RiskStore } from '../ports/risk-store.ts';
-import type { TradingStore } from '../ports/store.ts';
+import { ExecutionError } from '../ports/execution.ts';
+import type { KillItem, KillRun } from '../ports/risk-store.ts';
 import { runPreflight } from '../risk/preflight/index.ts';
-import type { TradingStateHolder } from '../risk/trading-state.ts';
-import type { EventBus } from './bus.ts';
-import type { OrderManager, OrderPlan, SubmitOutcome } from './order-manager.ts';
+import type { OrderPlan, SubmitOutcome } from './order-manager.ts';
+import { withRetryAfter } from './venue-retry.ts';
+import { IN_FLIGHT_MS, type KillAllDeps } from './kill-all-deps.ts';
 
-/** See {@link KillAllDeps.inFlightMs}. */
-export const IN_FLIGHT_MS = 11_000;
-
-export interface KillAllDeps {
-  execution: Execution;
-  store: TradingStore;
-  riskStore: RiskStore;
-  orders: OrderManager;
-  portfolio: Portfolio;
-  tradingState: TradingStateHolder;
-  bus: EventBus;
-  clock: Clock;
-  logger: Logger;
-  /** Last known prices (the pre-flight data check of each close). */
-  marks: () => ReadonlyMap<string, number>;
-  /** Symbols tradeops trades (include-external looks for foreign orders and holdings there). */
-  symbols: readonly string[];
-  /** Sends of one close before the symbol is reported failed (default 6). */
-  maxAttempts?: number;
-  /** Longest single wait for a Retry-After (default 30 s). */
-  maxWaitMs?: number;
-  /**
-   * How long after its sending a request the venue never answered may still be executed there
-   * (default 11 s: Binance refuses a signed request older than its 10 s receive window, which ccxt
-   * sends). A close sent before a crash that the venue does not show yet is taken for "never arrived"
-   * only after that: a lookup sooner could be answered "unknown" while the request still waits in the
-   * venue's queue, and the close sent again would sell twice (coins the bot does not own, on spot).
-   */
-  inFlightMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-}
+export { IN_FLIGHT_MS, type KillAllDeps } from './kill-all-deps.ts';
 
 export interface KillPlanLine {
   symbol: string;
@@ -365,22 +331,11 @@ export class KillAll {
     if (report.filled > 0 && report.avgPrice !== undefined) item.avgPrice = report.avgPrice;
   }
 
-  /** Run a venue call; a rate limit waits its Retry-After (bounded attempts). `notFoundOk`: a cancel of an order already gone. */
-  private async withRetryAfter<T>(fn: () => Promise<T>, notFoundOk: boolean): Promise<T | undefined> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (err instanceof ExecutionError && (err.kind === 'retryable' || err.kind === 'unknown-outcome') && attempt < (this.d.maxAttempts ?? 6)) {
-          const wait = err.retryAt !== undefined ? err.retryAt - this.d.clock.now() : 250 * 2 ** attempt;
-          await this.sleep(Math.max(0, Math.min(this.d.maxWaitMs ?? 30_000, wait)));
-          continue;
-        }
-        if (notFoundOk && err instanceof ExecutionError && err.kind === 'rejected') return undefined;
-        throw err;
-      }
-    }
+  /** A venue call with the Retry-After policy (src/engine/venue-retry.ts). */
+  private withRetryAfter<T>(fn: () => Promise<T>, notFoundOk: boolean): Promise<T | undefined> {
+    return withRetryAfter(fn, { clock: this.d.clock, sleep: (ms) => this.sleep(ms), maxAttempts: this.d.maxAttempts, maxWaitMs: this.d.maxWaitMs }, notFoundOk);
   }
+
 
   private async externalOrders(): Promise<Array<{ symbol: string; clientOrderId: string }>> {
     const ours = new Set((await this.d.store.ordersByStatus([...OPEN_STATUSES])).map((o) => o.clientOrderId));
