@@ -1,14 +1,29 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The tests `npm run mutation` runs against each mutant: the unit and integration tests of the scoped,
- * safety-critical code (stryker.config.mjs `mutate`). Fast ones only — no e2e (no spawned processes),
- * databases on PGlite only (no global setup probing the local PostgreSQL server).
- * Folders rather than files, so tests added next to the code they cover are picked up. The slow
- * integration files (trading engine, alert fan-out, the outbox's timing scenarios: 40–100 s each, a fresh
- * PGlite per test) and the timing-sensitive exchange secrets test (300 ms timeouts) are left to
- * `npm test`: each surviving mutant would re-run them.
+ * The order Stryker's test runs go in. Each mutant runs against the files of the tests that cover it
+ * and stops at the first failure (bail), so the files most likely to fail soonest should go first.
+ * vitest's own order is the opposite: slow files first (a PGlite or local-exchange file of 40 s, a
+ * 40,000-row fixture) before the unit file of milliseconds that kills the mutant. Here: unit files
+ * before the others; within each, files that failed on the last run first (a file that killed the
+ * previous mutant tends to kill its neighbour), then new files, then the quickest first.
  */
+class QuickFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const isUnit = (spec: TestSpecification): boolean => spec.moduleId.replaceAll('\\', '/').includes('/tests/unit/');
+    const key = (spec: TestSpecification): [number, number, number] => {
+      const last = this.ctx.cache.getTestSpecificationResult(spec);
+      return [isUnit(spec) ? 0 : 1, last?.failed ? 0 : 1, last ? last.duration : -1];
+    };
+    const keys = new Map(files.map((spec) => [spec, key(spec)]));
+    return [...files].sort((a, b) => {
+      const [ka, kb] = [keys.get(a)!, keys.get(b)!];
+      return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+    });
+  }
+}
+
 const config = defineConfig({
   test: {
     include: [
@@ -42,6 +57,7 @@ const config = defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    sequence: { sequencer: QuickFirstSequencer },
     env: { TRADEOPS_TEST_PG_URL: '' },
   },
 });
