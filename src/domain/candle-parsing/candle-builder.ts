@@ -53,10 +53,6 @@ export class CandleBuilder {
     this.where = new Uint32Array(this.cap);
   }
 
-  get length(): number {
-    return this.n;
-  }
-
   /**
    * Add one row: time, open, high, low, close, volume in `row[0..5]`. Values must already be finite numbers (the format parser checks that, since only it
    * knows the raw text); here positive prices, the OHLC relations and the volume sign are checked.
