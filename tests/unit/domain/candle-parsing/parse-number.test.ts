@@ -11,6 +11,7 @@ describe('parseDecimal', () => {
       '0.1000000000000000055511151231257827', // long mantissa: fallback
       '1e-30', '7e25', // exponents outside the exact fast path
       '108.14853839', '16727.3', '9007199254740991', '9007199254740993',
+      `0.${'0'.repeat(99)}1e2`, `0.${'0'.repeat(30)}15e-3`, // many fraction digits with an exponent: exponent minus fraction digits
     ];
     for (const s of samples) expect(Object.is(whole(s), Number(s)), s).toBe(true);
   });
@@ -34,7 +35,9 @@ describe('parseDecimal', () => {
   });
 
   it('returns NaN for anything that is not a plain decimal, including what Number() would accept', () => {
-    for (const s of ['', ' ', 'abc', '1,5', '1.2.3', '--1', 'e5', '1e', '1e+', 'NaN', 'Infinity', '-Infinity', '0x10', '1_000', '12a']) {
+    // '1.5000e1;' and '1.5000e1:': what follows the exponent is refused even when the fraction digits
+    // would bring the exponent back into range (a ';' of the next cell, read with the wrong delimiter).
+    for (const s of ['', ' ', 'abc', '1,5', '1.2.3', '--1', 'e5', '1e', '1e+', 'NaN', 'Infinity', '-Infinity', '0x10', '1_000', '12a', '1.5000e1;', '1.5000e1:']) {
       expect(whole(s), JSON.stringify(s)).toBeNaN();
     }
   });
