@@ -16,6 +16,11 @@ describe('CSV cells padded with spaces and quotes', () => {
     expect(candlesToRows(parseCandleText(' 1609459200000 , 1 , 2 , 0.5 , 1.5 , 10 \n', 'dump.csv'))).toEqual([candle]);
   });
 
+  it('reads a header-less first row as data when only its columns after the sixth hold words', () => {
+    const text = '1609459200000,1,2,0.5,1.5,10,BTCUSDT,spot\n1609545600000,1,2,0.5,1.5,10,BTCUSDT,spot\n';
+    expect(candlesToRows(parseCandleText(text, 'dump.csv'))).toEqual([candle, { ...candle, ts: T + 86_400_000 }]);
+  });
+
   it('takes a first line with a time but a word among the five values as a header', () => {
     const err = expectRefusal(() => parseCandleText('2021-01-01,open,high,low,close,volume\n2021-01-02,1,2,0.5,1.5,10\n', 'odd.csv'));
     expect(refusalOf(err)).toEqual({ reason: 'missing_column', where: 'line 1' });

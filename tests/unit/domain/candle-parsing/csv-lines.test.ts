@@ -89,6 +89,14 @@ describe('blank lines and empty files', () => {
     expect(candlesToRows(parseCsvCandles(`\ufeff\n${HEADER}\n2021-01-01,1,2,0.5,1.5,10\n`, 'x.csv').candles)).toEqual([candle]);
   });
 
+  it('skips only the byte-order mark itself, not a first character whose UTF-8 bytes look like it', () => {
+    // U+0EFF, U+F03F and U+FEE0 encode as E0 BB BF, EF 80 BF and EF BB A0: each differs from the mark (EF BB BF) in one byte.
+    for (const c of ['\u0EFF', '\uF03F', '\uFEE0']) {
+      const err = expectRefusal(() => parseCsvCandles(`${c}${HEADER}\n2021-01-01,1,2,0.5,1.5,10\n`, 'x.csv'));
+      expect(refusalOf(err), c).toEqual({ reason: 'missing_column', where: 'line 1' });
+    }
+  });
+
   it('refuses a file of blank lines as empty, and a header alone as having no rows', () => {
     for (const text of ['', '\n\n', ' \t \r\n\t\n']) {
       const err = expectRefusal(() => parseCsvCandles(text, 'e.csv'));
