@@ -154,16 +154,13 @@ export function parseTimestamp(text: string, start: number, end: number): number
 
 /** {@link parseTimestamp} on `bytes[start, end)` (the CSV reader's path: no string per cell). */
 export function parseTimestampBytes(text: Uint8Array, start: number, end: number): number {
-  const c = text[start]!;
-  // A 4-digit year followed by '-' or '/' is a date; any other digit run is an epoch number.
+  // A 4-digit year followed by '-' or '/' is a date; anything else must be an epoch number
+  // (parseDecimalBytes refuses what is not one).
   if (end - start > 4) {
     const c4 = text[start + 4]!;
     if (c4 === 45 || c4 === 47) return parseIsoDateBytes(text, start, end);
   }
-  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
-    return epochToMs(parseDecimalBytes(text, start, end));
-  }
-  return Number.NaN;
+  return epochToMs(parseDecimalBytes(text, start, end));
 }
 
 /** Parse a candle time from a JSON value: a number is an epoch, a string goes through {@link parseTimestamp}. */

@@ -85,3 +85,43 @@ describe('epoch numbers', () => {
     for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, ' ', '\t']) expect(timestampFromValue(v), String(v)).toBeNaN();
   });
 });
+
+describe('the exact shape of a date, field by field', () => {
+  const NOON = Date.UTC(2024, 0, 31, 12);
+
+  it('takes a zone right after the minutes when there are no seconds', () => {
+    expect(iso('2024-01-31T12:00Z')).toBe(NOON);
+    expect(iso('2024-01-31 12:00 Z')).toBe(NOON);
+    expect(iso('2024-01-31T13:00+01:00')).toBe(NOON);
+  });
+
+  it('refuses a year of fewer than four digits, a separator other than - or /, and a missing hour', () => {
+    for (const s of ['21-01-01', '202-01-01', '2021.01.05', '2021x01x05', '2021-01-05_07:05', '2021-01-05T:05', '2021-01-05 :05:00']) {
+      expect(iso(s), s).toBeNaN();
+    }
+    expect(iso('0000-01-01')).toBe(Date.parse('0000-01-01T00:00:00Z'));
+  });
+
+  it('refuses a zone that is neither Z nor a signed offset', () => {
+    for (const s of ['2024-01-31T12:00:00x05:00', '2024-01-31T12:00:00 05:00', '2024-01-31T12:00:00*0500']) expect(iso(s), s).toBeNaN();
+  });
+
+  it('reads a date inside a longer text, by its range', () => {
+    const line = 'BTC,2024-01-31T12:00Z,1609459200';
+    expect(parseIsoDate(line, 4, 21)).toBe(NOON);
+    expect(parseTimestamp(line, 4, 21)).toBe(NOON);
+    expect(parseTimestamp(line, 22, line.length)).toBe(Date.UTC(2021, 0, 1));
+  });
+
+  it('reads each date on its own, whatever longer date came before it', () => {
+    const values = ['2024-01-31T12:00:00', '2024-01-31T12:00', '2024-01-31 12:00:00+01:00', '2024-01-31 12:00', '2024-01-31'];
+    expect(values.map((v) => timestampFromValue(v))).toEqual([NOON, NOON, NOON - 3_600_000, NOON, Date.UTC(2024, 0, 31)]);
+  });
+
+  it('reads epochs starting with 0 or 9', () => {
+    expect(ts('0')).toBe(0);
+    expect(ts('0.5')).toBe(500);
+    expect(ts('9')).toBe(9_000);
+    expect(ts('99999')).toBe(99_999_000);
+  });
+});
