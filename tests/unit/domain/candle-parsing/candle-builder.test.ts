@@ -36,6 +36,15 @@ describe('CandleBuilder: what a valid candle may look like', () => {
     expect(refusal([T, 1, 2, 0, 1, 1])).toBe('f.csv row 1: low 0 is not a positive price');
     expect(refusal([T, 1, 2, 0.5, -1, 1])).toBe('f.csv row 1: close -1 is not a positive price');
     expect(refusal([T, 0, 0, 0.5, -1, 1])).toBe('f.csv row 1: open 0 is not a positive price');
+    // zero, not only below it: a high or close of 0 is refused as a price, not as breaking the OHLC order
+    expect(refusal([T, 1, 0, 0.5, 1, 1])).toBe('f.csv row 1: high 0 is not a positive price');
+    expect(refusal([T, 1, 2, 0.5, 0, 1])).toBe('f.csv row 1: close 0 is not a positive price');
+  });
+
+  it('checks the high against the open and the close each, and the low likewise', () => {
+    const refusal = (row: Row) => expectRefusal(() => build([row])).message;
+    expect(refusal([T, 2.5, 2, 0.5, 1.5, 1])).toBe('f.csv row 1: high 2 is below max(open 2.5, close 1.5)');
+    expect(refusal([T, 1.5, 2, 1.2, 1, 1])).toBe('f.csv row 1: low 1.2 is above min(open 1.5, close 1)');
   });
 });
 
@@ -46,6 +55,22 @@ describe('CandleBuilder: rows with the same time', () => {
     const parsed = build([first, [...first], [T + MIN, 11, 12, 10, 11.5, 50]]);
     expect(parsed.candles.length).toBe(2);
     expect(parsed.stats).toEqual({ rowsRead: 3, duplicatesDropped: 1, reordered: false });
+  });
+
+  it('keeps the right rows when an identical row is dropped from the middle of an ordered series', () => {
+    const next: Row = [T + MIN, 11, 12, 10, 11.5, 50];
+    const parsed = build([first, [...first], next]);
+    expect(candlesToRows(parsed.candles)).toEqual([
+      { ts: T, open: 10, high: 12, low: 9, close: 11, volume: 100 },
+      { ts: T + MIN, open: 11, high: 12, low: 10, close: 11.5, volume: 50 },
+    ]);
+  });
+
+  it('names the two rows in source order, whatever order they were added in', () => {
+    const b = new CandleBuilder('f.json', (w) => `row ${w}`);
+    b.push(Float64Array.from(first), 7);
+    b.push(Float64Array.from([T, 10, 12, 9, 11, 101]), 3);
+    expect(refusalOf(expectRefusal(() => b.finish())).where).toBe('row 3 and row 7');
   });
 
   it.each([
