@@ -27,8 +27,10 @@ describe('a first line that is data, not a header', () => {
   });
 
   it('takes a first line as a header when its time has a quote on one side only', () => {
-    const err = expectRefusal(() => parseCsvCandles('"1609459200000,1,2,0.5,1.5,10\n', 'q.csv'));
-    expect(refusalOf(err)).toEqual({ reason: 'missing_column', where: 'line 1' });
+    for (const time of ['"1609459200000', '1609459200000"']) {
+      const err = expectRefusal(() => parseCsvCandles(`${time},1,2,0.5,1.5,10\n`, 'q.csv'));
+      expect(refusalOf(err), time).toEqual({ reason: 'missing_column', where: 'line 1' });
+    }
   });
 
   it('takes a first line of five columns, or a word followed by five numbers, as a header', () => {
