@@ -87,10 +87,17 @@ describe('order manager: cancels, refreshes and settlement of open orders', () =
     expect(await status('resent')).toBe('pending');
   });
 
-  it('an open order the venue does not find cannot be cancelled: the refusal is rethrown and the row left open', async () => {
-    await row('ghost', 'open');
+  it('an open order the venue does not find cannot be cancelled: the refusal is rethrown and the row left open (however old)', async () => {
+    await row('ghost', 'open', { createdAt: T0 - 3_600_000, updatedAt: T0 - 3_600_000 });
     await expect(manager.cancel('ghost')).rejects.toMatchObject({ name: 'ExecutionError', kind: 'rejected', message: 'Unknown order sent.' });
     expect(await status('ghost')).toBe('open');
+  });
+
+  it('an old write-ahead row whose cancel fails and whose lookup fails too stays pending: a failed lookup proves nothing', async () => {
+    await row('old', 'pending', { createdAt: T0 - 3_600_000, updatedAt: T0 - 3_600_000 });
+    venue.lookupError = new Error('venue down');
+    await expect(manager.cancel('old')).rejects.toMatchObject({ name: 'ExecutionError' });
+    expect(await status('old')).toBe('pending');
   });
 
   it('a cancel that fails while the lookup fails too is rethrown as it is; any other error becomes a retryable one', async () => {

@@ -100,10 +100,15 @@ describe('order manager: what is sent, how often, and what is logged', () => {
     venue.next = 'lose-before';
     await make({ lookupDelayMs: 250, requestWindowMs: 3_000, sleep }).submit(plan, 'strat');
     expect(sleeps).toEqual([1_000, 10_000, 250, 250, 2_750]);
-    // A lookup that itself took longer than the window: no further wait.
-    venue.next = 'lose-before';
-    await make({ lookupDelayMs: 5_000, requestWindowMs: 3_000, sleep }).submit(plan, 'strat');
-    expect(sleeps.slice(5)).toEqual([5_000]);
+    // A lookup that itself took the whole window, or longer: no further wait, no second lookup.
+    for (const lookupDelayMs of [3_000, 5_000]) {
+      venue.next = 'lose-before';
+      venue.lookups.length = 0;
+      sleeps.length = 0;
+      await make({ lookupDelayMs, requestWindowMs: 3_000, sleep, maxCreateAttempts: 2 }).submit(plan, 'strat');
+      expect(sleeps).toEqual([lookupDelayMs]);
+      expect(venue.lookups).toHaveLength(1);
+    }
   });
 
   it('a lost answer that was the venue\'s own rate-limit refusal (nothing of it queued) is resent after one lookup, without the window', async () => {
