@@ -12,7 +12,7 @@ import type { JobQueue } from '../ports/job-queue.ts';
 import type { StrategyCatalog } from '../strategies/registry.ts';
 import type { ExchangeBundle } from './build-exchange.ts';
 import { SIM_HISTORY_CANDLES } from './build-exchange.ts';
-import { kellySettingsFrom } from './risk-settings.ts';
+import { backtestRiskFrom, kellySettingsFrom } from './risk-settings.ts';
 
 export interface BacktestRuntime {
   service: BotServices['backtests'];
@@ -58,6 +58,8 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
     datasets,
     queue: d.queue,
     catalog: d.catalog,
+    // `/backtest … risk=on`: as this bot trades — its entry size, limits and protections; the panic score gates entries.
+    riskOptions: () => ({ risk: backtestRiskFrom(d.config, true), sizing: d.config.ORDER_SIZING === 'kelly' ? 'kelly' : `percent:${d.config.ORDER_SIZE_PCT}` }),
     loadCandles,
     logger,
     announce(run) {

@@ -88,7 +88,7 @@ describe('the /backtest examples run to the end on the default setup (simulated 
     for (const line of examples) {
       const parsed = parseArgs(backtest, parseCommandLine(line)!.rest);
       if (!parsed.ok) throw new Error(`${line}: ${parsed.message}`);
-      const a = parsed.value as { strategy: string; symbol: string; timeframe: string; from?: number; to?: number; params?: Record<string, unknown> };
+      const a = parsed.value as { strategy: string; symbol: string; timeframe: string; from?: number; to?: number; params?: Record<string, unknown>; risk?: boolean };
       const done = new Promise<BacktestRunView>((res) => {
         const off = runtime.service.onUpdate((u) => {
           if (u.status === 'done' || u.status === 'failed') {
@@ -97,10 +97,13 @@ describe('the /backtest examples run to the end on the default setup (simulated 
           }
         });
       });
-      await runtime.service.enqueue({ strategy: a.strategy, symbol: a.symbol, timeframe: a.timeframe, from: a.from, to: a.to, params: a.params ?? {}, requestedBy: { platform: 'console', userId: 'console' } });
+      await runtime.service.enqueue({ strategy: a.strategy, symbol: a.symbol, timeframe: a.timeframe, from: a.from, to: a.to, params: a.params ?? {}, ...(a.risk ? { risk: true } : {}), requestedBy: { platform: 'console', userId: 'console' } });
       const run = await done;
       expect(run.error, line).toBeUndefined();
       expect(run.status, line).toBe('done');
+      // risk=on runs through the bot's risk layer, and the result says what it did.
+      if (a.risk) expect(run.summary, line).toMatch(/Protections: .*\nPanic score: max [0-9.]+.*\nEntries denied by panic \(≥ 70\): \d+/);
+      else expect(run.summary, line).not.toContain('Panic score');
     }
   }, 240_000);
 });
