@@ -1,4 +1,3 @@
-import type { Readable, Writable } from 'node:stream';
 import type { Hono } from 'hono';
 import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
@@ -47,10 +46,8 @@ import { ReconcileService } from './app/reconciliation.ts';
 import { Reconciler } from './engine/reconciler.ts';
 import type { TradingStore } from './ports/store.ts';
 
-export interface AppIo {
-  stdin: Readable & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean };
-}
+import type { AppIo } from './app/app-io.ts';
+export type { AppIo };
 
 export interface App {
   readonly config: Config;
