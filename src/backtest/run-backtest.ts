@@ -23,7 +23,8 @@ const PROGRESS_MASK = 0x3fff;
 
 /**
  * Run a strategy over columnar candles, event by event, on the same pieces as live trading: the
- * strategy's `prepare` once over the whole series, then per closed candle the engine's candle step
+ * strategy's indicators (per chunk of 4,096 candles with `prepareRange`, else `prepare` once over the
+ * whole series), then per closed candle the engine's candle step
  * (`src/engine/candle-step.ts`: protective exits → strategy → risk gate with sizing, trading state and
  * every pre-flight rule), the sim's matching engine for fills and `Portfolio` for accounting.
  *
@@ -106,7 +107,12 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     rules: o.rules,
   };
 
-  inst.prepare(c);
+  const chunk = o.chunkSize ?? CHUNK;
+  if (!(Number.isInteger(chunk) && chunk >= 1)) throw new AppError('BAD_REQUEST', `chunk size must be a whole number ≥ 1, got ${chunk}`);
+  const keepIndicators = o.indicators ?? true;
+  // A strategy that prepares by ranges does so chunk by chunk inside the loop; any other over the whole series first.
+  const ranged = inst.prepareRange !== undefined;
+  if (!ranged) inst.prepare(c);
   const equity = new Float64Array(n);
   const signalMap = o.signals ? new Map<string, number>() : undefined;
   const stepper = createCandleStepper({ symbol, timeframe, tfMs, strategy: inst, allowShort, candles: c, lower: o.lowerTimeframe });
@@ -114,7 +120,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const tradeFrom = Math.floor(o.tradeFrom ?? 0);
   if (!(tradeFrom >= 0 && tradeFrom < n)) throw new AppError('BAD_REQUEST', `tradeFrom must be a candle index from 0 to ${n - 1}, got ${o.tradeFrom}`);
   const firstDecision = Math.max(tradeFrom, Math.floor(warmup) - 1);
-  const exposed = simulate(c, equity, stepper, broker, gateInputs, { kelly, risk, tfMs }, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
+  const exposed = simulate(c, equity, stepper, broker, gateInputs, { kelly, risk, tfMs, chunk, ranged, keepIndicators }, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
   o.onProgress?.(1);
   const { ts, close } = c;
 
@@ -139,7 +145,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     denials: broker.denials,
     ...(risk ? { risk: risk.report() } : {}),
     ...(why ? { noTradeReason: why } : {}),
-    indicators: inst.indicators?.(),
+    indicators: ranged && !keepIndicators ? undefined : inst.indicators?.(),
     elapsedMs: performance.now() - started,
   };
 }
@@ -158,7 +164,7 @@ function simulate(
   stepper: CandleStepper,
   broker: BacktestBroker,
   gateInputs: GateInputs,
-  x: { kelly: KellySettings | undefined; risk: BacktestRisk | undefined; tfMs: number },
+  x: { kelly: KellySettings | undefined; risk: BacktestRisk | undefined; tfMs: number; chunk: number; ranged: boolean; keepIndicators: boolean },
   fillAtClose: boolean,
   firstDecision: number,
   signals: Readonly<Record<string, Float64Array>> | undefined,
@@ -189,7 +195,15 @@ function simulate(
   };
   const run: CandleRun = { c, equity, stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
   let exposed = 0;
-  for (let from = 0; from < n; from += CHUNK) exposed += simulateCandles(run, from, Math.min(n, from + CHUNK));
+  const strategy = stepper.strategy;
+  const chunk = x.chunk;
+  // One pipeline: per chunk, the strategy's indicators (when it prepares by ranges), then the candles
+  // that read them while they are still in cache.
+  for (let from = 0; from < n; from += chunk) {
+    const to = Math.min(n, from + chunk);
+    if (x.ranged) strategy.prepareRange!(c, from, to, x.keepIndicators);
+    exposed += simulateCandles(run, from, to);
+  }
   if (broker.qty !== 0) {
     broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
     equity[n - 1] = broker.portfolio.cash;
@@ -216,7 +230,7 @@ interface CandleRun {
   step: CandleStepResult;
 }
 
-/** Candles per call of {@link simulateCandles}. */
+/** Candles per call of {@link simulateCandles} (and per `prepareRange`), unless the options say otherwise. */
 const CHUNK = 1 << 12;
 
 /**

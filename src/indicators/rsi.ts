@@ -92,6 +92,102 @@ function rsiSegment(close: Float64Array, out: Float64Array, start: number, n: nu
   return i;
 }
 
+/** What {@link rsiRange} carries from one range to the next. */
+const SEG = 0; // clean values in the current segment, capped at n + 1 (0: none yet)
+const PREV = 1;
+const GAIN = 2;
+const LOSS = 3;
+
+/** A fresh state for {@link rsiRange} (before the first row). */
+export function newRsiState(): Float64Array {
+  return new Float64Array(4);
+}
+
+/**
+ * RSI for rows `[from, to)` of `close`, bit-identical to {@link rsi} over the whole series, with what
+ * it needs from earlier rows carried in `state` (from {@link newRsiState}; consecutive ranges from
+ * row 0). Row i is written to `out[i - base]`, so `out` may hold only this range (an incremental
+ * strategy) or the whole series (`base` 0). `n` is assumed validated.
+ *
+ * The warm-up of a segment (its first n + 1 values) goes value by value as {@link createRsiStream}
+ * does; the steady state is a straight loop, like {@link rsi}'s.
+ */
+export function rsiRange(close: Float64Array, n: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number): void {
+  let i = from;
+  while (i < to) {
+    if (state[SEG]! > n) {
+      i = rsiSteady(close, n, i, to, state, out, base);
+      continue;
+    }
+    rsiWarmStep(close[i]!, n, state, out, i - base);
+    i++;
+  }
+}
+
+/** One value of a segment's warm-up (or a NaN, which restarts it), in {@link rsiSegment}'s arithmetic. */
+function rsiWarmStep(v: number, n: number, state: Float64Array, out: Float64Array, at: number): void {
+  out[at] = Number.NaN;
+  if (v !== v) {
+    state[SEG] = 0;
+    return;
+  }
+  const seg = state[SEG]!;
+  if (seg === 0) {
+    state[PREV] = v;
+    state[GAIN] = 0;
+    state[LOSS] = 0;
+    state[SEG] = 1;
+    return;
+  }
+  const d = v - state[PREV]!;
+  state[PREV] = v;
+  const a = Math.abs(d);
+  let loss = state[LOSS]! + (a - d) * 0.5;
+  let gain = state[GAIN]! + (a + d) * 0.5;
+  if (seg === n) {
+    loss /= n;
+    gain /= n;
+    const t0 = gain + loss;
+    out[at] = t0 !== 0 ? 100 * (gain / t0) : 0;
+  }
+  state[LOSS] = loss;
+  state[GAIN] = gain;
+  state[SEG] = seg + 1;
+}
+
+/** Wilder's smoothing from row `from` to a NaN (which restarts the warm-up) or `to`; returns where it stopped. */
+function rsiSteady(close: Float64Array, n: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number): number {
+  const nm1 = n - 1;
+  let prev = state[PREV]!;
+  let gain = state[GAIN]!;
+  let loss = state[LOSS]!;
+  let i = from;
+  for (; i < to; i++) {
+    const v = close[i]!;
+    if (v !== v) {
+      out[i - base] = Number.NaN;
+      state[SEG] = 0;
+      i++;
+      break;
+    }
+    const d = v - prev;
+    prev = v;
+    const a = Math.abs(d);
+    loss *= nm1;
+    gain *= nm1;
+    loss += (a - d) * 0.5;
+    gain += (a + d) * 0.5;
+    loss /= n;
+    gain /= n;
+    const t = gain + loss;
+    out[i - base] = t !== 0 ? 100 * (gain / t) : 0;
+  }
+  state[PREV] = prev;
+  state[GAIN] = gain;
+  state[LOSS] = loss;
+  return i;
+}
+
 /** Streaming RSI, bit-identical to {@link rsi}. */
 export function createRsiStream(n: number): SeriesStream {
   checkPeriod('rsi', 'n', n);
