@@ -109,7 +109,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
 
   const chunk = o.chunkSize ?? CHUNK;
   if (!(Number.isInteger(chunk) && chunk >= 1)) throw new AppError('BAD_REQUEST', `chunk size must be a whole number ≥ 1, got ${chunk}`);
-  const keepIndicators = o.indicators ?? true;
+  const keepIndicators = o.indicators ?? false;
   // A strategy that prepares by ranges does so chunk by chunk inside the loop; any other over the whole series first.
   const ranged = inst.prepareRange !== undefined;
   if (!ranged) inst.prepare(c);
@@ -181,8 +181,12 @@ function simulate(
   const signalNames = signals ? Object.keys(signals) : [];
   const signalSeries = signals ? signalNames.map((k) => signals[k]!) : [];
   const kelly = kellySettings !== undefined ? (gateInputs.sizing as { kind: 'kelly'; fraction: number }) : undefined;
-  // Available funds, the Kelly fraction and the risk view are computed only when the step takes a decision.
+  // Equity, available funds, the Kelly fraction and the risk view are handed to the gate only when the
+  // step takes a decision. The loop keeps the candle's equity in a typed array: storing a double into
+  // an object field per candle made V8 allocate a heap number each time (~10 MB per million candles).
+  const mark = new Float64Array(1);
   stepper.beforeGate = (g) => {
+    g.equity = mark[0]!;
     g.available = broker.available();
     const i = stepper.ctx.i;
     if (kelly !== undefined) {
@@ -193,7 +197,7 @@ function simulate(
     }
     if (risk !== undefined) g.risk = risk.view(ts[i]! + tfMs, ts[i]!, broker.qty !== 0 ? 1 : 0);
   };
-  const run: CandleRun = { c, equity, stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
+  const run: CandleRun = { c, equity, mark, book: new Float64Array(3), stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
   let exposed = 0;
   const strategy = stepper.strategy;
   const chunk = x.chunk;
@@ -215,6 +219,10 @@ function simulate(
 interface CandleRun {
   c: Candles;
   equity: Float64Array;
+  /** The current candle's equity, for the gate (see `beforeGate`). */
+  mark: Float64Array;
+  /** The account as the loop reads it: cash, signed quantity, entry price (see {@link bookAccount}). */
+  book: Float64Array;
   stepper: CandleStepper;
   broker: BacktestBroker;
   gateInputs: GateInputs;
@@ -247,6 +255,7 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
   const close = c.close;
   const volume = c.volume;
   const equity = r.equity;
+  const mark = r.mark;
   const stepper = r.stepper;
   const broker = r.broker;
   const gateInputs = r.gateInputs;
@@ -261,23 +270,29 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
   const step = r.step;
   const tfMs = stepper.tfMs;
   let exposed = 0;
+  // The account (cash, quantity, entry price) in a typed array, copied from the broker after every
+  // fill (the only thing that changes it): with the equity computed from the broker's fields, V8 kept
+  // it boxed and allocated a heap number per candle in a position (~16 MB of garbage per million).
+  const book = r.book;
+  bookAccount(broker, book);
   for (let i = from; i < to; i++) {
     if (i > 0 && !(ts[i]! > ts[i - 1]!)) throw notAscending(i);
     if (pending.length > 0) {
       for (let k = 0; k < pending.length; k++) fillOrder(broker, risk, pending[k]!, open[i]!, i, ts[i]!);
       pending.length = 0;
+      bookAccount(broker, book);
     }
     const px = close[i]!;
     let e: number;
-    if (broker.qty !== 0) {
+    if (book[QTY] !== 0) {
       exposed++;
-      e = broker.portfolio.cash + (px - broker.entry) * broker.qty;
+      e = book[CASH]! + (px - book[ENTRY]!) * book[QTY]!;
     } else {
-      e = broker.portfolio.cash;
+      e = book[CASH]!;
     }
     if (i >= firstDecision) {
       if (signalMap !== undefined) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, signalSeries[k]![i]!);
-      gateInputs.equity = e;
+      mark[0] = e;
       candleStep(stepper, i, broker.position, broker.snapshot, true, gateInputs, step);
       const decisions = step.decisions;
       for (let k = 0; k < decisions.length; k++) {
@@ -291,7 +306,10 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
         if (fillAtClose) fillOrder(broker, risk, d.order!, px, i, ts[i]!);
         else pending.push(d.order!);
       }
-      if (fillAtClose && decisions.length > 0) e = broker.qty !== 0 ? broker.portfolio.cash + (px - broker.entry) * broker.qty : broker.portfolio.cash;
+      if (fillAtClose && decisions.length > 0) {
+        bookAccount(broker, book);
+        e = book[QTY] !== 0 ? book[CASH]! + (px - book[ENTRY]!) * book[QTY]! : book[CASH]!;
+      }
     }
     // As live after a tick: equity protections and the panic score see the candle once it is decided on.
     if (risk !== undefined) {
@@ -303,7 +321,8 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
           const flat: PlannedOrder = { kind: 'exit', symbol: stepper.symbol, side: broker.qty > 0 ? 'sell' : 'buy', positionSide: broker.qty > 0 ? 'long' : 'short', quantity: Math.abs(broker.qty), allIn: false, reduceOnly: true, reason: `kill-all: ${t.reason}` };
           if (fillAtClose) {
             fillOrder(broker, risk, flat, px, i, ts[i]!);
-            e = broker.portfolio.cash;
+            bookAccount(broker, book);
+            e = book[CASH]!;
           } else pending.push(flat);
         }
       }
@@ -312,6 +331,17 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
     if (onProgress !== undefined && (i & PROGRESS_MASK) === 0 && i > 0) onProgress(i / n);
   }
   return exposed;
+}
+
+const CASH = 0;
+const QTY = 1;
+const ENTRY = 2;
+
+/** The broker's cash, signed quantity and entry price into `book` (see simulateCandles). */
+function bookAccount(broker: BacktestBroker, book: Float64Array): void {
+  book[CASH] = broker.portfolio.cash;
+  book[QTY] = broker.qty;
+  book[ENTRY] = broker.entry;
 }
 
 function notAscending(i: number): AppError {
