@@ -1,3 +1,4 @@
+import { curveStats, returnPeriodMs, type CurveStats } from './curve-stats.ts';
 import type { BacktestMetrics, Breakdowns, GroupStats, MonthStats } from './metrics-types.ts';
 
 export const DAY_MS = 86_400_000;
@@ -34,6 +35,12 @@ export interface MetricsInput {
    * period per calendar day (or per bar when bars are longer than a day) on a 365-day year.
    */
   periodsPerYear?: number;
+  /**
+   * The curve's drawdowns and period returns when the caller worked them out while the curve was
+   * made (the backtest does, chunk by chunk: `EquityCurvePass` over the same ts, equity and
+   * initial equity); otherwise one pass here.
+   */
+  curve?: CurveStats;
 }
 
 /**
@@ -51,7 +58,7 @@ export function computeMetrics(m: MetricsInput): BacktestMetrics {
   const years = durationMs / (daysPerYear * DAY_MS);
 
   // Daily returns for bars of a day or less; one return per bar for longer bars (weeks, months).
-  const dd = curveStats(m.ts, m.equity, e0, m.timeframeMs > DAY_MS ? 1 : DAY_MS);
+  const dd = m.curve ?? curveStats(m.ts, m.equity, e0, returnPeriodMs(m.timeframeMs));
   const periods = dd.periods;
   const periodsPerYear = m.periodsPerYear ?? (daysPerYear * DAY_MS) / Math.max(DAY_MS, m.timeframeMs);
   const ret = final / e0 - 1;
@@ -96,153 +103,6 @@ export function computeMetrics(m: MetricsInput): BacktestMetrics {
     periodsPerYear,
     ...t,
   };
-}
-
-interface CurveStats {
-  /** Highest equity (the initial equity counts). */
-  peak: number;
-  /** Deepest drawdown as a positive fraction. */
-  max: number;
-  maxDurationMs: number;
-  episodes: number;
-  sumDepth: number;
-  sumDurationMs: number;
-  /** Returns per period: how many, their mean, sample variance (n − 1) and sqrt(mean(min(r, 0)²)) over all periods. */
-  periods: { count: number; mean: number; variance: number; downside: number };
-}
-
-/**
- * One pass over the equity curve for drawdowns and period returns.
- *
- * Drawdowns: the running peak starts at the initial equity; an episode runs from the last peak until
- * equity is back at or above it (or the data ends). Its duration is from the peak's candle to the
- * recovering candle (or the last candle).
- *
- * Returns per UTC calendar period (a day, or the candle when candles are longer): the equity at the
- * last candle of each period against the previous period's (the first against the initial equity).
- * Welford's running mean/variance: no array of returns is kept; the end of the current period is
- * computed once per period, not a division per candle.
- */
-function curveStats(ts: Float64Array, equity: Float64Array, initial: number, periodMs: number): CurveStats {
-  const len = equity.length;
-  const st = new Float64Array(CURVE_STATE);
-  st[PEAK] = initial;
-  // (NaN, not 0, when there is no candle: never read then)
-  st[PEAK_TS] = len > 0 ? ts[0]! : Number.NaN;
-  st[PREV] = initial;
-  st[BOUNDARY] = len > 0 ? (Math.floor(ts[0]! / periodMs) + 1) * periodMs : Number.NaN;
-  // Chunk by chunk with the state in a typed array, as the simulation: one loop over a million values
-  // run once is compiled on stack by V8, and that code boxed its running doubles (~16 MB of garbage).
-  for (let from = 0; from < len; from += CURVE_CHUNK) curveChunk(ts, equity, periodMs, st, from, Math.min(len, from + CURVE_CHUNK));
-  const count = st[COUNT]!;
-  const down = st[DOWN]!;
-  let episodes = st[EPISODES]!;
-  let sumDepth = st[SUM_DEPTH]!;
-  let sumDur = st[SUM_DUR]!;
-  let maxDur = st[MAX_DUR]!;
-  if (st[IN_DD] === 1) {
-    const dur = ts[len - 1]! - st[PEAK_TS]!;
-    episodes++;
-    sumDepth += st[DEPTH]!;
-    sumDur += dur;
-    if (dur > maxDur) maxDur = dur;
-  }
-  return {
-    peak: st[PEAK]!,
-    max: st[MAX]!,
-    maxDurationMs: maxDur,
-    episodes,
-    sumDepth,
-    sumDurationMs: sumDur,
-    periods: { count, mean: st[MEAN]!, variance: count > 1 ? st[M2]! / (count - 1) : 0, downside: count > 0 ? Math.sqrt(down / count) : 0 },
-  };
-}
-
-/** Slots of {@link curveStats}' state. */
-const PEAK = 0;
-const PEAK_TS = 1;
-const MAX = 2;
-const MAX_DUR = 3;
-const IN_DD = 4;
-const DEPTH = 5;
-const EPISODES = 6;
-const SUM_DEPTH = 7;
-const SUM_DUR = 8;
-const PREV = 9;
-const COUNT = 10;
-const MEAN = 11;
-const M2 = 12;
-const DOWN = 13;
-const BOUNDARY = 14;
-const CURVE_STATE = 15;
-const CURVE_CHUNK = 1 << 12;
-
-/** Candles `[from, to)` of {@link curveStats}' pass. */
-function curveChunk(ts: Float64Array, equity: Float64Array, periodMs: number, st: Float64Array, from: number, to: number): void {
-  const len = equity.length;
-  let peak = st[PEAK]!;
-  let peakTs = st[PEAK_TS]!;
-  let max = st[MAX]!;
-  let maxDur = st[MAX_DUR]!;
-  let inDd = st[IN_DD] === 1;
-  let depth = st[DEPTH]!;
-  let episodes = st[EPISODES]!;
-  let sumDepth = st[SUM_DEPTH]!;
-  let sumDur = st[SUM_DUR]!;
-  let prev = st[PREV]!;
-  let count = st[COUNT]!;
-  let mean = st[MEAN]!;
-  let m2 = st[M2]!;
-  let down = st[DOWN]!;
-  let boundary = st[BOUNDARY]!;
-  for (let i = from; i < to; i++) {
-    const e = equity[i]!;
-    if (e >= peak) {
-      if (inDd) {
-        const dur = ts[i]! - peakTs;
-        episodes++;
-        sumDepth += depth;
-        sumDur += dur;
-        if (dur > maxDur) maxDur = dur;
-        inDd = false;
-      }
-      peak = e;
-      peakTs = ts[i]!;
-    } else {
-      const d = 1 - e / peak;
-      if (!inDd) {
-        inDd = true;
-        depth = 0;
-      }
-      if (d > depth) depth = d;
-      if (d > max) max = d;
-    }
-    if (i < len - 1 && ts[i + 1]! < boundary) continue;
-    // the last candle of a period
-    if (i < len - 1) boundary = (Math.floor(ts[i + 1]! / periodMs) + 1) * periodMs;
-    const r = prev > 0 ? e / prev - 1 : 0;
-    prev = e;
-    count++;
-    const delta = r - mean;
-    mean += delta / count;
-    m2 += delta * (r - mean);
-    if (r < 0) down += r * r;
-  }
-  st[PEAK] = peak;
-  st[PEAK_TS] = peakTs;
-  st[MAX] = max;
-  st[MAX_DUR] = maxDur;
-  st[IN_DD] = inDd ? 1 : 0;
-  st[DEPTH] = depth;
-  st[EPISODES] = episodes;
-  st[SUM_DEPTH] = sumDepth;
-  st[SUM_DUR] = sumDur;
-  st[PREV] = prev;
-  st[COUNT] = count;
-  st[MEAN] = mean;
-  st[M2] = m2;
-  st[DOWN] = down;
-  st[BOUNDARY] = boundary;
 }
 
 type TradeMetrics = Pick<

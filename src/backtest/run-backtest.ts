@@ -11,6 +11,7 @@ import type { StrategyInstance } from '../strategies/strategy.ts';
 import { BacktestRisk } from './backtest-risk.ts';
 import { BacktestBroker } from './broker.ts';
 import { inferCalendar } from './calendar.ts';
+import { EquityCurvePass, returnPeriodMs } from './curve-stats.ts';
 import { computeBreakdowns, computeMetrics } from './metrics.ts';
 import { noTradeReason } from './no-trade-reason.ts';
 import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel } from './options.ts';
@@ -120,7 +121,9 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const tradeFrom = Math.floor(o.tradeFrom ?? 0);
   if (!(tradeFrom >= 0 && tradeFrom < n)) throw new AppError('BAD_REQUEST', `tradeFrom must be a candle index from 0 to ${n - 1}, got ${o.tradeFrom}`);
   const firstDecision = Math.max(tradeFrom, Math.floor(warmup) - 1);
-  const exposed = simulate(c, equity, stepper, broker, gateInputs, { kelly, risk, tfMs, chunk, ranged, keepIndicators }, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
+  // The metrics' pass over the equity curve runs chunk by chunk inside the loop, over the traded part.
+  const curve = new EquityCurvePass(c.ts, equity, cash, returnPeriodMs(tfMs), tradeFrom, n);
+  const exposed = simulate(c, equity, stepper, broker, gateInputs, { kelly, risk, tfMs, chunk, ranged, keepIndicators, curve }, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
   o.onProgress?.(1);
   const { ts, close } = c;
 
@@ -129,7 +132,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const mTs = tradeFrom > 0 ? ts.subarray(tradeFrom) : ts;
   const mClose = tradeFrom > 0 ? close.subarray(tradeFrom) : close;
   const mEquity = tradeFrom > 0 ? equity.subarray(tradeFrom) : equity;
-  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, periodsPerYear: calendar.periodsPerYear });
+  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, periodsPerYear: calendar.periodsPerYear, curve: curve.result() });
   const why = trades.length === 0 ? noTradeReason({ candles: n, firstDecision, warmup, entrySignals: stepper.entrySignals, denials: broker.denials }) : undefined;
   return {
     ...metrics,
@@ -164,7 +167,7 @@ function simulate(
   stepper: CandleStepper,
   broker: BacktestBroker,
   gateInputs: GateInputs,
-  x: { kelly: KellySettings | undefined; risk: BacktestRisk | undefined; tfMs: number; chunk: number; ranged: boolean; keepIndicators: boolean },
+  x: { kelly: KellySettings | undefined; risk: BacktestRisk | undefined; tfMs: number; chunk: number; ranged: boolean; keepIndicators: boolean; curve: EquityCurvePass },
   fillAtClose: boolean,
   firstDecision: number,
   signals: Readonly<Record<string, Float64Array>> | undefined,
@@ -201,17 +204,20 @@ function simulate(
   let exposed = 0;
   const strategy = stepper.strategy;
   const chunk = x.chunk;
-  // One pipeline: per chunk, the strategy's indicators (when it prepares by ranges), then the candles
-  // that read them while they are still in cache.
+  // One pipeline: per chunk, the strategy's indicators (when it prepares by ranges), the candles that
+  // read them while they are still in cache, then the equity of those candles into the metrics' pass.
+  // The last candle's equity is final only after the end of data closes the position.
   for (let from = 0; from < n; from += chunk) {
     const to = Math.min(n, from + chunk);
     if (x.ranged) strategy.prepareRange!(c, from, to, x.keepIndicators);
     exposed += simulateCandles(run, from, to);
+    x.curve.add(from, Math.min(to, n - 1));
   }
   if (broker.qty !== 0) {
     broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
     equity[n - 1] = broker.portfolio.cash;
   }
+  x.curve.add(n - 1, n);
   return exposed;
 }
 

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { syntheticCandles } from '../../../bench/support/synthetic-candles.ts';
-import { runBacktest } from '../../../src/backtest/index.ts';
+import { computeMetrics, runBacktest } from '../../../src/backtest/index.ts';
+import { curveStats, EquityCurvePass } from '../../../src/backtest/curve-stats.ts';
 import type { BacktestOptions, BacktestResult } from '../../../src/backtest/types.ts';
 import { BUILT_IN_STRATEGIES } from '../../../src/strategies/built-ins.ts';
 import { parseStrategyParams } from '../../../src/strategies/registry.ts';
@@ -58,6 +59,14 @@ describe('backtest pipeline by chunks = the whole-series path', () => {
       expect(reference.tradeList.length).toBeGreaterThan(5);
     });
 
+    it(`${c.strategy} ${JSON.stringify(c.params)}: the metrics folded in chunk by chunk are those of one pass over the finished curve`, () => {
+      const from = c.options?.tradeFrom ?? 0;
+      const whole = computeMetrics({ ts: reference.equityTs, close: candles.close.subarray(from), equity: reference.equity, initialEquity: 10_000, timeframeMs: 60_000, trades: reference.tradeList, exposedCandles: Math.round((reference.exposurePct / 100) * reference.equity.length), periodsPerYear: reference.periodsPerYear });
+      for (const k of ['peakEquity', 'maxDrawdownPct', 'maxDrawdownDurationMs', 'avgDrawdownPct', 'avgDrawdownDurationMs', 'sharpe', 'sortino', 'annualVolatilityPct', 'annualReturnPct', 'calmar'] as const) {
+        expect(Object.is(reference[k], whole[k]), k).toBe(true);
+      }
+    });
+
     for (const chunkSize of [1, 7, 4096, N + 1]) {
       for (const keep of [true, false]) {
         it(`${c.strategy} ${JSON.stringify(c.params)}: chunks of ${chunkSize}, indicators ${keep ? 'kept' : 'not kept'}`, () => {
@@ -75,6 +84,17 @@ describe('backtest pipeline by chunks = the whole-series path', () => {
       }
     }
   }
+
+  it('the equity curve pass in irregular pieces, from a first candle, equals one pass over that part', () => {
+    const eq = Float64Array.from(candles.close, (x, i) => x * (1 + Math.sin(i / 50) / 10));
+    const pass = new EquityCurvePass(candles.ts, eq, 40_000, 86_400_000, 1234, N);
+    for (const [a, b] of [[0, 1000], [1000, 1300], [1300, 1301], [1301, 9000], [9000, N]] as const) pass.add(a, b);
+    expect(pass.result()).toEqual(curveStats(candles.ts.subarray(1234), eq.subarray(1234), 40_000, 86_400_000));
+    expect(() => pass.add(5, 10)).not.toThrow(); // before the first candle: nothing to add
+    const gap = new EquityCurvePass(candles.ts, eq, 40_000, 86_400_000, 0, N);
+    gap.add(0, 10);
+    expect(() => gap.add(11, 20)).toThrow(/in order/);
+  });
 
   it('refuses a chunk size that is not a whole number ≥ 1', () => {
     const def = definition('rsi-bb');
