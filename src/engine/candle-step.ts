@@ -108,19 +108,21 @@ export function candleStep(
 ): void {
   // The hot path (no position with levels, nothing decided) is kept small so V8 inlines it into the
   // caller's loop; everything else is out of line.
+  // (Fields are written only when they change: most candles change nothing but `ctx.i`.)
   if (out.decisions.length > 0) out.decisions = NO_DECISIONS;
-  out.protective = 0;
+  if (out.protective !== 0) out.protective = 0;
   if (out.messages.length > 0) out.messages.length = 0;
   const hit = position !== undefined && position.quantity !== 0 ? protectiveHit(s, i, position) : 0;
   const ctx = s.ctx;
   ctx.i = i;
-  ctx.position = hit !== 0 ? undefined : snapshot;
+  const seen = hit !== 0 ? undefined : snapshot;
+  if (ctx.position !== seen) ctx.position = seen;
   const intents = s.strategy.onCandle(ctx);
   if (!act) {
     if (hit !== 0 && s.missedHit === 0) s.missedHit = hit;
     return;
   }
-  s.missedHit = 0;
+  if (s.missedHit !== 0) s.missedHit = 0;
   if (hit === 0 && (intents === undefined || intents.length === 0)) return;
   gateStep(s, i, position, hit, intents, gateInputs, out);
 }
