@@ -54,6 +54,61 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   return out;
 }
 
+/** A fresh state for {@link atrRange}: clean bars in the segment, previous close, sum, average. */
+export function newAtrState(): Float64Array {
+  return new Float64Array(4);
+}
+
+/**
+ * {@link atr} for rows `[from, to)` only, the state carried in `state` (from {@link newAtrState};
+ * consecutive ranges from row 0): the same loop and arithmetic, bit-identical. Row i goes to
+ * `out[i − base]`. `n` is assumed validated.
+ */
+export function atrRange(high: Float64Array, low: Float64Array, close: Float64Array, n: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number): void {
+  const nm1 = n - 1;
+  let seg = state[0]!;
+  let prevClose = state[1]!;
+  let sum = state[2]!;
+  let avg = state[3]!;
+  for (let i = from; i < to; i++) {
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    if (h !== h || l !== l || c !== c) {
+      seg = 0;
+      out[i - base] = Number.NaN;
+      continue;
+    }
+    if (seg === 0) {
+      sum = 0;
+      prevClose = c;
+      seg = 1;
+      out[i - base] = Number.NaN;
+      continue;
+    }
+    const tr = trOf(h, l, prevClose);
+    prevClose = c;
+    if (seg < n) {
+      sum += tr;
+      seg++;
+      out[i - base] = Number.NaN;
+      continue;
+    }
+    if (seg === n) {
+      sum += tr;
+      avg = sum / n;
+      seg++;
+    } else {
+      avg = (avg * nm1 + tr) / n;
+    }
+    out[i - base] = avg;
+  }
+  state[0] = seg;
+  state[1] = prevClose;
+  state[2] = sum;
+  state[3] = avg;
+}
+
 /** Streaming ATR: `next(high, low, close)`, bit-identical to {@link atr}. */
 export function createAtrStream(n: number): IndicatorStream<[high: number, low: number, close: number], number> {
   checkPeriod('atr', 'n', n);

@@ -24,6 +24,7 @@ const CASES: Array<{ strategy: string; params: Record<string, unknown>; options?
   { strategy: 'sma-cross', params: { fast: 3, slow: 9 }, options: { allowShort: true, sizing: 'percent:40' } },
   { strategy: 'sma-cross', params: { fast: 1, slow: 2 }, options: { fee: '10bps' } },
   { strategy: 'breakout', params: { period: 10, exitPeriod: 5, atrPeriod: 7, atrMultiplier: 1.5 }, options: { allowShort: true } },
+  { strategy: 'breakout', params: { period: 8, exitPeriod: 8, atrPeriod: 1 }, options: { fee: '0.1%' } },
   { strategy: 'composite', params: { zPeriod: 20, threshold: 0.8 }, options: { allowShort: true } },
 ];
 

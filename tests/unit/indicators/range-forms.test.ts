@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { syntheticCandles } from '../../../bench/support/synthetic-candles.ts';
-import { bollingerBands, rsi, sma } from '../../../src/indicators/index.ts';
+import { atr, bollingerBands, highest, lowest, rsi, sma } from '../../../src/indicators/index.ts';
+import { atrRange, newAtrState } from '../../../src/indicators/atr.ts';
+import { ExtremeRangeState, rollingExtremeRange } from '../../../src/indicators/rolling-extreme.ts';
 import { newWindowState, rollingBandsRange, rollingMeanRange } from '../../../src/indicators/rolling-moments.ts';
 import { newRsiState, rsiRange } from '../../../src/indicators/rsi.ts';
 import { firstBitDifference } from './support/reference.ts';
@@ -70,6 +72,29 @@ describe('indicator range forms equal the whole-series kernels', () => {
         expect(firstBitDifference(upper!, want.upper)).toBeNull();
         expect(firstBitDifference(lower!, want.lower)).toBeNull();
         expect(firstBitDifference(avg!, sma(x, n))).toBeNull();
+      });
+    }
+  }
+
+  const c = syntheticCandles(9000, 12);
+  c.high[10] = Number.NaN; // a NaN in one column only
+  c.low[4096] = Number.NaN;
+  c.close[4097] = Number.NaN;
+  for (let i = 7000; i < 7100; i++) c.high[i] = c.low[i] = c.close[i] = 41_234.5;
+  for (const sizes of SIZES) {
+    for (const n of [1, 2, 14, 50]) {
+      it(`highest(${n}), lowest(${n}) and atr(${n}) over ranges of ${sizes.join(', ')}`, () => {
+        const hs = new ExtremeRangeState(n);
+        const ls = new ExtremeRangeState(n);
+        const as = newAtrState();
+        const [hi, lo, tr] = byRanges(c.length, sizes, 3, (from, to, [h, l, a], base) => {
+          rollingExtremeRange(c.high, n, true, from, to, hs, h!, base);
+          rollingExtremeRange(x, n, false, from, to, ls, l!, base);
+          atrRange(c.high, c.low, c.close, n, from, to, as, a!, base);
+        });
+        expect(firstBitDifference(hi!, highest(c.high, n))).toBeNull();
+        expect(firstBitDifference(lo!, lowest(x, n))).toBeNull();
+        expect(firstBitDifference(tr!, atr(c.high, c.low, c.close, n))).toBeNull();
       });
     }
   }
