@@ -185,8 +185,8 @@ function simulate(
   const signalSeries = signals ? signalNames.map((k) => signals[k]!) : [];
   const kelly = kellySettings !== undefined ? (gateInputs.sizing as { kind: 'kelly'; fraction: number }) : undefined;
   // Equity, available funds, the Kelly fraction and the risk view are handed to the gate only when the
-  // step takes a decision. The loop keeps the candle's equity in a typed array: storing a double into
-  // an object field per candle made V8 allocate a heap number each time (~10 MB per million candles).
+  // step takes a decision (the loop keeps the candle's equity in a typed array, not in an object field
+  // written on every candle).
   const mark = new Float64Array(1);
   stepper.beforeGate = (g) => {
     g.equity = mark[0]!;
