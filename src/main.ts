@@ -181,7 +181,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
         kelly: config.ORDER_SIZING === 'kelly' ? kellySettingsFrom(config) : undefined,
         allowShort: config.EXCHANGE_MARKET === 'swap',
         initialCash,
-        orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
+        orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS, requestWindowMs: config.ORDER_REQUEST_WINDOW_MS },
         limitPolicy: { timeoutMs: config.ORDER_TIMEOUT * 1000, maxRequotes: config.MAX_REQUOTES, maxChasePct: config.MAX_PRICE_CHASE },
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
         simulatedTime: config.EXCHANGE === 'sim',

@@ -35,6 +35,8 @@ describe('order manager: what is sent, how often, and what is logged', () => {
       portfolio,
       bus: new EventBus(),
       lookupDelayMs: 0,
+      // Waits pass in virtual time: the clock moves by what is slept.
+      sleep: async (ms) => void clock.advance(ms),
       ...o,
     });
   beforeEach(() => {
@@ -52,7 +54,8 @@ describe('order manager: what is sent, how often, and what is logged', () => {
     const out = await make({ maxCreateAttempts: 3 }).submit(plan, 'strat');
     expect(out).toEqual({ kind: 'rejected', clientOrderId: out.clientOrderId, reason: 'not placed after 3 attempts (the exchange never received it): request timed out' });
     expect(venue.placed.map((r) => r.clientOrderId)).toEqual([out.clientOrderId, out.clientOrderId, out.clientOrderId]);
-    expect(venue.lookups).toHaveLength(3);
+    // Each send is looked up twice: at once, and again once the request can no longer arrive.
+    expect(venue.lookups).toHaveLength(6);
     expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'rejected', reason: 'not placed after 3 attempts: request timed out' });
     expect(portfolio.get('BTC/USDT')).toBeUndefined();
   });
@@ -82,20 +85,80 @@ describe('order manager: what is sent, how often, and what is logged', () => {
     expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'rejected', reason: 'insufficient balance' });
   });
 
-  it('waits lookupDelayMs (1 s by default) before every lookup of a lost answer', async () => {
+  it('waits lookupDelayMs (1 s by default) before every lookup of a lost answer; "not found" waits out the rest of the request window (11 s by default)', async () => {
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+      clock.advance(ms);
+    };
+    venue.next = 'lose-before';
+    await make({ lookupDelayMs: undefined, sleep }).submit(plan, 'strat');
+    expect(sleeps).toEqual([1_000, 10_000]);
+    venue.next = 'lose-after';
+    await make({ lookupDelayMs: 250, sleep }).submit(plan, 'strat');
+    expect(sleeps).toEqual([1_000, 10_000, 250]);
+    venue.next = 'lose-before';
+    await make({ lookupDelayMs: 250, requestWindowMs: 3_000, sleep }).submit(plan, 'strat');
+    expect(sleeps).toEqual([1_000, 10_000, 250, 250, 2_750]);
+    // A lookup that itself took the whole window, or longer: no further wait, no second lookup.
+    for (const lookupDelayMs of [3_000, 5_000]) {
+      venue.next = 'lose-before';
+      venue.lookups.length = 0;
+      sleeps.length = 0;
+      await make({ lookupDelayMs, requestWindowMs: 3_000, sleep, maxCreateAttempts: 2 }).submit(plan, 'strat');
+      expect(sleeps).toEqual([lookupDelayMs]);
+      expect(venue.lookups).toHaveLength(1);
+    }
+  });
+
+  it('a lost answer that was the venue\'s own rate-limit refusal (nothing of it queued) is resent after one lookup, without the window', async () => {
     const sleeps: number[] = [];
     venue.next = 'lose-before';
-    await make({ lookupDelayMs: undefined, sleep: async (ms) => void sleeps.push(ms) }).submit(plan, 'strat');
-    expect(sleeps).toEqual([1_000]);
-    venue.next = 'lose-after';
-    await make({ lookupDelayMs: 250, sleep: async (ms) => void sleeps.push(ms) }).submit(plan, 'strat');
-    expect(sleeps).toEqual([1_000, 250]);
+    venue.loseError = new ExecutionError('unknown-outcome', '429 too many requests', { retryAt: T0 + 1_000, refusedOnArrival: true });
+    const out = await make({ sleep: async (ms) => void sleeps.push(ms) }).submit(plan, 'strat');
+    expect(out.kind).toBe('placed');
+    expect(venue.placed).toHaveLength(2);
+    expect(venue.lookups).toEqual([out.clientOrderId]);
+    expect(sleeps).toEqual([0]);
+  });
+
+  it('a request still queued at the venue when the first lookup finds nothing is found by the second: adopted, never sent twice', async () => {
+    venue.next = 'lose-before';
+    const fetch = venue.fetchOrder.bind(venue);
+    venue.fetchOrder = async (id) => {
+      // The venue executes the queued request between the two lookups.
+      if (venue.lookups.length === 1) venue.receive(venue.placed[0]!);
+      return fetch(id);
+    };
+    const out = await make().submit(plan, 'strat');
+    expect(out.kind).toBe('placed');
+    expect(venue.placed).toHaveLength(1);
+    expect(venue.lookups).toEqual([out.clientOrderId, out.clientOrderId]);
+    expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'filled' });
+    expect(portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(0.5, 12);
+  });
+
+  it('a resend marks the row first, so a restart waits out the window of the last send, not the first', async () => {
+    venue.next = 'lose-before';
+    const manager = make({ maxCreateAttempts: 2 });
+    const sentAt: number[] = [];
+    const place = venue.placeOrder.bind(venue);
+    venue.placeOrder = async (req) => {
+      sentAt.push(clock.now());
+      if (sentAt.length === 2) expect(await store.getOrder(req.clientOrderId)).toMatchObject({ status: 'unknown', updatedAt: clock.now(), reason: 'sent again (attempt 2): request timed out' });
+      return place(req);
+    };
+    const out = await manager.submit(plan, 'strat');
+    expect(out.kind).toBe('placed');
+    expect(sentAt).toEqual([T0, T0 + 11_000]);
+    expect(manager.inFlightUntil({ createdAt: T0, updatedAt: T0 + 11_000 })).toBe(T0 + 22_000);
+    expect(manager.inFlightUntil({ createdAt: T0 + 5, updatedAt: T0 })).toBe(T0 + 11_005);
   });
 
   it('without a sleep of its own, the lookup really waits', async () => {
     venue.next = 'lose-after';
     const started = performance.now();
-    expect((await make({ lookupDelayMs: 60 }).submit(plan, 'strat')).kind).toBe('placed');
+    expect((await make({ lookupDelayMs: 60, sleep: undefined }).submit(plan, 'strat')).kind).toBe('placed');
     expect(performance.now() - started).toBeGreaterThanOrEqual(50);
   });
 
@@ -178,16 +241,19 @@ describe('order manager: what is sent, how often, and what is logged', () => {
     expect(mine.map((l) => l.msg)).toEqual([
       'order sent',
       'order outcome unknown; looking it up by clientOrderId',
+      'the exchange does not show the order yet; looking again once the request can no longer arrive',
       'the exchange never received the order; sending it again with the same clientOrderId',
       'order outcome unknown; looking it up by clientOrderId',
+      'the exchange does not show the order yet; looking again once the request can no longer arrive',
       'order rejected: the exchange never received it',
     ]);
     expect(mine[0]).toMatchObject({ side: 'buy', type: 'limit', amount: 0.5, price: 95, reduceOnly: true, reason: 'test entry' });
     expect(mine[1]).toMatchObject({ attempt: 1, err: 'request timed out' });
-    expect(mine[2]).toMatchObject({ attempt: 1 });
-    expect(mine[3]).toMatchObject({ attempt: 2, err: 'request timed out' });
-    expect(mine[4]).toMatchObject({ attempts: 2, err: 'request timed out' });
-    expect(mine.map((l) => l.level)).toEqual([30, 40, 40, 40, 40]);
+    expect(mine[2]).toMatchObject({ waitMs: 11_000 });
+    expect(mine[3]).toMatchObject({ attempt: 1 });
+    expect(mine[4]).toMatchObject({ attempt: 2, err: 'request timed out' });
+    expect(mine[6]).toMatchObject({ attempts: 2, err: 'request timed out' });
+    expect(mine.map((l) => l.level)).toEqual([30, 40, 30, 40, 40, 30, 40]);
   });
 
   it('a failed lookup is logged with its error, and a non-Error thrown by the venue library is logged as text', async () => {
