@@ -26,6 +26,29 @@ export function laggedChange(x: Float64Array, n: number, pct: boolean): Float64A
   return out;
 }
 
+/**
+ * {@link laggedChange} for rows `[from, to)` only, the clean-value count carried in `state[0]` (a
+ * fresh `new Float64Array(1)` before row 0); `x` is the whole series, row i goes to `out[i − base]`.
+ */
+export function laggedChangeRange(x: Float64Array, n: number, pct: boolean, from: number, to: number, state: Float64Array, out: Float64Array, base: number): void {
+  let seg = state[0]!;
+  for (let i = from; i < to; i++) {
+    const v = x[i]!;
+    if (v !== v) {
+      seg = 0;
+      out[i - base] = Number.NaN;
+      continue;
+    }
+    if (seg < n) {
+      seg++;
+      out[i - base] = Number.NaN;
+      continue;
+    }
+    out[i - base] = pct ? rocOf(v, x[i - n]!) : v - x[i - n]!;
+  }
+  state[0] = seg;
+}
+
 function rocOf(v: number, then: number): number {
   return then !== 0 ? (v / then - 1) * 100 : 0;
 }

@@ -26,6 +26,7 @@ const CASES: Array<{ strategy: string; params: Record<string, unknown>; options?
   { strategy: 'breakout', params: { period: 10, exitPeriod: 5, atrPeriod: 7, atrMultiplier: 1.5 }, options: { allowShort: true } },
   { strategy: 'breakout', params: { period: 8, exitPeriod: 8, atrPeriod: 1 }, options: { fee: '0.1%' } },
   { strategy: 'composite', params: { zPeriod: 20, threshold: 0.8 }, options: { allowShort: true } },
+  { strategy: 'composite', params: { zPeriod: 7, momentumPeriod: 3, wRsi: 0, wVolume: 2, threshold: 0.5 } },
 ];
 
 const definition = (name: string) => BUILT_IN_STRATEGIES.find((d) => d.name === name) as StrategyDefinition;

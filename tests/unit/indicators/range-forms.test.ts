@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { syntheticCandles } from '../../../bench/support/synthetic-candles.ts';
-import { atr, bollingerBands, highest, lowest, rsi, sma } from '../../../src/indicators/index.ts';
+import { atr, bbWidth, bollingerBands, highest, lowest, momentum, roc, rsi, sma, zscore } from '../../../src/indicators/index.ts';
+import { bbWidthRange } from '../../../src/indicators/bb-width.ts';
+import { laggedChangeRange } from '../../../src/indicators/lagged-change.ts';
+import { zscoreRange } from '../../../src/indicators/zscore.ts';
 import { atrRange, newAtrState } from '../../../src/indicators/atr.ts';
 import { ExtremeRangeState, rollingExtremeRange } from '../../../src/indicators/rolling-extreme.ts';
 import { newWindowState, rollingBandsRange, rollingMeanRange } from '../../../src/indicators/rolling-moments.ts';
@@ -95,6 +98,38 @@ describe('indicator range forms equal the whole-series kernels', () => {
         expect(firstBitDifference(hi!, highest(c.high, n))).toBeNull();
         expect(firstBitDifference(lo!, lowest(x, n))).toBeNull();
         expect(firstBitDifference(tr!, atr(c.high, c.low, c.close, n))).toBeNull();
+      });
+    }
+  }
+
+  for (const sizes of SIZES) {
+    for (const n of [1, 2, 14, 50]) {
+      it(`bbWidth(${n}, 2), roc(${n}), momentum(${n}) and zscore(${n}) of a series held by ranges, over ranges of ${sizes.join(', ')}`, () => {
+        const w = newWindowState();
+        const rocState = new Float64Array(1);
+        const momState = new Float64Array(1);
+        const z = newWindowState();
+        // The z-score's input (the rate of change) is itself held by ranges with n rows carried before each one.
+        let held = new Float64Array(0);
+        let heldBase = 0;
+        const [width, change, mom, zs] = byRanges(x.length, sizes, 4, (from, to, [wo, ro, mo, zo], base) => {
+          const mean = new Float64Array(to - from);
+          const sd = new Float64Array(to - from);
+          bbWidthRange(x, n, 2, from, to, w, wo!, base, mean, sd);
+          laggedChangeRange(x, n, false, from, to, momState, mo!, base);
+          const next = new Float64Array(to - from + n).fill(Number.NaN);
+          const carry = Math.min(n, from);
+          next.set(held.subarray(from - carry - heldBase, from - heldBase), n - carry);
+          held = next;
+          heldBase = from - n;
+          laggedChangeRange(x, n, true, from, to, rocState, held, heldBase);
+          ro!.set(held.subarray(n));
+          zscoreRange(held, heldBase, n, from, to, z, zo!, base, mean, sd);
+        });
+        expect(firstBitDifference(width!, bbWidth(x, n, 2))).toBeNull();
+        expect(firstBitDifference(change!, roc(x, n))).toBeNull();
+        expect(firstBitDifference(mom!, momentum(x, n))).toBeNull();
+        expect(firstBitDifference(zs!, zscore(roc(x, n), n))).toBeNull();
       });
     }
   }
