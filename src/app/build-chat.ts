@@ -19,7 +19,7 @@ import type { EventBus } from '../engine/bus.ts';
 import type { Logger } from '../logger.ts';
 import type { MetricsRecorder } from '../ports/metrics.ts';
 import { systemClock } from '../ports/clock.ts';
-import type { AppIo } from '../main.ts';
+import type { AppIo } from './app-io.ts';
 
 export interface ChatRuntime {
   readonly platforms: string[];
