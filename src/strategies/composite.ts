@@ -92,28 +92,24 @@ export const composite: StrategyDefinition<Params> = {
         base = rS.base;
         rsiRange(c.close, p.rsiPeriod, from, to, st.rsi, r, base);
       }
+      // The z-score over the last zPeriod rows of `x` (row j at x[j − xBase]) into `out`.
+      const zScored = (x: Float64Array, xBase: number, state: Float64Array, out: RangeSeries): Float64Array => {
+        out.begin(from, to, total, keep);
+        base = out.base;
+        zscoreRange(x, xBase, p.zPeriod, from, to, state, out.values, base, scratchMean, scratchSd);
+        return out.values;
+      };
       if (p.wBbWidth !== 0) {
         widthS.begin(from, to, total, keep);
         bbWidthRange(c.close, p.bbPeriod, p.bbStdDev, from, to, st.width, widthS.values, widthS.base, scratchMean, scratchSd);
-        widthZS.begin(from, to, total, keep);
-        widthZ = widthZS.values;
-        base = widthZS.base;
-        zscoreRange(widthS.values, widthS.base, p.zPeriod, from, to, st.widthZ, widthZ, base, scratchMean, scratchSd);
+        widthZ = zScored(widthS.values, widthS.base, st.widthZ, widthZS);
       }
       if (p.wMomentum !== 0) {
         momS.begin(from, to, total, keep);
         laggedChangeRange(c.close, p.momentumPeriod, true, from, to, st.mom, momS.values, momS.base);
-        momZS.begin(from, to, total, keep);
-        momZ = momZS.values;
-        base = momZS.base;
-        zscoreRange(momS.values, momS.base, p.zPeriod, from, to, st.momZ, momZ, base, scratchMean, scratchSd);
+        momZ = zScored(momS.values, momS.base, st.momZ, momZS);
       }
-      if (p.wVolume !== 0) {
-        volZS.begin(from, to, total, keep);
-        volZ = volZS.values;
-        base = volZS.base;
-        zscoreRange(c.volume, 0, p.zPeriod, from, to, st.volZ, volZ, base, scratchMean, scratchSd);
-      }
+      if (p.wVolume !== 0) volZ = zScored(c.volume, 0, st.volZ, volZS);
     };
     return {
       prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
