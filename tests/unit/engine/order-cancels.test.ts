@@ -1,16 +1,14 @@
-import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OrderManager, REQUEST_WINDOW_MS, type OrderPlan } from '../../../src/engine/order-manager.ts';
-import { ManualClock } from '../../../src/ports/clock.ts';
-import { Portfolio } from '../../../src/domain/portfolio.ts';
-import { EventBus } from '../../../src/engine/bus.ts';
+import { REQUEST_WINDOW_MS, type OrderManager, type OrderPlan } from '../../../src/engine/order-manager.ts';
+import type { ManualClock } from '../../../src/ports/clock.ts';
+import type { Portfolio } from '../../../src/domain/portfolio.ts';
 import { AppError } from '../../../src/domain/errors.ts';
 import type { OrderStatus } from '../../../src/domain/orders.ts';
 import { ExecutionError } from '../../../src/ports/execution.ts';
 import type { OrderRecord } from '../../../src/ports/store.ts';
-import { memoryOrderStore, TestVenue } from './support/order-venue.ts';
+import type { memoryOrderStore, TestVenue } from './support/order-venue.ts';
+import { orderRig, T0 } from './support/order-rig.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
 const GRACE_MS = 60_000;
 const resting: OrderPlan = { kind: 'entry', symbol: 'BTC/USDT', side: 'buy', quantity: 0.5, reduceOnly: false, reason: 'rest', type: 'limit', price: 95 };
 
@@ -22,13 +20,9 @@ describe('order manager: cancels, refreshes and settlement of open orders', () =
   let manager: OrderManager;
   let lines: Array<Record<string, unknown>>;
   beforeEach(() => {
-    venue = new TestVenue();
-    store = memoryOrderStore();
-    clock = new ManualClock(T0);
-    portfolio = new Portfolio(10_000);
-    lines = [];
-    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
-    manager = new OrderManager({ execution: venue, store, clock, mode: 'live', logger, portfolio, bus: new EventBus(), lookupDelayMs: 0, sleep: async (ms) => void clock.advance(ms) });
+    let make: ReturnType<typeof orderRig>['make'];
+    ({ venue, store, clock, portfolio, lines, make } = orderRig());
+    manager = make();
   });
   const status = async (id: string) => (await store.getOrder(id))?.status;
   /** A row as another process (or an earlier run) left it. */

@@ -1,13 +1,11 @@
-import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OrderManager, type OrderManagerOptions, type OrderPlan } from '../../../src/engine/order-manager.ts';
-import { ManualClock } from '../../../src/ports/clock.ts';
-import { Portfolio } from '../../../src/domain/portfolio.ts';
-import { EventBus } from '../../../src/engine/bus.ts';
+import type { OrderPlan } from '../../../src/engine/order-manager.ts';
+import type { ManualClock } from '../../../src/ports/clock.ts';
+import type { Portfolio } from '../../../src/domain/portfolio.ts';
 import { ExecutionError } from '../../../src/ports/execution.ts';
-import { memoryOrderStore, TestVenue } from './support/order-venue.ts';
+import type { memoryOrderStore, TestVenue } from './support/order-venue.ts';
+import { orderRig, T0 } from './support/order-rig.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
 const GRACE_MS = 60_000;
 const plan: OrderPlan = { kind: 'entry', symbol: 'BTC/USDT', side: 'buy', positionSide: 'long', quantity: 0.5, reduceOnly: false, stopLoss: 90, takeProfit: 130, reason: 'test entry' };
 const limit = (price: number | undefined): OrderPlan => ({ ...plan, type: 'limit', price });
@@ -25,26 +23,9 @@ describe('order manager: what is sent, how often, and what is logged', () => {
   let clock: ManualClock;
   let portfolio: Portfolio;
   let lines: Array<Record<string, unknown>>;
-  const make = (o: Partial<OrderManagerOptions> = {}) =>
-    new OrderManager({
-      execution: venue,
-      store,
-      clock,
-      mode: 'live',
-      logger: pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) }),
-      portfolio,
-      bus: new EventBus(),
-      lookupDelayMs: 0,
-      // Waits pass in virtual time: the clock moves by what is slept.
-      sleep: async (ms) => void clock.advance(ms),
-      ...o,
-    });
+  let make: ReturnType<typeof orderRig>['make'];
   beforeEach(() => {
-    venue = new TestVenue();
-    store = memoryOrderStore();
-    clock = new ManualClock(T0);
-    portfolio = new Portfolio(10_000);
-    lines = [];
+    ({ venue, store, clock, portfolio, lines, make } = orderRig());
   });
   const status = async (id: string) => (await store.getOrder(id))?.status;
 
@@ -83,76 +64,6 @@ describe('order manager: what is sent, how often, and what is logged', () => {
     const out = await manager.submit(plan, 'strat');
     expect(out).toEqual({ kind: 'rejected', clientOrderId: out.clientOrderId, reason: 'insufficient balance' });
     expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'rejected', reason: 'insufficient balance' });
-  });
-
-  it('waits lookupDelayMs (1 s by default) before every lookup of a lost answer; "not found" waits out the rest of the request window (11 s by default)', async () => {
-    const sleeps: number[] = [];
-    const sleep = async (ms: number) => {
-      sleeps.push(ms);
-      clock.advance(ms);
-    };
-    venue.next = 'lose-before';
-    await make({ lookupDelayMs: undefined, sleep }).submit(plan, 'strat');
-    expect(sleeps).toEqual([1_000, 10_000]);
-    venue.next = 'lose-after';
-    await make({ lookupDelayMs: 250, sleep }).submit(plan, 'strat');
-    expect(sleeps).toEqual([1_000, 10_000, 250]);
-    venue.next = 'lose-before';
-    await make({ lookupDelayMs: 250, requestWindowMs: 3_000, sleep }).submit(plan, 'strat');
-    expect(sleeps).toEqual([1_000, 10_000, 250, 250, 2_750]);
-    // A lookup that itself took the whole window, or longer: no further wait, no second lookup.
-    for (const lookupDelayMs of [3_000, 5_000]) {
-      venue.next = 'lose-before';
-      venue.lookups.length = 0;
-      sleeps.length = 0;
-      await make({ lookupDelayMs, requestWindowMs: 3_000, sleep, maxCreateAttempts: 2 }).submit(plan, 'strat');
-      expect(sleeps).toEqual([lookupDelayMs]);
-      expect(venue.lookups).toHaveLength(1);
-    }
-  });
-
-  it('a lost answer that was the venue\'s own rate-limit refusal (nothing of it queued) is resent after one lookup, without the window', async () => {
-    const sleeps: number[] = [];
-    venue.next = 'lose-before';
-    venue.loseError = new ExecutionError('unknown-outcome', '429 too many requests', { retryAt: T0 + 1_000, refusedOnArrival: true });
-    const out = await make({ sleep: async (ms) => void sleeps.push(ms) }).submit(plan, 'strat');
-    expect(out.kind).toBe('placed');
-    expect(venue.placed).toHaveLength(2);
-    expect(venue.lookups).toEqual([out.clientOrderId]);
-    expect(sleeps).toEqual([0]);
-  });
-
-  it('a request still queued at the venue when the first lookup finds nothing is found by the second: adopted, never sent twice', async () => {
-    venue.next = 'lose-before';
-    const fetch = venue.fetchOrder.bind(venue);
-    venue.fetchOrder = async (id) => {
-      // The venue executes the queued request between the two lookups.
-      if (venue.lookups.length === 1) venue.receive(venue.placed[0]!);
-      return fetch(id);
-    };
-    const out = await make().submit(plan, 'strat');
-    expect(out.kind).toBe('placed');
-    expect(venue.placed).toHaveLength(1);
-    expect(venue.lookups).toEqual([out.clientOrderId, out.clientOrderId]);
-    expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'filled' });
-    expect(portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(0.5, 12);
-  });
-
-  it('a resend marks the row first, so a restart waits out the window of the last send, not the first', async () => {
-    venue.next = 'lose-before';
-    const manager = make({ maxCreateAttempts: 2 });
-    const sentAt: number[] = [];
-    const place = venue.placeOrder.bind(venue);
-    venue.placeOrder = async (req) => {
-      sentAt.push(clock.now());
-      if (sentAt.length === 2) expect(await store.getOrder(req.clientOrderId)).toMatchObject({ status: 'unknown', updatedAt: clock.now(), reason: 'sent again (attempt 2): request timed out' });
-      return place(req);
-    };
-    const out = await manager.submit(plan, 'strat');
-    expect(out.kind).toBe('placed');
-    expect(sentAt).toEqual([T0, T0 + 11_000]);
-    expect(manager.inFlightUntil({ createdAt: T0, updatedAt: T0 + 11_000 })).toBe(T0 + 22_000);
-    expect(manager.inFlightUntil({ createdAt: T0 + 5, updatedAt: T0 })).toBe(T0 + 11_005);
   });
 
   it('without a sleep of its own, the lookup really waits', async () => {
