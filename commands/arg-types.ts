@@ -76,6 +76,22 @@ export function choice<const T extends readonly [string, ...string[]]>(values: T
     .describe(`${what} ${list}`);
 }
 
+/** A yes/no switch: `on`/`off`, `true`/`false`, `yes`/`no` (any case) → boolean (Discord: a boolean option). */
+export function flag(what = 'on or off') {
+  const message = 'expected on or off (also true/false, yes/no)';
+  return z
+    .union([z.boolean(), z.string().max(8, { message })])
+    .transform((v, ctx): boolean => {
+      if (typeof v === 'boolean') return v;
+      const s = v.toLowerCase();
+      if (s === 'on' || s === 'true' || s === 'yes') return true;
+      if (s === 'off' || s === 'false' || s === 'no') return false;
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    })
+    .describe(what);
+}
+
 const DATE_RE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,3}))?)?(Z|\+00:00|\+0000)?)?$/;
 const DATE_MESSAGE = 'expected a real UTC date YYYY-MM-DD or date-time YYYY-MM-DDTHH:MM[:SS][Z], e.g. 2024-01-31 or 2024-01-31T12:00Z';
 

@@ -1,27 +1,6 @@
-import type { Reply } from './reply.ts';
+import type { FollowUp, FollowUpSink, Reply } from './reply.ts';
 
-/** Where a transport shows a follow-up job: progress edits its first answer, the result is a new message. */
-export interface FollowUpSink {
-  /** The job moved on: replace the answer with this (platforms that cannot edit ignore it). */
-  progress(update: Reply): void;
-  /** The job ended (done or failed): this is its result. Called once, last. */
-  done(result: Reply): void;
-}
-
-/**
- * Work a command started that goes on after its answer — a backtest's progress and result. A command
- * returns one in `Reply.followUp`; every transport shows it the same way (src/adapters/chat/follow-up.ts),
- * so no transport knows about backtests.
- */
-export interface FollowUp {
-  /** For logs: `backtest:12`. */
-  readonly id: string;
-  /**
-   * Start showing the job. The sink first receives the latest state (updates that happened before the
-   * answer was sent are not lost), then every change. Returns a function that stops watching.
-   */
-  watch(sink: FollowUpSink): () => void;
-}
+export type { FollowUp, FollowUpSink };
 
 /** A follow-up over a stream of states: `toUpdate` maps a state to progress, or to the final result. */
 export function followUpOf<S>(

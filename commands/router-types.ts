@@ -25,4 +25,6 @@ export interface CommandRouter {
    * user beyond the refusal rate limit).
    */
   handle(input: InboundCommand): Promise<Reply | undefined>;
+  /** Whether the caller is on the allow-list (CHAT_USERS, or a platform with a fixed role): what strangers are shown nothing of. */
+  knows(caller: Pick<Caller, 'platform' | 'userId'>): boolean;
 }

@@ -248,6 +248,7 @@ export function createCommandRouter(deps: RouterDeps): CommandRouter {
 
   return {
     commands: deps.commands,
+    knows: (caller) => deps.users.roleOf(caller) !== undefined,
     async handle(input) {
       try {
         return await handle(input);

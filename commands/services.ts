@@ -210,6 +210,8 @@ export interface BacktestRequest {
   from?: number;
   to?: number;
   params: Record<string, unknown>;
+  /** Run through the bot's risk layer (its configured limits, protections and panic gate). */
+  risk?: boolean;
   requestedBy: { platform: string; userId: string; chatId?: string };
 }
 

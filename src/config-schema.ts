@@ -175,6 +175,7 @@ export const ENV_DOCS: Record<string, EnvVarDoc> = {
   // --- order path, reconciliation, leader election, shutdown (issue 10) ---
   RECONCILE_INTERVAL: { group: 'Order path', doc: 'seconds between reconciliations with the exchange (orders, trades, balances); also run at start and by /reconcile', default: '300' },
   ORDER_LOOKUP_DELAY_MS: { group: 'Order path', doc: 'wait before looking up an order whose create got no answer (the venue may lag)', default: '1000' },
+  ORDER_REQUEST_WINDOW_MS: { group: 'Order path', doc: 'how long after it left an unanswered order request may still be executed by the exchange: an order the exchange does not show is resent (or called never received) only after this; keep above the exchange\'s receive window (Binance 10 s)', default: '11000' },
   LEADER_CHECK_INTERVAL: { group: 'Order path', doc: 'seconds between leader-lock checks with PostgreSQL; a standby takes over within about this plus reconciliation', default: '3' },
   ORDER_TIMEOUT: { group: 'Order path', doc: 'seconds a limit order may rest unfilled before it is cancelled and re-priced', default: '30' },
   MAX_REQUOTES: { group: 'Order path', doc: 're-pricings of a limit order that timed out before it is given up', default: '3' },
@@ -326,6 +327,7 @@ export const ENV_SCHEMA_SHAPE = {
   // --- order path, reconciliation, leader election, shutdown (issue 10) ---
   RECONCILE_INTERVAL: int(10, 86_400, 300),
   ORDER_LOOKUP_DELAY_MS: int(0, 60_000, 1000),
+  ORDER_REQUEST_WINDOW_MS: int(0, 120_000, 11_000),
   LEADER_CHECK_INTERVAL: int(1, 60, 3),
   SHUTDOWN_TIMEOUT: int(1, 120, 8),
   ORDER_TIMEOUT: int(1, 86_400, 30),

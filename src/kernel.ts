@@ -57,8 +57,8 @@ export interface KernelOptions {
   initialCash: number;
   /** Limit orders: timeout, re-pricings, furthest chase (defaults 30 s, 3, 0.5 %). */
   limitPolicy?: ChasePolicy;
-  /** Unknown-outcome handling of order creation (defaults: 1 s lookup delay, 5 sends). */
-  orderPolicy?: Pick<OrderManagerOptions, 'lookupDelayMs' | 'maxCreateAttempts' | 'sleep'>;
+  /** Unknown-outcome handling of order creation (defaults: 1 s lookup delay, 5 sends, 11 s request window). */
+  orderPolicy?: Pick<OrderManagerOptions, 'lookupDelayMs' | 'maxCreateAttempts' | 'requestWindowMs' | 'sleep'>;
   /** MAX_SIGNAL_AGE in ms (default: one timeframe). */
   maxSignalAgeMs?: number;
   /** The market clock is the simulated exchange's (accelerated): alerts label candle times as simulated. */

@@ -1,4 +1,3 @@
-import type { Readable, Writable } from 'node:stream';
 import type { Hono } from 'hono';
 import { openDatabase, type Database } from './adapters/db/client.ts';
 import { migrate, migrationsUpToDate } from './adapters/db/migrate.ts';
@@ -47,10 +46,8 @@ import { ReconcileService } from './app/reconciliation.ts';
 import { Reconciler } from './engine/reconciler.ts';
 import type { TradingStore } from './ports/store.ts';
 
-export interface AppIo {
-  stdin: Readable & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean };
-}
+import type { AppIo } from './app/app-io.ts';
+export type { AppIo };
 
 export interface App {
   readonly config: Config;
@@ -181,7 +178,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
         kelly: config.ORDER_SIZING === 'kelly' ? kellySettingsFrom(config) : undefined,
         allowShort: config.EXCHANGE_MARKET === 'swap',
         initialCash,
-        orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS },
+        orderPolicy: { lookupDelayMs: config.ORDER_LOOKUP_DELAY_MS, requestWindowMs: config.ORDER_REQUEST_WINDOW_MS },
         limitPolicy: { timeoutMs: config.ORDER_TIMEOUT * 1000, maxRequotes: config.MAX_REQUOTES, maxChasePct: config.MAX_PRICE_CHASE },
         maxSignalAgeMs: config.MAX_SIGNAL_AGE ? durationMs(config.MAX_SIGNAL_AGE) : undefined,
         simulatedTime: config.EXCHANGE === 'sim',
@@ -218,7 +215,7 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
     const { openPgBossQueue } = await import('./adapters/queue/pg-boss-queue.ts');
     // A quarter of SHUTDOWN_TIMEOUT for jobs in hand at SIGTERM: what does not finish is retried by another worker.
     const queue = await openPgBossQueue({ database, url: config.DATABASE_URL, logger: logger.child({ component: 'jobs' }), stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT * 250) });
-    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, queue, logger });
+    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, queue, logger, metrics });
     cleanups.push(() => backtests.stop());
     // Runs before backtests.stop(): jobs in hand finish (or are left to another worker) first.
     cleanups.push(() => queue.stop());
@@ -240,9 +237,6 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
     cleanups.push(() => chat.stop());
 
     registerTradingGauges(metrics.registry, { kernel, orderCounts: () => orderCountsByStatus(database.db), outbox: () => outboxBacklog(database.db), access: exchange.access, role, panicScores: () => { const p = kernel.risk.panic.latest('portfolio'); return p ? { portfolio: p.score } : ({} as Record<string, number>); }, riskDenials: () => kernel.risk.gate.denialCounts(), factors: () => factors.all() });
-    backtests.service.onUpdate((run) => {
-      if (run.status === 'done' || run.status === 'failed') metrics.backtestJob(run.status === 'done' ? 'ok' : 'failed', Math.max(0, wallClock() - run.createdAt) / 1000);
-    });
     const heartbeat = createHeartbeat({ maxSilenceMs: config.HEARTBEAT_MAX_SILENCE * 1000, url: config.HEARTBEAT_URL, startedAt, now: wallClock, publish: (e) => kernel.bus.publish(e), logger: logger.child({ component: 'heartbeat' }) });
     const signals = buildSignals({ config, database, kernel, serial, factors, metrics, logger });
     // A tick trades only while orders are accepted (leader, reconciled, not shutting down); the

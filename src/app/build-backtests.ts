@@ -9,10 +9,11 @@ import type { Candles } from '../domain/candles.ts';
 import type { EventBus } from '../engine/bus.ts';
 import type { Logger } from '../logger.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
+import type { MetricsRecorder } from '../ports/metrics.ts';
 import type { StrategyCatalog } from '../strategies/registry.ts';
 import type { ExchangeBundle } from './build-exchange.ts';
 import { SIM_HISTORY_CANDLES } from './build-exchange.ts';
-import { kellySettingsFrom } from './risk-settings.ts';
+import { backtestRiskFrom, kellySettingsFrom } from './risk-settings.ts';
 
 export interface BacktestRuntime {
   service: BotServices['backtests'];
@@ -28,7 +29,7 @@ export interface BacktestRuntime {
  * processes, e.g. `tradeops worker`). A finished run is announced on the bus by exactly one process,
  * so the alert fan-out tells the requester even when the run finished after a restart or elsewhere.
  */
-export async function buildBacktests(d: { config: Config; database: Database; catalog: StrategyCatalog; exchange: ExchangeBundle; bus: EventBus; queue: JobQueue; logger: Logger }): Promise<BacktestRuntime> {
+export async function buildBacktests(d: { config: Config; database: Database; catalog: StrategyCatalog; exchange: ExchangeBundle; bus: EventBus; queue: JobQueue; logger: Logger; metrics?: MetricsRecorder }): Promise<BacktestRuntime> {
   const { createBacktestJobRunner } = await import('../backtest/job-runner.ts');
   const { createBacktestJobWorker } = await import('../backtest/jobs/job-worker.ts');
   const { ensureCandles } = await import('./ensure-candles.ts');
@@ -58,9 +59,13 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
     datasets,
     queue: d.queue,
     catalog: d.catalog,
+    // `/backtest … risk=on`: as this bot trades — its entry size, limits and protections; the panic score gates entries.
+    riskOptions: () => ({ risk: backtestRiskFrom(d.config, true), sizing: d.config.ORDER_SIZING === 'kelly' ? 'kelly' : `percent:${d.config.ORDER_SIZE_PCT}` }),
     loadCandles,
     logger,
     announce(run) {
+      // Exactly one process announces a run: counted there, so several processes do not count it twice.
+      d.metrics?.backtestJob(run.status === 'done' ? 'ok' : 'failed', Math.max(0, Date.now() - run.createdAt) / 1000);
       d.bus.publish({
         type: 'backtest-finished',
         ts: Date.now(),

@@ -10,6 +10,7 @@ import { createDbAlertStore } from '../adapters/db/alert-store.ts';
 import { createAlertFanout } from '../alerts/fanout.ts';
 import { alertDestinations } from '../alerts/destinations.ts';
 import { createAlertOutbox } from '../alerts/outbox.ts';
+import { createLeaderOutbox } from '../alerts/leader-outbox.ts';
 import { pacingOf } from '../alerts/pacing.ts';
 import { CHAT_PLATFORMS } from '../chat-platforms.ts';
 import type { AlertChannel } from '../alerts/alert.ts';
@@ -18,7 +19,7 @@ import type { EventBus } from '../engine/bus.ts';
 import type { Logger } from '../logger.ts';
 import type { MetricsRecorder } from '../ports/metrics.ts';
 import { systemClock } from '../ports/clock.ts';
-import type { AppIo } from '../main.ts';
+import type { AppIo } from './app-io.ts';
 
 export interface ChatRuntime {
   readonly platforms: string[];
@@ -30,7 +31,7 @@ export interface ChatRuntime {
   start(): Promise<void>;
   /** What a standby runs too: platforms several processes may receive on (webhooks, console). */
   startShared(): Promise<void>;
-  /** Leadership lost: stop the platforms only one process may receive on (startLeader starts them again). */
+  /** Leadership lost: stop the alert outbox and the platforms only one process may receive on (startLeader starts them again). */
   stopLeader(): Promise<void>;
   /** What only the leader runs: the alert outbox (one sender) and single-receiver platforms (Telegram long polling). */
   startLeader(): Promise<void>;
@@ -61,7 +62,8 @@ export async function buildChat(d: { config: Config; services: BotServices; data
   const chat = await createChat({ config, router, services: d.services, database, logger, bus: d.bus, input: d.io.stdin, output: d.io.stdout });
   const sending = chat.descriptors.filter((p) => chat.senders.some((s) => s.channel === p.name));
   const alertStore = createDbAlertStore(database.db);
-  const outbox = createAlertOutbox({
+  // One outbox per leadership term: a process that lost the lock stops sending (src/alerts/leader-outbox.ts).
+  const outbox = createLeaderOutbox(() => createAlertOutbox({
     store: alertStore,
     senders: chat.senders,
     logger,
@@ -71,7 +73,7 @@ export async function buildChat(d: { config: Config; services: BotServices; data
       d.metrics?.alertDelivery(channel, 'sent');
       d.metrics?.alertMessage(channel, info.critical ? 'critical' : info.alerts > 1 ? 'digest' : 'single', info.alerts, info.waitedMs / 1000);
     },
-  });
+  }));
   const fanout = createAlertFanout({
     store: alertStore,
     destinations: alertDestinations(sending, config, users),
@@ -97,8 +99,9 @@ export async function buildChat(d: { config: Config; services: BotServices; data
       await chat.start('exclusive');
     },
     async stopLeader() {
-      // Telegram long polling and the Discord gateway allow one receiver: the new leader's.
+      // Telegram long polling and the Discord gateway allow one receiver, the outbox one sender: the new leader's.
       await chat.stop('exclusive');
+      await outbox.stop();
     },
     async stop() {
       detach();

@@ -51,6 +51,8 @@ export class BacktestBroker {
       slippageBps: o.costBps,
       maxVolumeShare: Infinity,
       idPrefix: 'bt',
+      // The broker books every fill from the report: the venue's order and fill history is not needed.
+      history: false,
     });
   }
 

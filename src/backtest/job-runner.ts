@@ -6,7 +6,9 @@ import type { Logger } from '../logger.ts';
 import type { BacktestDatasets } from '../ports/backtest-datasets.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import { parseStrategyParams, type StrategyCatalog } from '../strategies/registry.ts';
+import type { BacktestRiskOptions } from './backtest-risk.ts';
 import type { BacktestRunJob } from './jobs/job-types.ts';
+import { toJsonSafe } from './jobs/json-numbers.ts';
 
 export interface BacktestCandleRequest {
   symbol: string;
@@ -22,6 +24,8 @@ export interface BacktestJobRunnerDeps {
   datasets: BacktestDatasets;
   /** Candles of a request (stored candles, or the exchange's history); empty = nothing to test on. */
   loadCandles(req: BacktestCandleRequest): Promise<Candles>;
+  /** How a `risk` request runs: as the bot trades — its sizing, and its limits, protections and panic gate. */
+  riskOptions?: () => { risk: BacktestRiskOptions; sizing: string };
   /** A chat run ended: called in exactly one process for each run (the alert to its requester). */
   announce?(run: BacktestRunUpdate): void;
   logger?: Logger;
@@ -165,7 +169,10 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
       async enqueue(req) {
         const def = d.catalog.get(req.strategy);
         const params = parseStrategyParams(def, req.params);
-        const run = await d.runs.create({ source: 'chat', requestedBy: req.requestedBy, strategy: def.name, symbol: req.symbol, timeframe: req.timeframe, fromTs: req.from, toTs: req.to, params, options: {} });
+        if (req.risk && !d.riskOptions) throw new AppError('BAD_REQUEST', 'this process has no risk settings to backtest with');
+        // Stored with the run (JSON: an "off" limit is Infinity), so whichever process works the job uses them.
+        const options = req.risk ? (toJsonSafe(d.riskOptions!()) as Record<string, unknown>) : {};
+        const run = await d.runs.create({ source: 'chat', requestedBy: req.requestedBy, strategy: def.name, symbol: req.symbol, timeframe: req.timeframe, fromTs: req.from, toTs: req.to, params, options });
         track(run);
         prepare(run);
         return toBacktestRunView(run);

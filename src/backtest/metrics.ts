@@ -1,3 +1,4 @@
+import { curveStats, returnPeriodMs, type CurveStats } from './curve-stats.ts';
 import type { BacktestMetrics, Breakdowns, GroupStats, MonthStats } from './metrics-types.ts';
 
 export const DAY_MS = 86_400_000;
@@ -34,6 +35,12 @@ export interface MetricsInput {
    * period per calendar day (or per bar when bars are longer than a day) on a 365-day year.
    */
   periodsPerYear?: number;
+  /**
+   * The curve's drawdowns and period returns when the caller worked them out while the curve was
+   * made (the backtest does, chunk by chunk: `EquityCurvePass` over the same ts, equity and
+   * initial equity); otherwise one pass here.
+   */
+  curve?: CurveStats;
 }
 
 /**
@@ -51,7 +58,7 @@ export function computeMetrics(m: MetricsInput): BacktestMetrics {
   const years = durationMs / (daysPerYear * DAY_MS);
 
   // Daily returns for bars of a day or less; one return per bar for longer bars (weeks, months).
-  const dd = curveStats(m.ts, m.equity, e0, m.timeframeMs > DAY_MS ? 1 : DAY_MS);
+  const dd = m.curve ?? curveStats(m.ts, m.equity, e0, returnPeriodMs(m.timeframeMs));
   const periods = dd.periods;
   const periodsPerYear = m.periodsPerYear ?? (daysPerYear * DAY_MS) / Math.max(DAY_MS, m.timeframeMs);
   const ret = final / e0 - 1;
@@ -95,100 +102,6 @@ export function computeMetrics(m: MetricsInput): BacktestMetrics {
     avgDrawdownDurationMs: dd.episodes > 0 ? dd.sumDurationMs / dd.episodes : 0,
     periodsPerYear,
     ...t,
-  };
-}
-
-interface CurveStats {
-  /** Highest equity (the initial equity counts). */
-  peak: number;
-  /** Deepest drawdown as a positive fraction. */
-  max: number;
-  maxDurationMs: number;
-  episodes: number;
-  sumDepth: number;
-  sumDurationMs: number;
-  /** Returns per period: how many, their mean, sample variance (n − 1) and sqrt(mean(min(r, 0)²)) over all periods. */
-  periods: { count: number; mean: number; variance: number; downside: number };
-}
-
-/**
- * One pass over the equity curve for drawdowns and period returns.
- *
- * Drawdowns: the running peak starts at the initial equity; an episode runs from the last peak until
- * equity is back at or above it (or the data ends). Its duration is from the peak's candle to the
- * recovering candle (or the last candle).
- *
- * Returns per UTC calendar period (a day, or the candle when candles are longer): the equity at the
- * last candle of each period against the previous period's (the first against the initial equity).
- * Welford's running mean/variance: no array of returns is kept; the end of the current period is
- * computed once per period, not a division per candle.
- */
-function curveStats(ts: Float64Array, equity: Float64Array, initial: number, periodMs: number): CurveStats {
-  const len = equity.length;
-  let peak = initial;
-  // (NaN, not 0, when there is no candle: never read then, and the loop variables stay plain doubles for V8)
-  let peakTs = len > 0 ? ts[0]! : Number.NaN;
-  let max = 0;
-  let maxDur = 0;
-  let inDd = false;
-  let depth = 0;
-  let episodes = 0;
-  let sumDepth = 0;
-  let sumDur = 0;
-  let prev = initial;
-  let count = 0;
-  let mean = 0;
-  let m2 = 0;
-  let down = 0;
-  let boundary = len > 0 ? (Math.floor(ts[0]! / periodMs) + 1) * periodMs : Number.NaN;
-  for (let i = 0; i < len; i++) {
-    const e = equity[i]!;
-    if (e >= peak) {
-      if (inDd) {
-        const dur = ts[i]! - peakTs;
-        episodes++;
-        sumDepth += depth;
-        sumDur += dur;
-        if (dur > maxDur) maxDur = dur;
-        inDd = false;
-      }
-      peak = e;
-      peakTs = ts[i]!;
-    } else {
-      const d = 1 - e / peak;
-      if (!inDd) {
-        inDd = true;
-        depth = 0;
-      }
-      if (d > depth) depth = d;
-      if (d > max) max = d;
-    }
-    if (i < len - 1 && ts[i + 1]! < boundary) continue;
-    // the last candle of a period
-    if (i < len - 1) boundary = (Math.floor(ts[i + 1]! / periodMs) + 1) * periodMs;
-    const r = prev > 0 ? e / prev - 1 : 0;
-    prev = e;
-    count++;
-    const delta = r - mean;
-    mean += delta / count;
-    m2 += delta * (r - mean);
-    if (r < 0) down += r * r;
-  }
-  if (inDd) {
-    const dur = ts[len - 1]! - peakTs;
-    episodes++;
-    sumDepth += depth;
-    sumDur += dur;
-    if (dur > maxDur) maxDur = dur;
-  }
-  return {
-    peak,
-    max,
-    maxDurationMs: maxDur,
-    episodes,
-    sumDepth,
-    sumDurationMs: sumDur,
-    periods: { count, mean, variance: count > 1 ? m2 / (count - 1) : 0, downside: count > 0 ? Math.sqrt(down / count) : 0 },
   };
 }
 

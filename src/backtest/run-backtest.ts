@@ -11,6 +11,7 @@ import type { StrategyInstance } from '../strategies/strategy.ts';
 import { BacktestRisk } from './backtest-risk.ts';
 import { BacktestBroker } from './broker.ts';
 import { inferCalendar } from './calendar.ts';
+import { EquityCurvePass, returnPeriodMs } from './curve-stats.ts';
 import { computeBreakdowns, computeMetrics } from './metrics.ts';
 import { noTradeReason } from './no-trade-reason.ts';
 import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel } from './options.ts';
@@ -23,7 +24,8 @@ const PROGRESS_MASK = 0x3fff;
 
 /**
  * Run a strategy over columnar candles, event by event, on the same pieces as live trading: the
- * strategy's `prepare` once over the whole series, then per closed candle the engine's candle step
+ * strategy's indicators (per chunk of 4,096 candles with `prepareRange`, else `prepare` once over the
+ * whole series), then per closed candle the engine's candle step
  * (`src/engine/candle-step.ts`: protective exits → strategy → risk gate with sizing, trading state and
  * every pre-flight rule), the sim's matching engine for fills and `Portfolio` for accounting.
  *
@@ -106,7 +108,12 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     rules: o.rules,
   };
 
-  inst.prepare(c);
+  const chunk = o.chunkSize ?? CHUNK;
+  if (!(Number.isInteger(chunk) && chunk >= 1)) throw new AppError('BAD_REQUEST', `chunk size must be a whole number ≥ 1, got ${chunk}`);
+  const keepIndicators = o.indicators ?? false;
+  // A strategy that prepares by ranges does so chunk by chunk inside the loop; any other over the whole series first.
+  const ranged = inst.prepareRange !== undefined;
+  if (!ranged) inst.prepare(c);
   const equity = new Float64Array(n);
   const signalMap = o.signals ? new Map<string, number>() : undefined;
   const stepper = createCandleStepper({ symbol, timeframe, tfMs, strategy: inst, allowShort, candles: c, lower: o.lowerTimeframe });
@@ -114,7 +121,9 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const tradeFrom = Math.floor(o.tradeFrom ?? 0);
   if (!(tradeFrom >= 0 && tradeFrom < n)) throw new AppError('BAD_REQUEST', `tradeFrom must be a candle index from 0 to ${n - 1}, got ${o.tradeFrom}`);
   const firstDecision = Math.max(tradeFrom, Math.floor(warmup) - 1);
-  const exposed = simulate(c, equity, stepper, broker, gateInputs, { kelly, risk, tfMs }, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
+  // The metrics' pass over the equity curve runs chunk by chunk inside the loop, over the traded part.
+  const curve = new EquityCurvePass(c.ts, equity, cash, returnPeriodMs(tfMs), tradeFrom, n);
+  const exposed = simulate(c, equity, stepper, broker, gateInputs, { kelly, risk, tfMs, chunk, ranged, keepIndicators, curve }, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
   o.onProgress?.(1);
   const { ts, close } = c;
 
@@ -123,7 +132,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const mTs = tradeFrom > 0 ? ts.subarray(tradeFrom) : ts;
   const mClose = tradeFrom > 0 ? close.subarray(tradeFrom) : close;
   const mEquity = tradeFrom > 0 ? equity.subarray(tradeFrom) : equity;
-  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, periodsPerYear: calendar.periodsPerYear });
+  const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, periodsPerYear: calendar.periodsPerYear, curve: curve.result() });
   const why = trades.length === 0 ? noTradeReason({ candles: n, firstDecision, warmup, entrySignals: stepper.entrySignals, denials: broker.denials }) : undefined;
   return {
     ...metrics,
@@ -139,7 +148,7 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     denials: broker.denials,
     ...(risk ? { risk: risk.report() } : {}),
     ...(why ? { noTradeReason: why } : {}),
-    indicators: inst.indicators?.(),
+    indicators: ranged && !keepIndicators ? undefined : inst.indicators?.(),
     elapsedMs: performance.now() - started,
   };
 }
@@ -158,7 +167,7 @@ function simulate(
   stepper: CandleStepper,
   broker: BacktestBroker,
   gateInputs: GateInputs,
-  x: { kelly: KellySettings | undefined; risk: BacktestRisk | undefined; tfMs: number },
+  x: { kelly: KellySettings | undefined; risk: BacktestRisk | undefined; tfMs: number; chunk: number; ranged: boolean; keepIndicators: boolean; curve: EquityCurvePass },
   fillAtClose: boolean,
   firstDecision: number,
   signals: Readonly<Record<string, Float64Array>> | undefined,
@@ -175,8 +184,12 @@ function simulate(
   const signalNames = signals ? Object.keys(signals) : [];
   const signalSeries = signals ? signalNames.map((k) => signals[k]!) : [];
   const kelly = kellySettings !== undefined ? (gateInputs.sizing as { kind: 'kelly'; fraction: number }) : undefined;
-  // Available funds, the Kelly fraction and the risk view are computed only when the step takes a decision.
+  // Equity, available funds, the Kelly fraction and the risk view are handed to the gate only when the
+  // step takes a decision (the loop keeps the candle's equity in a typed array, not in an object field
+  // written on every candle).
+  const mark = new Float64Array(1);
   stepper.beforeGate = (g) => {
+    g.equity = mark[0]!;
     g.available = broker.available();
     const i = stepper.ctx.i;
     if (kelly !== undefined) {
@@ -187,13 +200,24 @@ function simulate(
     }
     if (risk !== undefined) g.risk = risk.view(ts[i]! + tfMs, ts[i]!, broker.qty !== 0 ? 1 : 0);
   };
-  const run: CandleRun = { c, equity, stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
+  const run: CandleRun = { c, equity, mark, book: new Float64Array(3), stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
   let exposed = 0;
-  for (let from = 0; from < n; from += CHUNK) exposed += simulateCandles(run, from, Math.min(n, from + CHUNK));
+  const strategy = stepper.strategy;
+  const chunk = x.chunk;
+  // One pipeline: per chunk, the strategy's indicators (when it prepares by ranges), the candles that
+  // read them while they are still in cache, then the equity of those candles into the metrics' pass.
+  // The last candle's equity is final only after the end of data closes the position.
+  for (let from = 0; from < n; from += chunk) {
+    const to = Math.min(n, from + chunk);
+    if (x.ranged) strategy.prepareRange!(c, from, to, x.keepIndicators);
+    exposed += simulateCandles(run, from, to);
+    x.curve.add(from, Math.min(to, n - 1));
+  }
   if (broker.qty !== 0) {
     broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
     equity[n - 1] = broker.portfolio.cash;
   }
+  x.curve.add(n - 1, n);
   return exposed;
 }
 
@@ -201,6 +225,10 @@ function simulate(
 interface CandleRun {
   c: Candles;
   equity: Float64Array;
+  /** The current candle's equity, for the gate (see `beforeGate`). */
+  mark: Float64Array;
+  /** The account as the loop reads it: cash, signed quantity, entry price (see {@link bookAccount}). */
+  book: Float64Array;
   stepper: CandleStepper;
   broker: BacktestBroker;
   gateInputs: GateInputs;
@@ -216,7 +244,7 @@ interface CandleRun {
   step: CandleStepResult;
 }
 
-/** Candles per call of {@link simulateCandles}. */
+/** Candles per call of {@link simulateCandles} (and per `prepareRange`), unless the options say otherwise. */
 const CHUNK = 1 << 12;
 
 /**
@@ -233,6 +261,7 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
   const close = c.close;
   const volume = c.volume;
   const equity = r.equity;
+  const mark = r.mark;
   const stepper = r.stepper;
   const broker = r.broker;
   const gateInputs = r.gateInputs;
@@ -247,23 +276,29 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
   const step = r.step;
   const tfMs = stepper.tfMs;
   let exposed = 0;
+  // The account (cash, quantity, entry price) in a typed array, copied from the broker after every
+  // fill (the only thing that changes it): with the equity computed from the broker's fields, V8 kept
+  // it boxed and allocated a heap number per candle in a position (~16 MB of garbage per million).
+  const book = r.book;
+  bookAccount(broker, book);
   for (let i = from; i < to; i++) {
     if (i > 0 && !(ts[i]! > ts[i - 1]!)) throw notAscending(i);
     if (pending.length > 0) {
       for (let k = 0; k < pending.length; k++) fillOrder(broker, risk, pending[k]!, open[i]!, i, ts[i]!);
       pending.length = 0;
+      bookAccount(broker, book);
     }
     const px = close[i]!;
     let e: number;
-    if (broker.qty !== 0) {
+    if (book[QTY] !== 0) {
       exposed++;
-      e = broker.portfolio.cash + (px - broker.entry) * broker.qty;
+      e = book[CASH]! + (px - book[ENTRY]!) * book[QTY]!;
     } else {
-      e = broker.portfolio.cash;
+      e = book[CASH]!;
     }
     if (i >= firstDecision) {
       if (signalMap !== undefined) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, signalSeries[k]![i]!);
-      gateInputs.equity = e;
+      mark[0] = e;
       candleStep(stepper, i, broker.position, broker.snapshot, true, gateInputs, step);
       const decisions = step.decisions;
       for (let k = 0; k < decisions.length; k++) {
@@ -277,7 +312,10 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
         if (fillAtClose) fillOrder(broker, risk, d.order!, px, i, ts[i]!);
         else pending.push(d.order!);
       }
-      if (fillAtClose && decisions.length > 0) e = broker.qty !== 0 ? broker.portfolio.cash + (px - broker.entry) * broker.qty : broker.portfolio.cash;
+      if (fillAtClose && decisions.length > 0) {
+        bookAccount(broker, book);
+        e = book[QTY] !== 0 ? book[CASH]! + (px - book[ENTRY]!) * book[QTY]! : book[CASH]!;
+      }
     }
     // As live after a tick: equity protections and the panic score see the candle once it is decided on.
     if (risk !== undefined) {
@@ -289,7 +327,8 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
           const flat: PlannedOrder = { kind: 'exit', symbol: stepper.symbol, side: broker.qty > 0 ? 'sell' : 'buy', positionSide: broker.qty > 0 ? 'long' : 'short', quantity: Math.abs(broker.qty), allIn: false, reduceOnly: true, reason: `kill-all: ${t.reason}` };
           if (fillAtClose) {
             fillOrder(broker, risk, flat, px, i, ts[i]!);
-            e = broker.portfolio.cash;
+            bookAccount(broker, book);
+            e = book[CASH]!;
           } else pending.push(flat);
         }
       }
@@ -298,6 +337,17 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
     if (onProgress !== undefined && (i & PROGRESS_MASK) === 0 && i > 0) onProgress(i / n);
   }
   return exposed;
+}
+
+const CASH = 0;
+const QTY = 1;
+const ENTRY = 2;
+
+/** The broker's cash, signed quantity and entry price into `book` (see simulateCandles). */
+function bookAccount(broker: BacktestBroker, book: Float64Array): void {
+  book[CASH] = broker.portfolio.cash;
+  book[QTY] = broker.qty;
+  book[ENTRY] = broker.entry;
 }
 
 function notAscending(i: number): AppError {

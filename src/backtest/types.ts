@@ -62,6 +62,15 @@ export interface BacktestOptions {
   rules?: readonly PreflightRule[];
   /** Trading state the risk gate sees (default ACTIVE): REDUCING blocks entries, HALTED every order, as live. */
   tradingState?: TradingState;
+  /**
+   * Keep the strategy's indicator series over every candle in `result.indicators`, for charts (the
+   * reports ask for it). Default false: a strategy that prepares by ranges then holds only the chunk
+   * being simulated — a sweep row or a file backtest printing JSON needs no series of a million
+   * values. A strategy without `prepareRange` computes them whole anyway, and they are returned.
+   */
+  indicators?: boolean;
+  /** Candles per chunk of the loop (indicators, then the simulation, chunk by chunk). Default 4,096; tests vary it. */
+  chunkSize?: number;
   /** Called with 0..1 as the run progresses (about every 1 % and at the end). */
   onProgress?: (fraction: number) => void;
   /**

@@ -10,7 +10,7 @@ import { openCandleDatabase } from '../market-data/candle-database.ts';
 import { fetchMissingCandles, type FetchCandlesResult } from '../market-data/fetch-candles.ts';
 import { formatBlock, formatGaps, formatRange } from '../market-data/summary-format.ts';
 import type { MarketData } from '../ports/market-data.ts';
-import { reportCliError } from '../cli.ts';
+import { reportCliError } from './report-error.ts';
 import { envOf, type CliIo } from './io.ts';
 import { createProgressBar, formatCount, formatDuration } from './progress-bar.ts';
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts';
 import { openCandleDatabase } from '../market-data/candle-database.ts';
 import { checkSeriesStep, countMisaligned, parseSeriesTimeframe, seriesGaps } from '../market-data/series-timeframe.ts';
 import { formatBlock, formatGaps, formatRange } from '../market-data/summary-format.ts';
-import { reportCliError } from '../cli.ts';
+import { reportCliError } from './report-error.ts';
 import { envOf, type CliIo } from './io.ts';
 import { createProgressBar, formatCount } from './progress-bar.ts';
 

@@ -108,25 +108,30 @@ export function candleStep(
 ): void {
   // The hot path (no position with levels, nothing decided) is kept small so V8 inlines it into the
   // caller's loop; everything else is out of line.
+  // (Fields are written only when they change: most candles change nothing but `ctx.i`.)
   if (out.decisions.length > 0) out.decisions = NO_DECISIONS;
-  out.protective = 0;
+  if (out.protective !== 0) out.protective = 0;
   if (out.messages.length > 0) out.messages.length = 0;
   const hit = position !== undefined && position.quantity !== 0 ? protectiveHit(s, i, position) : 0;
   const ctx = s.ctx;
   ctx.i = i;
-  ctx.position = hit !== 0 ? undefined : snapshot;
+  const seen = hit !== 0 ? undefined : snapshot;
+  if (ctx.position !== seen) ctx.position = seen;
   const intents = s.strategy.onCandle(ctx);
   if (!act) {
     if (hit !== 0 && s.missedHit === 0) s.missedHit = hit;
     return;
   }
-  s.missedHit = 0;
+  if (s.missedHit !== 0) s.missedHit = 0;
   if (hit === 0 && (intents === undefined || intents.length === 0)) return;
   gateStep(s, i, position, hit, intents, gateInputs, out);
 }
 
 /** The stop-loss / take-profit verdict for an open position on candle i, or a hit kept from a candle that could not act. */
 function protectiveHit(s: CandleStepper, i: number, position: Position): -1 | 0 | 1 {
+  // A position without levels (the common case) returns before any level becomes a number: `?? NaN`
+  // inlined into the backtest's loop made V8 allocate a heap number for the NaN on every candle in a position.
+  if (position.stopLoss === undefined && position.takeProfit === undefined) return s.missedHit;
   const sl = position.stopLoss ?? NaN;
   const tp = position.takeProfit ?? NaN;
   let hit: -1 | 0 | 1 = 0;

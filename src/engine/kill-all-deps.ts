@@ -8,10 +8,11 @@ import type { TradingStateHolder } from '../risk/trading-state.ts';
 import type { EventBus } from './bus.ts';
 import type { OrderManager } from './order-manager.ts';
 
-/** What kill-all works with (src/engine/kill-all.ts), and its timing settings. */
-/** See {@link KillAllDeps.inFlightMs}. */
-export const IN_FLIGHT_MS = 11_000;
-
+/**
+ * What kill-all works with (src/engine/kill-all.ts), and its timing settings. How long a request
+ * that got no answer may still arrive at the venue is the order path's rule
+ * (`OrderManager.inFlightUntil`, `requestWindowMs`), used for closes and external sells alike.
+ */
 export interface KillAllDeps {
   execution: Execution;
   store: TradingStore;
@@ -30,13 +31,5 @@ export interface KillAllDeps {
   maxAttempts?: number;
   /** Longest single wait for a Retry-After (default 30 s). */
   maxWaitMs?: number;
-  /**
-   * How long after its sending a request the venue never answered may still be executed there
-   * (default 11 s: Binance refuses a signed request older than its 10 s receive window, which ccxt
-   * sends). A close sent before a crash that the venue does not show yet is taken for "never arrived"
-   * only after that: a lookup sooner could be answered "unknown" while the request still waits in the
-   * venue's queue, and the close sent again would sell twice (coins the bot does not own, on spot).
-   */
-  inFlightMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }

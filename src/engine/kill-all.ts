@@ -6,9 +6,9 @@ import type { KillItem, KillRun } from '../ports/risk-store.ts';
 import { runPreflight } from '../risk/preflight/index.ts';
 import type { OrderPlan, SubmitOutcome } from './order-manager.ts';
 import { withRetryAfter } from './venue-retry.ts';
-import { IN_FLIGHT_MS, type KillAllDeps } from './kill-all-deps.ts';
+import type { KillAllDeps } from './kill-all-deps.ts';
 
-export { IN_FLIGHT_MS, type KillAllDeps } from './kill-all-deps.ts';
+export type { KillAllDeps } from './kill-all-deps.ts';
 
 export interface KillPlanLine {
   symbol: string;
@@ -294,14 +294,19 @@ export class KillAll {
     const qty = item.external ?? 0;
     item.externalId ??= `ka${run.id}-x-${item.symbol.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}-${run.startedAt % 1e6}`;
     await save();
-    let report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.externalId!, item.symbol), false);
+    // The run's row is this sell's write-ahead record: the time of each send is stored before it leaves.
+    const until = (): number | undefined => (item.externalSentAt === undefined ? undefined : this.d.orders.inFlightUntil({ createdAt: item.externalSentAt, updatedAt: item.externalSentAt }));
+    let report = await this.lookUpSent(item.externalId, item.symbol, until());
     for (let attempt = 0; !report && attempt < (this.d.maxAttempts ?? 6); attempt++) {
       try {
+        item.externalSentAt = this.d.clock.now();
+        await save();
         report = await this.d.execution.placeOrder({ clientOrderId: item.externalId, symbol: item.symbol, side: 'sell', type: 'market', amount: qty });
       } catch (err) {
         if (!(err instanceof ExecutionError) || (err.kind !== 'unknown-outcome' && err.kind !== 'retryable')) throw err;
         await this.sleep(Math.max(0, Math.min(this.d.maxWaitMs ?? 30_000, (err.retryAt ?? this.d.clock.now() + 500) - this.d.clock.now())));
-        report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.externalId!, item.symbol), false);
+        // Refused before it left (retryable): nothing can still arrive. A lost answer: its window counts.
+        report = await this.lookUpSent(item.externalId, item.symbol, err.kind === 'unknown-outcome' ? until() : undefined);
       }
     }
     if (!report || report.filled <= 0) throw new Error(`external holdings of ${qty} not sold`);
@@ -310,21 +315,26 @@ export class KillAll {
 
   private async lookUp(item: KillItem): Promise<void> {
     if (!item.closeId) return;
-    let report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.closeId!, item.symbol), false);
-    if (!report) {
-      // Not at the venue (yet): if it was sent recently it may still be on its way; look again once it cannot be.
-      const sent = await this.d.store.getOrder(item.closeId);
-      const until = sent ? sent.createdAt + (this.d.inFlightMs ?? IN_FLIGHT_MS) : 0;
-      if (until > this.d.clock.now()) {
-        this.d.logger.info({ clientOrderId: item.closeId, symbol: item.symbol, waitMs: until - this.d.clock.now() }, 'kill-all: a close sent before the restart is not at the venue yet; waiting until it can no longer arrive');
-        await this.sleep(until - this.d.clock.now());
-        report = await this.withRetryAfter(() => this.d.execution.fetchOrder(item.closeId!, item.symbol), false);
-      }
-    }
+    // The order path's request window, counted from the close's row's last send.
+    const sent = await this.d.store.getOrder(item.closeId);
+    const report = await this.lookUpSent(item.closeId, item.symbol, sent ? this.d.orders.inFlightUntil(sent) : undefined);
     if (report) {
       await this.d.orders.settle(report); // fills are accounted once (by trade id), however often seen
       this.noteFill(report, item);
     }
+  }
+
+  /**
+   * Look an order up; not at the venue (yet) before `inFlightUntil` — it may still be on its way —
+   * look again once it can no longer arrive. Undefined: the venue has never seen it.
+   */
+  private async lookUpSent(clientOrderId: string, symbol: string, inFlightUntil: number | undefined): Promise<OrderReport | undefined> {
+    const report = await this.withRetryAfter(() => this.d.execution.fetchOrder(clientOrderId, symbol), false);
+    if (report || inFlightUntil === undefined || inFlightUntil <= this.d.clock.now()) return report;
+    const waitMs = inFlightUntil - this.d.clock.now();
+    this.d.logger.info({ clientOrderId, symbol, waitMs }, 'kill-all: an order sent earlier is not at the venue yet; waiting until it can no longer arrive');
+    await this.sleep(waitMs);
+    return this.withRetryAfter(() => this.d.execution.fetchOrder(clientOrderId, symbol), false);
   }
 
   private noteFill(report: OrderReport, item: KillItem): void {

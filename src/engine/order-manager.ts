@@ -8,28 +8,9 @@ import { ExecutionError, type Execution } from '../ports/execution.ts';
 import type { OrderRecord, TradingStore } from '../ports/store.ts';
 import type { EventBus } from './bus.ts';
 import { settleReport } from './fill-processor.ts';
+import type { OrderPlan, SubmitOutcome } from './order-plan.ts';
 
-/** What to send: the risk gate's PlannedOrder fits, and so do manual orders. */
-export interface OrderPlan {
-  kind: 'entry' | 'exit';
-  symbol: string;
-  side: 'buy' | 'sell';
-  positionSide?: 'long' | 'short';
-  quantity: number;
-  reduceOnly: boolean;
-  stopLoss?: number;
-  takeProfit?: number;
-  reason: string;
-  /** Default market. A limit order needs `price`. */
-  type?: 'market' | 'limit';
-  price?: number;
-}
-
-export type SubmitOutcome =
-  | { kind: 'placed'; clientOrderId: string; report: OrderReport }
-  /** `retryAt`: refused for now before anything was sent (rate-limit pause, IP ban); may be sent again from then. */
-  | { kind: 'rejected'; clientOrderId: string; reason: string; retryAt?: number }
-  | { kind: 'unknown'; clientOrderId: string; reason: string; retryAt?: number };
+export type { OrderPlan, SubmitOutcome } from './order-plan.ts';
 
 export interface OrderManagerOptions {
   execution: Execution;
@@ -46,6 +27,12 @@ export interface OrderManagerOptions {
   lookupDelayMs?: number;
   /** Sends of one clientOrderId at most, each after a lookup that proved the previous never arrived. */
   maxCreateAttempts?: number;
+  /**
+   * How long after it left a request the venue never answered may still be executed there (default
+   * {@link REQUEST_WINDOW_MS}). "The venue does not know this clientOrderId" proves the order never
+   * arrived only after that: see `inFlightUntil`.
+   */
+  requestWindowMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -54,6 +41,14 @@ export interface OrderManagerOptions {
  * have sent it a moment ago): only after this long does "the venue has never seen it" mean rejected.
  */
 export const SETTLE_GRACE_MS = 60_000;
+/**
+ * Binance refuses a signed request whose timestamp is older than its receive window (10 s, as ccxt
+ * sends it) when it arrives: 11 s after a request left, it can no longer be executed. Before that, a
+ * lookup answered "no such order" may only mean the request still waits in the venue's queue — a
+ * resend then could execute next to it (a market order is not open, so the venue accepts its
+ * clientOrderId again).
+ */
+export const REQUEST_WINDOW_MS = 11_000;
 /** Every status settlement revisits: not final, so the venue's answer is still needed. */
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'submitted', 'unknown', 'open', 'partially_filled'];
 
@@ -66,7 +61,8 @@ export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'submitted', 'u
  * blindly: the order is looked up by clientOrderId; found → adopted; the venue answers "no such
  * order" → the same clientOrderId is sent again (at most `maxCreateAttempts` sends); the lookup
  * itself fails → the order stays `unknown` and settlement resolves it later. Nothing is ever resent
- * without such a lookup.
+ * without such a lookup, and "no such order" counts only once the lost request can no longer arrive
+ * (`requestWindowMs` after it left): until then the lookup is repeated, never answered by a resend.
  */
 export class OrderManager {
   /** Why new orders are refused right now (shutdown, standby, reconciliation failed…), by key. */
@@ -204,6 +200,7 @@ export class OrderManager {
     const maxAttempts = Math.max(1, this.deps.maxCreateAttempts ?? 5);
     for (let attempt = 1; ; attempt++) {
       let report: OrderReport;
+      const sentAt = this.deps.clock.now();
       try {
         report = await execution.placeOrder(req);
       } catch (err) {
@@ -211,7 +208,8 @@ export class OrderManager {
         const current = (await store.getOrder(clientOrderId))!;
         if (current.status === 'pending') await this.transition(clientOrderId, 'pending', 'unknown', { reason: err.message });
         log.warn({ attempt, err: err.message }, 'order outcome unknown; looking it up by clientOrderId');
-        const found = await this.lookUp(clientOrderId, symbol, log);
+        // A refusal on arrival (429) cannot still be queued at the venue: no window to wait out.
+        const found = await this.lookUp(clientOrderId, symbol, log, err.refusedOnArrival ? undefined : sentAt);
         if (found === 'lookup-failed') return { kind: 'unknown', clientOrderId, reason: err.message, retryAt: err.retryAt };
         if (found) {
           await this.settle(found);
@@ -223,6 +221,8 @@ export class OrderManager {
           return { kind: 'rejected', clientOrderId, reason: `not placed after ${attempt} attempts (the exchange never received it): ${err.message}` };
         }
         log.warn({ attempt }, 'the exchange never received the order; sending it again with the same clientOrderId');
+        // The row's updatedAt marks this send: after a crash, settlement and kill-all wait out its window too.
+        await store.applyOrderUpdate({ clientOrderId, expectedStatus: 'unknown', patch: { status: 'unknown', reason: `sent again (attempt ${attempt + 1}): ${err.message}`, updatedAt: this.deps.clock.now() }, fills: [] });
         continue;
       }
       await this.settle(report);
@@ -230,10 +230,32 @@ export class OrderManager {
     }
   }
 
-  /** The venue's view after a lost answer: a report, undefined when it has never seen the id, or 'lookup-failed'. */
-  private async lookUp(clientOrderId: string, symbol: string, log: Logger): Promise<OrderReport | undefined | 'lookup-failed'> {
+  /**
+   * When a request for this stored order that got no answer can no longer be executed by the venue:
+   * the window after its last send. The row's `createdAt` is the first send and `updatedAt` is at or
+   * after the last one (a resend touches the row first; a lost answer marks it `unknown` after it).
+   */
+  inFlightUntil(order: Pick<OrderRecord, 'createdAt' | 'updatedAt'>): number {
+    return Math.max(order.createdAt, order.updatedAt) + this.requestWindowMs;
+  }
+
+  private get requestWindowMs(): number {
+    return this.deps.requestWindowMs ?? REQUEST_WINDOW_MS;
+  }
+
+  /**
+   * The venue's view after a lost answer: a report, undefined when it has never seen the id (looked up
+   * again once the request sent at `sentAt` can no longer arrive), or 'lookup-failed'.
+   */
+  private async lookUp(clientOrderId: string, symbol: string, log: Logger, sentAt?: number): Promise<OrderReport | undefined | 'lookup-failed'> {
     await this.sleep(this.deps.lookupDelayMs ?? 1_000);
     try {
+      const found = await this.deps.execution.fetchOrder(clientOrderId, symbol);
+      if (found || sentAt === undefined) return found;
+      const waitMs = sentAt + this.requestWindowMs - this.deps.clock.now();
+      if (waitMs <= 0) return undefined;
+      log.info({ waitMs }, 'the exchange does not show the order yet; looking again once the request can no longer arrive');
+      await this.sleep(waitMs);
       return await this.deps.execution.fetchOrder(clientOrderId, symbol);
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'order lookup failed; settlement will retry (never resent)');
@@ -271,7 +293,8 @@ export class OrderManager {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'cancel failed or its outcome is unknown; looking the order up');
       const found = await this.lookUp(clientOrderId, record.symbol, log);
       if (found && found !== 'lookup-failed') return (await this.settle(found)) ?? record.status;
-      if (found === undefined && record.status === 'pending') {
+      // A create still in flight may yet arrive: "never received" only once its window has passed.
+      if (found === undefined && record.status === 'pending' && this.deps.clock.now() >= this.inFlightUntil(record)) {
         await this.transition(clientOrderId, 'pending', 'rejected', { reason: 'the exchange never received this order' });
         return 'rejected';
       }
@@ -332,7 +355,7 @@ export class OrderManager {
         if (report) {
           await this.settle(report);
           settled.push(report);
-        } else if ((o.status === 'pending' || o.status === 'unknown' || o.status === 'submitted') && age >= SETTLE_GRACE_MS) {
+        } else if ((o.status === 'pending' || o.status === 'unknown' || o.status === 'submitted') && age >= SETTLE_GRACE_MS && this.deps.clock.now() >= this.inFlightUntil(o)) {
           await this.transition(o.clientOrderId, o.status, 'rejected', { reason: 'the venue never received this order' });
         }
       } catch (err) {

@@ -13,25 +13,49 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   checkPeriod('atr', 'n', n);
   const len = checkSameLength('atr', { high, low, close });
   const out = new Float64Array(len);
+  atrRange(high, low, close, n, 0, len, newAtrState(), out, 0);
+  return out;
+}
+
+/** A fresh state for {@link atrRange}: clean bars in the segment, previous close, sum, average. */
+export function newAtrState(): Float64Array {
+  return new Float64Array(4);
+}
+
+/**
+ * {@link atr} for rows `[from, to)` only, the state carried in `state` (from {@link newAtrState};
+ * consecutive ranges from row 0); {@link atr} is this over the whole series. Row i goes to
+ * `out[i − base]`. `n` is assumed validated.
+ */
+export function atrRange(high: Float64Array, low: Float64Array, close: Float64Array, n: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number): void {
+  // In calls of at most CHUNK values: one loop run once over a million values is compiled on stack by
+  // V8, and that code may box the running average (a heap number per value).
+  for (let f = from; f < to; f += CHUNK) atrChunk(high, low, close, n, f, Math.min(to, f + CHUNK), state, out, base);
+}
+
+/** Values per call of {@link atrChunk}. */
+const CHUNK = 1 << 12;
+
+function atrChunk(high: Float64Array, low: Float64Array, close: Float64Array, n: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number): void {
   const nm1 = n - 1;
-  let seg = 0; // clean bars in this segment before the current one (capped at n + 1)
-  let prevClose = 0;
-  let sum = 0;
-  let avg = 0;
-  for (let i = 0; i < len; i++) {
+  let seg = state[0]!;
+  let prevClose = state[1]!;
+  let sum = state[2]!;
+  let avg = state[3]!;
+  for (let i = from; i < to; i++) {
     const h = high[i]!;
     const l = low[i]!;
     const c = close[i]!;
     if (h !== h || l !== l || c !== c) {
       seg = 0;
-      out[i] = Number.NaN;
+      out[i - base] = Number.NaN;
       continue;
     }
     if (seg === 0) {
       sum = 0;
       prevClose = c;
       seg = 1;
-      out[i] = Number.NaN;
+      out[i - base] = Number.NaN;
       continue;
     }
     const tr = trOf(h, l, prevClose);
@@ -39,7 +63,7 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
     if (seg < n) {
       sum += tr;
       seg++;
-      out[i] = Number.NaN;
+      out[i - base] = Number.NaN;
       continue;
     }
     if (seg === n) {
@@ -49,9 +73,12 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
     } else {
       avg = (avg * nm1 + tr) / n;
     }
-    out[i] = avg;
+    out[i - base] = avg;
   }
-  return out;
+  state[0] = seg;
+  state[1] = prevClose;
+  state[2] = sum;
+  state[3] = avg;
 }
 
 /** Streaming ATR: `next(high, low, close)`, bit-identical to {@link atr}. */

@@ -1,4 +1,4 @@
-import { RollingMoments, rollingMoments } from './rolling-moments.ts';
+import { RollingMoments, rollingMoments, rollingMomentsRange } from './rolling-moments.ts';
 import type { SeriesStream } from './stream.ts';
 import { checkFinite, checkPeriod } from './validate.ts';
 
@@ -17,6 +17,16 @@ export function bbWidth(close: Float64Array, n: number, k: number): Float64Array
   rollingMoments(close, n, mean, out);
   for (let i = 0; i < len; i++) out[i] = widthOf(mean[i]!, out[i]!, k);
   return out;
+}
+
+/**
+ * {@link bbWidth} for rows `[from, to)` only (range form), bit-identical; `close` is the whole series,
+ * `state` from `newWindowState()`, row i goes to `out[i − base]`, `mean` and `sd` are scratch of at
+ * least `to − from` values. `n` and `k` are assumed validated.
+ */
+export function bbWidthRange(close: Float64Array, n: number, k: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number, mean: Float64Array, sd: Float64Array): void {
+  rollingMomentsRange(close, 0, n, from, to, state, mean, sd, from);
+  for (let i = from; i < to; i++) out[i - base] = widthOf(mean[i - from]!, sd[i - from]!, k);
 }
 
 // Same expressions as bollinger(): the width is computed from the very bands bollinger() returns.

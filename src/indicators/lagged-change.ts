@@ -6,24 +6,41 @@ import type { SeriesStream } from './stream.ts';
  * a NaN input restarts the warm-up (NaN until n + 1 clean values). `n` is assumed validated.
  */
 export function laggedChange(x: Float64Array, n: number, pct: boolean): Float64Array<ArrayBuffer> {
-  const len = x.length;
-  const out = new Float64Array(len);
-  let seg = 0;
-  for (let i = 0; i < len; i++) {
+  const out = new Float64Array(x.length);
+  laggedChangeRange(x, n, pct, 0, x.length, new Float64Array(1), out, 0);
+  return out;
+}
+
+/**
+ * {@link laggedChange} for rows `[from, to)` only, the clean-value count carried in `state[0]` (a
+ * fresh `new Float64Array(1)` before row 0); `x` is the whole series, row i goes to `out[i − base]`.
+ */
+export function laggedChangeRange(x: Float64Array, n: number, pct: boolean, from: number, to: number, state: Float64Array, out: Float64Array, base: number): void {
+  // In calls of at most CHUNK values, as the other kernels (a loop run once over a million values is
+  // compiled on stack by V8, which may box its doubles).
+  for (let f = from; f < to; f += CHUNK) laggedChunk(x, n, pct, f, Math.min(to, f + CHUNK), state, out, base);
+}
+
+/** Values per call of {@link laggedChunk}. */
+const CHUNK = 1 << 12;
+
+function laggedChunk(x: Float64Array, n: number, pct: boolean, from: number, to: number, state: Float64Array, out: Float64Array, base: number): void {
+  let seg = state[0]!;
+  for (let i = from; i < to; i++) {
     const v = x[i]!;
     if (v !== v) {
       seg = 0;
-      out[i] = Number.NaN;
+      out[i - base] = Number.NaN;
       continue;
     }
     if (seg < n) {
       seg++;
-      out[i] = Number.NaN;
+      out[i - base] = Number.NaN;
       continue;
     }
-    out[i] = pct ? rocOf(v, x[i - n]!) : v - x[i - n]!;
+    out[i - base] = pct ? rocOf(v, x[i - n]!) : v - x[i - n]!;
   }
-  return out;
+  state[0] = seg;
 }
 
 function rocOf(v: number, then: number): number {

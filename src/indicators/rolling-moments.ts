@@ -57,12 +57,43 @@ const CHUNK = 1 << 12;
  * normally after a few calls. Same arithmetic in the same order: bit-identical results.
  */
 function windowPass(x: Float64Array, n: number, a: Float64Array | null, b: Float64Array | null, k: number): void {
-  const state = new Float64Array(7);
-  state[PREV] = Number.NaN;
-  for (let from = 0; from < x.length; from += CHUNK) windowChunk(x, n, a, b, k, state, from, Math.min(x.length, from + CHUNK));
+  const state = newWindowState();
+  for (let from = 0; from < x.length; from += CHUNK) windowChunk(x, 0, n, a, b, k, state, from, Math.min(x.length, from + CHUNK), 0);
 }
 
-function windowChunk(x: Float64Array, n: number, a: Float64Array | null, b: Float64Array | null, k: number, state: Float64Array, from: number, to: number): void {
+/** A fresh window state for the range forms below (before the first row). */
+export function newWindowState(): Float64Array {
+  const state = new Float64Array(7);
+  state[PREV] = Number.NaN;
+  return state;
+}
+
+/**
+ * {@link rollingBands} for rows `[from, to)` only, the window's state carried in `state` (from
+ * {@link newWindowState}; consecutive ranges from row 0): bit-identical to the whole-series pass.
+ * Row i is written at `i - base` of `upper` and `lower`; the window reads earlier rows of `x`
+ * itself, so `x` is the whole series. `n` and `k` are assumed validated.
+ */
+export function rollingBandsRange(x: Float64Array, n: number, k: number, from: number, to: number, state: Float64Array, upper: Float64Array, lower: Float64Array, base: number): void {
+  for (let f = from; f < to; f += CHUNK) windowChunk(x, 0, n, lower, upper, k, state, f, Math.min(to, f + CHUNK), base);
+}
+
+/** {@link rollingMoments}' mean (an SMA) for rows `[from, to)`, as {@link rollingBandsRange}. */
+export function rollingMeanRange(x: Float64Array, n: number, from: number, to: number, state: Float64Array, mean: Float64Array, base: number): void {
+  for (let f = from; f < to; f += CHUNK) windowChunk(x, 0, n, mean, null, Number.NaN, state, f, Math.min(to, f + CHUNK), base);
+}
+
+/**
+ * {@link rollingMoments} for rows `[from, to)` only, as {@link rollingBandsRange}, over an input that
+ * may itself be held by ranges: row j of `x` is `x[j − xBase]`, and it must hold the `n` rows before
+ * `from` (a z-score of a derived series: the series carried with a look-back of `n`).
+ */
+export function rollingMomentsRange(x: Float64Array, xBase: number, n: number, from: number, to: number, state: Float64Array, mean: Float64Array, std: Float64Array, base: number): void {
+  for (let f = from; f < to; f += CHUNK) windowChunk(x, xBase, n, mean, std, Number.NaN, state, f, Math.min(to, f + CHUNK), base);
+}
+
+/** Rows `[from, to)` of the window pass; row j of `x` is `x[j − xBase]`, row i of the outputs at `i − base`. */
+function windowChunk(x: Float64Array, xBase: number, n: number, a: Float64Array | null, b: Float64Array | null, k: number, state: Float64Array, from: number, to: number, base: number): void {
   const bands = k === k;
   const wantStd = b !== null;
   let seg = state[SEG]!; // clean values since the start or the last NaN
@@ -73,21 +104,21 @@ function windowChunk(x: Float64Array, n: number, a: Float64Array | null, b: Floa
   let s2 = state[S2]!;
   let since = state[SINCE]!; // O(1) updates since the last exact recompute
   for (let i = from; i < to; i++) {
-    const v = x[i]!;
+    const v = x[i - xBase]!;
     if (v !== v) {
       seg = 0;
       run = 0;
       prev = Number.NaN;
-      if (a !== null) a[i] = Number.NaN;
-      if (wantStd) b[i] = Number.NaN;
+      if (a !== null) a[i - base] = Number.NaN;
+      if (wantStd) b[i - base] = Number.NaN;
       continue;
     }
     seg++;
     run = v === prev ? run + 1 : 1;
     prev = v;
     if (seg < n) {
-      if (a !== null) a[i] = Number.NaN;
-      if (wantStd) b[i] = Number.NaN;
+      if (a !== null) a[i - base] = Number.NaN;
+      if (wantStd) b[i - base] = Number.NaN;
       continue;
     }
     if (run >= n) {
@@ -100,14 +131,14 @@ function windowChunk(x: Float64Array, n: number, a: Float64Array | null, b: Floa
       s1 = 0;
       s2 = 0;
       for (let j = i - n + 1; j <= i; j++) {
-        const d = x[j]! - c;
+        const d = x[j - xBase]! - c;
         s1 += d;
         if (wantStd) s2 += d * d;
       }
       since = 0;
     } else {
       const dIn = v - c;
-      const dOut = x[i - n]! - c;
+      const dOut = x[i - n - xBase]! - c;
       s1 += dIn - dOut;
       if (wantStd) s2 += dIn * dIn - dOut * dOut;
       since++;
@@ -115,17 +146,17 @@ function windowChunk(x: Float64Array, n: number, a: Float64Array | null, b: Floa
     const q = s1 / n;
     const m = c + q;
     if (!wantStd) {
-      if (a !== null) a[i] = m;
+      if (a !== null) a[i - base] = m;
       continue;
     }
     const variance = s2 / n - q * q;
     const sd = variance > 0 ? Math.sqrt(variance) : 0;
     if (bands) {
-      b[i] = m + k * sd;
-      a![i] = m - k * sd;
+      b[i - base] = m + k * sd;
+      a![i - base] = m - k * sd;
     } else {
-      if (a !== null) a[i] = m;
-      b[i] = sd;
+      if (a !== null) a[i - base] = m;
+      b[i - base] = sd;
     }
   }
   state[SEG] = seg;

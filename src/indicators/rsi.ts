@@ -20,63 +20,99 @@ import { checkPeriod } from './validate.ts';
  */
 export function rsi(close: Float64Array, n: number): Float64Array<ArrayBuffer> {
   checkPeriod('rsi', 'n', n);
-  const len = close.length;
-  const out = new Float64Array(len);
-  let i = 0;
-  while (i < len) {
-    if (close[i] !== close[i]) {
-      out[i] = Number.NaN;
-      i++;
-    } else {
-      i = rsiSegment(close, out, i, n);
-    }
-  }
+  const out = new Float64Array(close.length);
+  rsiRange(close, n, 0, close.length, newRsiState(), out, 0);
   return out;
 }
 
+/** What {@link rsiRange} carries from one range to the next. */
+const SEG = 0; // clean values in the current segment, capped at n + 1 (0: none yet)
+const PREV = 1;
+const GAIN = 2;
+const LOSS = 3;
+
+/** A fresh state for {@link rsiRange} (before the first row). */
+export function newRsiState(): Float64Array {
+  return new Float64Array(4);
+}
+
 /**
- * RSI over one run of clean values from `start` (clean) to the next NaN or the end; returns the
- * index it stopped at. The warm-up and the steady state are separate straight loops: one loop with
- * the warm-up's branches inside made V8 keep the running averages boxed (a heap number per value,
- * ~50 MB of garbage per million candles).
+ * RSI for rows `[from, to)` of `close`, bit-identical to {@link rsi} over the whole series, with what
+ * it needs from earlier rows carried in `state` (from {@link newRsiState}; consecutive ranges from
+ * row 0). Row i is written to `out[i - base]`, so `out` may hold only this range (an incremental
+ * strategy) or the whole series (`base` 0). `n` is assumed validated.
+ *
+ * The warm-up of a segment (its first n + 1 values) goes value by value as {@link createRsiStream}
+ * does; the steady state is a straight loop of its own (one loop with the warm-up's branches inside
+ * made V8 keep the running averages boxed: a heap number per value).
  */
-function rsiSegment(close: Float64Array, out: Float64Array, start: number, n: number): number {
-  const len = close.length;
-  const nm1 = n - 1;
-  let prev = close[start]!;
-  let gain = 0;
-  let loss = 0;
-  out[start] = Number.NaN;
-  let i = start + 1;
-  // The first n − 1 changes: summed.
-  const warm = Math.min(len, start + n);
-  for (; i < warm; i++) {
-    const v = close[i]!;
-    if (v !== v) return i;
-    const d = v - prev;
-    prev = v;
-    const a = Math.abs(d);
-    loss += (a - d) * 0.5;
-    gain += (a + d) * 0.5;
-    out[i] = Number.NaN;
+export function rsiRange(close: Float64Array, n: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number): void {
+  // In calls of at most CHUNK values: a steady-state loop run once over a million values is compiled
+  // on stack by V8, and that code boxed the running averages (~50 MB of garbage per million).
+  for (let f = from; f < to; f += CHUNK) rsiChunk(close, n, f, Math.min(to, f + CHUNK), state, out, base);
+}
+
+/** Values per call of {@link rsiChunk}. */
+const CHUNK = 1 << 12;
+
+function rsiChunk(close: Float64Array, n: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number): void {
+  let i = from;
+  while (i < to) {
+    if (state[SEG]! > n) {
+      i = rsiSteady(close, n, i, to, state, out, base);
+      continue;
+    }
+    rsiWarmStep(close[i]!, n, state, out, i - base);
+    i++;
   }
-  if (i >= len) return i;
-  // The n-th change: the first averages are the simple means.
-  const first = close[i]!;
-  if (first !== first) return i;
-  const d0 = first - prev;
-  prev = first;
-  const a0 = Math.abs(d0);
-  loss += (a0 - d0) * 0.5;
-  gain += (a0 + d0) * 0.5;
-  loss /= n;
-  gain /= n;
-  const t0 = gain + loss;
-  out[i] = t0 !== 0 ? 100 * (gain / t0) : 0;
-  // Then Wilder's smoothing, in TA-Lib's operation order.
-  for (i++; i < len; i++) {
+}
+
+/** One value of a segment's warm-up (or a NaN, which restarts it), in {@link rsiSegment}'s arithmetic. */
+function rsiWarmStep(v: number, n: number, state: Float64Array, out: Float64Array, at: number): void {
+  out[at] = Number.NaN;
+  if (v !== v) {
+    state[SEG] = 0;
+    return;
+  }
+  const seg = state[SEG]!;
+  if (seg === 0) {
+    state[PREV] = v;
+    state[GAIN] = 0;
+    state[LOSS] = 0;
+    state[SEG] = 1;
+    return;
+  }
+  const d = v - state[PREV]!;
+  state[PREV] = v;
+  const a = Math.abs(d);
+  let loss = state[LOSS]! + (a - d) * 0.5;
+  let gain = state[GAIN]! + (a + d) * 0.5;
+  if (seg === n) {
+    loss /= n;
+    gain /= n;
+    const t0 = gain + loss;
+    out[at] = t0 !== 0 ? 100 * (gain / t0) : 0;
+  }
+  state[LOSS] = loss;
+  state[GAIN] = gain;
+  state[SEG] = seg + 1;
+}
+
+/** Wilder's smoothing from row `from` to a NaN (which restarts the warm-up) or `to`; returns where it stopped. */
+function rsiSteady(close: Float64Array, n: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number): number {
+  const nm1 = n - 1;
+  let prev = state[PREV]!;
+  let gain = state[GAIN]!;
+  let loss = state[LOSS]!;
+  let i = from;
+  for (; i < to; i++) {
     const v = close[i]!;
-    if (v !== v) return i;
+    if (v !== v) {
+      out[i - base] = Number.NaN;
+      state[SEG] = 0;
+      i++;
+      break;
+    }
     const d = v - prev;
     prev = v;
     const a = Math.abs(d);
@@ -87,8 +123,11 @@ function rsiSegment(close: Float64Array, out: Float64Array, start: number, n: nu
     loss /= n;
     gain /= n;
     const t = gain + loss;
-    out[i] = t !== 0 ? 100 * (gain / t) : 0;
+    out[i - base] = t !== 0 ? 100 * (gain / t) : 0;
   }
+  state[PREV] = prev;
+  state[GAIN] = gain;
+  state[LOSS] = loss;
   return i;
 }
 

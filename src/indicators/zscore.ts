@@ -1,4 +1,4 @@
-import { RollingMoments, rollingMoments } from './rolling-moments.ts';
+import { RollingMoments, rollingMoments, rollingMomentsRange } from './rolling-moments.ts';
 import type { SeriesStream } from './stream.ts';
 import { checkPeriod } from './validate.ts';
 
@@ -16,6 +16,17 @@ export function zscore(x: Float64Array, n: number): Float64Array<ArrayBuffer> {
   rollingMoments(x, n, mean, out);
   for (let i = 0; i < len; i++) out[i] = zOf(x[i]!, mean[i]!, out[i]!);
   return out;
+}
+
+/**
+ * {@link zscore} for rows `[from, to)` only (range form, see docs/indicators.md), bit-identical: row j
+ * of `x` is `x[j − xBase]` and `x` holds the `n` rows before `from`; `state` from `newWindowState()`;
+ * row i goes to `out[i − base]`; `mean` and `sd` are scratch of at least `to − from` values. `n` is
+ * assumed validated.
+ */
+export function zscoreRange(x: Float64Array, xBase: number, n: number, from: number, to: number, state: Float64Array, out: Float64Array, base: number, mean: Float64Array, sd: Float64Array): void {
+  rollingMomentsRange(x, xBase, n, from, to, state, mean, sd, from);
+  for (let i = from; i < to; i++) out[i - base] = zOf(x[i - xBase]!, mean[i - from]!, sd[i - from]!);
 }
 
 function zOf(x: number, mean: number, sd: number): number {

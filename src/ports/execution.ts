@@ -75,10 +75,16 @@ export class ExecutionError extends Error {
   readonly kind: ExecutionErrorKind;
   /** For `banned`/rate limits: when trading may resume (UTC ms). */
   readonly retryAt?: number;
-  constructor(kind: ExecutionErrorKind, message: string, options?: { retryAt?: number; cause?: unknown }) {
+  /**
+   * The venue answered this very request with a refusal that means it was not executed (a 429 rate
+   * limit): nothing of it can still arrive, so a lookup that finds nothing needs no request window.
+   */
+  readonly refusedOnArrival?: boolean;
+  constructor(kind: ExecutionErrorKind, message: string, options?: { retryAt?: number; cause?: unknown; refusedOnArrival?: boolean }) {
     super(message, { cause: options?.cause });
     this.name = 'ExecutionError';
     this.kind = kind;
     this.retryAt = options?.retryAt;
+    if (options?.refusedOnArrival) this.refusedOnArrival = true;
   }
 }

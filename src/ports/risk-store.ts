@@ -23,6 +23,8 @@ export interface KillItem extends KillAllLine {
   /** include-external (spot): base coins tradeops did not buy, sold after its own position. */
   external?: number;
   externalId?: string;
+  /** When the external sell was last sent (stored before it leaves): a lookup that finds nothing waits out its request window. */
+  externalSentAt?: number;
 }
 
 export interface KillRun {

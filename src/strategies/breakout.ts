@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Candles } from '../domain/candles.ts';
-import { atr, highest, lowest } from '../indicators/index.ts';
+import { atrRange, newAtrState } from '../indicators/atr.ts';
+import { ExtremeRangeState, rollingExtremeRange } from '../indicators/rolling-extreme.ts';
+import { RangeSeries } from './range-series.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
 
 const params = z
@@ -30,44 +32,82 @@ export const breakout: StrategyDefinition<Params> = {
   params: params as unknown as z.ZodType<Params>,
   warmup: (p) => Math.max(p.period, p.exitPeriod, p.atrPeriod) + 1,
   create(p): StrategyInstance {
-    let hh = new Float64Array(0);
-    let ll = new Float64Array(0);
-    let exitHh = new Float64Array(0);
-    let exitLl = new Float64Array(0);
-    let range = new Float64Array(0);
+    // onCandle compares with the channels of the row before: every series carries one row (one base for all).
+    const same = p.exitPeriod === p.period;
+    const hhS = new RangeSeries(1);
+    const llS = new RangeSeries(1);
+    const exitHhS = same ? hhS : new RangeSeries(1);
+    const exitLlS = same ? llS : new RangeSeries(1);
+    const rangeS = new RangeSeries(1);
+    let states = newStates(p);
+    let hh: Float64Array = new Float64Array(0);
+    let ll: Float64Array = new Float64Array(0);
+    let exitHh: Float64Array = new Float64Array(0);
+    let exitLl: Float64Array = new Float64Array(0);
+    let range: Float64Array = new Float64Array(0);
+    let base = 0;
     let close: Float64Array = new Float64Array(0);
     const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'channel exit' }];
     const exitShort: readonly Intent[] = [{ kind: 'exit', reason: 'channel exit' }];
+    const prepareRange = (c: Candles, from: number, to: number, keep: boolean): void => {
+      if (from === 0) states = newStates(p);
+      close = c.close;
+      for (const s of same ? [hhS, llS, rangeS] : [hhS, llS, exitHhS, exitLlS, rangeS]) s.begin(from, to, c.length, keep);
+      hh = hhS.values;
+      ll = llS.values;
+      exitHh = exitHhS.values;
+      exitLl = exitLlS.values;
+      range = rangeS.values;
+      base = hhS.base;
+      rollingExtremeRange(c.high, p.period, true, from, to, states.hh, hh, base);
+      rollingExtremeRange(c.low, p.period, false, from, to, states.ll, ll, base);
+      if (!same) {
+        rollingExtremeRange(c.high, p.exitPeriod, true, from, to, states.exitHh, exitHh, base);
+        rollingExtremeRange(c.low, p.exitPeriod, false, from, to, states.exitLl, exitLl, base);
+      }
+      atrRange(c.high, c.low, c.close, p.atrPeriod, from, to, states.atr, range, base);
+    };
     return {
-      prepare(c: Candles) {
-        close = c.close;
-        hh = highest(c.high, p.period);
-        ll = lowest(c.low, p.period);
-        exitHh = p.exitPeriod === p.period ? hh : highest(c.high, p.exitPeriod);
-        exitLl = p.exitPeriod === p.period ? ll : lowest(c.low, p.exitPeriod);
-        range = atr(c.high, c.low, c.close, p.atrPeriod);
-      },
+      prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
+      prepareRange,
       // The entry channel a close must break is the previous candle's: drawn one candle later.
-      indicators: () => [
-        { name: `channel high ${p.period}`, pane: 'price', values: shiftOne(hh) },
-        { name: `channel low ${p.period}`, pane: 'price', values: shiftOne(ll) },
-      ],
+      indicators: () => {
+        const high = hhS.series();
+        const low = llS.series();
+        if (!high || !low) return [];
+        return [
+          { name: `channel high ${p.period}`, pane: 'price', values: shiftOne(high) },
+          { name: `channel low ${p.period}`, pane: 'price', values: shiftOne(low) },
+        ];
+      },
       onCandle({ i, position, allowShort }) {
         if (i < 1) return NO_INTENTS;
+        const k = i - base;
         const px = close[i]!;
         if (!position) {
-          const a = range[i]!;
+          const a = range[k]!;
           if (a !== a) return NO_INTENTS;
-          if (px > hh[i - 1]!) return [{ kind: 'enter', side: 'long', stopLoss: px - p.atrMultiplier * a, reason: 'donchian breakout up' }];
-          if (allowShort && px < ll[i - 1]!) return [{ kind: 'enter', side: 'short', stopLoss: px + p.atrMultiplier * a, reason: 'donchian breakout down' }];
+          if (px > hh[k - 1]!) return [{ kind: 'enter', side: 'long', stopLoss: px - p.atrMultiplier * a, reason: 'donchian breakout up' }];
+          if (allowShort && px < ll[k - 1]!) return [{ kind: 'enter', side: 'short', stopLoss: px + p.atrMultiplier * a, reason: 'donchian breakout down' }];
           return NO_INTENTS;
         }
-        if (position.side === 'long') return px < exitLl[i - 1]! ? exitLong : NO_INTENTS;
-        return px > exitHh[i - 1]! ? exitShort : NO_INTENTS;
+        if (position.side === 'long') return px < exitLl[k - 1]! ? exitLong : NO_INTENTS;
+        return px > exitHh[k - 1]! ? exitShort : NO_INTENTS;
       },
     };
   },
 };
+
+/** The carried state of every series, fresh for row 0. */
+function newStates(p: Params) {
+  return {
+    hh: new ExtremeRangeState(p.period),
+    ll: new ExtremeRangeState(p.period),
+    exitHh: new ExtremeRangeState(p.exitPeriod),
+    exitLl: new ExtremeRangeState(p.exitPeriod),
+    atr: newAtrState(),
+  };
+}
 
 /** `v` moved one candle later (NaN first): the level a candle is compared with. */
 function shiftOne(v: Float64Array): Float64Array {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { Candles } from '../domain/candles.ts';
-import { bbWidth, roc, rsi, zscore } from '../indicators/index.ts';
+import { bbWidthRange } from '../indicators/bb-width.ts';
+import { laggedChangeRange } from '../indicators/lagged-change.ts';
+import { newWindowState } from '../indicators/rolling-moments.ts';
+import { newRsiState, rsiRange } from '../indicators/rsi.ts';
+import { zscoreRange } from '../indicators/zscore.ts';
+import { RangeSeries } from './range-series.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
 
 const params = z
@@ -48,10 +53,22 @@ export const composite: StrategyDefinition<Params> = {
   params: params as unknown as z.ZodType<Params>,
   warmup: (p) => Math.max(p.rsiPeriod + 1, p.bbPeriod + p.zPeriod, p.momentumPeriod + p.zPeriod, p.zPeriod),
   create(p): StrategyInstance {
-    let r = new Float64Array(0);
-    let widthZ = new Float64Array(0);
-    let momZ = new Float64Array(0);
-    let volZ = new Float64Array(0);
+    // The factors' series share one base (onCandle reads row i only); the band width and the rate of
+    // change are z-scored over the last zPeriod rows, so they carry that many rows across ranges.
+    const rS = new RangeSeries();
+    const widthZS = new RangeSeries();
+    const momZS = new RangeSeries();
+    const volZS = new RangeSeries();
+    const widthS = new RangeSeries(p.zPeriod);
+    const momS = new RangeSeries(p.zPeriod);
+    let st = newStates();
+    let scratchMean: Float64Array = new Float64Array(0);
+    let scratchSd: Float64Array = new Float64Array(0);
+    let r: Float64Array = new Float64Array(0);
+    let widthZ: Float64Array = new Float64Array(0);
+    let momZ: Float64Array = new Float64Array(0);
+    let volZ: Float64Array = new Float64Array(0);
+    let base = 0;
     let open: Float64Array = new Float64Array(0);
     let close: Float64Array = new Float64Array(0);
     const names = Object.keys(p.signals);
@@ -60,23 +77,52 @@ export const composite: StrategyDefinition<Params> = {
     const enterShort: readonly Intent[] = [{ kind: 'enter', side: 'short', reason: 'composite score low' }];
     const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'composite score faded' }];
     const exitShort: readonly Intent[] = [{ kind: 'exit', reason: 'composite score faded' }];
+    const prepareRange = (c: Candles, from: number, to: number, keep: boolean): void => {
+      if (from === 0) st = newStates();
+      open = c.open;
+      close = c.close;
+      const total = c.length;
+      if (scratchMean.length < to - from) {
+        scratchMean = new Float64Array(to - from);
+        scratchSd = new Float64Array(to - from);
+      }
+      if (p.wRsi !== 0) {
+        rS.begin(from, to, total, keep);
+        r = rS.values;
+        base = rS.base;
+        rsiRange(c.close, p.rsiPeriod, from, to, st.rsi, r, base);
+      }
+      // The z-score over the last zPeriod rows of `x` (row j at x[j − xBase]) into `out`.
+      const zScored = (x: Float64Array, xBase: number, state: Float64Array, out: RangeSeries): Float64Array => {
+        out.begin(from, to, total, keep);
+        base = out.base;
+        zscoreRange(x, xBase, p.zPeriod, from, to, state, out.values, base, scratchMean, scratchSd);
+        return out.values;
+      };
+      if (p.wBbWidth !== 0) {
+        widthS.begin(from, to, total, keep);
+        bbWidthRange(c.close, p.bbPeriod, p.bbStdDev, from, to, st.width, widthS.values, widthS.base, scratchMean, scratchSd);
+        widthZ = zScored(widthS.values, widthS.base, st.widthZ, widthZS);
+      }
+      if (p.wMomentum !== 0) {
+        momS.begin(from, to, total, keep);
+        laggedChangeRange(c.close, p.momentumPeriod, true, from, to, st.mom, momS.values, momS.base);
+        momZ = zScored(momS.values, momS.base, st.momZ, momZS);
+      }
+      if (p.wVolume !== 0) volZ = zScored(c.volume, 0, st.volZ, volZS);
+    };
     return {
-      prepare(c: Candles) {
-        open = c.open;
-        close = c.close;
-        r = p.wRsi !== 0 ? rsi(c.close, p.rsiPeriod) : r;
-        widthZ = p.wBbWidth !== 0 ? zscore(bbWidth(c.close, p.bbPeriod, p.bbStdDev), p.zPeriod) : widthZ;
-        momZ = p.wMomentum !== 0 ? zscore(roc(c.close, p.momentumPeriod), p.zPeriod) : momZ;
-        volZ = p.wVolume !== 0 ? zscore(c.volume, p.zPeriod) : volZ;
-      },
+      prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
+      prepareRange,
       onCandle({ i, position, allowShort, signals }) {
+        const row = i - base;
         let score = 0;
-        if (p.wRsi !== 0) score += p.wRsi * clip((50 - r[i]!) / 10);
-        if (p.wBbWidth !== 0) score += p.wBbWidth * clip(-widthZ[i]!);
-        if (p.wMomentum !== 0) score += p.wMomentum * clip(momZ[i]!);
+        if (p.wRsi !== 0) score += p.wRsi * clip((50 - r[row]!) / 10);
+        if (p.wBbWidth !== 0) score += p.wBbWidth * clip(-widthZ[row]!);
+        if (p.wMomentum !== 0) score += p.wMomentum * clip(momZ[row]!);
         if (p.wVolume !== 0) {
           const dir = close[i]! > open[i]! ? 1 : close[i]! < open[i]! ? -1 : 0;
-          score += p.wVolume * clip(dir * volZ[i]!);
+          score += p.wVolume * clip(dir * volZ[row]!);
         }
         for (let k = 0; k < names.length; k++) {
           const v = signals?.get(names[k]!);
@@ -94,3 +140,8 @@ export const composite: StrategyDefinition<Params> = {
     };
   },
 };
+
+/** The carried state of every factor's kernels, fresh for row 0. */
+function newStates() {
+  return { rsi: newRsiState(), width: newWindowState(), widthZ: newWindowState(), mom: new Float64Array(1), momZ: newWindowState(), volZ: newWindowState() };
+}

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Candles } from '../domain/candles.ts';
-import { bollingerBands, rsi } from '../indicators/index.ts';
+import { newRsiState, rsiRange } from '../indicators/rsi.ts';
+import { newWindowState, rollingBandsRange } from '../indicators/rolling-moments.ts';
+import { RangeSeries } from './range-series.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
 
 const params = z
@@ -33,9 +35,16 @@ export const rsiBb: StrategyDefinition<Params> = {
   params: params as unknown as z.ZodType<Params>,
   warmup: (p) => Math.max(p.rsiPeriod + 1, p.bands ? p.bbPeriod : 0),
   create(p): StrategyInstance {
-    let r = new Float64Array(0);
+    // Every series has the same rows (lookback 0): one base for all three.
+    const rs = new RangeSeries();
+    const lowerS = new RangeSeries();
+    const upperS = new RangeSeries();
+    let rsiState = newRsiState();
+    let bandState = newWindowState();
+    let r: Float64Array = new Float64Array(0);
     let lower: Float64Array | undefined;
     let upper: Float64Array | undefined;
+    let base = 0;
     let close: Float64Array = new Float64Array(0);
     const protect = p.stopLossPct > 0 || p.takeProfitPct > 0;
     const enterLong: readonly Intent[] = [{ kind: 'enter', side: 'long', reason: 'rsi oversold' }];
@@ -56,31 +65,49 @@ export const rsiBb: StrategyDefinition<Params> = {
         },
       ];
     };
+    const prepareRange = (c: Candles, from: number, to: number, keep: boolean): void => {
+      if (from === 0) {
+        rsiState = newRsiState();
+        bandState = newWindowState();
+      }
+      close = c.close;
+      rs.begin(from, to, c.length, keep);
+      r = rs.values;
+      base = rs.base;
+      rsiRange(c.close, p.rsiPeriod, from, to, rsiState, r, base);
+      if (p.bands) {
+        lowerS.begin(from, to, c.length, keep);
+        upperS.begin(from, to, c.length, keep);
+        lower = lowerS.values;
+        upper = upperS.values;
+        rollingBandsRange(c.close, p.bbPeriod, p.bbStdDev, from, to, bandState, upper, lower, base);
+      }
+    };
     return {
-      prepare(c: Candles) {
-        close = c.close;
-        r = rsi(c.close, p.rsiPeriod);
-        if (p.bands) {
-          const b = bollingerBands(c.close, p.bbPeriod, p.bbStdDev);
-          lower = b.lower;
-          upper = b.upper;
-        }
+      prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
+      prepareRange,
+      indicators: () => {
+        const rsiValues = rs.series();
+        if (!rsiValues) return [];
+        const lo = lowerS.series();
+        const up = upperS.series();
+        return [
+          ...(lo && up
+            ? [
+                { name: `BB upper ${p.bbPeriod}`, pane: 'price' as const, values: up },
+                { name: `BB lower ${p.bbPeriod}`, pane: 'price' as const, values: lo },
+              ]
+            : []),
+          { name: `RSI ${p.rsiPeriod}`, pane: 'oscillator' as const, values: rsiValues },
+        ];
       },
-      indicators: () => [
-        ...(lower && upper
-          ? [
-              { name: `BB upper ${p.bbPeriod}`, pane: 'price' as const, values: upper },
-              { name: `BB lower ${p.bbPeriod}`, pane: 'price' as const, values: lower },
-            ]
-          : []),
-        { name: `RSI ${p.rsiPeriod}`, pane: 'oscillator', values: r },
-      ],
       onCandle({ i, position, allowShort }) {
-        const v = r[i]!;
+        const k = i - base;
+        const v = r[k]!;
         if (v !== v) return NO_INTENTS;
         if (!position) {
-          if (v < p.oversold && (!lower || close[i]! < lower[i]!)) return entry('long', close[i]!);
-          if (allowShort && v > p.overbought && (!upper || close[i]! > upper[i]!)) return entry('short', close[i]!);
+          if (v < p.oversold && (!lower || close[i]! < lower[k]!)) return entry('long', close[i]!);
+          if (allowShort && v > p.overbought && (!upper || close[i]! > upper[k]!)) return entry('short', close[i]!);
           return NO_INTENTS;
         }
         if (position.side === 'long') return v > p.overbought ? exitLong : NO_INTENTS;

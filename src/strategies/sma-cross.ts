@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { sma } from '../indicators/index.ts';
+import { newWindowState, rollingMeanRange } from '../indicators/rolling-moments.ts';
+import { RangeSeries } from './range-series.ts';
 import type { Candles } from '../domain/candles.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
 
@@ -24,25 +25,48 @@ export const smaCross: StrategyDefinition<Params> = {
   params: params as unknown as z.ZodType<Params>,
   warmup: (p) => p.slow + 1,
   create(p): StrategyInstance {
-    let fast = new Float64Array(0);
-    let slow = new Float64Array(0);
+    // onCandle compares with the row before: each series carries one row across ranges.
+    const fastS = new RangeSeries(1);
+    const slowS = new RangeSeries(1);
+    let fastState = newWindowState();
+    let slowState = newWindowState();
+    let fast: Float64Array = new Float64Array(0);
+    let slow: Float64Array = new Float64Array(0);
+    let base = 0;
     const enterLong: readonly Intent[] = [{ kind: 'enter', side: 'long', reason: 'sma cross up' }];
     const exitThenLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross up' }, ...enterLong];
     const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross down' }];
     const enterShort: readonly Intent[] = [{ kind: 'enter', side: 'short', reason: 'sma cross down' }];
     const exitThenShort: readonly Intent[] = [...exitLong, ...enterShort];
+    const prepareRange = (c: Candles, from: number, to: number, keep: boolean): void => {
+      if (from === 0) {
+        fastState = newWindowState();
+        slowState = newWindowState();
+      }
+      fastS.begin(from, to, c.length, keep);
+      slowS.begin(from, to, c.length, keep);
+      fast = fastS.values;
+      slow = slowS.values;
+      base = fastS.base;
+      rollingMeanRange(c.close, p.fast, from, to, fastState, fast, base);
+      rollingMeanRange(c.close, p.slow, from, to, slowState, slow, base);
+    };
     return {
-      prepare(c: Candles) {
-        fast = sma(c.close, p.fast);
-        slow = sma(c.close, p.slow);
+      prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
+      prepareRange,
+      indicators: () => {
+        const f = fastS.series();
+        const s = slowS.series();
+        if (!f || !s) return [];
+        return [
+          { name: `SMA ${p.fast}`, pane: 'price', values: f },
+          { name: `SMA ${p.slow}`, pane: 'price', values: s },
+        ];
       },
-      indicators: () => [
-        { name: `SMA ${p.fast}`, pane: 'price', values: fast },
-        { name: `SMA ${p.slow}`, pane: 'price', values: slow },
-      ],
       onCandle({ i, position, allowShort }) {
         if (i < 1) return NO_INTENTS;
-        const f0 = fast[i - 1]!, s0 = slow[i - 1]!, f1 = fast[i]!, s1 = slow[i]!;
+        const k = i - base;
+        const f0 = fast[k - 1]!, s0 = slow[k - 1]!, f1 = fast[k]!, s1 = slow[k]!;
         if (f0 < s0 && f1 > s1) {
           if (position?.side === 'long') return NO_INTENTS;
           return position?.side === 'short' ? exitThenLong : enterLong;

@@ -49,11 +49,24 @@ export interface StrategyContext {
 /**
  * A running strategy. The same object runs in backtest, paper and live:
  * - `prepare(candles)` computes vectorised indicators over the candles it is given (the whole series
- *   in a backtest, the rolling window in live) — it must be causal (value i uses rows ≤ i only);
+ *   in a backtest without `prepareRange`, the rolling window in paper and live) — it must be causal
+ *   (value i uses rows ≤ i only);
  * - `onCandle(ctx)` decides on the candle `ctx.i` that just closed, reading what `prepare` computed.
  */
 export interface StrategyInstance {
   prepare(candles: Candles): void;
+  /**
+   * Optional incremental form of `prepare`, used by the backtester when present: the indicators of
+   * rows `[from, to)` of `candles` only, with whatever they need from earlier rows carried from the
+   * previous call. Calls come in consecutive ranges from row 0 (a range from 0 starts over), each
+   * just before `onCandle` is called for the rows of that range — so the values are computed while
+   * the loop that reads them still has them in cache, and need not be held for the whole series.
+   * `onCandle` may read values of the current range and of as many rows before it as the strategy
+   * carries (see `RangeSeries`). `keep`: the whole series must stay available to `indicators()`
+   * afterwards (a chart asks for it); without it `indicators()` may return nothing.
+   * The result must equal `prepare(candles)` bit for bit, whatever the ranges.
+   */
+  prepareRange?(candles: Candles, from: number, to: number, keep: boolean): void;
   onCandle(ctx: StrategyContext): readonly Intent[] | undefined;
   /**
    * The indicator series `prepare` computed, aligned with its candles, for charts (the backtest

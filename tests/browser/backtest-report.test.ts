@@ -21,7 +21,7 @@ describe.skipIf(Boolean(missing))('report.html of a GOOG backtest in Chromium', 
   beforeAll(async () => {
     // GOOG daily 2004–2013 (backtesting.py's test data, tests/fixtures/candles/ATTRIBUTION.md).
     const candles = parseCandleText(readFileSync('tests/fixtures/candles/GOOG.csv', 'utf8'), 'GOOG.csv');
-    result = runBacktest({ candles, symbol: 'GOOG/USD', strategy: smaCross, params: { fast: 10, slow: 20 }, fee: '0.2%' });
+    result = runBacktest({ candles, symbol: 'GOOG/USD', strategy: smaCross, params: { fast: 10, slow: 20 }, fee: '0.2%', indicators: true });
     dir = mkdtempSync(join(tmpdir(), 'report-'));
     await writeBacktestReport(dir, result, candles);
     b = await launchBrowser();

@@ -96,6 +96,9 @@ describe('tradeops backtest (the real binary)', () => {
     // The ECharts library itself is inlined (about 1 MB), not fetched.
     expect(html.length).toBeGreaterThan(500_000);
     expect(html).toMatch(/zrender/i);
+    // The strategy's indicator series are drawn: the run kept them whole for the report.
+    expect(html).toContain('SMA 10');
+    expect(html).toContain('SMA 40');
     // Self-contained: no external scripts, styles or images.
     expect(html).not.toMatch(/<script[^>]+src=/i);
     expect(html).not.toMatch(/<link[^>]+href=/i);

@@ -10,18 +10,19 @@ import { buildExchange } from '../../src/app/build-exchange.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createEventBus } from '../../src/kernel.ts';
 import { loadStrategyCatalog } from '../../src/strategies/registry.ts';
+import type { MetricsRecorder } from '../../src/ports/metrics.ts';
 
 /**
  * Chat backtests as the bot runs them on the default setup: the simulated exchange, an in-memory
  * embedded database, the job queue in process. `env` adds configuration; `close()` stops everything.
  */
-export async function startSimBacktests(logger: Logger, env: Record<string, string> = {}): Promise<{ runtime: BacktestRuntime; close(): Promise<void> }> {
+export async function startSimBacktests(logger: Logger, env: Record<string, string> = {}, metrics?: MetricsRecorder): Promise<{ runtime: BacktestRuntime; close(): Promise<void> }> {
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'sim-backtests-')), ...env });
   const database = await openDatabase({ dataDir: 'memory://' });
   await migrate(database);
   const exchange = await buildExchange(config, logger);
   const queue = await openPgBossQueue({ database });
-  const runtime = await buildBacktests({ config, database, catalog: await loadStrategyCatalog(), exchange, bus: createEventBus(logger), queue, logger });
+  const runtime = await buildBacktests({ config, database, catalog: await loadStrategyCatalog(), exchange, bus: createEventBus(logger), queue, logger, metrics });
   await runtime.start();
   return {
     runtime,

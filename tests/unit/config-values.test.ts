@@ -122,6 +122,7 @@ const SPECS: Record<string, Spec> = {
   // order path, alerts, dashboard
   RECONCILE_INTERVAL: { ok: [['10', 10], ['86400', 86_400]], wrong: ['9', '86401', '5m'] },
   ORDER_LOOKUP_DELAY_MS: { ok: [['0', 0], ['60000', 60_000]], wrong: ['-1', '60001', '1.5'] },
+  ORDER_REQUEST_WINDOW_MS: { ok: [['0', 0], ['120000', 120_000]], wrong: ['-1', '120001', '1.5', '11 s'] },
   LEADER_CHECK_INTERVAL: { ok: [['1', 1], ['60', 60]], wrong: ['0', '61'] },
   SHUTDOWN_TIMEOUT: { ok: [['1', 1], ['120', 120]], wrong: ['0', '121', 'soon'] },
   ALERT_DIGEST_AFTER: { ok: [['1', 1], ['3600', 3600]], wrong: ['0', '3601', '30s'] },

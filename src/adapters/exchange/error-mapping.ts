@@ -9,7 +9,7 @@ import { scrubSecrets, scrubbedError } from './scrub.ts';
  * | failure                                                    | reads (after retries) | order creation     |
  * |------------------------------------------------------------|-----------------------|--------------------|
  * | timeout, connection, 5xx, ExchangeNotAvailable, bad answer | retryable             | unknown-outcome    |
- * | 429 / RateLimitExceeded / DDoSProtection                   | retryable (+retryAt)  | unknown-outcome    |
+ * | 429 / RateLimitExceeded / DDoSProtection                   | retryable (+retryAt)  | unknown-outcome, refusedOnArrival |
  * | 418 / "IP banned until"                                    | banned (+retryAt)     | banned             |
  * | 401, -2015/-2014/-1022, AuthenticationError               | auth                  | auth               |
  * | OrderNotFound (-2013, -2011)                               | not found → caller    | rejected           |
@@ -183,7 +183,10 @@ export class ErrorMapper {
       unsupported: 'not supported by the exchange',
     };
     const until = f.retryAt !== undefined ? `; retry after ${new Date(f.retryAt).toISOString()}` : '';
-    return new ExecutionError(kind, `${label} ${what[kind]} — ${f.className}: ${f.reason}${until}`, { retryAt: f.retryAt, cause: f.cause });
+    // A rate-limit answer is the venue refusing this request (Binance: "HTTP 429 ... when breaking a
+    // request rate limit"): still looked up before a resend, but nothing of it is queued there.
+    const refusedOnArrival = f.kind === 'rate-limit' && mode === 'create';
+    return new ExecutionError(kind, `${label} ${what[kind]} — ${f.className}: ${f.reason}${until}`, { retryAt: f.retryAt, cause: f.cause, refusedOnArrival });
   }
 
   /** Classify and map in one step. */

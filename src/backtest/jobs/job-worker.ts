@@ -11,7 +11,7 @@ import { metricsOf } from '../sweep.ts';
 import { runFold } from '../walk-forward.ts';
 import type { PortableOptions } from '../worker/protocol.ts';
 import type { WorkerPool } from '../worker/worker-pool.ts';
-import { toJsonSafe } from './json-numbers.ts';
+import { fromJsonSafe, toJsonSafe } from './json-numbers.ts';
 import type { BacktestRunJob, JobCandles, SweepCellJob, WalkForwardFoldJob } from './job-types.ts';
 
 /** The execution model of chat runs (the CLI's defaults). */
@@ -126,7 +126,7 @@ export function createBacktestJobWorker(d: BacktestJobWorkerDeps): BacktestJobWo
     if (!run) return { skipped: 'the run is already finished' };
     try {
       const result = await withPool(job, async ({ candles, pool }) => {
-        const options: PortableOptions = { ...CHAT_RUN_DEFAULTS, ...d.defaults, ...(run.options as PortableOptions), symbol: run.symbol, timeframe: run.timeframe };
+        const options: PortableOptions = { ...CHAT_RUN_DEFAULTS, ...d.defaults, ...fromJsonSafe<PortableOptions>(run.options), symbol: run.symbol, timeframe: run.timeframe };
         let reported = 0;
         const r = await pool.run({
           strategy: run.strategy,

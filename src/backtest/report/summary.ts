@@ -107,6 +107,7 @@ export function formatChatSummary(r: BacktestResult): string {
     `Trades ${r.trades}, win rate ${fmtNum(r.winRatePct)} %, profit factor ${fmtNum(r.profitFactor)}`,
     `Max drawdown ${fmtNum(r.maxDrawdownPct)} %, Sharpe ${fmtNum(r.sharpe)}, Sortino ${fmtNum(r.sortino)}, CAGR ${fmtNum(r.cagrPct)} %`,
     ...(r.noTradeReason ? [r.noTradeReason] : []),
+    ...(r.risk ? ['', ...riskLines(r)] : []),
   ].join('\n');
 }
 

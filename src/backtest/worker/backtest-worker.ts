@@ -35,6 +35,8 @@ port.on('message', async (msg: ToWorker) => {
       lowerTimeframe: msg.candles ? undefined : lower,
       strategy: def,
       params: msg.params,
+      // Only a full result (a chat run's reports) draws the indicators; a sweep's rows do not.
+      indicators: msg.full === true,
       onProgress: (fraction) => {
         if (fraction - last >= 0.01 || fraction === 1) {
           last = fraction;

@@ -14,6 +14,9 @@ import { loadStoredCandles, simHistoryCandles } from '../../../src/backtest/load
 import { candles as candleTable } from '../../../src/adapters/db/schema.ts';
 import { PNG_SIGNATURE } from '../../../src/backtest/report/render-png.ts';
 import { loadStrategyCatalog } from '../../../src/strategies/registry.ts';
+import { backtestRiskFrom } from '../../../src/app/risk-settings.ts';
+import type { BacktestRiskOptions } from '../../../src/backtest/backtest-risk.ts';
+import { loadConfig } from '../../../src/config.ts';
 
 let database: Database;
 let runs: BacktestRunsRepository;
@@ -38,8 +41,9 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function runner() {
+async function runner(riskOptions?: () => { risk: BacktestRiskOptions; sizing: string }) {
   return createBacktestJobRunner({
+    riskOptions,
     runs,
     queue,
     datasets: createDbBacktestDatasets(database.db),
@@ -104,6 +108,27 @@ describe('backtest job runner on the in-process job queue (PGlite)', () => {
       expect((await runs.get(view.id))!.jobId).toMatch(/^[0-9a-f-]{36}$/);
       await new Promise((res) => setTimeout(res, 300));
       expect(announced.filter((a) => a.id === view.id).map((a) => a.status)).toEqual(['done']);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('a risk run carries the bot\'s limits with the run (an "off" limit, Infinity, survives the JSON row) and its result says what the risk layer did', async () => {
+    // The defaults: DAILY_LOSS_PCT and MAX_DRAWDOWN_PCT 0, i.e. off (Infinity); a 3-minute cooldown after a loss.
+    const risk = backtestRiskFrom(loadConfig({ DATA_DIR: reportsDir, COOLDOWN_MINUTES: '180' }), true);
+    expect(Object.values(risk.limits)).toContain(Infinity);
+    const plain = await runner();
+    await expect(plain.service.enqueue({ strategy: 'sma-cross', symbol: 'BTC/USDT', timeframe: '1h', params: {}, risk: true, requestedBy: who })).rejects.toThrow('this process has no risk settings to backtest with');
+    const r = await runner(() => ({ risk, sizing: 'percent:10' }));
+    await r.start();
+    try {
+      const view = await r.service.enqueue({ strategy: 'sma-cross', symbol: 'BTC/USDT', timeframe: '1h', params: { fast: 5, slow: 20 }, risk: true, requestedBy: who });
+      const stored = (await runs.get(view.id))!.options as { risk: BacktestRiskOptions; sizing: string };
+      expect(JSON.stringify(stored)).not.toContain('null');
+      expect(stored.sizing).toBe('percent:10');
+      const done = (await waitFor(r.service, view.id, 'done')).at(-1)!;
+      expect(done.summary).toMatch(/\nProtections: cooldown ×\d+\nPanic score: max [0-9.]+/);
+      expect(done.summary).toMatch(/Entries denied by panic \(≥ 70\): \d+/);
     } finally {
       await r.stop();
     }

@@ -68,6 +68,13 @@ describe('Discord interactions endpoint (discord.js REST against the API stand-i
     expect((eth.data as { choices: Array<{ value: string }> }).choices.map((c) => c.value)).toEqual(['ETH/USDT']);
     const none = await interact(typed('pnl', [{ name: 'n', type: 4, value: '3', focused: true }]));
     expect(none).toEqual({ type: 8, data: { choices: [] } });
+    // A user not in CHAT_USERS is shown nothing: no strategy names, no symbols.
+    const asStranger = (name: string, options: Array<{ name: string; type: number; value: string; focused?: boolean }>) => ({ ...(slashInteraction(stranger, name, options as never) as object), type: 4 });
+    expect(await interact(asStranger('backtest', [{ name: 'strategy', type: 3, value: '', focused: true }]))).toEqual({ type: 8, data: { choices: [] } });
+    expect(await interact(asStranger('close', [{ name: 'target', type: 3, value: 'e', focused: true }]))).toEqual({ type: 8, data: { choices: [] } });
+    // A viewer is on the list: suggestions are no secret to them.
+    const asViewer = { ...(slashInteraction(viewer, 'backtest', [{ name: 'strategy', type: 3, value: 'sm', focused: true }] as never) as object), type: 4 };
+    expect(await interact(asViewer)).toEqual(strategies);
     expect(h.handled.length).toBe(auditBefore);
   });
 

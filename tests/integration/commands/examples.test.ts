@@ -1,3 +1,4 @@
+import { noMetrics } from '../../../src/ports/metrics.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pino from 'pino';
@@ -74,8 +75,9 @@ describe.each(databaseTargets().slice(0, 1))('every command example in README.md
 describe('the /backtest examples run to the end on the default setup (simulated exchange)', () => {
   let runtime: BacktestRuntime;
   let close: (() => Promise<void>) | undefined;
+  const jobs: Array<[string, number]> = [];
   beforeAll(async () => {
-    ({ runtime, close } = await startSimBacktests(pino({ level: 'silent' })));
+    ({ runtime, close } = await startSimBacktests(pino({ level: 'silent' }), {}, { ...noMetrics, backtestJob: (outcome, seconds) => void jobs.push([outcome, seconds]) }));
   }, 60_000);
   afterAll(async () => {
     await close?.();
@@ -88,7 +90,7 @@ describe('the /backtest examples run to the end on the default setup (simulated 
     for (const line of examples) {
       const parsed = parseArgs(backtest, parseCommandLine(line)!.rest);
       if (!parsed.ok) throw new Error(`${line}: ${parsed.message}`);
-      const a = parsed.value as { strategy: string; symbol: string; timeframe: string; from?: number; to?: number; params?: Record<string, unknown> };
+      const a = parsed.value as { strategy: string; symbol: string; timeframe: string; from?: number; to?: number; params?: Record<string, unknown>; risk?: boolean };
       const done = new Promise<BacktestRunView>((res) => {
         const off = runtime.service.onUpdate((u) => {
           if (u.status === 'done' || u.status === 'failed') {
@@ -97,10 +99,16 @@ describe('the /backtest examples run to the end on the default setup (simulated 
           }
         });
       });
-      await runtime.service.enqueue({ strategy: a.strategy, symbol: a.symbol, timeframe: a.timeframe, from: a.from, to: a.to, params: a.params ?? {}, requestedBy: { platform: 'console', userId: 'console' } });
+      await runtime.service.enqueue({ strategy: a.strategy, symbol: a.symbol, timeframe: a.timeframe, from: a.from, to: a.to, params: a.params ?? {}, ...(a.risk ? { risk: true } : {}), requestedBy: { platform: 'console', userId: 'console' } });
       const run = await done;
       expect(run.error, line).toBeUndefined();
       expect(run.status, line).toBe('done');
+      // risk=on runs through the bot's risk layer, and the result says what it did.
+      // Counted once, by the process that announces the run.
+      await expect.poll(() => jobs.length, { timeout: 5_000 }).toBe(examples.indexOf(line) + 1);
+      expect(jobs.at(-1)![0]).toBe('ok');
+      if (a.risk) expect(run.summary, line).toMatch(/Protections: .*\nPanic score: max [0-9.]+.*\nEntries denied by panic \(≥ 70\): \d+/);
+      else expect(run.summary, line).not.toContain('Panic score');
     }
   }, 240_000);
 });

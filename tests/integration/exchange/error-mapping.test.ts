@@ -155,6 +155,7 @@ describe('order creation is never retried', () => {
     const cid = newClientOrderId('em');
     const err = await failure(adapter.placeOrder(buy(cid)), 'unknown-outcome');
     expect(err.message).toContain('clientOrderId');
+    expect(err.refusedOnArrival).toBeUndefined();
     expect(local.count(ORDER)).toBe(1);
     expect(sleeps).toEqual([]);
     expect(await adapter.fetchOrder(cid, 'BTC/USDT')).toBeUndefined();
@@ -182,12 +183,14 @@ describe('order creation is never retried', () => {
     expect(local.count(ORDER)).toBe(1);
   });
 
-  it('503 and 429 on createOrder → unknown-outcome (429 carries retryAt), one request each', async () => {
+  it('503 and 429 on createOrder → unknown-outcome (429 carries retryAt and is marked refused on arrival), one request each', async () => {
     const { adapter, local, sleeps } = await harness();
     local.faults.add(ORDER, FAULTS.unavailable()).add(ORDER, FAULTS.rateLimited(10));
-    await failure(adapter.placeOrder(buy()), 'unknown-outcome');
+    const unavailable = await failure(adapter.placeOrder(buy()), 'unknown-outcome');
+    expect(unavailable.refusedOnArrival).toBeUndefined(); // a 503 may still be executed: its window counts
     const limited = await failure(adapter.placeOrder(buy()), 'unknown-outcome');
     expect(limited.retryAt).toBeGreaterThan(Date.now() + 5_000);
+    expect(limited.refusedOnArrival).toBe(true);
     expect(local.count(ORDER)).toBe(2);
     expect(sleeps).toEqual([]);
   });

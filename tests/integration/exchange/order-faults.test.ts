@@ -31,8 +31,9 @@ afterEach(async () => {
 });
 afterAll(() => target.cleanup());
 
-async function setup(gateSleep?: (ms: number) => Promise<void>) {
-  h = await startHarness(gateSleep ? { adapter: { requestGate: { sleep: gateSleep } } } : {});
+/** `requestWindowMs`: the order path's wait before "not at the venue" counts (short here unless a test is about it). */
+async function setup(gateSleep?: (ms: number) => Promise<void>, o: { requestWindowMs?: number; timeoutMs?: number } = {}) {
+  h = await startHarness({ adapter: { ...(gateSleep ? { requestGate: { sleep: gateSleep } } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) } });
   await h.adapter.loadMarkets();
   database = await target.open();
   const store = new DrizzleTradingStore(database.db);
@@ -40,7 +41,7 @@ async function setup(gateSleep?: (ms: number) => Promise<void>) {
   const events: DomainEvent[] = [];
   bus.onAny((e) => void events.push(e));
   const portfolio = new Portfolio(10_000);
-  const orders = new OrderManager({ execution: h.adapter, store, clock: systemClock, mode: 'live', logger: pino({ level: 'silent' }), portfolio, bus, lookupDelayMs: 0 });
+  const orders = new OrderManager({ execution: h.adapter, store, clock: systemClock, mode: 'live', logger: pino({ level: 'silent' }), portfolio, bus, lookupDelayMs: 0, requestWindowMs: o.requestWindowMs ?? 200 });
   const changes: AccessChange[] = [];
   h.adapter.access.onChange((c) => void changes.push(c));
   return { h, store, events, portfolio, orders, changes };
@@ -63,6 +64,27 @@ describe(`order path under venue faults (ccxt + local exchange + ${target.name})
     const fills = await store.fillsOfOrder(outcome.clientOrderId);
     expect(fills.reduce((s, f) => s + f.amount, 0)).toBeCloseTo(0.01, 12);
     expect(portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(0.00999, 12); // the venue took 0.1 % in BTC
+  });
+
+  it('a create that times out while the venue still holds it in its queue → looked up again once it can no longer arrive, adopted, sent once', async () => {
+    // The venue executes the request 1.5 s after it arrived; the client gives up after 0.5 s.
+    const { h, store, orders } = await setup(undefined, { timeoutMs: 500, requestWindowMs: 2_500 });
+    h.local.faults.add(ORDER, { delayMs: 1_500 });
+    const outcome = await orders.submit(buy, 's');
+    expect(outcome.kind).toBe('placed');
+    expect(h.local.count(ORDER)).toBe(1);
+    expect(h.local.state.spot.orders).toHaveLength(1);
+    expect((await store.getOrder(outcome.clientOrderId))!.status).toBe('filled');
+    expect(h.local.count('GET /api/v3/order')).toBe(2); // at once (nothing yet), then after the window
+  });
+
+  it('the same queued create with no request window is executed twice: the venue accepts a filled order\'s clientOrderId again (why the window exists)', async () => {
+    const { h, orders } = await setup(undefined, { timeoutMs: 500, requestWindowMs: 0 });
+    h.local.faults.add(ORDER, { delayMs: 1_500 });
+    await orders.submit(buy, 's');
+    await new Promise((r) => setTimeout(r, 1_600));
+    expect(h.local.count(ORDER)).toBe(2);
+    expect(h.local.state.spot.orders).toHaveLength(2);
   });
 
   it('recorded by the venue, then the answer fails → no resend; the order is adopted with its fills', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choice, confirmationCode, decimal, params, parseUtcDate, strategyName, symbol, text, timeframe, utcDate, wholeNumber } from '../../../commands/arg-types.ts';
+import { choice, confirmationCode, decimal, flag, params, parseUtcDate, strategyName, symbol, text, timeframe, utcDate, wholeNumber } from '../../../commands/arg-types.ts';
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }, v: unknown) => {
   const r = schema.safeParse(v);
@@ -115,5 +115,10 @@ describe('timeframe, strategy names, choices, text, codes, params', () => {
     }
     expect(bad(params(), { fast: Number.POSITIVE_INFINITY })).toContain('expected a number');
     expect(bad(params(2), { a: '1', b: '2', c: '3' })).toBe('expected at most 2 k=v parameters');
+  });
+  it('flags: on/off, true/false, yes/no in any case, or a boolean (a Discord option); nothing else', () => {
+    for (const v of ['on', 'ON', 'true', 'Yes', true]) expect(ok(flag(), v)).toBe(true);
+    for (const v of ['off', 'False', 'no', false]) expect(ok(flag(), v)).toBe(false);
+    for (const v of ['', 'maybe', '1', 'onn', 'enabled!!', 'o']) expect(bad(flag(), v)).toBe('expected on or off (also true/false, yes/no)');
   });
 });

@@ -11,6 +11,7 @@ import { createFakeServices } from '../../support/fake-services.ts';
 function echoRouter(seen: InboundCommand[], delays: Record<string, number> = {}): CommandRouter {
   return {
     commands: [],
+    knows: () => true,
     async handle(input) {
       seen.push(input);
       await new Promise((r) => setTimeout(r, delays[input.text] ?? 0));
@@ -65,6 +66,7 @@ describe('console chat', () => {
     const run: BacktestRunView = { id: 7, status: 'queued', strategy: 's', symbol: 'BTC/USDT', timeframe: '1h', createdAt: 0, progress: 0, params: {} };
     const router: CommandRouter = {
       commands: [],
+      knows: () => true,
       async handle() {
         return { title: 'Backtest #7 queued', followUp: backtestFollowUp(services.backtests, run) };
       },

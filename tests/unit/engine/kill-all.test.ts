@@ -13,8 +13,8 @@ import type { MarketInfo } from '../../../src/domain/market.ts';
 import type { OrderReport, OrderRequest } from '../../../src/domain/orders.ts';
 import { Portfolio } from '../../../src/domain/portfolio.ts';
 import { EventBus } from '../../../src/engine/bus.ts';
-import { IN_FLIGHT_MS, KillAll } from '../../../src/engine/kill-all.ts';
-import { OrderManager } from '../../../src/engine/order-manager.ts';
+import { KillAll } from '../../../src/engine/kill-all.ts';
+import { OrderManager, REQUEST_WINDOW_MS } from '../../../src/engine/order-manager.ts';
 import { ManualClock } from '../../../src/ports/clock.ts';
 import { ExecutionError, type Execution } from '../../../src/ports/execution.ts';
 import type { KillItem } from '../../../src/ports/risk-store.ts';
@@ -448,7 +448,7 @@ describe('kill-all run', () => {
     expect(run.items[0]).toMatchObject({ outcome: 'failed', detail: 'still 0.01 open after 2 attempts', attempts: 2, closeId: second });
     // No Retry-After given: half a second before each lookup; then, nothing found, the rest of the
     // 11 s in which the lost request could still arrive at the venue, before it is sent again.
-    expect(r.sleeps).toEqual([500, IN_FLIGHT_MS - 500, 500, IN_FLIGHT_MS - 500]);
+    expect(r.sleeps).toEqual([500, REQUEST_WINDOW_MS - 500, 500, REQUEST_WINDOW_MS - 500]);
     expect(r.portfolio.get(BTC)?.quantity).toBe(0.01);
   });
 
@@ -703,6 +703,39 @@ describe('kill-all with include-external', () => {
     expect(await r.sim.fetchOpenOrders()).toEqual([]);
   });
 
+  it('an external sell lost on the way but still queued at the venue is waited for until it can no longer arrive: sold once', async () => {
+    const r = await rig({ assets: { BTC: 0.5 } });
+    const xid = `ka1-x-BTCUSDT-${T0 % 1e6}`;
+    const sentAt: Array<number | undefined> = [];
+    r.hooks.set('placeOrder', () => void sentAt.push(r.riskStore.runs.get(1)!.items[0]!.externalSentAt));
+    r.fault('placeOrder', { before: new ExecutionError('unknown-outcome', 'timed out') });
+    let lookups = 0;
+    r.hooks.set('fetchOrder', async (id) => {
+      // Before the send, at once after it, then the venue executes the queued request.
+      if (id === xid && ++lookups === 3) await r.sim.placeOrder({ clientOrderId: xid, symbol: BTC, side: 'sell', type: 'market', amount: 0.5 });
+    });
+    const run = await (await r.killAll.start('t', true)).done;
+    expect(run.items[0]).toMatchObject({ outcome: 'flat', detail: 'nothing to close; external 0.5 sold at 60000', externalSentAt: T0 });
+    expect(sentAt).toEqual([T0]); // stored before the request left
+    expect(r.placed()).toHaveLength(1);
+    expect(r.sleeps).toEqual([500, REQUEST_WINDOW_MS - 500]);
+    expect((await r.sim.fetchBalances()).BTC?.total ?? 0).toBe(0);
+  });
+
+  it('a resumed run whose external sell left 2 s before the crash waits out its window before calling it unsent', async () => {
+    const r = await rig({ assets: { BTC: 0.5 } });
+    const xid = 'ka1-x-BTCUSDT-5';
+    await r.riskStore.createKillRun({ status: 'running', requestedBy: 't', includeExternal: true, reason: 'kill-all', startedAt: 5, items: [pendingItem(BTC, 0, { external: 0.5, externalId: xid, externalSentAt: T0 - 2_000 })] });
+    let lookups = 0;
+    r.hooks.set('fetchOrder', async (id) => {
+      if (id === xid && ++lookups === 2) await r.sim.placeOrder({ clientOrderId: xid, symbol: BTC, side: 'sell', type: 'market', amount: 0.5 });
+    });
+    const run = await r.killAll.resumePending();
+    expect(r.sleeps).toEqual([REQUEST_WINDOW_MS - 2_000]);
+    expect(r.placed()).toEqual([]);
+    expect(run!.items[0]).toMatchObject({ detail: 'nothing to close; external 0.5 sold at 60000' });
+  });
+
   it('an external sell whose answer is lost is looked up, not sent twice; one never placed fails after the attempts allowed', async () => {
     const r = await rig({ assets: { BTC: 0.5, ETH: 3 }, maxAttempts: 2 });
     r.fault('placeOrder', { after: new ExecutionError('unknown-outcome', 'timed out', { retryAt: T0 + 1_500 }) });
@@ -781,7 +814,7 @@ describe('kill-all resumed after a crash', () => {
     r.calls.length = 0;
     const run = await r.killAll.resumePending();
     // It waited until the request could no longer arrive (11 s after it was sent), looked again, found the fill.
-    expect(r.sleeps).toEqual([IN_FLIGHT_MS - 2_000]);
+    expect(r.sleeps).toEqual([REQUEST_WINDOW_MS - 2_000]);
     expect(r.placed()).toEqual([]);
     expect(r.calls.map((c) => c.method)).toEqual(['fetchOrder', 'fetchOrder']);
     expect(run!.items[0]).toMatchObject({ outcome: 'closed', attempts: 1 });
@@ -792,7 +825,7 @@ describe('kill-all resumed after a crash', () => {
     const r = await rig();
     await r.enter(BTC, 0.01);
     const closeId = `ka1-BTCUSDT-1-5`;
-    await r.store.insertOrder({ clientOrderId: closeId, exchange: 'sim', mode: 'paper', symbol: BTC, side: 'sell', type: 'market', amount: 0.01, reduceOnly: true, status: 'pending', filled: 0, fee: 0, strategy: 'kill-all', reason: 'kill-all #1', intent: { kind: 'exit', positionSide: 'long' }, createdAt: T0 - IN_FLIGHT_MS, updatedAt: T0 - IN_FLIGHT_MS });
+    await r.store.insertOrder({ clientOrderId: closeId, exchange: 'sim', mode: 'paper', symbol: BTC, side: 'sell', type: 'market', amount: 0.01, reduceOnly: true, status: 'pending', filled: 0, fee: 0, strategy: 'kill-all', reason: 'kill-all #1', intent: { kind: 'exit', positionSide: 'long' }, createdAt: T0 - REQUEST_WINDOW_MS, updatedAt: T0 - REQUEST_WINDOW_MS });
     await r.riskStore.createKillRun({ status: 'running', requestedBy: 'telegram:1', includeExternal: false, reason: 'kill-all', startedAt: 5, items: [pendingItem(BTC, 0.01, { closeId, attempts: 1 })] });
     r.calls.length = 0;
     const run = await r.killAll.resumePending();

@@ -1,16 +1,14 @@
-import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OrderManager, type OrderPlan } from '../../../src/engine/order-manager.ts';
-import { ManualClock } from '../../../src/ports/clock.ts';
-import { Portfolio } from '../../../src/domain/portfolio.ts';
-import { EventBus } from '../../../src/engine/bus.ts';
+import { REQUEST_WINDOW_MS, type OrderManager, type OrderPlan } from '../../../src/engine/order-manager.ts';
+import type { ManualClock } from '../../../src/ports/clock.ts';
+import type { Portfolio } from '../../../src/domain/portfolio.ts';
 import { AppError } from '../../../src/domain/errors.ts';
 import type { OrderStatus } from '../../../src/domain/orders.ts';
 import { ExecutionError } from '../../../src/ports/execution.ts';
 import type { OrderRecord } from '../../../src/ports/store.ts';
-import { memoryOrderStore, TestVenue } from './support/order-venue.ts';
+import type { memoryOrderStore, TestVenue } from './support/order-venue.ts';
+import { orderRig, T0 } from './support/order-rig.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
 const GRACE_MS = 60_000;
 const resting: OrderPlan = { kind: 'entry', symbol: 'BTC/USDT', side: 'buy', quantity: 0.5, reduceOnly: false, reason: 'rest', type: 'limit', price: 95 };
 
@@ -22,13 +20,9 @@ describe('order manager: cancels, refreshes and settlement of open orders', () =
   let manager: OrderManager;
   let lines: Array<Record<string, unknown>>;
   beforeEach(() => {
-    venue = new TestVenue();
-    store = memoryOrderStore();
-    clock = new ManualClock(T0);
-    portfolio = new Portfolio(10_000);
-    lines = [];
-    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
-    manager = new OrderManager({ execution: venue, store, clock, mode: 'live', logger, portfolio, bus: new EventBus(), lookupDelayMs: 0 });
+    let make: ReturnType<typeof orderRig>['make'];
+    ({ venue, store, clock, portfolio, lines, make } = orderRig());
+    manager = make();
   });
   const status = async (id: string) => (await store.getOrder(id))?.status;
   /** A row as another process (or an earlier run) left it. */
@@ -71,16 +65,33 @@ describe('order manager: cancels, refreshes and settlement of open orders', () =
     expect(await status(out.clientOrderId)).toBe('canceled');
   });
 
-  it('cancelling a write-ahead row the venue never received marks it rejected', async () => {
-    await row('wa', 'pending');
+  it('cancelling a write-ahead row the venue never received marks it rejected once its request can no longer arrive', async () => {
+    await row('wa', 'pending', { createdAt: T0 - REQUEST_WINDOW_MS, updatedAt: T0 - REQUEST_WINDOW_MS });
     expect(await manager.cancel('wa')).toBe('rejected');
     expect(await store.getOrder('wa')).toMatchObject({ status: 'rejected', reason: 'the exchange never received this order' });
   });
 
-  it('an open order the venue does not find cannot be cancelled: the refusal is rethrown and the row left open', async () => {
-    await row('ghost', 'open');
+  it('a write-ahead row sent less than the request window ago is not called "never received": the cancel fails and the row stays pending', async () => {
+    await row('young', 'pending', { createdAt: T0 - REQUEST_WINDOW_MS + 1, updatedAt: T0 - REQUEST_WINDOW_MS + 1 });
+    await expect(manager.cancel('young')).rejects.toMatchObject({ name: 'ExecutionError' });
+    expect(await status('young')).toBe('pending');
+    // A resend touched the row later: its window counts from then.
+    await row('resent', 'pending', { createdAt: T0 - 60_000, updatedAt: T0 - 5_000 });
+    await expect(manager.cancel('resent')).rejects.toMatchObject({ name: 'ExecutionError' });
+    expect(await status('resent')).toBe('pending');
+  });
+
+  it('an open order the venue does not find cannot be cancelled: the refusal is rethrown and the row left open (however old)', async () => {
+    await row('ghost', 'open', { createdAt: T0 - 3_600_000, updatedAt: T0 - 3_600_000 });
     await expect(manager.cancel('ghost')).rejects.toMatchObject({ name: 'ExecutionError', kind: 'rejected', message: 'Unknown order sent.' });
     expect(await status('ghost')).toBe('open');
+  });
+
+  it('an old write-ahead row whose cancel fails and whose lookup fails too stays pending: a failed lookup proves nothing', async () => {
+    await row('old', 'pending', { createdAt: T0 - 3_600_000, updatedAt: T0 - 3_600_000 });
+    venue.lookupError = new Error('venue down');
+    await expect(manager.cancel('old')).rejects.toMatchObject({ name: 'ExecutionError' });
+    expect(await status('old')).toBe('pending');
   });
 
   it('a cancel that fails while the lookup fails too is rethrown as it is; any other error becomes a retryable one', async () => {

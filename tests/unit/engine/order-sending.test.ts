@@ -1,13 +1,11 @@
-import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OrderManager, type OrderManagerOptions, type OrderPlan } from '../../../src/engine/order-manager.ts';
-import { ManualClock } from '../../../src/ports/clock.ts';
-import { Portfolio } from '../../../src/domain/portfolio.ts';
-import { EventBus } from '../../../src/engine/bus.ts';
+import type { OrderPlan } from '../../../src/engine/order-manager.ts';
+import type { ManualClock } from '../../../src/ports/clock.ts';
+import type { Portfolio } from '../../../src/domain/portfolio.ts';
 import { ExecutionError } from '../../../src/ports/execution.ts';
-import { memoryOrderStore, TestVenue } from './support/order-venue.ts';
+import type { memoryOrderStore, TestVenue } from './support/order-venue.ts';
+import { orderRig, T0 } from './support/order-rig.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
 const GRACE_MS = 60_000;
 const plan: OrderPlan = { kind: 'entry', symbol: 'BTC/USDT', side: 'buy', positionSide: 'long', quantity: 0.5, reduceOnly: false, stopLoss: 90, takeProfit: 130, reason: 'test entry' };
 const limit = (price: number | undefined): OrderPlan => ({ ...plan, type: 'limit', price });
@@ -25,24 +23,9 @@ describe('order manager: what is sent, how often, and what is logged', () => {
   let clock: ManualClock;
   let portfolio: Portfolio;
   let lines: Array<Record<string, unknown>>;
-  const make = (o: Partial<OrderManagerOptions> = {}) =>
-    new OrderManager({
-      execution: venue,
-      store,
-      clock,
-      mode: 'live',
-      logger: pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) }),
-      portfolio,
-      bus: new EventBus(),
-      lookupDelayMs: 0,
-      ...o,
-    });
+  let make: ReturnType<typeof orderRig>['make'];
   beforeEach(() => {
-    venue = new TestVenue();
-    store = memoryOrderStore();
-    clock = new ManualClock(T0);
-    portfolio = new Portfolio(10_000);
-    lines = [];
+    ({ venue, store, clock, portfolio, lines, make } = orderRig());
   });
   const status = async (id: string) => (await store.getOrder(id))?.status;
 
@@ -52,7 +35,8 @@ describe('order manager: what is sent, how often, and what is logged', () => {
     const out = await make({ maxCreateAttempts: 3 }).submit(plan, 'strat');
     expect(out).toEqual({ kind: 'rejected', clientOrderId: out.clientOrderId, reason: 'not placed after 3 attempts (the exchange never received it): request timed out' });
     expect(venue.placed.map((r) => r.clientOrderId)).toEqual([out.clientOrderId, out.clientOrderId, out.clientOrderId]);
-    expect(venue.lookups).toHaveLength(3);
+    // Each send is looked up twice: at once, and again once the request can no longer arrive.
+    expect(venue.lookups).toHaveLength(6);
     expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'rejected', reason: 'not placed after 3 attempts: request timed out' });
     expect(portfolio.get('BTC/USDT')).toBeUndefined();
   });
@@ -82,20 +66,10 @@ describe('order manager: what is sent, how often, and what is logged', () => {
     expect(await store.getOrder(out.clientOrderId)).toMatchObject({ status: 'rejected', reason: 'insufficient balance' });
   });
 
-  it('waits lookupDelayMs (1 s by default) before every lookup of a lost answer', async () => {
-    const sleeps: number[] = [];
-    venue.next = 'lose-before';
-    await make({ lookupDelayMs: undefined, sleep: async (ms) => void sleeps.push(ms) }).submit(plan, 'strat');
-    expect(sleeps).toEqual([1_000]);
-    venue.next = 'lose-after';
-    await make({ lookupDelayMs: 250, sleep: async (ms) => void sleeps.push(ms) }).submit(plan, 'strat');
-    expect(sleeps).toEqual([1_000, 250]);
-  });
-
   it('without a sleep of its own, the lookup really waits', async () => {
     venue.next = 'lose-after';
     const started = performance.now();
-    expect((await make({ lookupDelayMs: 60 }).submit(plan, 'strat')).kind).toBe('placed');
+    expect((await make({ lookupDelayMs: 60, sleep: undefined }).submit(plan, 'strat')).kind).toBe('placed');
     expect(performance.now() - started).toBeGreaterThanOrEqual(50);
   });
 
@@ -178,16 +152,19 @@ describe('order manager: what is sent, how often, and what is logged', () => {
     expect(mine.map((l) => l.msg)).toEqual([
       'order sent',
       'order outcome unknown; looking it up by clientOrderId',
+      'the exchange does not show the order yet; looking again once the request can no longer arrive',
       'the exchange never received the order; sending it again with the same clientOrderId',
       'order outcome unknown; looking it up by clientOrderId',
+      'the exchange does not show the order yet; looking again once the request can no longer arrive',
       'order rejected: the exchange never received it',
     ]);
     expect(mine[0]).toMatchObject({ side: 'buy', type: 'limit', amount: 0.5, price: 95, reduceOnly: true, reason: 'test entry' });
     expect(mine[1]).toMatchObject({ attempt: 1, err: 'request timed out' });
-    expect(mine[2]).toMatchObject({ attempt: 1 });
-    expect(mine[3]).toMatchObject({ attempt: 2, err: 'request timed out' });
-    expect(mine[4]).toMatchObject({ attempts: 2, err: 'request timed out' });
-    expect(mine.map((l) => l.level)).toEqual([30, 40, 40, 40, 40]);
+    expect(mine[2]).toMatchObject({ waitMs: 11_000 });
+    expect(mine[3]).toMatchObject({ attempt: 1 });
+    expect(mine[4]).toMatchObject({ attempt: 2, err: 'request timed out' });
+    expect(mine[6]).toMatchObject({ attempts: 2, err: 'request timed out' });
+    expect(mine.map((l) => l.level)).toEqual([30, 40, 30, 40, 40, 30, 40]);
   });
 
   it('a failed lookup is logged with its error, and a non-Error thrown by the venue library is logged as text', async () => {

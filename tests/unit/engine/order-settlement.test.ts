@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PlannedOrder } from '../../../src/risk/decide.ts';
-import { OrderManager } from '../../../src/engine/order-manager.ts';
+import { OrderManager, REQUEST_WINDOW_MS } from '../../../src/engine/order-manager.ts';
 import { ManualClock } from '../../../src/ports/clock.ts';
 import { Portfolio } from '../../../src/domain/portfolio.ts';
 import { EventBus } from '../../../src/engine/bus.ts';
@@ -22,7 +22,7 @@ describe('order manager: submitting and settling unknown outcomes', () => {
     store = memoryOrderStore();
     clock = new ManualClock(T0);
     portfolio = new Portfolio(10_000);
-    manager = new OrderManager({ execution: venue, store, clock, mode: 'live', logger: pino({ level: 'silent' }), clientOrderIdPrefix: 'tt', portfolio, bus: new EventBus(), lookupDelayMs: 0 });
+    manager = new OrderManager({ execution: venue, store, clock, mode: 'live', logger: pino({ level: 'silent' }), clientOrderIdPrefix: 'tt', portfolio, bus: new EventBus(), lookupDelayMs: 0, sleep: async (ms) => void clock.advance(ms) });
   });
   const status = async (id: string) => (await store.getOrder(id))?.status;
 
@@ -58,7 +58,8 @@ describe('order manager: submitting and settling unknown outcomes', () => {
     const out = await manager.submit(plan, 'strat');
     expect(out.kind).toBe('placed');
     expect(venue.placed.map((r) => r.clientOrderId)).toEqual([out.clientOrderId, out.clientOrderId]);
-    expect(venue.lookups).toEqual([out.clientOrderId]);
+    // Not found at once, nor once the request could no longer arrive: only then sent again.
+    expect(venue.lookups).toEqual([out.clientOrderId, out.clientOrderId]);
     expect(await status(out.clientOrderId)).toBe('filled');
     expect(portfolio.get('BTC/USDT')!.quantity).toBeCloseTo(0.5, 12);
   });
@@ -85,6 +86,20 @@ describe('order manager: submitting and settling unknown outcomes', () => {
     clock.set(T0 + 10 * GRACE_MS);
     await manager.settleUnknown();
     expect(await status(out.clientOrderId)).toBe('rejected');
+  });
+
+  it('an unknown order resent late (its row touched by the resend) is not called "never received" until that send\'s window has passed, even after the grace', async () => {
+    const base = { exchange: 'test', mode: 'live' as const, symbol: 'BTC/USDT', side: 'buy' as const, type: 'market' as const, amount: 0.5, reduceOnly: false, status: 'unknown' as const, filled: 0, fee: 0, createdAt: T0 };
+    await store.insertOrder({ ...base, clientOrderId: 'late', updatedAt: T0 + 55_000 });
+    clock.set(T0 + GRACE_MS);
+    await manager.settleUnknown();
+    expect(await status('late')).toBe('unknown');
+    clock.set(T0 + 55_000 + REQUEST_WINDOW_MS - 1);
+    await manager.settleUnknown();
+    expect(await status('late')).toBe('unknown');
+    clock.set(T0 + 55_000 + REQUEST_WINDOW_MS);
+    await manager.settleUnknown();
+    expect(await status('late')).toBe('rejected');
   });
 
   it('an order the venue did receive is adopted from the lookup at once, never resent', async () => {

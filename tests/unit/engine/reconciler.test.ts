@@ -51,7 +51,7 @@ describe('Reconciler (scriptable venue, store in memory)', () => {
   function setup(v: TestVenue = new TestVenue()) {
     venue = v;
     portfolio = new Portfolio(10_000);
-    orders = new OrderManager({ execution: venue, store, clock, mode: 'live', logger: logger(), portfolio, bus, lookupDelayMs: 0 });
+    orders = new OrderManager({ execution: venue, store, clock, mode: 'live', logger: logger(), portfolio, bus, lookupDelayMs: 0, sleep: async (ms) => void clock.advance(ms) });
   }
   const reconciler = (o: Partial<ReconcilerDeps> = {}) =>
     new Reconciler({ execution: venue, store, orders, portfolio, bus, clock, logger: logger(), account: 'test', symbols: [BTC], checkHoldings: false, adoptCash: false, marks: () => new Map([[BTC, 120]]), ...o });

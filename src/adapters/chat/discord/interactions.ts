@@ -135,6 +135,9 @@ export function createInteractionHandler(options: InteractionHandlerOptions): (p
 
   /** Suggestions for the focused option: those starting with what was typed first, then those containing it. */
   async function autocomplete(payload: InteractionPayload): Promise<Array<{ name: string; value: string }>> {
+    // Strangers learn nothing: no strategy names, no symbols (the same as a command they may not run).
+    const user = payload.member?.user ?? payload.user;
+    if (!user || !options.router.knows({ platform: 'discord', userId: user.id })) return [];
     const mapping = options.slash.mappings.get(payload.data?.name ?? '');
     const focused = payload.data?.options?.find((o) => o.focused);
     const key = focused && mapping?.options.get(focused.name)?.key;

@@ -27,6 +27,12 @@ export interface MatchingEngineOptions {
   leverage?: number;
   /** Prefix of exchange order ids and trade ids. */
   idPrefix?: string;
+  /**
+   * Keep filled and canceled orders and every fill for `fetchOrder` and `trades` (default true). The
+   * backtester books fills from the reports itself and asks for neither: without the history a long
+   * backtest does not carry every order it ever placed through each garbage collection.
+   */
+  history?: boolean;
 }
 
 interface OrderState {
@@ -66,6 +72,7 @@ export class MatchingEngine {
   private readonly slip: number;
   private readonly maxShare: number;
   private readonly prefix: string;
+  private readonly history: boolean;
   private seq = 0;
   private tradeSeq = 0;
 
@@ -80,6 +87,7 @@ export class MatchingEngine {
     this.slip = (o.slippageBps ?? 0) / 10_000;
     this.maxShare = o.maxVolumeShare ?? 0.1;
     this.prefix = o.idPrefix ?? 'sim';
+    this.history = o.history ?? true;
   }
 
   /** Called synchronously for every fill (the backtester books them into its Portfolio). */
@@ -132,13 +140,14 @@ export class MatchingEngine {
       const price = req.type === 'market' ? this.slipped(m, req.side, refPrice!) : refPrice!;
       const short = this.account.shortfall(m, req.side, req.amount, price, m.takerFee, req.reduceOnly === true);
       if (short) throw new ExecutionError('rejected', short);
-      this.orders.set(req.clientOrderId, state);
+      if (this.history) this.orders.set(req.clientOrderId, state);
       this.fill(state, req.amount, price, ts, 'taker');
       return report(state);
     }
     const short = this.account.shortfall(m, req.side, req.amount, req.price!, m.makerFee, req.reduceOnly === true);
     if (short) throw new ExecutionError('rejected', short);
     state.reserved = this.account.reserve(m, req.side, req.amount, req.price!, m.makerFee);
+    // A resting order is kept while open whatever the history setting (cancel names it once closed only with history).
     this.orders.set(req.clientOrderId, state);
     this.open.set(req.clientOrderId, state);
     return report(state);
@@ -156,6 +165,7 @@ export class MatchingEngine {
     s.status = 'canceled';
     s.ts = ts;
     this.open.delete(clientOrderId);
+    if (!this.history) this.orders.delete(clientOrderId);
     return report(s);
   }
 
@@ -271,12 +281,15 @@ export class MatchingEngine {
     s.cost += qty * price;
     s.fee += fee;
     s.ts = ts;
-    let list = this.tradesBySymbol.get(m.symbol);
-    if (!list) this.tradesBySymbol.set(m.symbol, (list = []));
-    list.push(f);
+    if (this.history) {
+      let list = this.tradesBySymbol.get(m.symbol);
+      if (!list) this.tradesBySymbol.set(m.symbol, (list = []));
+      list.push(f);
+    }
     if (s.filled >= s.req.amount - 1e-12) {
       s.status = 'filled';
       this.open.delete(s.req.clientOrderId);
+      if (!this.history) this.orders.delete(s.req.clientOrderId);
     } else {
       s.status = 'partially_filled';
     }

@@ -138,6 +138,7 @@ export async function startChatHarness(options: HarnessOptions): Promise<ChatHar
   const handled: InboundCommand[] = [];
   const router: CommandRouter = {
     commands: real.commands,
+    knows: (caller) => real.knows(caller),
     handle(input) {
       handled.push(input);
       return real.handle(input);

@@ -145,3 +145,26 @@ describe('MatchingEngine — swap (margin) accounts', () => {
     expect(rejection(() => e.placeOrder(order({ symbol: sym('swap'), amount: 1 }), T0, 3000))).toMatch(/insufficient margin/);
   });
 });
+
+describe('MatchingEngine — without history (the backtester)', () => {
+  const markets = () => buildSimMarkets({ marketType: 'spot', symbols: [], takerFeeBps: 10, makerFeeBps: 5 });
+
+  it('keeps no filled or canceled order and no fill, and fills and balances exactly as with history', () => {
+    const bare = new MatchingEngine({ markets: markets(), marketType: 'spot', quote: 'USDT', cash: 10_000, history: false });
+    const kept = new MatchingEngine({ markets: markets(), marketType: 'spot', quote: 'USDT', cash: 10_000 });
+    for (const e of [bare, kept]) {
+      e.placeOrder(order({ amount: 2 }), T0, 3000);
+      e.placeOrder(order({ clientOrderId: 'rest', type: 'limit', price: 2900, amount: 1 }), T0, 3000);
+    }
+    expect(kept.fetchOrder('c1')?.status).toBe('filled');
+    expect(kept.trades('ETH/USDT')).toHaveLength(1);
+    expect(bare.fetchOrder('c1')).toBeUndefined();
+    expect(bare.trades('ETH/USDT')).toEqual([]);
+    // A resting order is known while open, and can be canceled; once closed it is forgotten.
+    expect(bare.fetchOrder('rest')?.status).toBe('open');
+    expect(bare.cancelOrder('rest', 'ETH/USDT', T0 + 1).status).toBe('canceled');
+    expect(bare.fetchOrder('rest')).toBeUndefined();
+    kept.cancelOrder('rest', 'ETH/USDT', T0 + 1);
+    expect(bare.balances()).toEqual(kept.balances());
+  });
+});
