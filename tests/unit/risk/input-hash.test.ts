@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { MarketInfo } from '../../../src/domain/market.ts';
 import { preflightInputHash } from '../../../src/risk/input-hash.ts';
-import type { PreflightContext } from '../../../src/risk/preflight/index.ts';
-import { NO_LIMITS, type RiskLimits, type RiskSnapshot } from '../../../src/risk/risk-view.ts';
+import { contextMaker, quietSnapshot, spotMarket } from './support/preflight-context.ts';
 
-const market: MarketInfo = { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', amountStep: 0.001, priceStep: 0.01, minAmount: 0.001, minNotional: 5, contractSize: 1, makerFee: 0, takerFee: 0.001 };
-const snapshot: RiskSnapshot = { now: 1_000_000, openPositions: 1, dayStartEquity: 1000, peakEquity: 1100, ordersLastMinute: 2, seenIntents: new Set(), locks: new Map() };
-function ctx(over: Partial<PreflightContext> = {}, limits: Partial<RiskLimits> = {}, snap: Partial<RiskSnapshot> = {}): PreflightContext {
-  return {
-    kind: 'entry', side: 'long', symbol: 'BTC/USDT', quantity: 1, price: 100, position: undefined, market,
-    tradingState: { state: 'ACTIVE', reason: '', changedBy: 'system', changedAt: 0 }, allowShort: false, available: 1000, equity: 1000,
-    risk: { limits: { ...NO_LIMITS, ...limits }, snapshot: { ...snapshot, ...snap } },
-    ...over,
-  };
-}
+const market = spotMarket();
+const snapshot = quietSnapshot(1_000_000, { openPositions: 1, peakEquity: 1100, ordersLastMinute: 2, priceTs: undefined });
+const ctx = contextMaker(market, snapshot);
 const held = { symbol: 'BTC/USDT', quantity: 0.5, entryPrice: 90, realizedPnl: 0, openedAt: 0 };
 
 describe('pre-flight input hash: one hash for one set of inputs', () => {

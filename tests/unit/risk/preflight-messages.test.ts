@@ -1,11 +1,10 @@
-import { describe, expect, it } from 'vitest';
 import type { MarketInfo } from '../../../src/domain/market.ts';
+import { describe, expect, it } from 'vitest';
 import { dailyLossRule } from '../../../src/risk/preflight/daily-loss-rule.ts';
 import { dataRule } from '../../../src/risk/preflight/data-rule.ts';
 import { drawdownRule } from '../../../src/risk/preflight/drawdown-rule.ts';
 import { duplicateIntentRule } from '../../../src/risk/preflight/duplicate-intent-rule.ts';
 import { fundsRule } from '../../../src/risk/preflight/funds-rule.ts';
-import type { PreflightContext } from '../../../src/risk/preflight/index.ts';
 import { maxPositionRule } from '../../../src/risk/preflight/max-position-rule.ts';
 import { openPositionsRule } from '../../../src/risk/preflight/open-positions-rule.ts';
 import { orderNotionalRule } from '../../../src/risk/preflight/order-notional-rule.ts';
@@ -18,19 +17,14 @@ import { shortRule } from '../../../src/risk/preflight/short-rule.ts';
 import { sizeRule } from '../../../src/risk/preflight/size-rule.ts';
 import { spreadRule } from '../../../src/risk/preflight/spread-rule.ts';
 import { tradingStateRule } from '../../../src/risk/preflight/trading-state-rule.ts';
-import { intentKey, NO_LIMITS, type RiskLimits, type RiskSnapshot } from '../../../src/risk/risk-view.ts';
+import { intentKey } from '../../../src/risk/risk-view.ts';
+import { contextMaker, quietSnapshot, spotMarket } from './support/preflight-context.ts';
 
-const market: MarketInfo = { symbol: 'ETH/USDT', base: 'ETH', quote: 'USDT', type: 'spot', amountStep: 0.001, priceStep: 0.01, minAmount: 0.01, minNotional: 5, contractSize: 1, makerFee: 0, takerFee: 0.001 };
+const market = spotMarket({ symbol: 'ETH/USDT', base: 'ETH', minAmount: 0.01 });
 const NOW = Date.UTC(2026, 11, 6, 12, 0, 0);
-const snapshot: RiskSnapshot = { now: NOW, openPositions: 0, dayStartEquity: 1000, peakEquity: 1000, ordersLastMinute: 0, priceTs: NOW, seenIntents: new Set(), locks: new Map() };
+const snapshot = quietSnapshot(NOW);
 const active = { state: 'ACTIVE' as const, reason: '', changedBy: 'system', changedAt: 0 };
-function ctx(over: Partial<PreflightContext> = {}, limits: Partial<RiskLimits> = {}, snap: Partial<RiskSnapshot> = {}): PreflightContext {
-  return {
-    kind: 'entry', side: 'long', symbol: 'ETH/USDT', quantity: 1, price: 100, position: undefined, market, tradingState: active, allowShort: false, available: 1000, equity: 1000,
-    risk: { limits: { ...NO_LIMITS, ...limits }, snapshot: { ...snapshot, ...snap } },
-    ...over,
-  };
-}
+const ctx = contextMaker(market, snapshot);
 const exit = { kind: 'exit' as const, position: { symbol: 'ETH/USDT', quantity: 1, entryPrice: 100, realizedPnl: 0, openedAt: 0 } };
 
 describe('pre-flight denials: the sentence shown in chat and in the order-denied alert', () => {
