@@ -7,7 +7,7 @@ const PARTS = {
   // the risk gate, pre-flight rules, sizing, Kelly, panic score, protections, trading state, kill-all
   risk: ['src/risk/**/*.ts', 'src/domain/trading-state.ts', 'src/**/kill-all*.ts', 'src/**/killall*.ts'],
   // order lifecycle, order manager, fill processing, reconciliation
-  orders: ['src/domain/orders.ts', 'src/engine/order-manager.ts', 'src/engine/fill-processor.ts', 'src/**/*reconcil*.ts'],
+  orders: ['src/domain/orders.ts', 'src/engine/order-manager.ts', 'src/engine/request-window.ts', 'src/engine/fill-processor.ts', 'src/**/*reconcil*.ts'],
   // configuration validation, secret redaction, webhook signature checks (Telegram, Discord, LINE, signals)
   secrets: [
     'src/config.ts',

@@ -26,3 +26,12 @@ export function alertPriority(alert: Alert): AlertPriority {
   if (alert.severity === 'critical' || CRITICAL_ALERT_TYPES.has(alert.type)) return 'critical';
   return 'normal';
 }
+
+/**
+ * The alert as an outbox row stores it: its delivery class and its queue time (default: when it may
+ * first be delivered) travel with it, since the outbox orders and digests by them. Every AlertStore
+ * stores this (the database one and the outbox tests' in-memory one).
+ */
+export function queuedAlert(alert: Alert, nextAttemptAt: number): Alert {
+  return { ...alert, priority: alert.priority ?? alertPriority(alert), queuedAt: alert.queuedAt ?? nextAttemptAt };
+}

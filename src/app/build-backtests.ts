@@ -60,7 +60,7 @@ export async function buildBacktests(d: { config: Config; database: Database; ca
     queue: d.queue,
     catalog: d.catalog,
     // `/backtest … risk=on`: as this bot trades — its entry size, limits and protections; the panic score gates entries.
-    riskOptions: () => ({ risk: backtestRiskFrom(d.config, true), sizing: d.config.ORDER_SIZING === 'kelly' ? 'kelly' : `percent:${d.config.ORDER_SIZE_PCT}` }),
+    riskRun: () => ({ risk: backtestRiskFrom(d.config, true), sizing: d.config.ORDER_SIZING === 'kelly' ? 'kelly' : `percent:${d.config.ORDER_SIZE_PCT}` }),
     loadCandles,
     logger,
     announce(run) {

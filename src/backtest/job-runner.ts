@@ -25,7 +25,7 @@ export interface BacktestJobRunnerDeps {
   /** Candles of a request (stored candles, or the exchange's history); empty = nothing to test on. */
   loadCandles(req: BacktestCandleRequest): Promise<Candles>;
   /** How a `risk` request runs: as the bot trades — its sizing, and its limits, protections and panic gate. */
-  riskOptions?: () => { risk: BacktestRiskOptions; sizing: string };
+  riskRun?: () => { risk: BacktestRiskOptions; sizing: string };
   /** A chat run ended: called in exactly one process for each run (the alert to its requester). */
   announce?(run: BacktestRunUpdate): void;
   logger?: Logger;
@@ -169,9 +169,9 @@ export function createBacktestJobRunner(d: BacktestJobRunnerDeps): BacktestJobRu
       async enqueue(req) {
         const def = d.catalog.get(req.strategy);
         const params = parseStrategyParams(def, req.params);
-        if (req.risk && !d.riskOptions) throw new AppError('BAD_REQUEST', 'this process has no risk settings to backtest with');
+        if (req.risk && !d.riskRun) throw new AppError('BAD_REQUEST', 'this process has no risk settings to backtest with');
         // Stored with the run (JSON: an "off" limit is Infinity), so whichever process works the job uses them.
-        const options = req.risk ? (toJsonSafe(d.riskOptions!()) as Record<string, unknown>) : {};
+        const options = req.risk ? (toJsonSafe(d.riskRun!()) as Record<string, unknown>) : {};
         const run = await d.runs.create({ source: 'chat', requestedBy: req.requestedBy, strategy: def.name, symbol: req.symbol, timeframe: req.timeframe, fromTs: req.from, toTs: req.to, params, options });
         track(run);
         prepare(run);

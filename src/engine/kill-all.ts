@@ -5,6 +5,7 @@ import { ExecutionError } from '../ports/execution.ts';
 import type { KillItem, KillRun } from '../ports/risk-store.ts';
 import { runPreflight } from '../risk/preflight/index.ts';
 import type { OrderPlan, SubmitOutcome } from './order-manager.ts';
+import { lookUpAfterWindow } from './request-window.ts';
 import { withRetryAfter } from './venue-retry.ts';
 import type { KillAllDeps } from './kill-all-deps.ts';
 
@@ -295,7 +296,7 @@ export class KillAll {
     item.externalId ??= `ka${run.id}-x-${item.symbol.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}-${run.startedAt % 1e6}`;
     await save();
     // The run's row is this sell's write-ahead record: the time of each send is stored before it leaves.
-    const until = (): number | undefined => (item.externalSentAt === undefined ? undefined : this.d.orders.inFlightUntil({ createdAt: item.externalSentAt, updatedAt: item.externalSentAt }));
+    const until = (): number | undefined => (item.externalSentAt === undefined ? undefined : this.d.orders.windowEndAfter(item.externalSentAt));
     let report = await this.lookUpSent(item.externalId, item.symbol, until());
     for (let attempt = 0; !report && attempt < (this.d.maxAttempts ?? 6); attempt++) {
       try {
@@ -324,17 +325,13 @@ export class KillAll {
     }
   }
 
-  /**
-   * Look an order up; not at the venue (yet) before `inFlightUntil` — it may still be on its way —
-   * look again once it can no longer arrive. Undefined: the venue has never seen it.
-   */
-  private async lookUpSent(clientOrderId: string, symbol: string, inFlightUntil: number | undefined): Promise<OrderReport | undefined> {
-    const report = await this.withRetryAfter(() => this.d.execution.fetchOrder(clientOrderId, symbol), false);
-    if (report || inFlightUntil === undefined || inFlightUntil <= this.d.clock.now()) return report;
-    const waitMs = inFlightUntil - this.d.clock.now();
-    this.d.logger.info({ clientOrderId, symbol, waitMs }, 'kill-all: an order sent earlier is not at the venue yet; waiting until it can no longer arrive');
-    await this.sleep(waitMs);
-    return this.withRetryAfter(() => this.d.execution.fetchOrder(clientOrderId, symbol), false);
+  /** The order path's lookup after a lost answer (src/engine/request-window.ts), each call with the Retry-After policy. */
+  private lookUpSent(clientOrderId: string, symbol: string, inFlightUntil: number | undefined): Promise<OrderReport | undefined> {
+    return lookUpAfterWindow(() => this.withRetryAfter(() => this.d.execution.fetchOrder(clientOrderId, symbol), false), inFlightUntil, {
+      clock: this.d.clock,
+      sleep: (ms) => this.sleep(ms),
+      onWait: (waitMs) => this.d.logger.info({ clientOrderId, symbol, waitMs }, 'kill-all: an order sent earlier is not at the venue yet; waiting until it can no longer arrive'),
+    });
   }
 
   private noteFill(report: OrderReport, item: KillItem): void {

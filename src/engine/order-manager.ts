@@ -9,6 +9,7 @@ import type { OrderRecord, TradingStore } from '../ports/store.ts';
 import type { EventBus } from './bus.ts';
 import { settleReport } from './fill-processor.ts';
 import type { OrderPlan, SubmitOutcome } from './order-plan.ts';
+import { lookUpAfterWindow, REQUEST_WINDOW_MS } from './request-window.ts';
 
 export type { OrderPlan, SubmitOutcome } from './order-plan.ts';
 
@@ -41,14 +42,7 @@ export interface OrderManagerOptions {
  * have sent it a moment ago): only after this long does "the venue has never seen it" mean rejected.
  */
 export const SETTLE_GRACE_MS = 60_000;
-/**
- * Binance refuses a signed request whose timestamp is older than its receive window (10 s, as ccxt
- * sends it) when it arrives: 11 s after a request left, it can no longer be executed. Before that, a
- * lookup answered "no such order" may only mean the request still waits in the venue's queue — a
- * resend then could execute next to it (a market order is not open, so the venue accepts its
- * clientOrderId again).
- */
-export const REQUEST_WINDOW_MS = 11_000;
+export { REQUEST_WINDOW_MS } from './request-window.ts';
 /** Every status settlement revisits: not final, so the venue's answer is still needed. */
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'submitted', 'unknown', 'open', 'partially_filled'];
 
@@ -236,11 +230,12 @@ export class OrderManager {
    * after the last one (a resend touches the row first; a lost answer marks it `unknown` after it).
    */
   inFlightUntil(order: Pick<OrderRecord, 'createdAt' | 'updatedAt'>): number {
-    return Math.max(order.createdAt, order.updatedAt) + this.requestWindowMs;
+    return this.windowEndAfter(Math.max(order.createdAt, order.updatedAt));
   }
 
-  private get requestWindowMs(): number {
-    return this.deps.requestWindowMs ?? REQUEST_WINDOW_MS;
+  /** When a request sent at `sentAt` that got no answer can no longer be executed by the venue. */
+  windowEndAfter(sentAt: number): number {
+    return sentAt + (this.deps.requestWindowMs ?? REQUEST_WINDOW_MS);
   }
 
   /**
@@ -250,13 +245,11 @@ export class OrderManager {
   private async lookUp(clientOrderId: string, symbol: string, log: Logger, sentAt?: number): Promise<OrderReport | undefined | 'lookup-failed'> {
     await this.sleep(this.deps.lookupDelayMs ?? 1_000);
     try {
-      const found = await this.deps.execution.fetchOrder(clientOrderId, symbol);
-      if (found || sentAt === undefined) return found;
-      const waitMs = sentAt + this.requestWindowMs - this.deps.clock.now();
-      if (waitMs <= 0) return undefined;
-      log.info({ waitMs }, 'the exchange does not show the order yet; looking again once the request can no longer arrive');
-      await this.sleep(waitMs);
-      return await this.deps.execution.fetchOrder(clientOrderId, symbol);
+      return await lookUpAfterWindow(() => this.deps.execution.fetchOrder(clientOrderId, symbol), sentAt === undefined ? undefined : this.windowEndAfter(sentAt), {
+        clock: this.deps.clock,
+        sleep: this.sleep,
+        onWait: (waitMs) => log.info({ waitMs }, 'the exchange does not show the order yet; looking again once the request can no longer arrive'),
+      });
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'order lookup failed; settlement will retry (never resent)');
       return 'lookup-failed';

@@ -41,9 +41,9 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function runner(riskOptions?: () => { risk: BacktestRiskOptions; sizing: string }) {
+async function runner(riskRun?: () => { risk: BacktestRiskOptions; sizing: string }) {
   return createBacktestJobRunner({
-    riskOptions,
+    riskRun,
     runs,
     queue,
     datasets: createDbBacktestDatasets(database.db),

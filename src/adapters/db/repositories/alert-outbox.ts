@@ -3,7 +3,7 @@ import type { Alert, AlertChannel, AlertSeverity } from '../../../alerts/alert.t
 import type { Db } from '../client.ts';
 import { alertOutbox } from '../schema.ts';
 import { scrubSecrets } from '../../../logger.ts';
-import { alertPriority } from '../../../alerts/priority.ts';
+import { queuedAlert } from '../../../alerts/priority.ts';
 import type { OutboxInsert, OutboxRow, OutboxStatus } from '../../../ports/alert-store.ts';
 
 export type { OutboxInsert, OutboxRow, OutboxStatus };
@@ -42,7 +42,7 @@ export async function insertOutbox(db: Db, items: OutboxInsert[]): Promise<numbe
         severity: i.alert.severity,
         silent: i.alert.silent,
         // Delivery class and queue time travel with the row: the outbox orders and digests by them.
-        payload: { ...i.alert, priority: i.alert.priority ?? alertPriority(i.alert), queuedAt: i.alert.queuedAt ?? i.nextAttemptAt },
+        payload: queuedAlert(i.alert, i.nextAttemptAt),
         status: 'pending',
         attempts: 0,
         nextAttemptAt: i.nextAttemptAt,

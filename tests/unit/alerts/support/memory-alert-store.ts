@@ -1,5 +1,5 @@
 import type { AlertChannel } from '../../../../src/alerts/alert.ts';
-import { alertPriority } from '../../../../src/alerts/priority.ts';
+import { queuedAlert } from '../../../../src/alerts/priority.ts';
 import type { AlertStore, OutboxInsert, OutboxRow } from '../../../../src/ports/alert-store.ts';
 
 /**
@@ -28,7 +28,7 @@ export function memoryAlertStore(): MemoryAlertStore {
   const rank = (r: OutboxRow) => (r.alert.priority === 'critical' ? 0 : 1);
   const insert = async (items: OutboxInsert[]) =>
     items.map((i) => {
-      const alert = { ...i.alert, priority: i.alert.priority ?? alertPriority(i.alert), queuedAt: i.alert.queuedAt ?? i.nextAttemptAt };
+      const alert = queuedAlert(i.alert, i.nextAttemptAt);
       const row: OutboxRow = {
         id: nextId++,
         createdAt: i.alert.createdAt,
