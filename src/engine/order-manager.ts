@@ -216,7 +216,7 @@ export class OrderManager {
         }
         log.warn({ attempt }, 'the exchange never received the order; sending it again with the same clientOrderId');
         // The row's updatedAt marks this send: after a crash, settlement and kill-all wait out its window too.
-        await store.applyOrderUpdate({ clientOrderId, expectedStatus: 'unknown', patch: { status: 'unknown', reason: `sent again (attempt ${attempt + 1}): ${err.message}`, updatedAt: this.deps.clock.now() }, fills: [] });
+        await this.transition(clientOrderId, 'unknown', 'unknown', { reason: `sent again (attempt ${attempt + 1}): ${err.message}`, updatedAt: this.deps.clock.now() });
         continue;
       }
       await this.settle(report);
