@@ -33,9 +33,20 @@ function dockerEntryPointOptions(): string[] {
 
 describe('the Node options the bot runs with', () => {
   it('npm start and the Docker entry point give the same options, a small young generation among them', () => {
+    // The image also caps glibc's malloc arenas (an environment variable, read before Node starts).
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^\s+MALLOC_ARENA_MAX=2$/m);
     const options = startScriptOptions();
     expect(options).toContain('--max-semi-space-size=2');
     expect(dockerEntryPointOptions()).toEqual(options);
+  });
+
+  it('one V8 worker thread: fewer threads, so fewer malloc arenas resident (~5 MiB on the idle bot)', () => {
+    const options = startScriptOptions();
+    expect(options).toContain('--v8-pool-size=1');
+    if (process.platform !== 'linux') return; // threads are counted in /proc
+    const probe = `setTimeout(() => process.stdout.write(String(require('node:fs').readdirSync('/proc/self/task').length)), 50);`;
+    const threads = (opts: string[]) => Number(execFileSync(process.execPath, [...opts, '-e', probe], { encoding: 'utf8', env: { ...process.env, UV_THREADPOOL_SIZE: '4' } }));
+    expect(threads(['--v8-pool-size=4'])).toBe(threads(options) + 3);
   });
 
   it('the option caps the young generation (given on the command line; at run time V8 ignores it)', () => {
