@@ -91,8 +91,10 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, runId, queued);
 
     const bar = fractionBar(args.json ? undefined : createProgressBar(io.stderr, { label: `${def.name} ${symbol}`, total: PROGRESS_STEPS }));
-    // Whole indicator series only for the reports' charts (--out).
-    const result = runBacktest({ ...options, candles, lowerTimeframe: lower, strategy: def, params: args.params, indicators: args.out !== undefined, onProgress: bar.update });
+    // Whole indicator series and the whole equity curve only for the reports (--out): the summary and
+    // --json print metrics, which the run folds in chunk by chunk.
+    const reports = args.out !== undefined;
+    const result = runBacktest({ ...options, candles, lowerTimeframe: lower, strategy: def, params: args.params, indicators: reports, equityCurve: reports, onProgress: bar.update });
     bar.done();
     const mc = args.monteCarlo ? monteCarlo(result.tradeList, result.initialEquity, args.monteCarlo) : undefined;
     let files: Record<string, string> | undefined;
