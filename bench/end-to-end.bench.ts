@@ -14,6 +14,7 @@
  * 3. CLI start: `tradeops --version` direct (the bin file through its shebang) and through npx.
  * 4. `tradeops import-candles` of 1,000,000 rows into PostgreSQL and into PGlite, end to end (the
  *    bin file through its shebang, as 1.).
+ * 5. The file backtest of 1. against backtesting.py on the same file, when Python can import it.
  *
  * Every goal prints a PASS/FAIL line; the bench exits 1 on a FAIL. `BENCH_SETTLE_S=10` shortens the
  * 60 s wait while developing (the figure is then not the goal's). Needs the build (`npm run build`,
@@ -314,5 +315,40 @@ verdict(liteRate >= GOALS.importPgliteRowsPerS, `import-candles 1,000,000 rows i
 rmSync(pgliteDir, { recursive: true, force: true });
 rmSync(dataDir, { recursive: true, force: true });
 
-console.log('\nbacktesting.py comparison: not run — Python is here but pip cannot reach PyPI, so backtesting.py cannot be installed; the figure in the issue is not reproducible on this machine.');
+// ---------- 5. the same file backtest against backtesting.py ----------
+
+/**
+ * backtesting.py (the Python library users pick) runs the same strategy on the same file
+ * (bench/baselines/rsi-bb-backtesting-py.py, same rules, fills and fee) when the Python named by
+ * BACKTESTING_PY_PYTHON (default python3) can import it; the two commands alternate, three runs
+ * each. Goals: ≥ 10× faster end to end, and our peak memory ≤ 120 MiB (about 2× the columns).
+ */
+const python = process.env.BACKTESTING_PY_PYTHON ?? 'python3';
+let pythonMissing = '';
+try {
+  execFileSync(python, ['-c', 'import numpy, pandas, backtesting.lib'], { stdio: ['ignore', 'ignore', 'pipe'] });
+} catch (err) {
+  const e = err as { stderr?: Buffer; message: string };
+  pythonMissing = (e.stderr?.toString().trim().split('\n').pop() ?? '') || e.message;
+}
+if (pythonMissing) {
+  console.log(`SKIP backtesting.py comparison: ${python} cannot import numpy, pandas and backtesting (pip install backtesting; BACKTESTING_PY_PYTHON names another Python): ${pythonMissing}`);
+} else {
+  const pyArgs = [join(ROOT, 'bench/baselines/rsi-bb-backtesting-py.py'), file];
+  const mine: Measured[] = [];
+  const py: Measured[] = [];
+  for (let k = 0; k < 3; k++) {
+    mine.push(await measure(BIN, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
+    py.push(await measure(python, pyArgs));
+  }
+  for (const r of [...mine, ...py]) if (r.code !== 0) throw new Error(`a backtest process failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+  const them = JSON.parse(py[0]!.stdout) as { trades: number; finalEquity: number };
+  const mineS = median(mine.map((r) => r.seconds));
+  const pyS = median(py.map((r) => r.seconds));
+  const minePeak = Math.max(...mine.map((r) => r.peakBytes));
+  console.log(`  tradeops backtest   median ${mineS.toFixed(2)} s (runs ${mine.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(minePeak)}, ${ours.trades} trades, final equity ${ours.finalEquity.toFixed(2)}`);
+  console.log(`  backtesting.py      median ${pyS.toFixed(2)} s (runs ${py.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(Math.max(...py.map((r) => r.peakBytes)))}, ${them.trades} trades, final equity ${them.finalEquity.toFixed(2)}`);
+  verdict(pyS / mineS >= 10, `file backtest end to end ≥ 10× backtesting.py: ${(pyS / mineS).toFixed(1)}× (${mineS.toFixed(2)} s vs ${pyS.toFixed(2)} s)`);
+  verdict(minePeak <= 120 * 1048576, `file backtest peak memory ≤ 120 MiB (about 2× the ${mb(6 * N * 8)} of columns), as against backtesting.py: ${mb(minePeak)}`);
+}
 process.exit(failed ? 1 : 0);
