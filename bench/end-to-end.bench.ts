@@ -5,12 +5,15 @@
  *    1,051,200 one-minute candles (a deterministic file: bench/support/synthetic-candles.ts, seed
  *    20240101, written once to the temp folder) against the usual Node way on the same file in the
  *    same run (bench/baselines/usual-node-file-backtest.ts: read the CSV, technicalindicators' RSI
- *    and Bollinger Bands, a loop). Wall time (median), peak resident memory (VmHWM).
+ *    and Bollinger Bands, a loop). Wall time (median), peak resident memory (VmHWM). The command is
+ *    run as an installed `tradeops` runs: bin/tradeops.js executed through its shebang (`env -S node
+ *    OPTIONS`) with this Node first on the PATH.
  * 2. A started bot (`tradeops start`, no configuration: PGlite, sim, console off): time to the ready
  *    line on a new and on an existing data directory, resident memory (VmRSS) 60 s after ready; the
  *    same on PostgreSQL (a temporary database on the local server) when one answers.
- * 3. CLI start: `tradeops --version` direct and through npx.
- * 4. `tradeops import-candles` of 1,000,000 rows into PostgreSQL and into PGlite, end to end.
+ * 3. CLI start: `tradeops --version` direct (the bin file through its shebang) and through npx.
+ * 4. `tradeops import-candles` of 1,000,000 rows into PostgreSQL and into PGlite, end to end (the
+ *    bin file through its shebang, as 1.).
  * 5. The file backtest of 1. against backtesting.py on the same file, when Python can import it.
  *
  * Every goal prints a PASS/FAIL line; the bench exits 1 on a FAIL. `BENCH_SETTLE_S=10` shortens the
@@ -123,8 +126,11 @@ function verdict(ok: boolean, text: string): void {
   if (!ok) failed = true;
 }
 
+/** The PATH with this process's Node first: the `node` a shebang's `env` finds. */
+const NODE_FIRST_PATH = [dirname(process.execPath), process.env.PATH ?? ''].join(':');
+
 function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG };
+  const env: NodeJS.ProcessEnv = { PATH: NODE_FIRST_PATH, HOME: process.env.HOME, LANG: process.env.LANG };
   return { ...env, HTTP_PORT: '0', CONSOLE: 'false', LOG_LEVEL: 'warn', ...extra };
 }
 
@@ -132,12 +138,13 @@ function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const file = await candleFile(N);
 console.log(`end-to-end benchmark — file ${file} (${N.toLocaleString('en-US')} one-minute candles, seed ${SEED})`);
-const cliArgs = [BIN, 'backtest', '--strategy', 'rsi-bb', '--param', 'bands=true', '--data', file, '--fee', '0.1%', '--json'];
+// The bin file itself, as the installed command: its shebang gives Node its options.
+const cliArgs = ['backtest', '--strategy', 'rsi-bb', '--param', 'bands=true', '--data', file, '--fee', '0.1%', '--json'];
 const baseArgs = [...(process.features.typescript ? [] : ['--experimental-strip-types']), join(ROOT, 'bench/baselines/usual-node-file-backtest.ts'), file];
 const cli: Measured[] = [];
 const base: Measured[] = [];
 for (let k = 0; k < 3; k++) {
-  cli.push(await measure(process.execPath, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
+  cli.push(await measure(BIN, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
   base.push(await measure(process.execPath, baseArgs));
 }
 for (const r of [...cli, ...base]) if (r.code !== 0) throw new Error(`a backtest process failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
@@ -247,7 +254,7 @@ const npx = [dirname(process.execPath), ...(process.env.PATH ?? '').split(':')].
 const direct: number[] = [];
 const viaNpx: number[] = [];
 for (let k = 0; k < 7; k++) {
-  direct.push((await measure(process.execPath, [BIN, '--version'])).seconds);
+  direct.push((await measure(BIN, ['--version'], botEnv({}))).seconds);
   if (existsSync(npx)) viaNpx.push((await measure(npx, ['--no-install', 'tradeops', '--version'])).seconds);
 }
 const bare: number[] = [];
@@ -277,13 +284,13 @@ async function serverCopySeconds(url: string, csv: string): Promise<number | und
 }
 
 const importFile = await candleFile(IMPORT_ROWS);
-const importArgs = [BIN, 'import-candles', importFile, '--symbol', 'BTC/USDT', '--timeframe', '1m', '--exchange', 'bench'];
+const importArgs = ['import-candles', importFile, '--symbol', 'BTC/USDT', '--timeframe', '1m', '--exchange', 'bench'];
 const pgImport = await tempPgDatabase();
 if (pgImport) {
   try {
-    const r = await measure(process.execPath, [...importArgs, '--database-url', pgImport.url], botEnv({}));
+    const r = await measure(BIN, [...importArgs, '--database-url', pgImport.url], botEnv({}));
     if (r.code !== 0) throw new Error(`import into PostgreSQL failed: ${r.stderr}`);
-    const again = await measure(process.execPath, [...importArgs, '--database-url', pgImport.url], botEnv({}));
+    const again = await measure(BIN, [...importArgs, '--database-url', pgImport.url], botEnv({}));
     const rate = IMPORT_ROWS / r.seconds;
     console.log(`  import-candles → PostgreSQL: ${r.seconds.toFixed(2)} s end to end (${Math.round(rate).toLocaleString('en-US')} rows/s), peak RSS ${mb(r.peakBytes)}; again (all duplicates) ${again.seconds.toFixed(2)} s`);
     verdict(rate >= GOALS.importPostgresRowsPerS, `import-candles 1,000,000 rows into PostgreSQL ≥ ${GOALS.importPostgresRowsPerS.toLocaleString('en-US')} rows/s: ${Math.round(rate).toLocaleString('en-US')} rows/s`);
@@ -300,7 +307,7 @@ if (pgImport) {
   console.log('SKIP import into PostgreSQL: no server answers');
 }
 const pgliteDir = mkdtempSync(join(tmpdir(), 'bench-import-'));
-const lite = await measure(process.execPath, [...importArgs, '--data-dir', pgliteDir], botEnv({}));
+const lite = await measure(BIN, [...importArgs, '--data-dir', pgliteDir], botEnv({}));
 if (lite.code !== 0) throw new Error(`import into PGlite failed: ${lite.stderr}`);
 const liteRate = IMPORT_ROWS / lite.seconds;
 console.log(`  import-candles → PGlite (new data directory): ${lite.seconds.toFixed(2)} s end to end (${Math.round(liteRate).toLocaleString('en-US')} rows/s), peak RSS ${mb(lite.peakBytes)}`);
@@ -331,7 +338,7 @@ if (pythonMissing) {
   const mine: Measured[] = [];
   const py: Measured[] = [];
   for (let k = 0; k < 3; k++) {
-    mine.push(await measure(process.execPath, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
+    mine.push(await measure(BIN, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
     py.push(await measure(python, pyArgs));
   }
   for (const r of [...mine, ...py]) if (r.code !== 0) throw new Error(`a backtest process failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
