@@ -147,6 +147,20 @@ function useVendorBundles(code, outFile, bundled) {
   return result;
 }
 
+/**
+ * TypeScript's settings for each file (enum names resolved when the compiler is loaded). No comments in
+ * the output: V8 keeps every module's source in memory.
+ */
+const TRANSPILE = {
+  module: 'ESNext',
+  target: 'ES2023',
+  rewriteRelativeImportExtensions: true,
+  isolatedModules: true,
+  esModuleInterop: true,
+  sourceMap: false,
+  removeComments: true,
+};
+
 /** Build what changed; returns { built, copied, removed, upToDate }. */
 export async function build({ clean = false, quiet = false } = {}) {
   if (clean) rmSync(OUT_DIR, { recursive: true, force: true });
@@ -155,7 +169,8 @@ export async function build({ clean = false, quiet = false } = {}) {
   // Which bundles the built files import: when that changes, every file is built again.
   rmSync(join(OUT_DIR, '.drizzle-link'), { force: true }); // the stamp of builds before pg-boss and zod were bundled
   const linkStamp = join(OUT_DIR, '.vendor-link');
-  const link = bundled.length > 0 ? `vendor ${bundled.map((v) => `${v.pkg}@${v.version}`).join(' ')}` : 'node_modules';
+  // …and when the transpile settings change (a dist/ built before them would keep the old output).
+  const link = `${bundled.length > 0 ? `vendor ${bundled.map((v) => `${v.pkg}@${v.version}`).join(' ')}` : 'node_modules'}; ${JSON.stringify(TRANSPILE)}`;
   const relink = !existsSync(linkStamp) || readFileSync(linkStamp, 'utf8') !== link;
   const wanted = new Set();
   const stale = [];
@@ -184,15 +199,7 @@ export async function build({ clean = false, quiet = false } = {}) {
         throw new Error(`dist/ is out of date (${stale.length} changed file(s)) and the TypeScript compiler is not installed: run \`npm ci\` (with dev dependencies) and \`npm run build\``);
       }
     }
-    const compilerOptions = {
-      module: ts?.ModuleKind.ESNext,
-      target: ts?.ScriptTarget.ES2023,
-      rewriteRelativeImportExtensions: true,
-      isolatedModules: true,
-      esModuleInterop: true,
-      sourceMap: false,
-      removeComments: true,
-    };
+    const compilerOptions = { ...TRANSPILE, module: ts?.ModuleKind[TRANSPILE.module], target: ts?.ScriptTarget[TRANSPILE.target] };
     for (const src of stale) {
       const out = outPathOf(src);
       mkdirSync(dirname(out), { recursive: true });

@@ -64,6 +64,8 @@ describe('vendored bundles in the build', () => {
     expect(source).toContain('V8 settings for the long-running bot');
     expect(built).not.toContain('V8 settings for the long-running bot');
     expect(built).toContain('tuneForLongRun');
+    // The build's stamp carries the transpile settings: a dist/ built with other settings is rebuilt whole.
+    expect(JSON.parse(readFileSync(join(DIST, '.vendor-link'), 'utf8').split('; ')[1]!)).toMatchObject({ removeComments: true, target: 'ES2023' });
   });
 
   it('the bundles work: zod validates, pg-boss exports its queue and the PGlite adapter', async () => {
