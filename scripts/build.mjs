@@ -225,7 +225,8 @@ export async function build({ clean = false, quiet = false } = {}) {
  * on a new directory). `pglite-template.version` holds the PGlite version (what
  * src/adapters/db/pglite-template.ts checks), `pglite-template.migrations` a hash of the migrations
  * folder (a changed folder makes a new template; migrate() at open applies whatever a template
- * lacks anyway). Skipped when PGlite is not installed.
+ * lacks anyway, so a build without the folder makes an unmigrated one). Skipped when PGlite is
+ * not installed.
  */
 async function ensurePgliteTemplate() {
   let version;
@@ -248,9 +249,11 @@ async function ensurePgliteTemplate() {
   const { PGlite } = await import('@electric-sql/pglite');
   const pg = new PGlite(building);
   await pg.waitReady;
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
-  await migrate(drizzle(pg), { migrationsFolder: MIGRATIONS_DIR });
+  if (existsSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'))) {
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(drizzle(pg), { migrationsFolder: MIGRATIONS_DIR });
+  }
   await pg.close();
   renameSync(building, dir);
   writeFileSync(stamp, version);
