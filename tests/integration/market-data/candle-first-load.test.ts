@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/adapters/db/client.ts';
+import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
 import { CandleStore } from '../../../src/adapters/db/repositories/candles.ts';
 import { allocCandles, candlesToRows, type Candles } from '../../../src/domain/candles.ts';
 import { databaseTargets } from '../../support/databases.ts';
+import { pgServerUrl } from '../../support/pg-temp.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -91,6 +92,28 @@ describe.each(databaseTargets())('a first COPY load into an empty candles table 
     } finally {
       await other.unsafe('rollback');
       other.release();
+    }
+    expect((await store.range('binance', 'BTC/USDT', '1m'))!.count).toBe(2_000);
+  });
+
+  it.runIf(target.name === 'postgres')('a role that may write candles but does not own the table imports through the usual path', async () => {
+    const role = `tradeops_t_writer_${process.pid}_${Date.now()}`;
+    const [{ name }] = await database.rows<{ name: string }>(sql`select current_database() as name`);
+    await database.rows(sql.raw(`create role ${role} login`));
+    await database.rows(sql.raw(`grant select, insert, update on candles to ${role}`));
+    const url = new URL(pgServerUrl());
+    url.username = role;
+    url.password = '';
+    url.pathname = `/${name}`;
+    const writer = await openDatabase({ url: url.toString(), maxConnections: 1 });
+    try {
+      const before = (await primaryKey(database))!;
+      expect(await new CandleStore(writer).upsert('binance', 'BTC/USDT', '1m', series(2_000), { via: 'copy' })).toEqual({ inserted: 2_000, updated: 0, unchanged: 0 });
+      expect((await primaryKey(database))!.index).toBe(before.index);
+    } finally {
+      await writer.close();
+      await database.rows(sql.raw(`revoke all on candles from ${role}`));
+      await database.rows(sql.raw(`drop role ${role}`));
     }
     expect((await store.range('binance', 'BTC/USDT', '1m'))!.count).toBe(2_000);
   });
