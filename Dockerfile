@@ -12,6 +12,8 @@ COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
 COPY commands ./commands
+# The build migrates its embedded-database template (dist/pglite-template/) with them.
+COPY migrations ./migrations
 # Dependencies' install scripts, the build (src/ + commands/ → dist/), then drop dev dependencies.
 RUN npm rebuild --no-audit --no-fund \
  && node scripts/build.mjs --clean \

@@ -16,6 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE_DIRS = ['src', 'commands'];
@@ -229,10 +230,15 @@ export async function build({ clean = false, quiet = false } = {}) {
 }
 
 /**
- * A freshly initialised embedded-database directory (dist/pglite-template/), made once per PGlite
- * version: a bot or CLI that opens a new DATA_DIR copies it instead of running initdb in its own
- * process (initdb is seconds of WASM and leaves hundreds of MB resident). See
- * src/adapters/db/pglite-template.ts. Skipped when PGlite is not installed.
+ * A freshly initialised embedded-database directory (dist/pglite-template/) with the migrations
+ * applied, made once per PGlite version and set of migrations: a bot or CLI that opens a new
+ * DATA_DIR copies it instead of running initdb in its own process (initdb is seconds of WASM and
+ * leaves hundreds of MB resident), and finds the schema there instead of migrating (~1 s of WASM
+ * on a new directory). `pglite-template.version` holds the PGlite version (what
+ * src/adapters/db/pglite-template.ts checks), `pglite-template.migrations` a hash of the migrations
+ * folder (a changed folder makes a new template; migrate() at open applies whatever a template
+ * lacks anyway, so a build without the folder makes an unmigrated one). Skipped when PGlite is
+ * not installed.
  */
 async function ensurePgliteTemplate() {
   let version;
@@ -243,18 +249,39 @@ async function ensurePgliteTemplate() {
   }
   const dir = join(OUT_DIR, 'pglite-template');
   const stamp = `${dir}.version`;
-  if (existsSync(join(dir, 'PG_VERSION')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === version) return 'current';
+  const migrationsStamp = `${dir}.migrations`;
+  const migrations = migrationsHash();
+  const current = (file, value) => existsSync(file) && readFileSync(file, 'utf8') === value;
+  if (existsSync(join(dir, 'PG_VERSION')) && current(stamp, version) && current(migrationsStamp, migrations)) return 'current';
   rmSync(dir, { recursive: true, force: true });
   rmSync(stamp, { force: true });
+  rmSync(migrationsStamp, { force: true });
   const building = `${dir}.building`;
   rmSync(building, { recursive: true, force: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const pg = new PGlite(building);
   await pg.waitReady;
+  if (existsSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'))) {
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(drizzle(pg), { migrationsFolder: MIGRATIONS_DIR });
+  }
   await pg.close();
   renameSync(building, dir);
   writeFileSync(stamp, version);
+  writeFileSync(migrationsStamp, migrations);
   return 'created';
+}
+
+const MIGRATIONS_DIR = join(ROOT, 'migrations');
+
+/** sha256 over the migrations folder (names and contents), so a new or changed migration rebuilds the template. */
+export function migrationsHash() {
+  const hash = createHash('sha256');
+  for (const file of walk(MIGRATIONS_DIR).sort()) {
+    hash.update(relative(MIGRATIONS_DIR, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -5,6 +5,7 @@ import { AppError } from '../domain/errors.ts';
 import { loadConfig } from '../config.ts';
 import { openCandleDatabase } from '../market-data/candle-database.ts';
 import { checkSeriesStep, countMisaligned, parseSeriesTimeframe, seriesGaps } from '../market-data/series-timeframe.ts';
+import { rangeAfterWrite } from '../market-data/range-after-write.ts';
 import { formatBlock, formatGaps, formatRange } from '../market-data/summary-format.ts';
 import { reportCliError } from './report-error.ts';
 import { envOf, type CliIo } from './io.ts';
@@ -94,12 +95,13 @@ async function importCandles(argv: string[], io: CliIo): Promise<number> {
     const bar = io.stdout.isTTY && candles.length >= PROGRESS_MIN_ROWS
       ? createProgressBar(io.stdout, { label: `importing ${name}`, total: candles.length, unit: 'candles' })
       : undefined;
+    const before = await opened.store.range(exchange, symbol, tf.label);
     const result = await opened.store.upsert(exchange, symbol, tf.label, candles, {
       onConflict: values.replace ? 'update' : 'keep',
       onProgress: (done, total) => bar?.update(done, total),
     });
     bar?.finish();
-    const stored = await opened.store.range(exchange, symbol, tf.label);
+    const stored = rangeAfterWrite(before, candles, result.inserted);
 
     const present = result.updated + result.unchanged;
     let written = `${formatCount(result.inserted)} inserted, ${formatCount(present)} already stored`;

@@ -134,10 +134,13 @@ describe('tradeops import-candles (in-process, PGlite data directory)', () => {
   it('--replace overwrites changed candles and says how many; without it stored values are kept', async () => {
     const path = join(work, 'replace.csv');
     writeFileSync(path, 'date,open,high,low,close,volume\n2024-01-01 00:00,1,2,0.5,1.5,10\n2024-01-01 00:01,1,2,0.5,1.5,10\n');
-    expect((await run([path, '--symbol', 'REPL/X', '--timeframe', '1m'])).code).toBe(0);
+    const first = await run([path, '--symbol', 'REPL/X', '--timeframe', '1m']);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/stored +2 candles, 2024-01-01 00:00 → 2024-01-01 00:01 UTC/);
     writeFileSync(path, 'date,open,high,low,close,volume\n2024-01-01 00:00,1,2,0.5,1.5,10\n2024-01-01 00:01,1,2,0.5,1.75,10\n2024-01-01 00:02,1,2,0.5,1.5,10\n');
     const kept = await run([path, '--symbol', 'REPL/X', '--timeframe', '1m']);
     expect(kept.out).toContain('3 in the file: 1 inserted, 2 already stored');
+    expect(kept.out).toMatch(/stored +3 candles, 2024-01-01 00:00 → 2024-01-01 00:02 UTC/);
     expect((await stored('sim', 'REPL/X', '1m')).close[1]).toBe(1.5);
     const replaced = await run([path, '--symbol', 'REPL/X', '--timeframe', '1m', '--replace']);
     expect(replaced.out).toContain('3 in the file: 0 inserted, 3 already stored (1 updated)');
