@@ -5,12 +5,16 @@
  *    1,051,200 one-minute candles (a deterministic file: bench/support/synthetic-candles.ts, seed
  *    20240101, written once to the temp folder) against the usual Node way on the same file in the
  *    same run (bench/baselines/usual-node-file-backtest.ts: read the CSV, technicalindicators' RSI
- *    and Bollinger Bands, a loop). Wall time (median), peak resident memory (VmHWM).
+ *    and Bollinger Bands, a loop). Wall time (median), peak resident memory (VmHWM). The command is
+ *    run as an installed `tradeops` runs: bin/tradeops.js executed through its shebang (`env -S node
+ *    OPTIONS`) with this Node first on the PATH.
  * 2. A started bot (`tradeops start`, no configuration: PGlite, sim, console off): time to the ready
  *    line on a new and on an existing data directory, resident memory (VmRSS) 60 s after ready; the
  *    same on PostgreSQL (a temporary database on the local server) when one answers.
- * 3. CLI start: `tradeops --version` direct and through npx.
- * 4. `tradeops import-candles` of 1,000,000 rows into PostgreSQL and into PGlite, end to end.
+ * 3. CLI start: `tradeops --version` direct (the bin file through its shebang) and through npx.
+ * 4. `tradeops import-candles` of 1,000,000 rows into PostgreSQL and into PGlite, end to end (the
+ *    bin file through its shebang, as 1.).
+ * 5. The file backtest of 1. against backtesting.py on the same file, when Python can import it.
  *
  * Every goal prints a PASS/FAIL line; the bench exits 1 on a FAIL. `BENCH_SETTLE_S=10` shortens the
  * 60 s wait while developing (the figure is then not the goal's). Needs the build (`npm run build`,
@@ -35,6 +39,7 @@ const PG_SERVER = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 
 const GOALS = {
   fileBacktestSpeedup: 3,
+  fileBacktestPeakMb: 120,
   botRssPgliteMb: 200,
   botRssPostgresMb: 100,
   readyExistingS: 1,
@@ -122,8 +127,11 @@ function verdict(ok: boolean, text: string): void {
   if (!ok) failed = true;
 }
 
+/** The PATH with this process's Node first: the `node` a shebang's `env` finds. */
+const NODE_FIRST_PATH = [dirname(process.execPath), process.env.PATH ?? ''].join(':');
+
 function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG };
+  const env: NodeJS.ProcessEnv = { PATH: NODE_FIRST_PATH, HOME: process.env.HOME, LANG: process.env.LANG };
   return { ...env, HTTP_PORT: '0', CONSOLE: 'false', LOG_LEVEL: 'warn', ...extra };
 }
 
@@ -131,12 +139,13 @@ function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const file = await candleFile(N);
 console.log(`end-to-end benchmark — file ${file} (${N.toLocaleString('en-US')} one-minute candles, seed ${SEED})`);
-const cliArgs = [BIN, 'backtest', '--strategy', 'rsi-bb', '--param', 'bands=true', '--data', file, '--fee', '0.1%', '--json'];
+// The bin file itself, as the installed command: its shebang gives Node its options.
+const cliArgs = ['backtest', '--strategy', 'rsi-bb', '--param', 'bands=true', '--data', file, '--fee', '0.1%', '--json'];
 const baseArgs = [...(process.features.typescript ? [] : ['--experimental-strip-types']), join(ROOT, 'bench/baselines/usual-node-file-backtest.ts'), file];
 const cli: Measured[] = [];
 const base: Measured[] = [];
 for (let k = 0; k < 3; k++) {
-  cli.push(await measure(process.execPath, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
+  cli.push(await measure(BIN, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
   base.push(await measure(process.execPath, baseArgs));
 }
 for (const r of [...cli, ...base]) if (r.code !== 0) throw new Error(`a backtest process failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
@@ -147,6 +156,7 @@ const baseS = median(base.map((r) => r.seconds));
 console.log(`  tradeops backtest   median ${cliS.toFixed(2)} s (runs ${cli.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(Math.max(...cli.map((r) => r.peakBytes)))}, ${ours.trades} trades, no database opened: ${ours.runId === undefined}`);
 console.log(`  usual Node way      median ${baseS.toFixed(2)} s (runs ${base.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(Math.max(...base.map((r) => r.peakBytes)))}, ${theirs.trades} trades`);
 verdict(baseS / cliS >= GOALS.fileBacktestSpeedup, `file backtest end to end ≥ ${GOALS.fileBacktestSpeedup}× the usual Node way: ${(baseS / cliS).toFixed(2)}× (${cliS.toFixed(2)} s vs ${baseS.toFixed(2)} s)`);
+verdict(Math.max(...cli.map((r) => r.peakBytes)) <= GOALS.fileBacktestPeakMb * 1048576, `file backtest peak memory ≤ ${GOALS.fileBacktestPeakMb} MiB (about 2× the ${mb(6 * N * 8)} of columns; backtesting.py's goal): ${mb(Math.max(...cli.map((r) => r.peakBytes)))}`);
 
 // ---------- 2. a started bot: ready time and resident memory ----------
 
@@ -246,7 +256,7 @@ const npx = [dirname(process.execPath), ...(process.env.PATH ?? '').split(':')].
 const direct: number[] = [];
 const viaNpx: number[] = [];
 for (let k = 0; k < 7; k++) {
-  direct.push((await measure(process.execPath, [BIN, '--version'])).seconds);
+  direct.push((await measure(BIN, ['--version'], botEnv({}))).seconds);
   if (existsSync(npx)) viaNpx.push((await measure(npx, ['--no-install', 'tradeops', '--version'])).seconds);
 }
 const bare: number[] = [];
@@ -276,13 +286,13 @@ async function serverCopySeconds(url: string, csv: string): Promise<number | und
 }
 
 const importFile = await candleFile(IMPORT_ROWS);
-const importArgs = [BIN, 'import-candles', importFile, '--symbol', 'BTC/USDT', '--timeframe', '1m', '--exchange', 'bench'];
+const importArgs = ['import-candles', importFile, '--symbol', 'BTC/USDT', '--timeframe', '1m', '--exchange', 'bench'];
 const pgImport = await tempPgDatabase();
 if (pgImport) {
   try {
-    const r = await measure(process.execPath, [...importArgs, '--database-url', pgImport.url], botEnv({}));
+    const r = await measure(BIN, [...importArgs, '--database-url', pgImport.url], botEnv({}));
     if (r.code !== 0) throw new Error(`import into PostgreSQL failed: ${r.stderr}`);
-    const again = await measure(process.execPath, [...importArgs, '--database-url', pgImport.url], botEnv({}));
+    const again = await measure(BIN, [...importArgs, '--database-url', pgImport.url], botEnv({}));
     const rate = IMPORT_ROWS / r.seconds;
     console.log(`  import-candles → PostgreSQL: ${r.seconds.toFixed(2)} s end to end (${Math.round(rate).toLocaleString('en-US')} rows/s), peak RSS ${mb(r.peakBytes)}; again (all duplicates) ${again.seconds.toFixed(2)} s`);
     verdict(rate >= GOALS.importPostgresRowsPerS, `import-candles 1,000,000 rows into PostgreSQL ≥ ${GOALS.importPostgresRowsPerS.toLocaleString('en-US')} rows/s: ${Math.round(rate).toLocaleString('en-US')} rows/s`);
@@ -299,7 +309,7 @@ if (pgImport) {
   console.log('SKIP import into PostgreSQL: no server answers');
 }
 const pgliteDir = mkdtempSync(join(tmpdir(), 'bench-import-'));
-const lite = await measure(process.execPath, [...importArgs, '--data-dir', pgliteDir], botEnv({}));
+const lite = await measure(BIN, [...importArgs, '--data-dir', pgliteDir], botEnv({}));
 if (lite.code !== 0) throw new Error(`import into PGlite failed: ${lite.stderr}`);
 const liteRate = IMPORT_ROWS / lite.seconds;
 console.log(`  import-candles → PGlite (new data directory): ${lite.seconds.toFixed(2)} s end to end (${Math.round(liteRate).toLocaleString('en-US')} rows/s), peak RSS ${mb(lite.peakBytes)}`);
@@ -307,5 +317,39 @@ verdict(liteRate >= GOALS.importPgliteRowsPerS, `import-candles 1,000,000 rows i
 rmSync(pgliteDir, { recursive: true, force: true });
 rmSync(dataDir, { recursive: true, force: true });
 
-console.log('\nbacktesting.py comparison: not run — Python is here but pip cannot reach PyPI, so backtesting.py cannot be installed; the figure in the issue is not reproducible on this machine.');
+// ---------- 5. the same file backtest against backtesting.py ----------
+
+/**
+ * backtesting.py (the Python library users pick) runs the same strategy on the same file
+ * (bench/baselines/rsi-bb-backtesting-py.py, same rules, fills and fee) when the Python named by
+ * BACKTESTING_PY_PYTHON (default python3) can import it; the two commands alternate, three runs
+ * each. Goal: ≥ 10× faster end to end (the peak-memory goal is checked in 1.).
+ */
+const python = process.env.BACKTESTING_PY_PYTHON ?? 'python3';
+let pythonMissing = '';
+try {
+  execFileSync(python, ['-c', 'import numpy, pandas, backtesting.lib'], { stdio: ['ignore', 'ignore', 'pipe'] });
+} catch (err) {
+  const e = err as { stderr?: Buffer; message: string };
+  pythonMissing = (e.stderr?.toString().trim().split('\n').pop() ?? '') || e.message;
+}
+if (pythonMissing) {
+  console.log(`SKIP backtesting.py comparison: ${python} cannot import numpy, pandas and backtesting (pip install backtesting; BACKTESTING_PY_PYTHON names another Python): ${pythonMissing}`);
+} else {
+  const pyArgs = [join(ROOT, 'bench/baselines/rsi-bb-backtesting-py.py'), file];
+  const mine: Measured[] = [];
+  const py: Measured[] = [];
+  for (let k = 0; k < 3; k++) {
+    mine.push(await measure(BIN, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
+    py.push(await measure(python, pyArgs));
+  }
+  for (const r of [...mine, ...py]) if (r.code !== 0) throw new Error(`a backtest process failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+  const them = JSON.parse(py[0]!.stdout) as { trades: number; finalEquity: number };
+  const mineS = median(mine.map((r) => r.seconds));
+  const pyS = median(py.map((r) => r.seconds));
+  const minePeak = Math.max(...mine.map((r) => r.peakBytes));
+  console.log(`  tradeops backtest   median ${mineS.toFixed(2)} s (runs ${mine.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(minePeak)}, ${ours.trades} trades, final equity ${ours.finalEquity.toFixed(2)}`);
+  console.log(`  backtesting.py      median ${pyS.toFixed(2)} s (runs ${py.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(Math.max(...py.map((r) => r.peakBytes)))}, ${them.trades} trades, final equity ${them.finalEquity.toFixed(2)}`);
+  verdict(pyS / mineS >= 10, `file backtest end to end ≥ 10× backtesting.py: ${(pyS / mineS).toFixed(1)}× (${mineS.toFixed(2)} s vs ${pyS.toFixed(2)} s)`);
+}
 process.exit(failed ? 1 : 0);

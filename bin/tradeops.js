@@ -1,7 +1,11 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2 --v8-pool-size=1
 // The `tradeops` binary: checks the Node version, then runs the JavaScript built once from the
 // TypeScript sources (dist/, made by `npm run build` — `prepare` runs it on `npm ci`, the Docker
 // image runs it in its build stage). No transpiler runs at run time.
+// The first line gives the installed command the Node options of `npm start` and the Docker entry
+// point (a small young generation: V8 sizes it at start, so only the command line can), in the same
+// process: `env -S` (coreutils ≥ 8.30, macOS, FreeBSD) splits the line; npm's Windows shims
+// (cmd-shim) skip `-S` and pass the options to node. `node bin/tradeops.js` runs without them.
 import { existsSync, readFileSync } from 'node:fs';
 
 const [major, minor] = process.versions.node.split('.').map(Number);

@@ -12,6 +12,8 @@ export interface CurveStats {
   sumDurationMs: number;
   /** Returns per period: how many, their mean, sample variance (n − 1) and sqrt(mean(min(r, 0)²)) over all periods. */
   periods: { count: number; mean: number; variance: number; downside: number };
+  /** Equity at the last candle added (NaN when none was). */
+  last: number;
 }
 
 /** Length of a return period: a UTC day for bars of a day or less, else each bar (1 ms: every candle ends one). */
@@ -43,10 +45,16 @@ export function curveStats(ts: Float64Array, equity: Float64Array, initial: numb
  * The state lives in a typed array and each `add` is a call of its own: one loop over a million
  * values run once is compiled on stack by V8, and that code boxed its running doubles (~16 MB of
  * garbage per million candles).
+ *
+ * The curve need not be held whole: `add` reads candle i's equity at `equity[i − offset]`, so the
+ * backtest can hand over each chunk in one reused buffer. The equity at chosen candles (`sampleAt`,
+ * ascending: the month ends of the breakdown) is kept as it goes by ({@link samples}).
  */
 export class EquityCurvePass {
   private readonly st = new Float64Array(STATE);
   private next: number;
+  private readonly sampled: Float64Array;
+  private sampleNext = 0;
 
   /** Candles must be added in order, from `first`; the last one (`end − 1`) closes the last period. */
   constructor(
@@ -56,24 +64,43 @@ export class EquityCurvePass {
     private readonly periodMs: number,
     private readonly first: number,
     private readonly end: number,
+    private readonly sampleAt: readonly number[] = [],
   ) {
+    this.sampled = new Float64Array(sampleAt.length).fill(Number.NaN);
     const st = this.st;
     st[PEAK] = initial;
     // (NaN, not 0, when there is no candle: never read then)
     st[PEAK_TS] = end > first ? ts[first]! : Number.NaN;
     st[PREV] = initial;
     st[BOUNDARY] = end > first ? (Math.floor(ts[first]! / periodMs) + 1) * periodMs : Number.NaN;
+    st[LAST] = Number.NaN;
     this.next = first;
   }
 
-  /** Fold in candles `[from, to)`, clipped to `[first, end)`; their equity must be final. */
-  add(from: number, to: number): void {
+  /**
+   * Fold in candles `[from, to)`, clipped to `[first, end)`; their equity must be final and is read
+   * at `equity[i − offset]` (0: the whole curve).
+   */
+  add(from: number, to: number, offset = 0): void {
     const a = Math.max(from, this.first);
     const b = Math.min(to, this.end);
     if (a >= b) return;
     if (a !== this.next) throw new RangeError(`equity curve candles must be added in order: expected ${this.next}, got ${a}`);
-    for (let f = a; f < b; f += CHUNK) curveChunk(this.ts, this.equity, this.periodMs, this.st, f, Math.min(b, f + CHUNK), this.end - 1);
+    for (let f = a; f < b; f += CHUNK) curveChunk(this.ts, this.equity, offset, this.periodMs, this.st, f, Math.min(b, f + CHUNK), this.end - 1);
+    const at = this.sampleAt;
+    let k = this.sampleNext;
+    while (k < at.length && at[k]! < b) {
+      if (at[k]! >= a) this.sampled[k] = this.equity[at[k]! - offset]!;
+      k++;
+    }
+    this.sampleNext = k;
+    this.st[LAST] = this.equity[b - 1 - offset]!;
     this.next = b;
+  }
+
+  /** The equity at each candle of `sampleAt` (NaN for one not added). */
+  samples(): Float64Array {
+    return this.sampled;
   }
 
   result(): CurveStats {
@@ -99,6 +126,7 @@ export class EquityCurvePass {
       sumDepth,
       sumDurationMs: sumDur,
       periods: { count, mean: st[MEAN]!, variance: count > 1 ? st[M2]! / (count - 1) : 0, downside: count > 0 ? Math.sqrt(down / count) : 0 },
+      last: st[LAST]!,
     };
   }
 }
@@ -119,13 +147,14 @@ const MEAN = 11;
 const M2 = 12;
 const DOWN = 13;
 const BOUNDARY = 14;
+const LAST = 15;
 /** Lowest equity of the drawdown under way (the peak itself when none is lower yet). */
-const TROUGH = 15;
-const STATE = 16;
+const TROUGH = 16;
+const STATE = 17;
 const CHUNK = 1 << 12;
 
-/** Candles `[from, to)` of the pass; `last` is the index of the curve's last candle. */
-function curveChunk(ts: Float64Array, equity: Float64Array, periodMs: number, st: Float64Array, from: number, to: number, last: number): void {
+/** Candles `[from, to)` of the pass (candle i's equity at `equity[i − off]`); `last` is the index of the curve's last candle. */
+function curveChunk(ts: Float64Array, equity: Float64Array, off: number, periodMs: number, st: Float64Array, from: number, to: number, last: number): void {
   let peak = st[PEAK]!;
   let peakTs = st[PEAK_TS]!;
   let max = st[MAX]!;
@@ -143,7 +172,7 @@ function curveChunk(ts: Float64Array, equity: Float64Array, periodMs: number, st
   let down = st[DOWN]!;
   let boundary = st[BOUNDARY]!;
   for (let i = from; i < to; i++) {
-    const e = equity[i]!;
+    const e = equity[i - off]!;
     if (e >= peak) {
       if (inDd) {
         // The episode's depth from its lowest equity: 1 − e/peak is monotone in e (rounding too), so

@@ -20,7 +20,7 @@ export interface MetricsInput {
   ts: Float64Array;
   /** Closes, for buy & hold. */
   close: Float64Array;
-  /** Equity at each candle's close. */
+  /** Equity at each candle's close (may be empty when `curve` is given: the curve was folded in as it was made). */
   equity: Float64Array;
   initialEquity: number;
   timeframeMs: number;
@@ -38,7 +38,7 @@ export interface MetricsInput {
   /**
    * The curve's drawdowns and period returns when the caller worked them out while the curve was
    * made (the backtest does, chunk by chunk: `EquityCurvePass` over the same ts, equity and
-   * initial equity); otherwise one pass here.
+   * initial equity; its `last` is the final equity); otherwise one pass here.
    */
   curve?: CurveStats;
 }
@@ -48,10 +48,10 @@ export interface MetricsInput {
  * per-candle allocation. Definitions: docs/backtesting.md ("Metrics").
  */
 export function computeMetrics(m: MetricsInput): BacktestMetrics {
-  const n = m.equity.length;
+  const n = m.ts.length;
   const daysPerYear = m.daysPerYear ?? 365;
   const e0 = m.initialEquity;
-  const final = n > 0 ? m.equity[n - 1]! : e0;
+  const final = n > 0 ? (m.curve ? m.curve.last : m.equity[n - 1]!) : e0;
   const start = n > 0 ? m.ts[0]! : 0;
   const end = n > 0 ? m.ts[n - 1]! : 0;
   const durationMs = n > 0 ? end - start + m.timeframeMs : 0;
@@ -216,17 +216,37 @@ export function monthKey(ts: number): string {
 
 /** Tables per pair, per exit reason and per UTC month (months from the equity curve, so quiet months show too). */
 export function computeBreakdowns(ts: Float64Array, equity: Float64Array, initial: number, trades: readonly TradeLike[]): Breakdowns {
-  const perMonth: MonthStats[] = [];
-  let prevEnd = initial;
-  // The last candle of each month is found by binary search in the ascending times: a few steps per
-  // month, not a pass over every candle.
-  const n = equity.length;
+  const ends = monthEnds(ts);
+  return breakdownsAt(ts, ends, Float64Array.from(ends, (i) => equity[i]!), initial, trades);
+}
+
+/**
+ * The index of the last candle of each UTC month in ascending times, found by binary search: a few
+ * steps per month, not a pass over every candle. The last candle is always one.
+ */
+export function monthEnds(ts: Float64Array): number[] {
+  const ends: number[] = [];
+  const n = ts.length;
   let from = 0;
   while (from < n) {
     const i = lastBefore(ts, nextMonthStart(ts[from]!), from, n);
-    perMonth.push({ month: monthKey(ts[i]!), trades: 0, pnl: 0, returnPct: prevEnd > 0 ? (equity[i]! / prevEnd - 1) * 100 : 0, endEquity: equity[i]! });
-    prevEnd = equity[i]!;
+    ends.push(i);
     from = i + 1;
+  }
+  return ends;
+}
+
+/**
+ * {@link computeBreakdowns} from the equity at the month ends only (`endEquity[k]` at candle
+ * `ends[k]`, see {@link monthEnds}): what the backtest keeps when it does not hold the whole curve.
+ */
+export function breakdownsAt(ts: Float64Array, ends: readonly number[], endEquity: Float64Array, initial: number, trades: readonly TradeLike[]): Breakdowns {
+  const perMonth: MonthStats[] = [];
+  let prevEnd = initial;
+  for (let k = 0; k < ends.length; k++) {
+    const e = endEquity[k]!;
+    perMonth.push({ month: monthKey(ts[ends[k]!]!), trades: 0, pnl: 0, returnPct: prevEnd > 0 ? (e / prevEnd - 1) * 100 : 0, endEquity: e });
+    prevEnd = e;
   }
   const byMonth = new Map(perMonth.map((m) => [m.month, m]));
   for (const t of trades) {

@@ -12,7 +12,7 @@ import { BacktestRisk } from './backtest-risk.ts';
 import { BacktestBroker } from './broker.ts';
 import { inferCalendar } from './calendar.ts';
 import { EquityCurvePass, returnPeriodMs } from './curve-stats.ts';
-import { computeBreakdowns, computeMetrics } from './metrics.ts';
+import { breakdownsAt, computeMetrics, monthEnds } from './metrics.ts';
 import { noTradeReason } from './no-trade-reason.ts';
 import { parseBacktestSizing, parseBps, parseFeeRate, sizingLabel } from './options.ts';
 import type { BacktestOptions, BacktestResult } from './types.ts';
@@ -111,27 +111,31 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
   const chunk = o.chunkSize ?? CHUNK;
   if (!(Number.isInteger(chunk) && chunk >= 1)) throw new AppError('BAD_REQUEST', `chunk size must be a whole number ≥ 1, got ${chunk}`);
   const keepIndicators = o.indicators ?? false;
+  // The whole curve only when the caller reads it (reports, charts); otherwise one chunk's worth, reused.
+  const keepCurve = o.equityCurve ?? true;
   // A strategy that prepares by ranges does so chunk by chunk inside the loop; any other over the whole series first.
   const ranged = inst.prepareRange !== undefined;
   if (!ranged) inst.prepare(c);
-  const equity = new Float64Array(n);
+  const equity = new Float64Array(keepCurve ? n : Math.min(n, chunk));
   const signalMap = o.signals ? new Map<string, number>() : undefined;
   const stepper = createCandleStepper({ symbol, timeframe, tfMs, strategy: inst, allowShort, candles: c, lower: o.lowerTimeframe });
   if (signalMap) stepper.ctx.signals = signalMap;
   const tradeFrom = Math.floor(o.tradeFrom ?? 0);
   if (!(tradeFrom >= 0 && tradeFrom < n)) throw new AppError('BAD_REQUEST', `tradeFrom must be a candle index from 0 to ${n - 1}, got ${o.tradeFrom}`);
   const firstDecision = Math.max(tradeFrom, Math.floor(warmup) - 1);
-  // The metrics' pass over the equity curve runs chunk by chunk inside the loop, over the traded part.
-  const curve = new EquityCurvePass(c.ts, equity, cash, returnPeriodMs(tfMs), tradeFrom, n);
-  const exposed = simulate(c, equity, stepper, broker, gateInputs, { kelly, risk, tfMs, chunk, ranged, keepIndicators, curve }, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
-  o.onProgress?.(1);
   const { ts, close } = c;
-
-  const trades = broker.trades;
   // Metrics cover the traded part only (views, no copies).
   const mTs = tradeFrom > 0 ? ts.subarray(tradeFrom) : ts;
   const mClose = tradeFrom > 0 ? close.subarray(tradeFrom) : close;
-  const mEquity = tradeFrom > 0 ? equity.subarray(tradeFrom) : equity;
+  // The metrics' pass over the equity curve runs chunk by chunk inside the loop, over the traded part,
+  // and keeps the equity at each month's last candle for the breakdown.
+  const months = monthEnds(mTs);
+  const curve = new EquityCurvePass(ts, equity, cash, returnPeriodMs(tfMs), tradeFrom, n, months.map((k) => k + tradeFrom));
+  const exposed = simulate(c, equity, stepper, broker, gateInputs, { kelly, risk, tfMs, chunk, ranged, keepIndicators, keepCurve, curve }, fill === 'close', firstDecision, o.signals, signalMap, o.onProgress);
+  o.onProgress?.(1);
+
+  const trades = broker.trades;
+  const mEquity = keepCurve ? (tradeFrom > 0 ? equity.subarray(tradeFrom) : equity) : NO_CURVE;
   const metrics = computeMetrics({ ts: mTs, close: mClose, equity: mEquity, initialEquity: cash, timeframeMs: tfMs, trades, exposedCandles: exposed, periodsPerYear: calendar.periodsPerYear, curve: curve.result() });
   const why = trades.length === 0 ? noTradeReason({ candles: n, firstDecision, warmup, entrySignals: stepper.entrySignals, denials: broker.denials }) : undefined;
   return {
@@ -143,8 +147,8 @@ export function runBacktest(o: BacktestOptions): BacktestResult {
     options: { cash, feeRate, slippageBps, spreadBps, fill, sizing: sizingLabel(sizing), lot, allowShort, ...(kelly ? { kelly } : {}) },
     tradeList: trades,
     equity: mEquity,
-    equityTs: mTs,
-    breakdowns: computeBreakdowns(mTs, mEquity, cash, trades),
+    equityTs: keepCurve ? mTs : NO_CURVE,
+    breakdowns: breakdownsAt(mTs, months, curve.samples(), cash, trades),
     denials: broker.denials,
     ...(risk ? { risk: risk.report() } : {}),
     ...(why ? { noTradeReason: why } : {}),
@@ -167,7 +171,7 @@ function simulate(
   stepper: CandleStepper,
   broker: BacktestBroker,
   gateInputs: GateInputs,
-  x: { kelly: KellySettings | undefined; risk: BacktestRisk | undefined; tfMs: number; chunk: number; ranged: boolean; keepIndicators: boolean; curve: EquityCurvePass },
+  x: { kelly: KellySettings | undefined; risk: BacktestRisk | undefined; tfMs: number; chunk: number; ranged: boolean; keepIndicators: boolean; keepCurve: boolean; curve: EquityCurvePass },
   fillAtClose: boolean,
   firstDecision: number,
   signals: Readonly<Record<string, Float64Array>> | undefined,
@@ -206,18 +210,21 @@ function simulate(
   const chunk = x.chunk;
   // One pipeline: per chunk, the strategy's indicators (when it prepares by ranges), the candles that
   // read them while they are still in cache, then the equity of those candles into the metrics' pass.
-  // The last candle's equity is final only after the end of data closes the position.
+  // The last candle's equity is final only after the end of data closes the position. Without the
+  // whole curve, `equity` holds the current chunk: candle i at i − base.
+  let base = 0;
   for (let from = 0; from < n; from += chunk) {
     const to = Math.min(n, from + chunk);
+    if (!x.keepCurve) base = from;
     if (x.ranged) strategy.prepareRange!(c, from, to, x.keepIndicators);
-    exposed += simulateCandles(run, from, to);
-    x.curve.add(from, Math.min(to, n - 1));
+    exposed += simulateCandles(run, from, to, base);
+    x.curve.add(from, Math.min(to, n - 1), base);
   }
   if (broker.qty !== 0) {
     broker.close(close[n - 1]!, n - 1, ts[n - 1]!, 'end of data', true);
-    equity[n - 1] = broker.portfolio.cash;
+    equity[n - 1 - base] = broker.portfolio.cash;
   }
-  x.curve.add(n - 1, n);
+  x.curve.add(n - 1, n, base);
   return exposed;
 }
 
@@ -246,14 +253,16 @@ interface CandleRun {
 
 /** Candles per call of {@link simulateCandles} (and per `prepareRange`), unless the options say otherwise. */
 const CHUNK = 1 << 12;
+/** `equity` and `equityTs` of a run that did not keep its curve. */
+const NO_CURVE = new Float64Array(0);
 
 /**
- * Candles `[from, to)` of the loop above; returns how many closed in a position. Called per chunk,
+ * Candles `[from, to)` of the loop above (candle i's equity into `equity[i − base]`); returns how many closed in a position. Called per chunk,
  * not once for the whole series: V8 compiles a single million-iteration loop "on stack" (OSR), and
  * that code boxed this loop's doubles (a heap number per candle); a function called per chunk is
  * compiled normally after a few calls. Everything it reads is in plain locals.
  */
-function simulateCandles(r: CandleRun, from: number, to: number): number {
+function simulateCandles(r: CandleRun, from: number, to: number, base: number): number {
   const c = r.c;
   const n = c.length;
   const ts = c.ts;
@@ -333,7 +342,7 @@ function simulateCandles(r: CandleRun, from: number, to: number): number {
         }
       }
     }
-    equity[i] = e;
+    equity[i - base] = e;
     if (onProgress !== undefined && (i & PROGRESS_MASK) === 0 && i > 0) onProgress(i / n);
   }
   return exposed;

@@ -69,6 +69,13 @@ export interface BacktestOptions {
    * values. A strategy without `prepareRange` computes them whole anyway, and they are returned.
    */
   indicators?: boolean;
+  /**
+   * Keep the equity curve over every candle in `result.equity` / `result.equityTs` (default true):
+   * reports and charts read it. False: the metrics and the monthly breakdown are folded in chunk by
+   * chunk as before and the curve is held one chunk at a time (8 MB less per million candles); both
+   * fields are then empty. A file backtest printing its metrics, and a sweep row, pass false.
+   */
+  equityCurve?: boolean;
   /** Candles per chunk of the loop (indicators, then the simulation, chunk by chunk). Default 4,096; tests vary it. */
   chunkSize?: number;
   /** Called with 0..1 as the run progresses (about every 1 % and at the end). */
@@ -130,9 +137,12 @@ export interface BacktestResult extends BacktestMetrics {
     kelly?: KellySettings;
   };
   tradeList: BacktestTrade[];
-  /** Equity at the close of every candle from `tradeFrom` (the last point after closing any open position). */
+  /**
+   * Equity at the close of every candle from `tradeFrom` (the last point after closing any open
+   * position); empty when the run was asked not to keep it (`equityCurve: false`).
+   */
   equity: Float64Array;
-  /** Candle open times, the x axis of `equity` (the input's `ts` column, not a copy). */
+  /** Candle open times, the x axis of `equity` (the input's `ts` column, not a copy); empty with `equity`. */
   equityTs: Float64Array;
   breakdowns: Breakdowns;
   /** Intents refused by the pre-flight chain, by reason code. */

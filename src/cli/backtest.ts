@@ -3,15 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { Database } from '../adapters/db/client.ts';
 import type { BacktestRunsRepository } from '../adapters/db/repositories/backtest-runs.ts';
 import { parseBacktestArgs, BACKTEST_HELP, type BacktestArgs } from '../backtest/cli/args.ts';
-import { formatMonteCarlo, formatSweep, formatWalkForward } from '../backtest/cli/output.ts';
 import { createProgressBar, type ProgressBar } from './progress-bar.ts';
-import { loadStoredCandles, simHistoryCandles } from '../backtest/load-candles.ts';
-import { monteCarlo } from '../backtest/monte-carlo.ts';
 import { formatSummaryTable, resultJson } from '../backtest/report/summary.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
-import { heatmapCells, runSweep, type SweepAxis, type SweepResult } from '../backtest/sweep.ts';
+import type { SweepAxis, SweepResult } from '../backtest/sweep.ts';
 import type { BacktestResult } from '../backtest/types.ts';
-import { runWalkForward, type WalkForwardOptions, type WalkForwardResult } from '../backtest/walk-forward.ts';
+import type { WalkForwardOptions, WalkForwardResult } from '../backtest/walk-forward.ts';
 import type { PortableOptions } from '../backtest/worker/protocol.ts';
 import type { Candles } from '../domain/candles.ts';
 import { sliceCandles } from '../domain/candles.ts';
@@ -19,13 +16,14 @@ import { inferCalendar } from '../backtest/calendar.ts';
 import { AppError, isAppError } from '../domain/errors.ts';
 import { loadStrategyCatalog, parseStrategyParams } from '../strategies/registry.ts';
 import { envOf, type CliIo } from './io.ts';
-import { SIM_HISTORY_CANDLES } from '../app/build-exchange.ts';
 import { backtestRiskFrom, kellySettingsFrom } from '../app/risk-settings.ts';
 
 /**
  * `tradeops backtest`: one run (summary table or `--json`, reports with `--out`, Monte Carlo), a
  * parameter sweep on worker threads, or walk-forward folds. A run on stored candles, or on a file
- * with --save, is stored in backtest_runs; a file run without --save opens no database.
+ * with --save, is stored in backtest_runs; a file run without --save opens no database. What only
+ * some runs use (stored candles, Monte Carlo, sweeps, walk-forward, their output) is imported when
+ * used: a file backtest loads the reader, the strategy and the run.
  * Returns the exit code: 0 done, 2 for what the user can fix, 1 for anything else.
  */
 export async function runBacktestCommand(argv: string[], io: CliIo): Promise<number> {
@@ -91,10 +89,12 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, runId, queued);
 
     const bar = fractionBar(args.json ? undefined : createProgressBar(io.stderr, { label: `${def.name} ${symbol}`, total: PROGRESS_STEPS }));
-    // Whole indicator series only for the reports' charts (--out).
-    const result = runBacktest({ ...options, candles, lowerTimeframe: lower, strategy: def, params: args.params, indicators: args.out !== undefined, onProgress: bar.update });
+    // Whole indicator series and the whole equity curve only for the reports (--out): the summary and
+    // --json print metrics, which the run folds in chunk by chunk.
+    const reports = args.out !== undefined;
+    const result = runBacktest({ ...options, candles, lowerTimeframe: lower, strategy: def, params: args.params, indicators: reports, equityCurve: reports, onProgress: bar.update });
     bar.done();
-    const mc = args.monteCarlo ? monteCarlo(result.tradeList, result.initialEquity, args.monteCarlo) : undefined;
+    const mc = args.monteCarlo ? (await import('../backtest/monte-carlo.ts')).monteCarlo(result.tradeList, result.initialEquity, args.monteCarlo) : undefined;
     let files: Record<string, string> | undefined;
     if (args.out) {
       const { writeBacktestReport } = await import('../backtest/report/write-report.ts');
@@ -106,7 +106,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       io.stdout.write(`${JSON.stringify({ ...(runId !== undefined ? { runId } : {}), ...resultJson(result, files), ...(mc ? { monteCarlo: mc } : {}) })}\n`);
     } else {
       io.stdout.write(formatSummaryTable(result));
-      if (mc) io.stdout.write(`\n${formatMonteCarlo(mc)}`);
+      if (mc) io.stdout.write(`\n${(await import('../backtest/cli/output.ts')).formatMonteCarlo(mc)}`);
       if (files) io.stdout.write(`\nReports in ${files.dir}: trades.csv, equity.csv, equity.png, trades.png, monthly.png, report.html (open it in a browser)\n`);
       if (runId !== undefined) io.stdout.write(`Stored as backtest run #${runId}.\n`);
     }
@@ -154,11 +154,13 @@ async function loadCandles(
   symbol = args.symbol!;
   const exchange = args.exchange ?? config.EXCHANGE;
   const req = { exchange, symbol, timeframe: args.timeframe!, from: args.from, to: args.to };
+  const { loadStoredCandles, simHistoryCandles } = await import('../backtest/load-candles.ts');
   candles = await loadStoredCandles(database!, req);
   if (candles.length === 0) {
     if (exchange !== 'sim') {
       throw new AppError('NOT_FOUND', `no stored ${args.timeframe} candles for ${symbol} on ${exchange}${args.from !== undefined ? ' in that period' : ''}: run tradeops fetch-data --exchange ${exchange} --symbol ${symbol} --timeframe ${args.timeframe} first`);
     }
+    const { SIM_HISTORY_CANDLES } = await import('../app/build-exchange.ts');
     candles = await simHistoryCandles({ seed: config.SIM_SEED, symbol, timeframe: args.timeframe!, from: args.from, to: args.to, defaultCount: SIM_HISTORY_CANDLES, marketType: config.EXCHANGE_MARKET });
   }
   return { candles, symbol, timeframe: args.timeframe };
@@ -183,6 +185,8 @@ async function sweepCommand(
   runId: number | undefined,
   queued?: { database: Database; url?: string; runs: BacktestRunsRepository },
 ): Promise<number> {
+  const { formatSweep, formatWalkForward } = await import('../backtest/cli/output.ts');
+  const { heatmapCells } = await import('../backtest/sweep.ts');
   const engine = queued ? await queuedEngine(args, io, candles, lower, strategiesDir, queued) : await localEngine(args, candles, lower, strategiesDir);
   const bar = fractionBar(args.json ? undefined : createProgressBar(io.stderr, { label: args.walkForward ? 'walk-forward' : 'sweep', total: PROGRESS_STEPS }));
   try {
@@ -239,6 +243,8 @@ interface SweepEngine {
 async function localEngine(args: BacktestArgs, candles: Candles, lower: Candles | undefined, strategiesDir: string | undefined): Promise<SweepEngine> {
   const { createWorkerPool } = await import('../backtest/worker/worker-pool.ts');
   const { toSharedCandles } = await import('../backtest/worker/protocol.ts');
+  const { runSweep } = await import('../backtest/sweep.ts');
+  const { runWalkForward } = await import('../backtest/walk-forward.ts');
   const pool = createWorkerPool({ size: args.workers, candles: toSharedCandles(candles), lower: lower ? toSharedCandles(lower) : undefined, strategiesDir });
   return {
     sweep: (...a) => runSweep(pool, ...a),

@@ -4,7 +4,6 @@ import type { Candles } from '../../domain/candles.ts';
 import { AppError, isAppError } from '../../domain/errors.ts';
 import { CsvCandleParser } from '../../domain/candle-parsing/csv-candles.ts';
 import { detectCandleFormat } from '../../domain/candle-parsing/detect-format.ts';
-import { parseJsonCandles } from '../../domain/candle-parsing/json-candles.ts';
 import type { ParsedCandleText } from '../../domain/candle-parsing/parse-candle-text.ts';
 
 export interface ReadCandleFileOptions {
@@ -58,7 +57,11 @@ export async function readCandleFileDetailed(path: string, options: ReadCandleFi
       if (detectCandleFormat(name, new TextDecoder().decode(head)) === 'json') json = [head];
       else (csv = new CsvCandleParser(name)).push(head);
     }
-    if (json) return { ...parseJsonCandles(new TextDecoder().decode(concat(...json)), name), format: 'json' };
+    if (json) {
+      // JSON's parser is loaded only for a JSON file.
+      const { parseJsonCandles } = await import('../../domain/candle-parsing/json-candles.ts');
+      return { ...parseJsonCandles(new TextDecoder().decode(concat(...json)), name), format: 'json' };
+    }
     return { ...(csv ?? new CsvCandleParser(name)).end(), format: 'csv' };
   } catch (err) {
     throw mapFsError(err, name);

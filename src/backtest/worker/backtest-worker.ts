@@ -35,8 +35,9 @@ port.on('message', async (msg: ToWorker) => {
       lowerTimeframe: msg.candles ? undefined : lower,
       strategy: def,
       params: msg.params,
-      // Only a full result (a chat run's reports) draws the indicators; a sweep's rows do not.
+      // Only a full result (a chat run's reports) draws the indicators and the equity curve; a sweep's rows do not.
       indicators: msg.full === true,
+      equityCurve: msg.full === true,
       onProgress: (fraction) => {
         if (fraction - last >= 0.01 || fraction === 1) {
           last = fraction;
@@ -44,11 +45,8 @@ port.on('message', async (msg: ToWorker) => {
         }
       },
     });
-    if (!msg.full) {
-      result.tradeList = [];
-      result.equity = new Float64Array(0);
-      result.equityTs = new Float64Array(0);
-    }
+    // A sweep row posts its metrics only (the curve was not kept).
+    if (!msg.full) result.tradeList = [];
     post({ type: 'done', id: msg.id, result });
   } catch (err) {
     post({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err), code: isAppError(err) ? err.code : undefined });

@@ -1,5 +1,6 @@
 import type { Candles } from '../candles.ts';
 import { candleParseError } from './parse-error.ts';
+import { RowSources } from './row-sources.ts';
 
 /** What a parse produced besides the candles: for import reports ("sorted", "dropped 3 duplicates"). */
 export interface CandleParseStats {
@@ -20,11 +21,13 @@ const INITIAL_CAPACITY = 4_096;
 
 /**
  * Collects validated rows into growing Float64Arrays (capacity doubles, so a million rows cost
- * about twenty reallocations), then sorts and de-duplicates once at the end.
+ * about twenty reallocations; the file reader reserves about the final size at once), then sorts and
+ * de-duplicates once at the end — only when needed: rows already in time order, without two rows of
+ * the same time that differ, are handed over as they are.
  *
  * `where` is a number identifying the row in its source (CSV line number, JSON index); `describe`
- * turns it into the text of an error message. It is kept per row so a duplicate found after sorting
- * can still name both source lines.
+ * turns it into the text of an error message. It is kept (as runs, {@link RowSources}) so a
+ * duplicate found after sorting can still name both source lines.
  */
 export class CandleBuilder {
   private cap: number;
@@ -35,8 +38,12 @@ export class CandleBuilder {
   private low: Float64Array;
   private close: Float64Array;
   private volume: Float64Array;
-  private where: Uint32Array;
+  private readonly where = new RowSources();
   private sorted = true;
+  /** Two rows of the same time that differ were added one after the other (refused in finish). */
+  private sameTime = false;
+  /** Rows identical to the row just before them, dropped as they came. */
+  private twins = 0;
 
   constructor(
     private readonly file: string,
@@ -50,7 +57,6 @@ export class CandleBuilder {
     this.low = new Float64Array(this.cap);
     this.close = new Float64Array(this.cap);
     this.volume = new Float64Array(this.cap);
-    this.where = new Uint32Array(this.cap);
   }
 
   /**
@@ -80,16 +86,28 @@ export class CandleBuilder {
       this.fail(where, 'low_above_open_close', `low ${low} is above min(open ${open}, close ${close})`);
     }
     if (volume < 0) this.fail(where, 'negative_volume', `volume ${volume} is negative`);
-    if (this.n === this.cap) this.grow();
     const i = this.n;
-    if (i > 0 && ts < this.ts[i - 1]!) this.sorted = false;
+    if (i > 0) {
+      const prev = this.ts[i - 1]!;
+      if (ts < prev) this.sorted = false;
+      else if (ts === prev) {
+        // An identical row straight after its twin is dropped here (sorting would put it next to its
+        // twin and drop it anyway); one that differs is refused in finish, as after sorting.
+        if (open === this.open[i - 1] && high === this.high[i - 1] && low === this.low[i - 1] && close === this.close[i - 1] && volume === this.volume[i - 1]) {
+          this.twins++;
+          return;
+        }
+        this.sameTime = true;
+      }
+    }
+    if (i === this.cap) this.grow();
     this.ts[i] = ts;
     this.open[i] = open;
     this.high[i] = high;
     this.low[i] = low;
     this.close[i] = close;
     this.volume[i] = volume;
-    this.where[i] = where;
+    this.where.add(where);
     this.n = i + 1;
   }
 
@@ -100,6 +118,12 @@ export class CandleBuilder {
   finish(): ParsedCandles {
     const n = this.n;
     if (n === 0) throw candleParseError(this.file, '', 'empty_file', 'no candle rows (the file is empty or has only a header)');
+    const rowsRead = n + this.twins;
+    if (this.sorted && !this.sameTime) {
+      // In order and nothing to drop: the columns are the result (no index of kept rows, no copy).
+      const candles: Candles = { length: n, ts: this.handOver(this.ts), open: this.handOver(this.open), high: this.handOver(this.high), low: this.handOver(this.low), close: this.handOver(this.close), volume: this.handOver(this.volume) };
+      return { candles, stats: { rowsRead, duplicatesDropped: this.twins, reordered: false } };
+    }
     let order: Uint32Array | undefined;
     if (!this.sorted) {
       const ts = this.ts;
@@ -115,10 +139,10 @@ export class CandleBuilder {
         const prev = keep[kept - 1]!;
         if (this.ts[i] === this.ts[prev]) {
           if (this.sameValues(i, prev)) continue;
-          const [first, second] = this.where[prev]! < this.where[i]! ? [prev, i] : [i, prev];
+          const [first, second] = [this.where.of(prev), this.where.of(i)].sort((a, b) => a - b);
           throw candleParseError(
             this.file,
-            `${this.describe(this.where[first]!)} and ${this.describe(this.where[second]!)}`,
+            `${this.describe(first!)} and ${this.describe(second!)}`,
             'duplicate_timestamp',
             `duplicate timestamp ${new Date(this.ts[i]!).toISOString()} with different values`,
           );
@@ -128,14 +152,14 @@ export class CandleBuilder {
     }
     const candles: Candles = {
       length: kept,
-      ts: this.gather(this.ts, keep, kept, order === undefined),
-      open: this.gather(this.open, keep, kept, order === undefined),
-      high: this.gather(this.high, keep, kept, order === undefined),
-      low: this.gather(this.low, keep, kept, order === undefined),
-      close: this.gather(this.close, keep, kept, order === undefined),
-      volume: this.gather(this.volume, keep, kept, order === undefined),
+      ts: this.gather(this.ts, keep, kept),
+      open: this.gather(this.open, keep, kept),
+      high: this.gather(this.high, keep, kept),
+      low: this.gather(this.low, keep, kept),
+      close: this.gather(this.close, keep, kept),
+      volume: this.gather(this.volume, keep, kept),
     };
-    return { candles, stats: { rowsRead: n, duplicatesDropped: n - kept, reordered: !this.sorted } };
+    return { candles, stats: { rowsRead, duplicatesDropped: rowsRead - kept, reordered: !this.sorted } };
   }
 
   private sameValues(a: number, b: number): boolean {
@@ -149,12 +173,20 @@ export class CandleBuilder {
   }
 
   /**
-   * The kept rows as an exact-length column. When nothing was reordered or dropped the column's
-   * buffer is handed over (`ArrayBuffer.transfer`: the spare capacity is released, and the growing
-   * buffer is gone at once), so the columns are never held twice.
+   * A column of exactly the rows added, without a copy when the spare capacity is small (the file
+   * reader reserves ~1 % more than it reads): a view of the first rows. A larger spare (a short
+   * first guess grown by doubling, a small file in the default capacity) is released by
+   * `ArrayBuffer.transfer` to the exact length, which copies (V8 allocates the shorter buffer).
    */
-  private gather(col: Float64Array, keep: Uint32Array, kept: number, inOrder: boolean): Float64Array {
-    if (inOrder && kept === this.n) return col.length === kept ? col : new Float64Array(transfer(col.buffer, kept * 8));
+  private handOver(col: Float64Array): Float64Array {
+    const n = this.n;
+    if (col.length === n) return col;
+    if (col.length - n <= n >>> 5) return col.subarray(0, n);
+    return new Float64Array(transfer(col.buffer, n * 8));
+  }
+
+  /** The kept rows, in `keep`'s order, as a new exact-length column. */
+  private gather(col: Float64Array, keep: Uint32Array, kept: number): Float64Array {
     const out = new Float64Array(kept);
     for (let k = 0; k < kept; k++) out[k] = col[keep[k]!]!;
     return out;
@@ -173,9 +205,6 @@ export class CandleBuilder {
     this.low = grow(this.low);
     this.close = grow(this.close);
     this.volume = grow(this.volume);
-    const where = new Uint32Array(this.cap);
-    where.set(this.where);
-    this.where = where;
   }
 
   private fail(where: number, reason: Parameters<typeof candleParseError>[2], text: string): never {

@@ -87,12 +87,45 @@ describe('backtest pipeline by chunks = the whole-series path', () => {
     }
   }
 
+  for (const c of CASES.filter((_, k) => k < 3 || k === 5)) {
+    const def = definition(c.strategy);
+    const base: BacktestOptions = { candles, strategy: def, params: c.params, symbol: 'BTC/USDT', timeframe: '1m', ...c.options };
+    it(`${c.strategy} ${JSON.stringify(c.params)} ${JSON.stringify(c.options ?? {})}: without the whole equity curve, the same trades, metrics and monthly breakdown`, () => {
+      const kept = runBacktest(base);
+      expect(kept.equity.length).toBe(N - (c.options?.tradeFrom ?? 0));
+      expect(kept.equityTs.length).toBe(kept.equity.length);
+      const { equity, equityTs, ...want } = comparable(kept);
+      void [equity, equityTs];
+      for (const chunkSize of [1, 7, 4096, N + 1]) {
+        const r = runBacktest({ ...base, chunkSize, equityCurve: false });
+        expect([r.equity.length, r.equityTs.length]).toEqual([0, 0]);
+        const { equity: e, equityTs: t, ...got } = comparable(r);
+        void [e, t];
+        expect(got).toEqual(want);
+        expect(r.breakdowns.perMonth.length).toBeGreaterThan(0);
+      }
+    });
+  }
+
   it('the equity curve pass in irregular pieces, from a first candle, equals one pass over that part', () => {
     const eq = Float64Array.from(candles.close, (x, i) => x * (1 + Math.sin(i / 50) / 10));
     const pass = new EquityCurvePass(candles.ts, eq, 40_000, 86_400_000, 1234, N);
     for (const [a, b] of [[0, 1000], [1000, 1300], [1300, 1301], [1301, 9000], [9000, N]] as const) pass.add(a, b);
     expect(pass.result()).toEqual(curveStats(candles.ts.subarray(1234), eq.subarray(1234), 40_000, 86_400_000));
     expect(() => pass.add(5, 10)).not.toThrow(); // before the first candle: nothing to add
+    // The same curve handed over one piece at a time in a reused buffer (candle i at i − offset),
+    // with the equity at chosen candles kept as it goes by.
+    const at = [1234, 2000, 4999, 5000, N - 1];
+    const window = new Float64Array(3000);
+    const pieces = new EquityCurvePass(candles.ts, window, 40_000, 86_400_000, 1234, N, at);
+    for (let from = 1234; from < N; from += window.length) {
+      const to = Math.min(N, from + window.length);
+      window.set(eq.subarray(from, to));
+      pieces.add(from, to, from);
+    }
+    expect(pieces.result()).toEqual(pass.result());
+    expect(Array.from(pieces.samples())).toEqual(at.map((i) => eq[i]));
+    expect(pieces.result().last).toBe(eq[N - 1]);
     const gap = new EquityCurvePass(candles.ts, eq, 40_000, 86_400_000, 0, N);
     gap.add(0, 10);
     expect(() => gap.add(11, 20)).toThrow(/in order/);

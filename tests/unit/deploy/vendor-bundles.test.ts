@@ -51,6 +51,21 @@ describe('vendored bundles in the build', () => {
     }
   });
 
+  it('what the bot keeps in memory is small: bundles minified with names kept, built files without comments', () => {
+    // V8 keeps every module's source for lazy compilation: comments and indentation are resident memory.
+    for (const dir of ['drizzle', 'zod', 'pg-boss', 'prom-client']) {
+      expect(readFileSync(join(DIST, 'vendor', dir, 'VERSION'), 'utf8')).toMatch(/ minified$/);
+    }
+    const boss = readFileSync(join(DIST, 'vendor/pg-boss/index.js'), 'utf8');
+    expect(boss.length / boss.split('\n').length).toBeGreaterThan(150); // unminified esbuild output: ~40 characters a line
+    expect(boss.includes('PgBoss=class')).toBe(true); // names stay, so stack traces read
+    const source = readFileSync(resolve(import.meta.dirname, '../../../src/cli/start.ts'), 'utf8');
+    const built = readFileSync(join(DIST, 'src/cli/start.js'), 'utf8');
+    expect(source).toContain('V8 settings for the long-running bot');
+    expect(built).not.toContain('V8 settings for the long-running bot');
+    expect(built).toContain('tuneForLongRun');
+  });
+
   it('the bundles work: zod validates, pg-boss exports its queue and the PGlite adapter', async () => {
     const { z } = (await import(pathToFileURL(join(DIST, 'vendor/zod/index.js')).href)) as typeof import('zod');
     const schema = z.object({ n: z.number().int().min(2) });

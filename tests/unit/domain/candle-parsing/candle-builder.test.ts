@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { candlesToRows } from '../../../../src/domain/candles.ts';
 import { CandleBuilder } from '../../../../src/domain/candle-parsing/candle-builder.ts';
+import { RowSources } from '../../../../src/domain/candle-parsing/row-sources.ts';
 import { parseCsvCandles } from '../../../../src/domain/candle-parsing/csv-candles.ts';
 import { expectRefusal, refusalOf } from './expect-refusal.ts';
 
@@ -119,6 +120,38 @@ describe('CandleBuilder: storage', () => {
     }
     expect(Array.from(sorted.ts)).toEqual(Array.from(inOrder.ts));
     expect(Array.from(sorted.volume)).toEqual(Array.from(inOrder.volume));
+  });
+
+  it('rows in order with a small spare (the file reader reserves ~1 % more): the columns are views of the reserved buffers, not copies', () => {
+    const rows = series(1_000);
+    const candles = build(rows, 1_010).candles;
+    for (const col of [candles.ts, candles.open, candles.high, candles.low, candles.close, candles.volume]) {
+      expect(col.length).toBe(1_000);
+      expect(col.buffer.byteLength).toBe(1_010 * 8);
+    }
+    expect(candlesToRows(candles)).toEqual(rows.map(([ts, open, high, low, close, volume]) => ({ ts, open, high, low, close, volume })));
+  });
+
+  it('names the right source rows after sorting when the sources have gaps (a header, blank lines, a dropped twin)', () => {
+    const b = new CandleBuilder('f.csv', (w) => `line ${w}`);
+    const rows = series(6);
+    const at = [2, 3, 5, 7, 9, 10];
+    rows.forEach((r, i) => {
+      b.push(Float64Array.from(r), at[i]!);
+      if (i === 2) b.push(Float64Array.from(r), 6); // an identical twin straight after: dropped as it comes
+    });
+    const late = [...rows[3]!] as Row;
+    late[5] = 0.5;
+    b.push(Float64Array.from(late), 12); // out of order, differs from line 7
+    expect(refusalOf(expectRefusal(() => b.finish())).where).toBe('line 7 and line 12');
+  });
+
+  it('keeps the sources of a file read in order as one run per gap, not one number per row', () => {
+    const w = new RowSources();
+    for (let i = 0; i < 100_000; i++) w.add(i + 2 + (i >= 50_000 ? 1 : 0)); // line 1 the header; a blank line in the middle
+    expect(w.runs).toBe(2);
+    expect([w.of(0), w.of(49_999), w.of(50_000), w.of(99_999)]).toEqual([2, 50_001, 50_003, 100_002]);
+    expect(() => w.of(100_000)).toThrow(RangeError);
   });
 
   it('an out-of-order CSV of many rows comes back sorted with each row whole', () => {
