@@ -137,7 +137,7 @@ export class BacktestBroker {
     let filled = 0;
     let cost = 0;
     for (const f of report.fills) {
-      realized += this.portfolio.applyFill(this.symbol, f.side, f.amount, f.price, f.fee, f.ts).realizedPnl;
+      realized += this.portfolio.bookFill(this.symbol, f.side, f.amount, f.price, f.fee, f.ts);
       fee += f.fee;
       filled += f.amount;
       cost += f.amount * f.price;

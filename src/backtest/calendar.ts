@@ -72,7 +72,10 @@ function weekendShare(ts: ArrayLike<number>): number {
   let weekend = 0;
   for (let i = 0; i < n; i += stride) {
     // Day of the week from the day number (1970-01-01 was a Thursday, 4): no Date object per bar.
-    const dow = (((Math.floor(ts[i]! / DAY_MS) + 4) % 7) + 7) % 7;
+    // In 32-bit integers when the day number fits (every date a Date can hold): a remainder of
+    // doubles is a call to fmod, ~20 ns a bar. Integers below 2^53 are exact either way.
+    const day = Math.floor(ts[i]! / DAY_MS);
+    const dow = day === (day | 0) ? ((((day | 0) + 4) % 7) + 7) % 7 : (((day + 4) % 7) + 7) % 7;
     seen++;
     if (dow === 0 || dow === 6) weekend++;
   }

@@ -148,7 +148,9 @@ const M2 = 12;
 const DOWN = 13;
 const BOUNDARY = 14;
 const LAST = 15;
-const STATE = 16;
+/** Lowest equity of the drawdown under way (the peak itself when none is lower yet). */
+const TROUGH = 16;
+const STATE = 17;
 const CHUNK = 1 << 12;
 
 /** Candles `[from, to)` of the pass (candle i's equity at `equity[i − off]`); `last` is the index of the curve's last candle. */
@@ -159,6 +161,7 @@ function curveChunk(ts: Float64Array, equity: Float64Array, off: number, periodM
   let maxDur = st[MAX_DUR]!;
   let inDd = st[IN_DD] === 1;
   let depth = st[DEPTH]!;
+  let trough = st[TROUGH]!;
   let episodes = st[EPISODES]!;
   let sumDepth = st[SUM_DEPTH]!;
   let sumDur = st[SUM_DUR]!;
@@ -172,6 +175,10 @@ function curveChunk(ts: Float64Array, equity: Float64Array, off: number, periodM
     const e = equity[i - off]!;
     if (e >= peak) {
       if (inDd) {
+        // The episode's depth from its lowest equity: 1 − e/peak is monotone in e (rounding too), so
+        // this is the largest of the per-candle depths, bit for bit, without a division per candle.
+        depth = 1 - trough / peak;
+        if (depth > max) max = depth;
         const dur = ts[i]! - peakTs;
         episodes++;
         sumDepth += depth;
@@ -182,13 +189,12 @@ function curveChunk(ts: Float64Array, equity: Float64Array, off: number, periodM
       peak = e;
       peakTs = ts[i]!;
     } else {
-      const d = 1 - e / peak;
       if (!inDd) {
         inDd = true;
-        depth = 0;
+        // depth 0 until an equity below the peak (a NaN equity opens an episode of depth 0)
+        trough = peak;
       }
-      if (d > depth) depth = d;
-      if (d > max) max = d;
+      if (e < trough) trough = e;
     }
     if (i < last && ts[i + 1]! < boundary) continue;
     // the last candle of a period
@@ -200,6 +206,11 @@ function curveChunk(ts: Float64Array, equity: Float64Array, off: number, periodM
     mean += delta / count;
     m2 += delta * (r - mean);
     if (r < 0) down += r * r;
+  }
+  if (inDd) {
+    // The drawdown under way as far as it went (what result() and the next chunk read).
+    depth = 1 - trough / peak;
+    if (depth > max) max = depth;
   }
   st[PEAK] = peak;
   st[PEAK_TS] = peakTs;
@@ -216,4 +227,5 @@ function curveChunk(ts: Float64Array, equity: Float64Array, off: number, periodM
   st[M2] = m2;
   st[DOWN] = down;
   st[BOUNDARY] = boundary;
+  st[TROUGH] = trough;
 }

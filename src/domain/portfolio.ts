@@ -60,23 +60,42 @@ export class Portfolio {
     else this.positions.delete(p.symbol);
   }
 
+  /** Book a fill and say what it did: the realised P&L, the quantity it closed, copies of the position before and after. */
   applyFill(symbol: string, side: OrderSide, quantity: number, price: number, fee: number, ts: number): FillEffect {
+    const before = this.positions.get(symbol);
+    if (!before) {
+      const pnl = this.bookFill(symbol, side, quantity, price, fee, ts);
+      return { realizedPnl: pnl, closedQuantity: 0, after: { ...this.positions.get(symbol)! } };
+    }
+    const snapshot = { ...before };
+    const q = before.quantity;
+    const dq = side === 'buy' ? quantity : -quantity;
+    const closedQuantity = Math.sign(q) === Math.sign(dq) ? 0 : Math.min(Math.abs(dq), Math.abs(q));
+    const pnl = this.bookFill(symbol, side, quantity, price, fee, ts);
+    const after = this.positions.get(symbol);
+    return { realizedPnl: pnl, closedQuantity, before: snapshot, after: after ? { ...after } : undefined };
+  }
+
+  /**
+   * {@link applyFill} without the account of what changed: books the fill and returns the P&L it
+   * realised (before fees). For callers that need only that number (the backtest's broker, the sim's
+   * margin account): no copies of the position per fill.
+   */
+  bookFill(symbol: string, side: OrderSide, quantity: number, price: number, fee: number, ts: number): number {
     const before = this.positions.get(symbol);
     const dq = side === 'buy' ? quantity : -quantity;
     this.cash -= fee;
     if (!before) {
-      const after: Position = { symbol, quantity: dq, entryPrice: price, realizedPnl: -fee, openedAt: ts };
-      this.positions.set(symbol, after);
-      return { realizedPnl: 0, closedQuantity: 0, after: { ...after } };
+      this.positions.set(symbol, { symbol, quantity: dq, entryPrice: price, realizedPnl: -fee, openedAt: ts });
+      return 0;
     }
-    const snapshot = { ...before };
     const q = before.quantity;
     if (Math.sign(q) === Math.sign(dq)) {
       const nq = q + dq;
       before.entryPrice = (before.entryPrice * q + price * dq) / nq;
       before.quantity = nq;
       before.realizedPnl -= fee;
-      return { realizedPnl: 0, closedQuantity: 0, before: snapshot, after: { ...before } };
+      return 0;
     }
     const closing = Math.min(Math.abs(dq), Math.abs(q));
     const pnl = (price - before.entryPrice) * closing * Math.sign(q);
@@ -84,17 +103,16 @@ export class Portfolio {
     const nq = q + dq;
     if (Math.abs(nq) <= EPS * Math.max(1, Math.abs(q))) {
       this.positions.delete(symbol);
-      return { realizedPnl: pnl, closedQuantity: closing, before: snapshot, after: undefined };
+      return pnl;
     }
     if (Math.sign(nq) === Math.sign(q)) {
       before.quantity = nq;
       before.realizedPnl += pnl - fee;
-      return { realizedPnl: pnl, closedQuantity: closing, before: snapshot, after: { ...before } };
+      return pnl;
     }
     // Flipped: the remainder opens a new position at this price.
-    const after: Position = { symbol, quantity: nq, entryPrice: price, realizedPnl: 0, openedAt: ts };
-    this.positions.set(symbol, after);
-    return { realizedPnl: pnl, closedQuantity: closing, before: snapshot, after: { ...after } };
+    this.positions.set(symbol, { symbol, quantity: nq, entryPrice: price, realizedPnl: 0, openedAt: ts });
+    return pnl;
   }
 
   unrealizedPnl(marks: ReadonlyMap<string, number>): number {

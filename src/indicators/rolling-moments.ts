@@ -43,6 +43,8 @@ const C = 3;
 const S1 = 4;
 const S2 = 5;
 const SINCE = 6;
+/** The slots of {@link newWindowState}'s state, for a kernel that carries the window in a pass of its own (src/indicators/rsi-bands.ts). */
+export const WINDOW_SLOT = Object.freeze({ SEG, RUN, PREV, C, S1, S2, SINCE });
 /** Values per call of {@link windowChunk}. */
 const CHUNK = 1 << 12;
 

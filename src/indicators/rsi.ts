@@ -30,6 +30,8 @@ const SEG = 0; // clean values in the current segment, capped at n + 1 (0: none 
 const PREV = 1;
 const GAIN = 2;
 const LOSS = 3;
+/** The slots of {@link newRsiState}'s state, for a kernel that carries RSI in a pass of its own (src/indicators/rsi-bands.ts). */
+export const RSI_SLOT = Object.freeze({ SEG, PREV, GAIN, LOSS });
 
 /** A fresh state for {@link rsiRange} (before the first row). */
 export function newRsiState(): Float64Array {

@@ -62,17 +62,14 @@ export function decide(input: DecideInput): Decision[] {
   let available = input.available;
   const rules = input.rules ?? DEFAULT_PREFLIGHT;
   let context: PreflightContext | undefined;
-  const check = (kind: 'entry' | 'exit', side: 'long' | 'short', quantity: number) => {
-    context = { kind, side, symbol: input.symbol, quantity, price: input.price, position, market: input.market, tradingState: input.tradingState, allowShort: input.allowShort, available, equity: input.equity, risk: input.risk, source: input.source };
-    return runPreflight(context, rules);
-  };
   for (const intent of input.intents) {
     if (intent.kind === 'message') continue;
     if (intent.kind === 'exit') {
       const q = position?.quantity ?? 0;
       const quantity = Math.abs(q);
       const side = q >= 0 ? 'long' : 'short';
-      const denials = check('exit', side, quantity);
+      context = preflightContext(input, 'exit', side, quantity, position, available);
+      const denials = runPreflight(context, rules);
       // Nothing held is never an exit order, whatever rule chain was given (a chain without the position rule included).
       if (quantity === 0 && denials.length === 0) denials.push(positionRule(context!)!);
       if (denials.length > 0) {
@@ -93,7 +90,8 @@ export function decide(input: DecideInput): Decision[] {
     const quote = entryQuoteAmount(input.sizing, input.equity, available, intent.sizeFraction);
     const feeAdj = 1 + input.market.takerFee;
     const quantity = floorToStep(quote / (input.price * input.market.contractSize * feeAdj), input.market.amountStep);
-    const denials = check('entry', intent.side, quantity);
+    context = preflightContext(input, 'entry', intent.side, quantity, position, available);
+    const denials = runPreflight(context, rules);
     if (denials.length > 0) {
       out.push({ intent, verdict: 'denied', denials, context });
       continue;
@@ -118,4 +116,12 @@ export function decide(input: DecideInput): Decision[] {
     available -= quantity * input.price * input.market.contractSize * feeAdj;
   }
   return out;
+}
+
+/**
+ * What the rules judge one intent on. A function of its own rather than a closure in `decide`: a
+ * closure is a new function object per call (and, where function names are kept, a name defined on it).
+ */
+function preflightContext(input: DecideInput, kind: 'entry' | 'exit', side: 'long' | 'short', quantity: number, position: Position | undefined, available: number): PreflightContext {
+  return { kind, side, symbol: input.symbol, quantity, price: input.price, position, market: input.market, tradingState: input.tradingState, allowShort: input.allowShort, available, equity: input.equity, risk: input.risk, source: input.source };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Candles } from '../domain/candles.ts';
 import { newRsiState, rsiRange } from '../indicators/rsi.ts';
 import { newWindowState, rollingBandsRange } from '../indicators/rolling-moments.ts';
+import { rsiBandsRange } from '../indicators/rsi-bands.ts';
 import { RangeSeries } from './range-series.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
 
@@ -74,13 +75,21 @@ export const rsiBb: StrategyDefinition<Params> = {
       rs.begin(from, to, c.length, keep);
       r = rs.values;
       base = rs.base;
-      rsiRange(c.close, p.rsiPeriod, from, to, rsiState, r, base);
-      if (p.bands) {
-        lowerS.begin(from, to, c.length, keep);
-        upperS.begin(from, to, c.length, keep);
-        lower = lowerS.values;
-        upper = upperS.values;
+      if (!p.bands) {
+        rsiRange(c.close, p.rsiPeriod, from, to, rsiState, r, base);
+        return;
+      }
+      lowerS.begin(from, to, c.length, keep);
+      upperS.begin(from, to, c.length, keep);
+      lower = lowerS.values;
+      upper = upperS.values;
+      if (keep) {
+        // A chart shows every value: the general kernels.
+        rsiRange(c.close, p.rsiPeriod, from, to, rsiState, r, base);
         rollingBandsRange(c.close, p.bbPeriod, p.bbStdDev, from, to, bandState, upper, lower, base);
+      } else {
+        // One pass; the bands only where onCandle reads them (RSI past oversold or overbought).
+        rsiBandsRange(c.close, p.rsiPeriod, p.bbPeriod, p.bbStdDev, p.oversold, p.overbought, from, to, rsiState, bandState, r, upper, lower, base);
       }
     };
     return {

@@ -30,6 +30,26 @@ describe('timeframe and calendar inference', () => {
     expect(inferCalendar(fixture('EURUSD.csv').ts)).toMatchObject({ timeframe: '1h', weekends: false, periodsPerYear: 252 });
   });
 
+  it('weekdays are told apart before 1970 and at the far end of what a Date holds, as Date tells them', () => {
+    // Weekday-only daily bars (five a week) in three eras: the calendar must see no weekend bar in any.
+    for (const start of [Date.UTC(1950, 0, 2), Date.UTC(2024, 0, 1), Date.UTC(275_000, 0, 1)]) {
+      const days: number[] = [];
+      for (let t = start; days.length < 400; t += DAY_MS) {
+        const dow = new Date(t).getUTCDay();
+        if (dow !== 0 && dow !== 6) days.push(t);
+      }
+      expect(inferCalendar(Float64Array.from(days), { timeframeMs: DAY_MS }).weekends, new Date(start).toISOString()).toBe(false);
+      // Every day of the week: weekend bars are seen.
+      const all = Float64Array.from({ length: 400 }, (_, i) => start + i * DAY_MS);
+      expect(inferCalendar(all, { timeframeMs: DAY_MS }).weekends).toBe(true);
+    }
+    // Beyond a Date's range (day numbers past 32 bits) the same arithmetic in doubles: day 2^33 + 3 is a
+    // Monday (day 0 a Thursday, 2^33 ≡ 1 mod 7), then five days a week.
+    const monday = (2 ** 33 + 3) * DAY_MS;
+    const far = Float64Array.from({ length: 400 }, (_, i) => monday + (i % 5) * DAY_MS + Math.floor(i / 5) * 7 * DAY_MS);
+    expect(inferCalendar(far, { timeframeMs: DAY_MS }).weekends).toBe(false);
+  });
+
   it('weekly bars have 52 periods a year; a known timeframe is kept; the override wins', () => {
     const weekly = Float64Array.from({ length: 60 }, (_, i) => Date.UTC(2024, 0, 1) + i * 7 * DAY_MS);
     expect(inferCalendar(weekly)).toMatchObject({ timeframe: '1w', periodsPerYear: 52 });

@@ -42,6 +42,36 @@ describe('Portfolio', () => {
     expect(p.lockedNotional()).toBe(30);
   });
 
+  it('bookFill books exactly what applyFill books and returns its realised P&L; applyFill says what changed', () => {
+    const fills: Array<[string, 'buy' | 'sell', number, number, number]> = [
+      ['X/USDT', 'buy', 1.5, 100, 0.15], // open
+      ['X/USDT', 'buy', 0.5, 104, 0.05], // add
+      ['X/USDT', 'sell', 0.7, 110, 0.07], // reduce
+      ['X/USDT', 'sell', 2.3, 90, 0.2], // flip to short
+      ['X/USDT', 'buy', 1, 95, 0.1], // close
+      ['Y/USDT', 'sell', 3, 7, 0.02], // a short on another symbol
+    ];
+    const a = new Portfolio(1_000);
+    const b = new Portfolio(1_000);
+    const effects = fills.map(([sym, side, q, px, fee], k) => {
+      const before = a.get(sym) ? { ...a.get(sym)! } : undefined;
+      const e = a.applyFill(sym, side, q, px, fee, k);
+      expect(b.bookFill(sym, side, q, px, fee, k)).toBe(e.realizedPnl);
+      expect(b.all()).toEqual(a.all());
+      expect(b.cash).toBe(a.cash);
+      // The copies in the effect are the positions before and after, not the live objects.
+      if (before) expect(e.before).toEqual(before);
+      else expect('before' in e).toBe(false);
+      expect(e.after).toEqual(a.get(sym));
+      if (e.after) expect(e.after).not.toBe(a.get(sym));
+      return e;
+    });
+    [0, 0, 0.7, 1.3, 1, 0].forEach((q, k) => expect(effects[k]!.closedQuantity).toBeCloseTo(q, 12));
+    expect(effects[4]!.after).toBeUndefined();
+    expect(effects[3]!.after).toMatchObject({ entryPrice: 90, realizedPnl: 0, openedAt: 3 });
+    expect(effects[3]!.after!.quantity).toBeCloseTo(-1, 12);
+  });
+
   it('rolls back to a checkpoint', () => {
     const p = new Portfolio(100);
     p.applyFill('X/USDT', 'buy', 1, 10, 1, 1);

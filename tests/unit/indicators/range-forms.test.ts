@@ -14,6 +14,7 @@ import { atrRange, newAtrState } from '../../../src/indicators/atr.ts';
 import { ExtremeRangeState, rollingExtremeRange } from '../../../src/indicators/rolling-extreme.ts';
 import { newWindowState, rollingBandsRange, rollingMeanRange } from '../../../src/indicators/rolling-moments.ts';
 import { newRsiState, rsiRange } from '../../../src/indicators/rsi.ts';
+import { rsiBandsRange } from '../../../src/indicators/rsi-bands.ts';
 import { firstBitDifference } from './support/reference.ts';
 
 function closes(): Float64Array {
@@ -133,6 +134,58 @@ describe('indicator range forms equal the whole-series kernels', () => {
       });
     }
   }
+
+  for (const sizes of SIZES) {
+    for (const [rn, bn] of [[14, 20], [1, 1], [2, 50], [50, 2]] as const) {
+      it(`rsi(${rn}) with bollinger bands(${bn}, 2) in one pass, bands where RSI is past 30 / 70, over ranges of ${sizes.join(', ')}`, () => {
+        const rs = newRsiState();
+        const ws = newWindowState();
+        const [r, upper, lower] = byRanges(x.length, sizes, 3, (from, to, [ro, u, l], base) => rsiBandsRange(x, rn, bn, 2, 30, 70, from, to, rs, ws, ro!, u!, l!, base));
+        const want = rsi(x, rn);
+        expect(firstBitDifference(r!, want)).toBeNull();
+        const bands = bollingerBands(x, bn, 2);
+        // Where the bands are asked for (RSI below 30, above 70 or NaN) they are the general kernel's;
+        // elsewhere NaN (skipped) or, on rows taken row by row (warm-ups), the same value.
+        const asked = (i: number) => !(want[i]! >= 30 && want[i]! <= 70);
+        let askedRows = 0;
+        let skipped = 0;
+        for (let i = 0; i < x.length; i++) {
+          if (asked(i)) askedRows++;
+          else if (Number.isNaN(upper![i]) && !Number.isNaN(bands.upper[i]!)) {
+            skipped++;
+            expect(Number.isNaN(lower![i]), `lower ${i}`).toBe(true);
+            continue;
+          }
+          expect(Object.is(upper![i], bands.upper[i]), `upper ${i}`).toBe(true);
+          expect(Object.is(lower![i], bands.lower[i]), `lower ${i}`).toBe(true);
+        }
+        expect(askedRows).toBeGreaterThan(100);
+        // RSI(1) is always 0 or 100: every row is asked for.
+        if (rn > 1) expect(skipped).toBeGreaterThan(1000);
+      });
+    }
+  }
+
+  it('the one-pass form and the general kernels share their states: alternating them by range changes no value', () => {
+    const rs = newRsiState();
+    const ws = newWindowState();
+    let k = 0;
+    const [r, upper, lower] = byRanges(x.length, [5, 300, 1, 4096, 37], 3, (from, to, [ro, u, l], base) => {
+      if (k++ % 2 === 0) rsiBandsRange(x, 14, 20, 2, 30, 70, from, to, rs, ws, ro!, u!, l!, base);
+      else {
+        rsiRange(x, 14, from, to, rs, ro!, base);
+        rollingBandsRange(x, 20, 2, from, to, ws, u!, l!, base);
+      }
+    });
+    const want = rsi(x, 14);
+    expect(firstBitDifference(r!, want)).toBeNull();
+    const bands = bollingerBands(x, 20, 2);
+    for (let i = 0; i < x.length; i++) {
+      if (want[i]! >= 30 && want[i]! <= 70 && Number.isNaN(upper![i]) && Number.isNaN(lower![i])) continue;
+      expect(Object.is(upper![i], bands.upper[i]), `upper ${i}`).toBe(true);
+      expect(Object.is(lower![i], bands.lower[i]), `lower ${i}`).toBe(true);
+    }
+  });
 
   it('write row i at i − base: a whole-series buffer (base 0) gets the same values', () => {
     const state = newRsiState();

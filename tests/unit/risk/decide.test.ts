@@ -3,6 +3,7 @@ import type { MarketInfo } from '../../../src/domain/market.ts';
 import type { Position } from '../../../src/domain/portfolio.ts';
 import type { TradingState } from '../../../src/domain/trading-state.ts';
 import { decide, type DecideInput } from '../../../src/risk/decide.ts';
+import type { PreflightContext, PreflightRule } from '../../../src/risk/preflight/index.ts';
 import { parseSizing } from '../../../src/risk/sizing.ts';
 
 const market: MarketInfo = { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', amountStep: 0.001, priceStep: 0.01, minAmount: 0.001, minNotional: 5, contractSize: 1, makerFee: 0.0008, takerFee: 0.001 };
@@ -130,5 +131,19 @@ describe('decide: the orders it plans', () => {
     const ds = decide(input({ intents: [{ kind: 'enter', side: 'long' }, { kind: 'enter', side: 'long' }], market: contracts, sizing: parseSizing('fixed:600') }));
     // 600 / (100 × 2 × 1.001) = 2.997…; it costs 2.997 × 200.2 = 599.9994, leaving 400.0006 → 1.998
     expect(ds.map((d) => d.order?.quantity)).toEqual([2.997, 1.998]);
+  });
+  it('each intent is judged on its own context: the position and funds the intents before it left', () => {
+    const seen: PreflightContext[] = [];
+    const record: PreflightRule = (ctx) => {
+      seen.push(ctx);
+      return undefined;
+    };
+    const ds = decide(input({ intents: [{ kind: 'exit' }, { kind: 'enter', side: 'long' }], position: long, price: 200, available: 10, equity: 110, rules: [record], sizing: parseSizing('all-in'), source: 'manual' }));
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toEqual({ kind: 'exit', side: 'long', symbol: 'BTC/USDT', quantity: 0.5, price: 200, position: long, market, tradingState: active, allowShort: false, available: 10, equity: 110, risk: undefined, source: 'manual' });
+    // After the exit: flat, and its value (0.5 × 200) is available.
+    expect(seen[1]).toMatchObject({ kind: 'entry', side: 'long', position: undefined, available: 110, quantity: 0.549 });
+    expect(ds[0]!.context).toBe(seen[0]);
+    expect(seen[1]).not.toBe(seen[0]);
   });
 });

@@ -158,7 +158,7 @@ export class MarginAccount implements SimAccount {
 
   applyFill(m: MarketInfo, side: OrderSide, qty: number, price: number, fee: number, ts: number): number {
     this.marks.set(m.symbol, price);
-    return this.portfolio.applyFill(m.symbol, side, qty * m.contractSize, price, fee, ts).realizedPnl;
+    return this.portfolio.bookFill(m.symbol, side, qty * m.contractSize, price, fee, ts);
   }
 
   withdraw(asset: string, amount: number): string | undefined {

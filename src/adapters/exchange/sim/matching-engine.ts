@@ -122,8 +122,12 @@ export class MatchingEngine {
     if (problem) throw new ExecutionError('rejected', problem);
     if (refPrice! > 0) this.account.mark(m.symbol, refPrice!);
 
+    const marketable = refPrice! > 0 && (req.type === 'market' || (req.side === 'buy' ? refPrice! <= req.price! : refPrice! >= req.price!));
+    // Without the history a marketable order lives only for this call (it fills at once and is
+    // forgotten): its request and fills need no copies of their own.
+    const transient = marketable && !this.history;
     const state: OrderState = {
-      req: { ...req },
+      req: transient ? req : { ...req },
       market: m,
       exchangeOrderId: `${this.prefix}-${++this.seq}`,
       status: 'open',
@@ -135,14 +139,13 @@ export class MatchingEngine {
       placedAt: ts,
       reserved: 0,
     };
-    const marketable = refPrice! > 0 && (req.type === 'market' || (req.side === 'buy' ? refPrice! <= req.price! : refPrice! >= req.price!));
     if (marketable) {
       const price = req.type === 'market' ? this.slipped(m, req.side, refPrice!) : refPrice!;
       const short = this.account.shortfall(m, req.side, req.amount, price, m.takerFee, req.reduceOnly === true);
       if (short) throw new ExecutionError('rejected', short);
       if (this.history) this.orders.set(req.clientOrderId, state);
       this.fill(state, req.amount, price, ts, 'taker');
-      return report(state);
+      return report(state, !transient);
     }
     const short = this.account.shortfall(m, req.side, req.amount, req.price!, m.makerFee, req.reduceOnly === true);
     if (short) throw new ExecutionError('rejected', short);
@@ -309,7 +312,8 @@ function roundAmount(value: number, step: number): number {
   return step > 0 ? Number(value.toFixed(Math.min(20, decimalsOf(step) + 2))) : value;
 }
 
-function report(s: OrderState): OrderReport {
+/** What the caller gets; `copyFills` false hands over the order's own fills (an order nothing keeps). */
+function report(s: OrderState, copyFills = true): OrderReport {
   return {
     clientOrderId: s.req.clientOrderId,
     exchangeOrderId: s.exchangeOrderId,
@@ -323,7 +327,7 @@ function report(s: OrderState): OrderReport {
     avgPrice: s.fills.length === 1 ? s.fills[0]!.price : s.filled > 0 ? Number((s.cost / s.filled).toPrecision(12)) : undefined,
     fee: s.fee,
     feeCurrency: s.market.quote,
-    fills: s.fills.map((f) => ({ ...f })),
+    fills: copyFills ? s.fills.map((f) => ({ ...f })) : s.fills,
     ts: s.ts,
     reason: s.reason,
   };

@@ -167,4 +167,20 @@ describe('MatchingEngine — without history (the backtester)', () => {
     kept.cancelOrder('rest', 'ETH/USDT', T0 + 1);
     expect(bare.balances()).toEqual(kept.balances());
   });
+  it('answers a marketable order as with history, and a resting one keeps a copy of its request', () => {
+    const bare = new MatchingEngine({ markets: markets(), marketType: 'spot', quote: 'USDT', cash: 10_000, history: false });
+    const kept = new MatchingEngine({ markets: markets(), marketType: 'spot', quote: 'USDT', cash: 10_000 });
+    const reports = [bare, kept].map((e) => [
+      e.placeOrder(order({ amount: 2 }), T0, 3000),
+      e.placeOrder(order({ clientOrderId: 'c2', side: 'sell', amount: 0.5 }), T0 + 60_000, 3100),
+      e.placeOrder(order({ clientOrderId: 'c3', type: 'limit', price: 3200, amount: 0.5 }), T0 + 120_000, 3150),
+    ]);
+    expect(reports[0]).toEqual(reports[1]);
+    expect(reports[0]![0]!.fills).toHaveLength(1);
+    // A resting order is kept: changing the request it was sent with afterwards changes nothing.
+    const rest = order({ clientOrderId: 'rest', type: 'limit', price: 2900, amount: 1 });
+    bare.placeOrder(rest, T0, 3000);
+    rest.price = 1;
+    expect(bare.fetchOrder('rest')?.price).toBe(2900);
+  });
 });
