@@ -27,6 +27,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, renameSync, r
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
+import { startNodeOptions } from './support/start-options.ts';
 import { syntheticCandles } from './support/synthetic-candles.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -176,12 +177,7 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** The Node options `npm start` (and the Docker entry point) run the bot with: the bot is measured as users run it. */
-const START_NODE_OPTIONS = /^node((?: --\S+)*) bin\/tradeops\.js start$/
-  .exec((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)?.[1]!
-  .trim()
-  .split(' ')
-  .filter(Boolean) ?? [];
+const START_NODE_OPTIONS = startNodeOptions(ROOT);
 
 async function startBot(env: NodeJS.ProcessEnv, settleSeconds: number): Promise<BotRun> {
   const t0 = performance.now();

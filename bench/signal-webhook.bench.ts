@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startNodeOptions } from './support/start-options.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SECRET = 'bench-signal-secret-0123';
@@ -22,7 +23,8 @@ const SECONDS = 10;
 const failures: string[] = [];
 
 execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
-const child = spawn(process.execPath, [join(ROOT, 'bin/tradeops.js'), 'start'], {
+// Started as `npm start` starts it (its Node options).
+const child = spawn(process.execPath, [...startNodeOptions(ROOT), join(ROOT, 'bin/tradeops.js'), 'start'], {
   cwd: ROOT,
   env: {
     ...process.env,
