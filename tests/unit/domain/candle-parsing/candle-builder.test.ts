@@ -86,6 +86,9 @@ describe('CandleBuilder: rows with the same time', () => {
     const err = expectRefusal(() => build([first, [T + MIN, 11, 12, 10, 11.5, 50], other]));
     expect(err.message).toBe('f.csv row 1 and row 3: duplicate timestamp 2024-01-01T00:00:00.000Z with different values');
     expect(refusalOf(err)).toEqual({ reason: 'duplicate_timestamp', where: 'row 1 and row 3' });
+    // Straight after its twin (the builder drops an identical one there at once): refused all the same.
+    const adjacent = expectRefusal(() => build([first, other]));
+    expect(refusalOf(adjacent)).toEqual({ reason: 'duplicate_timestamp', where: 'row 1 and row 2' });
   });
 });
 
@@ -151,7 +154,8 @@ describe('CandleBuilder: storage', () => {
     for (let i = 0; i < 100_000; i++) w.add(i + 2 + (i >= 50_000 ? 1 : 0)); // line 1 the header; a blank line in the middle
     expect(w.runs).toBe(2);
     expect([w.of(0), w.of(49_999), w.of(50_000), w.of(99_999)]).toEqual([2, 50_001, 50_003, 100_002]);
-    expect(() => w.of(100_000)).toThrow(RangeError);
+    expect(() => w.of(100_000)).toThrow(new RangeError('no row 100000 (100000 rows)'));
+    expect(() => w.of(-1)).toThrow(new RangeError('no row -1 (100000 rows)'));
   });
 
   it('an out-of-order CSV of many rows comes back sorted with each row whole', () => {
