@@ -42,6 +42,33 @@ describe('Portfolio', () => {
     expect(p.lockedNotional()).toBe(30);
   });
 
+  it("keeps each position's own running P&L: fees paid, P&L realised while it stays open, the entry averaged by quantity", () => {
+    const p = new Portfolio(0);
+    p.applyFill('BTC/USDT', 'buy', 2, 100, 0.2, 1);
+    expect(p.get('BTC/USDT')).toMatchObject({ quantity: 2, entryPrice: 100, realizedPnl: -0.2, openedAt: 1 });
+    p.applyFill('BTC/USDT', 'buy', 2, 110, 0.3, 2);
+    expect(p.get('BTC/USDT')!.entryPrice).toBeCloseTo(105, 12);
+    expect(p.get('BTC/USDT')!.realizedPnl).toBeCloseTo(-0.5, 12);
+    expect(p.bookFill('BTC/USDT', 'sell', 1, 120, 0.1, 3)).toBeCloseTo(15, 12);
+    expect(p.get('BTC/USDT')).toMatchObject({ quantity: 3, entryPrice: 105, openedAt: 1 });
+    expect(p.get('BTC/USDT')!.realizedPnl).toBeCloseTo(-0.5 + 15 - 0.1, 12);
+    expect(p.cash).toBeCloseTo(-0.6 + 15, 12);
+  });
+
+  it('a remainder within rounding of a large position closes it; restoring a flat position removes it', () => {
+    const p = new Portfolio(0);
+    p.applyFill('X/USDT', 'buy', 1000, 1, 0, 1);
+    p.applyFill('X/USDT', 'sell', 1000 - 5e-10, 1, 0, 2); // 5e-10 left: below 1e-12 of the quantity sold
+    expect(p.get('X/USDT')).toBeUndefined();
+    p.applyFill('X/USDT', 'buy', 1000, 1, 0, 3);
+    p.applyFill('X/USDT', 'sell', 1000 - 5e-6, 1, 0, 4); // a real remainder stays
+    expect(p.get('X/USDT')!.quantity).toBeCloseTo(5e-6, 12);
+    p.restore({ symbol: 'X/USDT', quantity: 0, entryPrice: 1, realizedPnl: 0, openedAt: 5 });
+    expect(p.get('X/USDT')).toBeUndefined();
+    p.restore({ symbol: 'X/USDT', quantity: 2, entryPrice: 1, realizedPnl: 0, openedAt: 6 });
+    expect(p.get('X/USDT')!.quantity).toBe(2);
+  });
+
   it('bookFill books exactly what applyFill books and returns its realised P&L; applyFill says what changed', () => {
     const fills: Array<[string, 'buy' | 'sell', number, number, number]> = [
       ['X/USDT', 'buy', 1.5, 100, 0.15], // open
