@@ -160,13 +160,15 @@ export async function copyWritePglite(client: unknown, req: CopyWriteRequest): P
   const move = moveStatement(req.policy);
   const blob = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
   return pg.transaction(async (tx) => {
+    /** Rows `[start, end)` straight into candles. */
+    const direct = async (start: number, end: number): Promise<Counts> => {
+      await tx.query(`copy ${DIRECT_COLUMNS} from '/dev/blob' with (format binary)`, [], { blob: blob(encodeCopyBinary(req.candles, start, end, req)) });
+      return { inserted: end - start, updated: 0 };
+    };
     // One process per data directory and one connection: nothing else reads or writes meanwhile.
     if (!(await tx.query<{ stored: boolean }>(ANY_CANDLE)).rows[0]?.stored) {
       await tx.exec(DROP_KEY);
-      const result = await eachBatch(req, async (start, end) => {
-        await tx.query(`copy ${DIRECT_COLUMNS} from '/dev/blob' with (format binary)`, [], { blob: blob(encodeCopyBinary(req.candles, start, end, req)) });
-        return { inserted: end - start, updated: 0 };
-      });
+      const result = await eachBatch(req, direct);
       await tx.exec(PGLITE_KEY_BUILD_MEMORY);
       await tx.exec(ADD_KEY);
       return result;
@@ -175,10 +177,7 @@ export async function copyWritePglite(client: unknown, req: CopyWriteRequest): P
     return eachBatch(req, async (start, end) => {
       // One process per data directory: nothing can write this series between the check and the COPY.
       const stored = (await tx.query<{ stored: boolean }>(ANY_STORED, [...params, req.candles.ts[start], req.candles.ts[end - 1]])).rows[0]?.stored;
-      if (!stored) {
-        await tx.query(`copy ${DIRECT_COLUMNS} from '/dev/blob' with (format binary)`, [], { blob: blob(encodeCopyBinary(req.candles, start, end, req)) });
-        return { inserted: end - start, updated: 0 };
-      }
+      if (!stored) return direct(start, end);
       await tx.query(`copy ${COPY_COLUMNS} from '/dev/blob' with (format binary)`, [], { blob: blob(encodeCopyBinary(req.candles, start, end)) });
       const counts = (await tx.query<Counts>(move, params)).rows[0];
       await tx.exec(`truncate ${STAGING}`);
@@ -195,12 +194,14 @@ export async function copyWritePostgres(client: unknown, req: CopyWriteRequest):
     const writable = await tx.unsafe(`copy ${target} from stdin with (format binary)`).writable();
     await pipeline(Readable.from([bytes]), writable);
   };
+  /** Rows `[start, end)` straight into candles, in `tx` (or a savepoint of it). */
+  const direct = async (tx: PostgresTx, start: number, end: number): Promise<Counts> => {
+    await copy(tx, DIRECT_COLUMNS, encodeCopyBinary(req.candles, start, end, req));
+    return { inserted: end - start, updated: 0 };
+  };
   return sql.begin(async (tx) => {
     if (await claimEmptyTable(tx)) {
-      const result = await eachBatch(req, async (start, end) => {
-        await copy(tx, DIRECT_COLUMNS, encodeCopyBinary(req.candles, start, end, req));
-        return { inserted: end - start, updated: 0 };
-      });
+      const result = await eachBatch(req, (start, end) => direct(tx, start, end));
       await tx.unsafe(ADD_KEY);
       return result;
     }
@@ -211,8 +212,7 @@ export async function copyWritePostgres(client: unknown, req: CopyWriteRequest):
         // Nothing of the series stored in this window: straight into candles. Another process may
         // write the same candles meanwhile; then the savepoint rolls back and the staged path runs.
         try {
-          await tx.savepoint((sp) => copy(sp, DIRECT_COLUMNS, encodeCopyBinary(req.candles, start, end, req)));
-          return { inserted: end - start, updated: 0 };
+          return await tx.savepoint((sp) => direct(sp, start, end));
         } catch (err) {
           if ((err as { code?: string }).code !== '23505') throw err;
         }
