@@ -41,6 +41,7 @@ const PG_SERVER = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const GOALS = {
   fileBacktestSpeedup: 3,
   fileBacktestPeakMb: 120,
+  backtestingPySpeedup: 10,
   botRssPgliteMb: 200,
   botRssPostgresMb: 100,
   readyExistingS: 1,
@@ -131,6 +132,31 @@ function verdict(ok: boolean, text: string): void {
 /** The PATH with this process's Node first: the `node` a shebang's `env` finds. */
 const NODE_FIRST_PATH = [dirname(process.execPath), process.env.PATH ?? ''].join(':');
 
+/** A backtest command's series of runs: the median time, the peak memory and its printed result. */
+interface Series {
+  runs: Measured[];
+  seconds: number;
+  peakBytes: number;
+  out: { trades: number; finalEquity: number; runId?: number };
+}
+
+/** Two commands alternately, `times` runs each (so both see the same machine); each must exit 0 and print a JSON result. */
+async function alternate(a: () => Promise<Measured>, b: () => Promise<Measured>, times = 3): Promise<[Series, Series]> {
+  const ra: Measured[] = [];
+  const rb: Measured[] = [];
+  for (let k = 0; k < times; k++) {
+    ra.push(await a());
+    rb.push(await b());
+  }
+  for (const r of [...ra, ...rb]) if (r.code !== 0) throw new Error(`a backtest process failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+  const series = (runs: Measured[]): Series => ({ runs, seconds: median(runs.map((r) => r.seconds)), peakBytes: Math.max(...runs.map((r) => r.peakBytes)), out: JSON.parse(runs[0]!.stdout) as Series['out'] });
+  return [series(ra), series(rb)];
+}
+
+function seriesLine(label: string, s: Series, extra?: string): string {
+  return `  ${label.padEnd(19)} median ${s.seconds.toFixed(2)} s (runs ${s.runs.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(s.peakBytes)}, ${s.out.trades} trades${extra ? `, ${extra}` : ''}`;
+}
+
 function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: NODE_FIRST_PATH, HOME: process.env.HOME, LANG: process.env.LANG };
   return { ...env, HTTP_PORT: '0', CONSOLE: 'false', LOG_LEVEL: 'warn', ...extra };
@@ -143,21 +169,12 @@ console.log(`end-to-end benchmark — file ${file} (${N.toLocaleString('en-US')}
 // The bin file itself, as the installed command: its shebang gives Node its options.
 const cliArgs = ['backtest', '--strategy', 'rsi-bb', '--param', 'bands=true', '--data', file, '--fee', '0.1%', '--json'];
 const baseArgs = [...(process.features.typescript ? [] : ['--experimental-strip-types']), join(ROOT, 'bench/baselines/usual-node-file-backtest.ts'), file];
-const cli: Measured[] = [];
-const base: Measured[] = [];
-for (let k = 0; k < 3; k++) {
-  cli.push(await measure(BIN, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
-  base.push(await measure(process.execPath, baseArgs));
-}
-for (const r of [...cli, ...base]) if (r.code !== 0) throw new Error(`a backtest process failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
-const ours = JSON.parse(cli[0]!.stdout) as { trades: number; finalEquity: number; runId?: number };
-const theirs = JSON.parse(base[0]!.stdout) as { trades: number; finalEquity: number };
-const cliS = median(cli.map((r) => r.seconds));
-const baseS = median(base.map((r) => r.seconds));
-console.log(`  tradeops backtest   median ${cliS.toFixed(2)} s (runs ${cli.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(Math.max(...cli.map((r) => r.peakBytes)))}, ${ours.trades} trades, no database opened: ${ours.runId === undefined}`);
-console.log(`  usual Node way      median ${baseS.toFixed(2)} s (runs ${base.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(Math.max(...base.map((r) => r.peakBytes)))}, ${theirs.trades} trades`);
-verdict(baseS / cliS >= GOALS.fileBacktestSpeedup, `file backtest end to end ≥ ${GOALS.fileBacktestSpeedup}× the usual Node way: ${(baseS / cliS).toFixed(2)}× (${cliS.toFixed(2)} s vs ${baseS.toFixed(2)} s)`);
-verdict(Math.max(...cli.map((r) => r.peakBytes)) <= GOALS.fileBacktestPeakMb * 1048576, `file backtest peak memory ≤ ${GOALS.fileBacktestPeakMb} MiB (about 2× the ${mb(6 * N * 8)} of columns; backtesting.py's goal): ${mb(Math.max(...cli.map((r) => r.peakBytes)))}`);
+const cliRun = () => measure(BIN, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) }));
+const [cli, base] = await alternate(cliRun, () => measure(process.execPath, baseArgs));
+console.log(seriesLine('tradeops backtest', cli, `no database opened: ${cli.out.runId === undefined}`));
+console.log(seriesLine('usual Node way', base));
+verdict(base.seconds / cli.seconds >= GOALS.fileBacktestSpeedup, `file backtest end to end ≥ ${GOALS.fileBacktestSpeedup}× the usual Node way: ${(base.seconds / cli.seconds).toFixed(2)}× (${cli.seconds.toFixed(2)} s vs ${base.seconds.toFixed(2)} s)`);
+verdict(cli.peakBytes <= GOALS.fileBacktestPeakMb * 1048576, `file backtest peak memory ≤ ${GOALS.fileBacktestPeakMb} MiB (about 2× the ${mb(6 * N * 8)} of columns; backtesting.py's goal): ${mb(cli.peakBytes)}`);
 
 // ---------- 2. a started bot: ready time and resident memory ----------
 
@@ -333,19 +350,9 @@ if (pythonMissing) {
   console.log(`SKIP backtesting.py comparison: ${python} cannot import numpy, pandas and backtesting (pip install backtesting; BACKTESTING_PY_PYTHON names another Python): ${pythonMissing}`);
 } else {
   const pyArgs = [join(ROOT, 'bench/baselines/rsi-bb-backtesting-py.py'), file];
-  const mine: Measured[] = [];
-  const py: Measured[] = [];
-  for (let k = 0; k < 3; k++) {
-    mine.push(await measure(BIN, cliArgs, botEnv({ DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-bt-')) })));
-    py.push(await measure(python, pyArgs));
-  }
-  for (const r of [...mine, ...py]) if (r.code !== 0) throw new Error(`a backtest process failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
-  const them = JSON.parse(py[0]!.stdout) as { trades: number; finalEquity: number };
-  const mineS = median(mine.map((r) => r.seconds));
-  const pyS = median(py.map((r) => r.seconds));
-  const minePeak = Math.max(...mine.map((r) => r.peakBytes));
-  console.log(`  tradeops backtest   median ${mineS.toFixed(2)} s (runs ${mine.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(minePeak)}, ${ours.trades} trades, final equity ${ours.finalEquity.toFixed(2)}`);
-  console.log(`  backtesting.py      median ${pyS.toFixed(2)} s (runs ${py.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${mb(Math.max(...py.map((r) => r.peakBytes)))}, ${them.trades} trades, final equity ${them.finalEquity.toFixed(2)}`);
-  verdict(pyS / mineS >= 10, `file backtest end to end ≥ 10× backtesting.py: ${(pyS / mineS).toFixed(1)}× (${mineS.toFixed(2)} s vs ${pyS.toFixed(2)} s)`);
+  const [mine, py] = await alternate(cliRun, () => measure(python, pyArgs));
+  console.log(seriesLine('tradeops backtest', mine, `final equity ${mine.out.finalEquity.toFixed(2)}`));
+  console.log(seriesLine('backtesting.py', py, `final equity ${py.out.finalEquity.toFixed(2)}`));
+  verdict(py.seconds / mine.seconds >= GOALS.backtestingPySpeedup, `file backtest end to end ≥ ${GOALS.backtestingPySpeedup}× backtesting.py: ${(py.seconds / mine.seconds).toFixed(1)}× (${mine.seconds.toFixed(2)} s vs ${py.seconds.toFixed(2)} s)`);
 }
 process.exit(failed ? 1 : 0);
