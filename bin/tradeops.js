@@ -2,10 +2,11 @@
 // The `tradeops` binary: checks the Node version, then runs the JavaScript built once from the
 // TypeScript sources (dist/, made by `npm run build` — `prepare` runs it on `npm ci`, the Docker
 // image runs it in its build stage). No transpiler runs at run time.
-// The first line gives the installed command the Node options of `npm start` and the Docker entry
-// point (a small young generation: V8 sizes it at start, so only the command line can), in the same
-// process: `env -S` (coreutils ≥ 8.30, macOS, FreeBSD) splits the line; npm's Windows shims
-// (cmd-shim) skip `-S` and pass the options to node. `node bin/tradeops.js` runs without them.
+// The first line gives the installed command what `npm start` and the Docker image run with (a
+// small young generation, one V8 worker thread, two malloc arenas: V8 and glibc read them when the
+// process starts, so only the command line can), in the same process: `env -S` (coreutils ≥ 8.30,
+// macOS, FreeBSD) splits the line; npm's Windows shims (cmd-shim) read the variable and the options
+// from it. `node bin/tradeops.js` runs without them; BusyBox `env` (Alpine) has no `-S`.
 import { existsSync, readFileSync } from 'node:fs';
 
 const [major, minor] = process.versions.node.split('.').map(Number);

@@ -87,19 +87,6 @@ export class CandleBuilder {
     }
     if (volume < 0) this.fail(where, 'negative_volume', `volume ${volume} is negative`);
     const i = this.n;
-    if (i > 0) {
-      const prev = this.ts[i - 1]!;
-      if (ts < prev) this.sorted = false;
-      else if (ts === prev) {
-        // An identical row straight after its twin is dropped here (sorting would put it next to its
-        // twin and drop it anyway); one that differs is refused in finish, as after sorting.
-        if (open === this.open[i - 1] && high === this.high[i - 1] && low === this.low[i - 1] && close === this.close[i - 1] && volume === this.volume[i - 1]) {
-          this.twins++;
-          return;
-        }
-        this.sameTime = true;
-      }
-    }
     if (i === this.cap) this.grow();
     this.ts[i] = ts;
     this.open[i] = open;
@@ -107,6 +94,20 @@ export class CandleBuilder {
     this.low[i] = low;
     this.close[i] = close;
     this.volume[i] = volume;
+    if (i > 0) {
+      const prev = this.ts[i - 1]!;
+      if (ts < prev) this.sorted = false;
+      else if (ts === prev) {
+        // An identical row straight after its twin is dropped here — not counted, so the next row
+        // takes its slot (sorting would put it next to its twin and drop it anyway); one that
+        // differs is refused in finish, as after sorting.
+        if (this.sameValues(i, i - 1)) {
+          this.twins++;
+          return;
+        }
+        this.sameTime = true;
+      }
+    }
     this.where.add(where);
     this.n = i + 1;
   }
