@@ -173,13 +173,17 @@ describe.skipIf(Boolean(missing))('the web dashboard in Chromium against a real 
       await screenshot(page, 'dashboard-close-confirm');
       await page.click('#confirm-ok');
       await page.waitForFunction(() => /Closed|not everything closed|holds no position/.test((globalThis as any).document.getElementById('control-status').textContent), undefined, { timeout: 30_000 });
-      if (/Closed/.test((await statusText()) ?? '')) return true;
+      const status = (await statusText()) ?? '';
+      outcomes.push(status);
+      if (/Closed/.test(status)) return true;
       expect((await command(page, '/resume')).title).toBe('Resumed');
       return false;
     };
+    // What each attempt's confirmation answered, for the message should none of them close.
+    const outcomes: string[] = [];
     let closed = false;
     for (let attempt = 0; attempt < 4 && !closed; attempt++) closed = await closeOnce();
-    expect(closed).toBe(true);
+    expect(closed, `attempts answered: ${outcomes.join(' | ') || 'no confirmation dialog'}`).toBe(true);
     await row.waitFor({ state: 'detached', timeout: 30_000 });
     expect(await page.locator('#positions').textContent()).toContain('no open position');
     // The audit log holds the web caller's /close: asked, then confirmed.
