@@ -189,13 +189,14 @@ function simulate(
   const signalSeries = signals ? signalNames.map((k) => signals[k]!) : [];
   const kelly = kellySettings !== undefined ? (gateInputs.sizing as { kind: 'kelly'; fraction: number }) : undefined;
   // Equity, available funds, the Kelly fraction and the risk view are handed to the gate only when the
-  // step takes a decision (the loop keeps the candle's equity in a typed array, not in an object field
-  // written on every candle).
-  const mark = new Float64Array(1);
+  // step takes a decision: the equity is the loop's own expression over the account it reads (the
+  // step runs before any fill of its candle, so it is the candle's equity bit for bit), not a value
+  // the loop stores on every candle.
+  const book = new Float64Array(3);
   stepper.beforeGate = (g) => {
-    g.equity = mark[0]!;
-    g.available = broker.available();
     const i = stepper.ctx.i;
+    g.equity = equityAt(book, close[i]!);
+    g.available = broker.available();
     if (kelly !== undefined) {
       const trades = broker.trades;
       const pnls: number[] = [];
@@ -204,7 +205,7 @@ function simulate(
     }
     if (risk !== undefined) g.risk = risk.view(ts[i]! + tfMs, ts[i]!, broker.qty !== 0 ? 1 : 0);
   };
-  const run: CandleRun = { c, equity, mark, book: new Float64Array(3), stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
+  const run: CandleRun = { c, equity, book, stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
   let exposed = 0;
   const strategy = stepper.strategy;
   const chunk = x.chunk;
@@ -232,8 +233,6 @@ function simulate(
 interface CandleRun {
   c: Candles;
   equity: Float64Array;
-  /** The current candle's equity, for the gate (see `beforeGate`). */
-  mark: Float64Array;
   /** The account as the loop reads it: cash, signed quantity, entry price (see {@link bookAccount}). */
   book: Float64Array;
   stepper: CandleStepper;
@@ -270,7 +269,6 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
   const close = c.close;
   const volume = c.volume;
   const equity = r.equity;
-  const mark = r.mark;
   const stepper = r.stepper;
   const broker = r.broker;
   const gateInputs = r.gateInputs;
@@ -287,15 +285,31 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
   let exposed = 0;
   // The account (cash, quantity, entry price) in a typed array, copied from the broker after every
   // fill (the only thing that changes it): with the equity computed from the broker's fields, V8 kept
-  // it boxed and allocated a heap number per candle in a position (~16 MB of garbage per million).
+  // it boxed and allocated a heap number per candle in a position (~16 MB of garbage per million);
+  // so it did with the three in plain locals refreshed after fills (8 MB a run).
   const book = r.book;
   bookAccount(broker, book);
+  // The position and what the strategy sees of it change only with a fill: read from the broker
+  // after fills, not on every candle.
+  let position = broker.position;
+  let snapshot = broker.snapshot;
+  // The previous candle's time in a local: one read of the time column per candle.
+  let prevTs = from > 0 ? ts[from - 1]! : Number.NaN;
+  // How many orders wait in `pending`, as a local (kept with every push and clear).
+  let waiting = pending.length;
+  // The step as a local: an imported binding is read through its module cell on every call.
+  const stepCandle = candleStep;
   for (let i = from; i < to; i++) {
-    if (i > 0 && !(ts[i]! > ts[i - 1]!)) throw notAscending(i);
-    if (pending.length > 0) {
-      for (let k = 0; k < pending.length; k++) fillOrder(broker, risk, pending[k]!, open[i]!, i, ts[i]!);
+    const t = ts[i]!;
+    if (i > 0 && !(t > prevTs)) throw notAscending(i);
+    prevTs = t;
+    if (waiting > 0) {
+      for (let k = 0; k < pending.length; k++) fillOrder(broker, risk, pending[k]!, open[i]!, i, t);
       pending.length = 0;
+      waiting = 0;
       bookAccount(broker, book);
+      position = broker.position;
+      snapshot = broker.snapshot;
     }
     const px = close[i]!;
     let e: number;
@@ -307,8 +321,7 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
     }
     if (i >= firstDecision) {
       if (signalMap !== undefined) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, signalSeries[k]![i]!);
-      mark[0] = e;
-      candleStep(stepper, i, broker.position, broker.snapshot, true, gateInputs, step);
+      stepCandle(stepper, i, position, snapshot, true, gateInputs, step);
       const decisions = step.decisions;
       for (let k = 0; k < decisions.length; k++) {
         const d = decisions[k]!;
@@ -317,28 +330,32 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
           if (risk !== undefined) risk.denied(d.denials);
           continue;
         }
-        if (risk !== undefined) risk.approved(d.order!.kind, d.order!.positionSide, ts[i]! + tfMs, ts[i]!);
-        if (fillAtClose) fillOrder(broker, risk, d.order!, px, i, ts[i]!);
-        else pending.push(d.order!);
+        if (risk !== undefined) risk.approved(d.order!.kind, d.order!.positionSide, t + tfMs, t);
+        if (fillAtClose) fillOrder(broker, risk, d.order!, px, i, t);
+        else waiting = pending.push(d.order!);
       }
       if (fillAtClose && decisions.length > 0) {
         bookAccount(broker, book);
-        e = book[QTY] !== 0 ? book[CASH]! + (px - book[ENTRY]!) * book[QTY]! : book[CASH]!;
+        position = broker.position;
+        snapshot = broker.snapshot;
+        e = equityAt(book, px);
       }
     }
     // As live after a tick: equity protections and the panic score see the candle once it is decided on.
     if (risk !== undefined) {
-      const t = risk.onCandle(ts[i]!, px, volume[i]!, e);
-      if (t !== undefined && 'state' in t) {
-        gateInputs.tradingState = BacktestRisk.halted(t);
+      const h = risk.onCandle(t, px, volume[i]!, e);
+      if (h !== undefined && 'state' in h) {
+        gateInputs.tradingState = BacktestRisk.halted(h);
         // DAILY_LOSS_FLATTEN: kill-all closes the position (at the next open; at once with fill: close).
-        if (t.flatten && broker.qty !== 0) {
-          const flat: PlannedOrder = { kind: 'exit', symbol: stepper.symbol, side: broker.qty > 0 ? 'sell' : 'buy', positionSide: broker.qty > 0 ? 'long' : 'short', quantity: Math.abs(broker.qty), allIn: false, reduceOnly: true, reason: `kill-all: ${t.reason}` };
+        if (h.flatten && broker.qty !== 0) {
+          const flat: PlannedOrder = { kind: 'exit', symbol: stepper.symbol, side: broker.qty > 0 ? 'sell' : 'buy', positionSide: broker.qty > 0 ? 'long' : 'short', quantity: Math.abs(broker.qty), allIn: false, reduceOnly: true, reason: `kill-all: ${h.reason}` };
           if (fillAtClose) {
-            fillOrder(broker, risk, flat, px, i, ts[i]!);
+            fillOrder(broker, risk, flat, px, i, t);
             bookAccount(broker, book);
+            position = broker.position;
+            snapshot = broker.snapshot;
             e = book[CASH]!;
-          } else pending.push(flat);
+          } else waiting = pending.push(flat);
         }
       }
     }
@@ -351,6 +368,11 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
 const CASH = 0;
 const QTY = 1;
 const ENTRY = 2;
+
+/** The equity at price `px` of the account in `book`: cash, plus the open position marked at `px`. */
+function equityAt(book: Float64Array, px: number): number {
+  return book[QTY] !== 0 ? book[CASH]! + (px - book[ENTRY]!) * book[QTY]! : book[CASH]!;
+}
 
 /** The broker's cash, signed quantity and entry price into `book` (see simulateCandles). */
 function bookAccount(broker: BacktestBroker, book: Float64Array): void {

@@ -79,7 +79,8 @@ export function decide(input: DecideInput): Decision[] {
       out.push({
         intent,
         verdict: 'approved',
-        denials: [],
+        // The rules' own (empty) list: no second empty array per approval.
+        denials,
         context,
         order: { kind: 'exit', symbol: input.symbol, side: q > 0 ? 'sell' : 'buy', positionSide: side, quantity, allIn: false, reduceOnly: true, reason: intent.reason ?? 'strategy exit' },
       });
@@ -99,7 +100,7 @@ export function decide(input: DecideInput): Decision[] {
     out.push({
       intent,
       verdict: 'approved',
-      denials: [],
+      denials,
       order: {
         kind: 'entry',
         symbol: input.symbol,

@@ -32,7 +32,9 @@ export class RangeSeries {
         // Never write into a whole series handed out before.
         if (wasWhole || this.values.length < to + this.lookback) this.values = new Float64Array(to + this.lookback);
         this.values.fill(Number.NaN, 0, this.lookback);
-        this.base = -this.lookback;
+        // 0 − lookback, not −lookback: with no look-back that is +0, a small integer, where −0 is a
+        // heap number that made V8 compute every strategy's `i - base` in doubles.
+        this.base = 0 - this.lookback;
       }
       this.to = to;
       return;

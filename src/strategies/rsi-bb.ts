@@ -48,10 +48,16 @@ export const rsiBb: StrategyDefinition<Params> = {
     let base = 0;
     let close: Float64Array = new Float64Array(0);
     const protect = p.stopLossPct > 0 || p.takeProfitPct > 0;
-    const enterLong: readonly Intent[] = [{ kind: 'enter', side: 'long', reason: 'rsi oversold' }];
-    const enterShort: readonly Intent[] = [{ kind: 'enter', side: 'short', reason: 'rsi overbought' }];
-    const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'rsi overbought' }];
-    const exitShort: readonly Intent[] = [{ kind: 'exit', reason: 'rsi oversold' }];
+    // The shared empty answer in this closure's own scope: read from the module on every candle, it
+    // is a walk up the scope chain to the imported binding (four dependent loads) before the step
+    // can see that nothing was asked.
+    const none = NO_INTENTS;
+    // Frozen like NO_INTENTS: every answer then has the same array map, and the step's length test
+    // on it is one map check instead of two.
+    const enterLong: readonly Intent[] = Object.freeze([{ kind: 'enter', side: 'long', reason: 'rsi oversold' }]);
+    const enterShort: readonly Intent[] = Object.freeze([{ kind: 'enter', side: 'short', reason: 'rsi overbought' }]);
+    const exitLong: readonly Intent[] = Object.freeze([{ kind: 'exit', reason: 'rsi overbought' }]);
+    const exitShort: readonly Intent[] = Object.freeze([{ kind: 'exit', reason: 'rsi oversold' }]);
     // Entries with protection carry prices, so they are built per entry (rare), never per candle.
     const entry = (side: 'long' | 'short', px: number): readonly Intent[] => {
       if (!protect) return side === 'long' ? enterLong : enterShort;
@@ -113,14 +119,16 @@ export const rsiBb: StrategyDefinition<Params> = {
       onCandle({ i, position, allowShort }) {
         const k = i - base;
         const v = r[k]!;
-        if (v !== v) return NO_INTENTS;
-        if (!position) {
-          if (v < p.oversold && (!lower || close[i]! < lower[k]!)) return entry('long', close[i]!);
-          if (allowShort && v > p.overbought && (!upper || close[i]! > upper[k]!)) return entry('short', close[i]!);
-          return NO_INTENTS;
+        if (v !== v) return none;
+        // Comparisons with undefined rather than truthiness: the step hands a snapshot object or
+        // undefined, and `!x` on a value V8 has not seen only as an object is a test of every kind of falsy value.
+        if (position === undefined) {
+          if (v < p.oversold && (lower === undefined || close[i]! < lower[k]!)) return entry('long', close[i]!);
+          if (allowShort && v > p.overbought && (upper === undefined || close[i]! > upper[k]!)) return entry('short', close[i]!);
+          return none;
         }
-        if (position.side === 'long') return v > p.overbought ? exitLong : NO_INTENTS;
-        return v < p.oversold ? exitShort : NO_INTENTS;
+        if (position.side === 'long') return v > p.overbought ? exitLong : none;
+        return v < p.oversold ? exitShort : none;
       },
     };
   },

@@ -8,6 +8,12 @@ function fill(s: RangeSeries, from: number, to: number, total: number, keep: boo
 }
 
 describe('RangeSeries', () => {
+  it('without a look-back the first range starts at base +0, a small integer (−0 made V8 index every read in doubles)', () => {
+    const s = new RangeSeries();
+    s.begin(0, 4, 100, false);
+    expect(Object.is(s.base, 0)).toBe(true);
+  });
+
   it('kept whole: one array over every row, base 0, handed to indicators()', () => {
     const s = new RangeSeries(1);
     fill(s, 0, 3, 8, true);
