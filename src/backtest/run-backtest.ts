@@ -322,23 +322,27 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
     if (i >= firstDecision) {
       if (signalMap !== undefined) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, signalSeries[k]![i]!);
       stepCandle(stepper, i, position, snapshot, true, gateInputs, step);
-      const decisions = step.decisions;
-      for (let k = 0; k < decisions.length; k++) {
-        const d = decisions[k]!;
-        if (d.verdict === 'denied') {
-          for (const x of d.denials) broker.deny(x.code);
-          if (risk !== undefined) risk.denied(d.denials);
-          continue;
+      // The decisions only after a step that took any: one field test on most candles, not the length
+      // of a list that is either the shared empty one or the gate's (two array shapes).
+      if (step.dirty) {
+        const decisions = step.decisions;
+        for (let k = 0; k < decisions.length; k++) {
+          const d = decisions[k]!;
+          if (d.verdict === 'denied') {
+            for (const x of d.denials) broker.deny(x.code);
+            if (risk !== undefined) risk.denied(d.denials);
+            continue;
+          }
+          if (risk !== undefined) risk.approved(d.order!.kind, d.order!.positionSide, t + tfMs, t);
+          if (fillAtClose) fillOrder(broker, risk, d.order!, px, i, t);
+          else waiting = pending.push(d.order!);
         }
-        if (risk !== undefined) risk.approved(d.order!.kind, d.order!.positionSide, t + tfMs, t);
-        if (fillAtClose) fillOrder(broker, risk, d.order!, px, i, t);
-        else waiting = pending.push(d.order!);
-      }
-      if (fillAtClose && decisions.length > 0) {
-        bookAccount(broker, book);
-        position = broker.position;
-        snapshot = broker.snapshot;
-        e = equityAt(book, px);
+        if (fillAtClose && decisions.length > 0) {
+          bookAccount(broker, book);
+          position = broker.position;
+          snapshot = broker.snapshot;
+          e = equityAt(book, px);
+        }
       }
     }
     // As live after a tick: equity protections and the panic score see the candle once it is decided on.
