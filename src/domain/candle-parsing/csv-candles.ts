@@ -156,9 +156,10 @@ export class CsvCandleParser {
         const role = roleOf[k]!;
         let c = 0;
         if (role < 0) {
+          // (A CR before the newline is skipped with the cell; elsewhere it is part of it.)
           while (p < n) {
             c = b[p]!;
-            if (c === delimiter || c === LF || c === CR) break;
+            if (c === delimiter || c === LF) break;
             p++;
           }
         } else {
@@ -174,15 +175,14 @@ export class CsvCandleParser {
             p++;
           }
           if (role === ROLE_TS && digits === 4 && p < n && (c === 45 /* - */ || c === 47 /* / */)) {
-            // A date (`2024-01-31 00:00:00`, `2024-01-31T00:00:00Z`…): the cell runs to the next
-            // delimiter; a trailing space is for the general path (it trims, and so refuses alike).
+            // A date (`2024-01-31 00:00:00`, `2024-01-31T00:00:00Z`…) runs to the next delimiter.
+            // The date parser takes no trailing space, so a padded date goes to the general path.
             const from = p - 4;
             while (p < n) {
               c = b[p]!;
               if (c === delimiter || c === LF || c === CR) break;
               p++;
             }
-            if (b[p - 1] === SPACE) return lineStart;
             const ts = parseIsoDateBytes(b, from, p);
             if (ts !== ts) return lineStart; // NaN: not a date the reader takes
             values[role] = ts;
@@ -201,13 +201,8 @@ export class CsvCandleParser {
             }
             if (digits === 0 || mantissa >= MAX_EXACT || decimals > 22) return lineStart;
             const value = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
-            if (role === ROLE_TS) {
-              const ts = epochToMs(value);
-              if (ts !== ts) return lineStart; // NaN: out of a date's range
-              values[role] = ts;
-            } else {
-              values[role] = value;
-            }
+            // An epoch below 2^53 is always a date (µs at most, 9.0e12 ms): epochToMs gives no NaN here.
+            values[role] = role === ROLE_TS ? epochToMs(value) : value;
           }
         }
         if (p >= n) return lineStart;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Candles } from '../../../../src/domain/candles.ts';
-import { CsvCandleParser } from '../../../../src/domain/candle-parsing/csv-candles.ts';
+import { CsvCandleParser, MAX_LINE_CHARS, parseCsvCandles } from '../../../../src/domain/candle-parsing/csv-candles.ts';
 import { expectRefusal } from './expect-refusal.ts';
 
 /**
@@ -130,11 +130,13 @@ describe('plain lines read by the fast path, bit for bit as the general path rea
     const plain = [
       ['1704067200000', '40000.00', '40023.53', '39981.01', '40018.98', '25.6606'],
       ['2024-01-01 00:02:00', '5.', '7', '.5', '6.25', '0'],
+      ['2024/01/01T00:02:30Z', '5', '7', '1', '6', '1'],
     ];
     const other = [
       ['1704067380000', '+1', '2', '1', '1', '1'], // sign
       ['1704067440000', '1e0', '2', '1', '1', '1'], // exponent
       ['1704067500000', '1', '2', '1', '1', `1.${'0'.repeat(23)}`], // 23 decimals
+      ['1704067530000', '1', '2', '1', '1', `0.${'0'.repeat(22)}1`], // 23 decimals of a small mantissa
       ['1704067560000', '1', '2', '1', '1', '9007199254740993'], // mantissa beyond 2^53
       ['1704067620000', '"1"', '2', '1', '1', '1'], // quotes
       ['2024-01-01T00:08:00Z ', '1', '2', '1', '1', '1'], // trailing space after a date
@@ -143,9 +145,25 @@ describe('plain lines read by the fast path, bit for bit as the general path rea
     const whole = read(text([...plain, ...other], false), 1 << 20);
     expect(spy).toHaveBeenCalledTimes(other.length);
     expect(whole.candles.length).toBe(plain.length + other.length);
-    expect(Array.from(whole.candles.volume)).toEqual([25.6606, 0, 1, 1, 1, 9007199254740992, 1, 1]);
+    expect(Array.from(whole.candles.volume)).toEqual([25.6606, 0, 1, 1, 1, 1, 1e-23, 9007199254740992, 1, 1]);
+    expect(whole.candles.ts[2]).toBe(Date.UTC(2024, 0, 1, 0, 2, 30));
     expect(whole.candles.ts[1]).toBe(Date.UTC(2024, 0, 1, 0, 2));
     expect(whole.candles.low[1]).toBe(0.5);
+  });
+
+  it('takes CRLF lines, and the time in the last column, without the general path', () => {
+    const csv = [
+      'open;high;low;close;volume;date',
+      '1;2;1;1;1;2024-01-01T00:00:00Z',
+      '1;2;1;1;1;2024/01/01 00:01',
+      '1;2;1;1;1;1704067320000',
+      '1;2;1;1;1;2023-12-31',
+    ].join('\r\n');
+    const spy = generalRows();
+    const got = read(`${csv}\r\n`, 1 << 20);
+    expect(spy).not.toHaveBeenCalled();
+    expect(Array.from(got.candles.ts)).toEqual([Date.UTC(2023, 11, 31), Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 1), Date.UTC(2024, 0, 1, 0, 2)]);
+    expect(got.stats).toEqual({ rowsRead: 4, duplicatesDropped: 0, reordered: true });
   });
 
   it('skips ignored columns, whatever they hold, and reads a header-less exchange dump', () => {
@@ -159,10 +177,28 @@ describe('plain lines read by the fast path, bit for bit as the general path rea
   });
 });
 
+describe('the line length limit on the fast path', () => {
+  // An ignored column may hold anything, so a plain line can be long: read whole, it is refused as before.
+  const withNote = (bytes: number): string => {
+    const row = '1704067200000,1,2,1,1,1,';
+    return `time,open,high,low,close,volume,note\n${row}${'x'.repeat(bytes - row.length)}\n`;
+  };
+
+  it('accepts a line of exactly the limit and refuses one byte more, naming the line', () => {
+    expect(parseCsvCandles(withNote(MAX_LINE_CHARS), 'x.csv').candles.close[0]).toBe(1);
+    const err = expectRefusal(() => parseCsvCandles(withNote(MAX_LINE_CHARS + 1), 'x.csv'));
+    expect(err.message).toBe(`x.csv line 2: line is longer than ${MAX_LINE_CHARS} bytes — not a candle CSV`);
+  });
+});
+
 describe('a bad line is refused with the same message whichever path meets it first', () => {
   const BAD_CELLS = ['x', '', '1.2.3', '1e', '-', '.', '1,5', '2024-13-01', '2024-01-01T00:00:00+25:00', '１'];
 
-  it.each(BAD_CELLS.flatMap((bad) => [0, 1, 4, 5].map((column) => [bad, column] as const)))('%j in column %i', (bad, column) => {
+  // A date is a time, not a price; a fifth digit before the dash is no year the reader takes.
+  const NOT_A_PRICE = ['2024-01-31', '2024/01/31 00:00:00'];
+  const cases = [...BAD_CELLS.flatMap((bad) => [0, 1, 4, 5].map((column) => [bad, column] as const)), ...NOT_A_PRICE.flatMap((bad) => [1, 3, 5].map((column) => [bad, column] as const)), ['12024-01-31', 0] as const];
+
+  it.each(cases)('%j in column %i', (bad, column) => {
     const rows = randomFile(7, 40, 'mixed');
     rows[23]![column] = bad;
     const general = expectRefusal(() => read(text(rows, true), 1 << 20));
@@ -180,6 +216,7 @@ describe('a bad line is refused with the same message whichever path meets it fi
       (rows) => (rows[5]![2] = '0.0001'),
       (rows) => (rows[5]![1] = '0'),
       (rows) => (rows[5]![0] = '100000000000000000000'),
+      (rows) => rows[5]!.splice(0, 2, `${rows[5]![0]}x${rows[5]![1]}`), // one cell short, its delimiter a letter
     ];
     for (const breakIt of cases) {
       const rows = randomFile(8, 10, 'epoch');
