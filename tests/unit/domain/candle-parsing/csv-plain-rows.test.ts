@@ -160,6 +160,7 @@ describe('plain lines read by the fast path, bit for bit as the general path rea
       '1;2;1;1;1;2023-12-31',
     ].join('\r\n');
     const spy = generalRows();
+    expect(read(`${csv.replaceAll('\r\n', '\n')}\n`, 1 << 20).candles.length).toBe(4);
     const got = read(`${csv}\r\n`, 1 << 20);
     expect(spy).not.toHaveBeenCalled();
     expect(Array.from(got.candles.ts)).toEqual([Date.UTC(2023, 11, 31), Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 1), Date.UTC(2024, 0, 1, 0, 2)]);
@@ -167,13 +168,15 @@ describe('plain lines read by the fast path, bit for bit as the general path rea
   });
 
   it('skips ignored columns, whatever they hold, and reads a header-less exchange dump', () => {
-    const dump = '1704067200000,1.5,2,1,1.75,10,1704067259999,"x y",12,BTC;USDT,\t,0\n1704067260000,1.75,2,1.5,2,0,1704067319999,17.5,3,0,0,0\n';
+    const dump =
+      '1704067200000,1.5,2,1,1.75,10,1704067259999,"x y",12,BTC;USDT,\t,0\n1704067260000,1.75,2,1.5,2,0,1704067319999,17.5,3,0,0,0\n' +
+      '1704067320000,2,2,2,2,1,1704067379999,BTCUSDT,"",-,x y,\r\n';
     const spy = generalRows();
     const got = read(dump, 1 << 20);
-    // The first line decides the layout through the general path (it may be a header); the second is plain.
+    // The first line decides the layout through the general path (it may be a header); the others are plain.
     expect(spy).toHaveBeenCalledTimes(1);
-    expect(Array.from(got.candles.close)).toEqual([1.75, 2]);
-    expect(Array.from(got.candles.ts)).toEqual([1704067200000, 1704067260000]);
+    expect(Array.from(got.candles.close)).toEqual([1.75, 2, 2]);
+    expect(Array.from(got.candles.ts)).toEqual([1704067200000, 1704067260000, 1704067320000]);
   });
 });
 
@@ -184,6 +187,14 @@ describe('the line length limit on the fast path', () => {
     return `time,open,high,low,close,volume,note\n${row}${'x'.repeat(bytes - row.length)}\n`;
   };
 
+  it('reads the plain lines of a text longer than the limit without the general path', () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `${1704067200000 + i * 60_000},40000.00,40023.53,39981.01,40018.98,25.6606`);
+    const spy = generalRows();
+    const got = parseCsvCandles(`time,open,high,low,close,volume\n${rows.join('\n')}\n`, 'x.csv');
+    expect(got.candles.length).toBe(30_000);
+    expect(spy).not.toHaveBeenCalled();
+  });
+
   it('accepts a line of exactly the limit and refuses one byte more, naming the line', () => {
     expect(parseCsvCandles(withNote(MAX_LINE_CHARS), 'x.csv').candles.close[0]).toBe(1);
     const err = expectRefusal(() => parseCsvCandles(withNote(MAX_LINE_CHARS + 1), 'x.csv'));
@@ -192,6 +203,8 @@ describe('the line length limit on the fast path', () => {
 });
 
 describe('a bad line is refused with the same message whichever path meets it first', () => {
+  const PLAIN_ROW = ['1704067200000', '2.5', '3', '1', '2', '5'] as const;
+
   const BAD_CELLS = ['x', '', '1.2.3', '1e', '-', '.', '1,5', '2024-13-01', '2024-01-01T00:00:00+25:00', '１'];
 
   // A date is a time, not a price; a fifth digit before the dash is no year the reader takes.
@@ -200,7 +213,8 @@ describe('a bad line is refused with the same message whichever path meets it fi
 
   it.each(cases)('%j in column %i', (bad, column) => {
     const rows = randomFile(7, 40, 'mixed');
-    rows[23]![column] = bad;
+    rows[23] = [...PLAIN_ROW]; // plain but for the bad cell, so the fast path meets it
+    rows[23][column] = bad;
     const general = expectRefusal(() => read(text(rows, true), 1 << 20));
     for (const chunk of [5, 1 << 20]) {
       const fast = expectRefusal(() => read(text(rows, false), chunk));
@@ -220,6 +234,7 @@ describe('a bad line is refused with the same message whichever path meets it fi
     ];
     for (const breakIt of cases) {
       const rows = randomFile(8, 10, 'epoch');
+      rows[5] = [...PLAIN_ROW];
       breakIt(rows);
       const general = expectRefusal(() => read(text(rows, true), 1 << 20));
       const fast = expectRefusal(() => read(text(rows, false), 1 << 20));
