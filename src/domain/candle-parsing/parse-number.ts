@@ -11,8 +11,10 @@ import { asciiScratch, latin1 } from './ascii-bytes.ts';
  * exponents) falls back to `Number()` on the slice, which stays correct, only slower.
  */
 
-const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
-const MAX_EXACT = 2 ** 53;
+/** 10^0 … 10^22: the powers of ten a double holds exactly (Clinger's fast path). */
+export const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Mantissas below this are exact doubles. */
+export const MAX_EXACT = 2 ** 53;
 
 /**
  * Parse the decimal number in `text[start, end)` (no surrounding whitespace expected).
