@@ -2,10 +2,11 @@ import module from 'node:module';
 
 /**
  * Node's compile cache: V8's code cache of the built modules, kept on disk (NODE_COMPILE_CACHE, by
- * default the temp folder), so a later start skips compiling what did not change (~0.1 s of CPU for
- * the bot). Node also keeps every loaded module's cache entry in memory until the process exits
- * (~3 MiB for the bot), which is why the bot on PostgreSQL runs without it (docs/performance.md,
- * "Resident memory on PostgreSQL"). bin/tradeops.js turns it on for every other command.
+ * default the temp folder), so a later start skips compiling what did not change (0.04–0.1 s of
+ * CPU for the bot). Node also keeps every loaded module's cache entry in memory until the process
+ * exits (~3 MiB for the bot), which is why the bot on PostgreSQL runs without it
+ * (docs/performance.md, "Resident memory on PostgreSQL"). bin/tradeops.js turns it on for every
+ * other command.
  */
 export function enableCompileCache(): void {
   try {
