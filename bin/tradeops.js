@@ -19,25 +19,17 @@ if (first === '--version' || first === '-v') {
   // Answered here, before loading anything else: `tradeops --version` costs one Node start.
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  // V8's code cache for the built modules (Node ≥ 22.1; NODE_COMPILE_CACHE picks the folder, default
-  // the temp folder): later starts skip compiling what did not change. Not here for the bot (`start`,
-  // also the command when none or an option comes first): Node keeps every module's cache in memory
-  // for the life of the process, so the bot turns it on itself, for the embedded database only, once
-  // it knows which database it has (src/cli/compile-cache.ts).
-  const startsBot = first === undefined || first === 'start' || first.startsWith('-');
-  if (!startsBot) {
-    const { enableCompileCache } = await import('node:module');
-    try {
-      enableCompileCache?.();
-    } catch {
-      // an unwritable cache folder only costs speed
-    }
-  }
   const cli = new URL('../dist/src/cli.js', import.meta.url);
   if (!existsSync(cli)) {
     process.stderr.write('tradeops is not built: run `npm run build` (npm ci runs it through `prepare`).\n');
     process.exit(1);
   }
+  // V8's code cache for the built modules (dist/src/cli/compile-cache.js), turned on before they
+  // load. Not here for the bot (`start`, also the command when none or an option comes first): Node
+  // keeps every module's cache in memory for the life of the process, so the bot turns it on itself,
+  // for the embedded database only, once it knows which database it has.
+  const startsBot = first === undefined || first === 'start' || first.startsWith('-');
+  if (!startsBot) (await import(new URL('../dist/src/cli/compile-cache.js', import.meta.url).href)).enableCompileCache();
   const { main } = await import(cli.href);
   process.exitCode = await main(process.argv.slice(2));
 }

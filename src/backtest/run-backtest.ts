@@ -312,6 +312,7 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
       snapshot = broker.snapshot;
     }
     const px = close[i]!;
+    // equityAt's expression, written out: its branch also counts the candle as exposed.
     let e: number;
     if (book[QTY] !== 0) {
       exposed++;

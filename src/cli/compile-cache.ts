@@ -5,8 +5,8 @@ import module from 'node:module';
  * default the temp folder), so a later start skips compiling what did not change (0.04–0.1 s of
  * CPU for the bot). Node also keeps every loaded module's cache entry in memory until the process
  * exits (~3 MiB for the bot), which is why the bot on PostgreSQL runs without it
- * (docs/performance.md, "Resident memory on PostgreSQL"). bin/tradeops.js turns it on for every
- * other command.
+ * (docs/performance.md, "Resident memory on PostgreSQL"). bin/tradeops.js turns it on (through
+ * this function) for every other command.
  */
 export function enableCompileCache(): void {
   try {

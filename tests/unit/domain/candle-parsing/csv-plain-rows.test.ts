@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Candles } from '../../../../src/domain/candles.ts';
 import { CsvCandleParser, MAX_LINE_CHARS, parseCsvCandles } from '../../../../src/domain/candle-parsing/csv-candles.ts';
+import { mulberry32 } from '../../../../bench/support/synthetic-candles.ts';
 import { expectRefusal } from './expect-refusal.ts';
 
 /**
@@ -14,16 +15,10 @@ type Parser = { row(b: Uint8Array, start: number, end: number): void };
 const generalRows = (): ReturnType<typeof vi.spyOn> => vi.spyOn(CsvCandleParser.prototype as unknown as Parser, 'row');
 afterEach(() => vi.restoreAllMocks());
 
-/** Deterministic random numbers (mulberry32). */
+/** Deterministic random integers in [0, n). */
 function randomSource(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+  const rand = mulberry32(seed);
+  return (n) => Math.floor(rand() * n);
 }
 
 /** `digits` (an integer as text) over 10^scale, written in one of the forms a file may hold. */
