@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Database, openDatabase, wrapPglite } from '../../src/adapters/db/client.ts';
 import { migrate } from '../../src/adapters/db/migrate.ts';
 import { createTempDatabase, pgServerUrl } from './pg-temp.ts';
+import { openMigratedPglite, SNAPSHOT_ENV } from './pglite-snapshot.ts';
 
 /**
  * Where database tests run: PGlite always, and the real PostgreSQL server when this run found one
@@ -16,8 +17,9 @@ import { createTempDatabase, pgServerUrl } from './pg-temp.ts';
  *   });
  *
  * `open()` always gives a migrated, empty database:
- *  - pglite: a clone of one migrated in-memory template per test file (a clone takes ~0.5 s, a fresh
- *    PGlite plus migrations ~3 s); every clone is independent.
+ *  - pglite: a new in-memory PGlite loaded from the run's migrated snapshot (tests/support/pglite-snapshot.ts,
+ *    ~0.7 s; a fresh PGlite plus migrations costs 3–5 s). Without a snapshot (a run without the global
+ *    setup): a clone of one migrated in-memory template per test file (~1 s a clone). Every database is independent.
  *  - postgres: one database per test file (`tradeops_t_<random>`, created and migrated on the first
  *    open, dropped by cleanup); each open empties its tables and returns a new connection pool.
  * `cleanup()` closes everything the target opened (and drops the server database): call it in afterAll.
@@ -47,6 +49,11 @@ function pgliteTarget(): DatabaseTarget {
   return {
     name: 'pglite',
     async open() {
+      if (process.env[SNAPSHOT_ENV]) {
+        const database = await openMigratedPglite();
+        opened.push(database);
+        return database;
+      }
       template ??= (async () => {
         const t = await openDatabase({ dataDir: 'memory://' });
         await migrate(t);

@@ -2,8 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate } from '../../../src/adapters/db/migrate.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { BacktestRunsRepository } from '../../../src/adapters/db/repositories/backtest-runs.ts';
 import { createBacktestJobRunner, type BacktestRunUpdate } from '../../../src/backtest/job-runner.ts';
 import { createBacktestJobWorker, type BacktestJobWorker } from '../../../src/backtest/jobs/job-worker.ts';
@@ -17,6 +16,7 @@ import { loadStrategyCatalog } from '../../../src/strategies/registry.ts';
 import { backtestRiskFrom } from '../../../src/app/risk-settings.ts';
 import type { BacktestRiskOptions } from '../../../src/backtest/backtest-risk.ts';
 import { loadConfig } from '../../../src/config.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 let database: Database;
 let runs: BacktestRunsRepository;
@@ -27,8 +27,7 @@ const who = { platform: 'telegram', userId: '42', chatId: '7' };
 const announced: BacktestRunUpdate[] = [];
 
 beforeAll(async () => {
-  database = await openDatabase({ dataDir: 'memory://' });
-  await migrate(database);
+  database = await openMigratedPglite();
   runs = new BacktestRunsRepository(database.db);
   // The same queue API as on PostgreSQL, in this process over the embedded database.
   queue = await openPgBossQueue({ database });

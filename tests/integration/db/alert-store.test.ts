@@ -3,10 +3,10 @@ import { createDbAlertStore } from '../../../src/adapters/db/alert-store.ts';
 import { migrate } from '../../../src/adapters/db/migrate.ts';
 import { describeAlertStoreContract } from '../../contract/alert-store.contract.ts';
 import { createTempDatabase, pgServerUrl } from '../../support/pg-temp.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 describeAlertStoreContract('PGlite', async () => {
-  const db = await openDatabase({ dataDir: 'memory://' });
-  await migrate(db);
+  const db = await openMigratedPglite();
   return { store: createDbAlertStore(db.db), done: () => db.close() };
 });
 

@@ -3,10 +3,10 @@ import { migrate } from '../../../src/adapters/db/migrate.ts';
 import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizzle-trading-store.ts';
 import { describeTradingStoreContract } from '../../contract/trading-store.contract.ts';
 import { createTempDatabase, pgServerUrl } from '../../support/pg-temp.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 describeTradingStoreContract('PGlite', async () => {
-  const db = await openDatabase({ dataDir: 'memory://' });
-  await migrate(db);
+  const db = await openMigratedPglite();
   return { store: new DrizzleTradingStore(db.db), done: () => db.close() };
 });
 

@@ -1,7 +1,6 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate } from '../../../src/adapters/db/migrate.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizzle-trading-store.ts';
 import { createSimExchange, type SimExchange } from '../../../src/adapters/exchange/sim/index.ts';
 import { registerTradingGauges } from '../../../src/adapters/metrics/trading-gauges.ts';
@@ -11,6 +10,7 @@ import { parseStrategyParams } from '../../../src/strategies/registry.ts';
 import { smaCross } from '../../../src/strategies/sma-cross.ts';
 import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
 import { Registry } from 'prom-client';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -25,8 +25,7 @@ describe('accounting matches the exchange (sim venue, PGlite)', () => {
 
   async function setup(marketType: 'spot' | 'swap') {
     let wall = Date.UTC(2026, 4, 1, 12);
-    db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
+    db = await openMigratedPglite();
     const symbol = marketType === 'spot' ? 'BTC/USDT' : 'BTC/USDT:USDT';
     sim = await createSimExchange({ symbols: [symbol], timeframe: '1m', seed: 3, speed: 1, historyCandles: 100, cash: 10_000, feeBps: 10, slippageBps: 5, marketType, leverage: 3, now: () => wall });
     const store = new DrizzleTradingStore(db.db, () => sim!.clock.now());

@@ -14,6 +14,7 @@ import { parseSizing } from '../../../src/risk/sizing.ts';
 import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
 import { createTempDatabase, pgServerUrl } from '../../support/pg-temp.ts';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 const logger = pino({ level: 'silent' });
 const SYMBOL = 'BTC/USDT';
@@ -151,8 +152,7 @@ describe('catch-up after a restart and with a lagging feed (PGlite)', () => {
   });
 
   it('a restart after 20 missed candles makes at most one decision, on the newest candle', async () => {
-    db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
+    db = await openMigratedPglite();
     const wall = { t: Date.UTC(2026, 3, 1, 9) };
     const first = await rig(db, { wall });
     await first.kernel.engine.tick();
@@ -172,8 +172,7 @@ describe('catch-up after a restart and with a lagging feed (PGlite)', () => {
   }, 60_000);
 
   it('a newest candle older than MAX_SIGNAL_AGE decides nothing, and the alert says so', async () => {
-    db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
+    db = await openMigratedPglite();
     let lag = 0;
     // A stalled feed: the venue's candles arrive `lag` candles late.
     const lagging = (sim: SimExchange): MarketData => ({

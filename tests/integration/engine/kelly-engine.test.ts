@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import pino from 'pino';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate } from '../../../src/adapters/db/migrate.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { DrizzleRiskStore } from '../../../src/adapters/db/repositories/drizzle-risk-store.ts';
 import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizzle-trading-store.ts';
 import { createSimExchange, type SimExchange } from '../../../src/adapters/exchange/sim/index.ts';
@@ -14,6 +13,7 @@ type OrderRequest = Parameters<Execution['placeOrder']>[0];
 import type { KellySettings, TradeStats } from '../../../src/risk/kelly-size.ts';
 import { parseSizing } from '../../../src/risk/sizing.ts';
 import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -38,8 +38,7 @@ describe('ORDER_SIZING=kelly: the engine sizes strategy entries by the Kelly siz
 
   async function firstEntry(kelly: KellySettings | undefined, stats: TradeStats) {
     let wall = Date.UTC(2026, 0, 1);
-    db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
+    db = await openMigratedPglite();
     const store = new DrizzleTradingStore(db.db, () => sim!.clock.now());
     sim = await createSimExchange({ symbols: ['BTC/USDT'], timeframe: '1m', seed: 7, speed: 1, historyCandles: 500, ...simBalancesOf(undefined, 'spot', 10_000), feeBps: 10, slippageBps: 0, marketType: 'spot', now: () => wall });
     const sent: OrderRequest[] = [];

@@ -2,13 +2,13 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate } from '../../../src/adapters/db/migrate.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizzle-trading-store.ts';
 import { createSimExchange } from '../../../src/adapters/exchange/sim/index.ts';
 import { createKernel } from '../../../src/kernel.ts';
 import { parseSizing } from '../../../src/risk/sizing.ts';
 import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 /** Enters when flat and exits when in, on every candle. */
 const flipper: StrategyDefinition = {
@@ -35,8 +35,7 @@ describe('log lines of the trading path carry their context', () => {
       },
     });
     const logger = pino({ level: 'info' }, sink);
-    db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
+    db = await openMigratedPglite();
     const wall = { t: Date.UTC(2026, 3, 1, 9) };
     const sim = await createSimExchange({ symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1m', seed: 5, speed: 1, historyCandles: 300, cash: 10_000, feeBps: 10, slippageBps: 0, marketType: 'spot', now: () => wall.t });
     const kernel = await createKernel(

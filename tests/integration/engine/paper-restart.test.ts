@@ -1,8 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate } from '../../../src/adapters/db/migrate.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizzle-trading-store.ts';
 import { createSimExchange, type SimExchange } from '../../../src/adapters/exchange/sim/index.ts';
 import { simBalancesOf } from '../../../src/app/build-exchange.ts';
@@ -10,6 +9,7 @@ import { loadSimMarketState, simMarketStateSaver } from '../../../src/app/sim-ma
 import { createKernel } from '../../../src/kernel.ts';
 import { parseSizing } from '../../../src/risk/sizing.ts';
 import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 const logger = pino({ level: 'silent' });
 const SYMBOL = 'BTC/USDT';
@@ -53,8 +53,7 @@ describe('a paper market that continues after a restart (sim venue, PGlite)', ()
   });
 
   it('an open position keeps its value: same price path, same market time, equity unmoved without a trade', async () => {
-    db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
+    db = await openMigratedPglite();
     const wall = { t: Date.UTC(2026, 5, 1, 8) };
     const first = await start(db, wall);
     await first.tick();

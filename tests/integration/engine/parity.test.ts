@@ -1,7 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate } from '../../../src/adapters/db/migrate.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizzle-trading-store.ts';
 import { createSimExchange } from '../../../src/adapters/exchange/sim/index.ts';
 import { runBacktest } from '../../../src/backtest/index.ts';
@@ -11,6 +10,7 @@ import { parseSizing } from '../../../src/risk/sizing.ts';
 import { BUILT_IN_STRATEGIES } from '../../../src/strategies/built-ins.ts';
 import { instantiate, parseStrategyParams } from '../../../src/strategies/registry.ts';
 import type { Intent, StrategyDefinition } from '../../../src/strategies/strategy.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 /**
  * The parity test: the same candles through the kernel (paper mode on the simulated exchange, its
@@ -88,8 +88,7 @@ function tripsOf(fills: readonly Fill[]): Trip[] {
 describe('parity: kernel (paper, simulated clock) and runBacktest make the same trades', () => {
   let db: Database;
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
+    db = await openMigratedPglite();
   }, 60_000);
   afterAll(async () => {
     await db?.close();

@@ -1,8 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate } from '../../../src/adapters/db/migrate.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { DrizzleRiskStore } from '../../../src/adapters/db/repositories/drizzle-risk-store.ts';
 import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizzle-trading-store.ts';
 import { createSimExchange, type SimExchange } from '../../../src/adapters/exchange/sim/index.ts';
@@ -12,6 +11,7 @@ import { NO_RISK_SETTINGS } from '../../../src/engine/risk-layer.ts';
 import { createKernel } from '../../../src/kernel.ts';
 import { parseSizing } from '../../../src/risk/sizing.ts';
 import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 /** Records which symbols it decided on, and enters long on every candle while flat. */
 function recorder(name: string, seen: string[]): StrategyDefinition {
@@ -34,8 +34,7 @@ describe('kernel.reconfigure: another strategy and symbols between ticks (/reloa
 
   it('the next ticks run the new strategy on the new symbols; every component follows them', async () => {
     let wall = Date.UTC(2026, 0, 1);
-    db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
+    db = await openMigratedPglite();
     const store = new DrizzleTradingStore(db.db, () => sim!.clock.now());
     sim = await createSimExchange({ symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1m', seed: 3, speed: 1, historyCandles: 500, ...simBalancesOf(undefined, 'spot', 10_000), feeBps: 10, slippageBps: 0, marketType: 'spot', now: () => wall });
     const before: string[] = [];

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import pino from 'pino';
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { migrate } from '../../../src/adapters/db/migrate.ts';
 import { DrizzleRiskStore } from '../../../src/adapters/db/repositories/drizzle-risk-store.ts';
 import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizzle-trading-store.ts';
@@ -17,6 +17,7 @@ import type { Execution } from '../../../src/ports/execution.ts';
 import { parseSizing } from '../../../src/risk/sizing.ts';
 import { TradingStateHolder } from '../../../src/risk/trading-state.ts';
 import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -41,7 +42,7 @@ describe('risk layer on the simulated exchange and PGlite', () => {
 
   async function setup(risk: Partial<RiskSettings['limits']> = {}, protections: Partial<RiskSettings['protections']> = {}) {
     let wall = Date.UTC(2026, 0, 1);
-    db ??= await openDatabase({ dataDir: 'memory://' });
+    db ??= await openMigratedPglite();
     await migrate(db);
     const store = new DrizzleTradingStore(db.db, () => sim!.clock.now());
     const riskStore = new DrizzleRiskStore(db.db);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import pino from 'pino';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { migrate } from '../../../src/adapters/db/migrate.ts';
 import { DrizzleTradingStore } from '../../../src/adapters/db/repositories/drizzle-trading-store.ts';
 import { createSimExchange, type SimExchange } from '../../../src/adapters/exchange/sim/index.ts';
@@ -12,6 +12,7 @@ import { simBalancesOf } from '../../../src/app/build-exchange.ts';
 import { createKernel, type Kernel } from '../../../src/kernel.ts';
 import { ExecutionError, type Execution } from '../../../src/ports/execution.ts';
 import type { StrategyDefinition } from '../../../src/strategies/strategy.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -57,7 +58,7 @@ describe('trading engine on the simulated exchange and PGlite', () => {
 
   async function setup(wrap?: (e: Execution) => Execution, strategy: StrategyDefinition = scripted) {
     let wall = Date.UTC(2026, 0, 1);
-    db ??= await openDatabase({ dataDir: 'memory://' });
+    db ??= await openMigratedPglite();
     await migrate(db);
     const store = new DrizzleTradingStore(db.db, () => sim!.clock.now());
     // A restarted paper account: the simulated venue gets back the coins the stored account holds.

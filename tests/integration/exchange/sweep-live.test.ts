@@ -4,8 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate } from '../../../src/adapters/db/migrate.ts';
+import { type Database } from '../../../src/adapters/db/client.ts';
 import { DrizzleRiskStore } from '../../../src/adapters/db/repositories/drizzle-risk-store.ts';
 import { sweeps } from '../../../src/adapters/db/schema.ts';
 import { createTreasurySweep } from '../../../src/app/treasury-sweep.ts';
@@ -13,6 +12,7 @@ import type { DomainEvent } from '../../../src/domain/events.ts';
 import type { SweepSettings } from '../../../src/risk/sweep-plan.ts';
 import { FAULTS } from '../../support/local-exchange/faults.ts';
 import { startHarness, type Harness } from './harness.ts';
+import { openMigratedPglite } from '../../support/pglite-snapshot.ts';
 
 const ADDRESS = 'TXYZtreasury0000000000000000000001';
 const WITHDRAW = 'POST /sapi/v1/capital/withdraw/apply';
@@ -29,8 +29,7 @@ describe('/sweep through ccxt withdraw against the local exchange', () => {
   async function setup(settings: Partial<SweepSettings> = {}) {
     h = await startHarness({ local: { spotBalances: { USDT: 10_000, BTC: 0.5 } } });
     await h.adapter.loadMarkets();
-    db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db);
+    db = await openMigratedPglite();
     const riskStore = new DrizzleRiskStore(db.db);
     const events: DomainEvent[] = [];
     const debits: number[] = [];
