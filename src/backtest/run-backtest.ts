@@ -302,8 +302,7 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number, q
   let snapshot = broker.snapshot;
   // The previous candle's time in a local: one read of the time column per candle.
   let prevTs = from > 0 ? ts[from - 1]! : Number.NaN;
-  // How many orders wait in `pending`, as a local. The list is never truncated: setting an array's
-  // length is a call into the runtime and drops its storage, so the next order grew a new one.
+  // How many orders wait in `pending`. Never truncated: a length set is a runtime call that drops the storage.
   let waiting = r.waiting;
   // The step as a local: an imported binding is read through its module cell on every call.
   const stepCandle = candleStep;
