@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { newWindowState, rollingMeanRange } from '../indicators/rolling-moments.ts';
+import { QuietMask } from './quiet-mask.ts';
 import { RangeSeries } from './range-series.ts';
 import type { Candles } from '../domain/candles.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
@@ -33,10 +34,7 @@ export const smaCross: StrategyDefinition<Params> = {
     let fast: Float64Array = new Float64Array(0);
     let slow: Float64Array = new Float64Array(0);
     let base = 0;
-    // The range last prepared, for quietRows() (its mask reused from one range to the next).
-    let rangeFrom = 0;
-    let rangeTo = 0;
-    let quiet = new Uint8Array(0);
+    const quiet = new QuietMask();
     const enterLong: readonly Intent[] = [{ kind: 'enter', side: 'long', reason: 'sma cross up' }];
     const exitThenLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross up' }, ...enterLong];
     const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross down' }];
@@ -49,8 +47,7 @@ export const smaCross: StrategyDefinition<Params> = {
       }
       fastS.begin(from, to, c.length, keep);
       slowS.begin(from, to, c.length, keep);
-      rangeFrom = from;
-      rangeTo = to;
+      quiet.range(from, to);
       fast = fastS.values;
       slow = slowS.values;
       base = fastS.base;
@@ -62,14 +59,12 @@ export const smaCross: StrategyDefinition<Params> = {
       prepareRange,
       // onCandle answers only on a cross (up or down, whatever the position): every other row is quiet.
       quietRows: () => {
-        const len = rangeTo - rangeFrom;
-        if (quiet.length < len) quiet = new Uint8Array(len);
-        for (let j = 0; j < len; j++) {
-          const i = rangeFrom + j;
+        const m = quiet.rows();
+        for (let i = quiet.from; i < quiet.to; i++) {
           const k = i - base;
-          quiet[j] = i >= 1 && ((fast[k - 1]! < slow[k - 1]! && fast[k]! > slow[k]!) || (fast[k - 1]! > slow[k - 1]! && fast[k]! < slow[k]!)) ? 0 : 1;
+          m[i - quiet.from] = i >= 1 && ((fast[k - 1]! < slow[k - 1]! && fast[k]! > slow[k]!) || (fast[k - 1]! > slow[k - 1]! && fast[k]! < slow[k]!)) ? 0 : 1;
         }
-        return quiet;
+        return m;
       },
       indicators: () => {
         const f = fastS.series();
