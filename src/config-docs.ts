@@ -1,7 +1,7 @@
 /**
- * Every environment variable tradeops knows, with its doc line, default and group. `.env.example` and
- * the README's configuration reference are generated from this list (docs/generate-reference.ts) and
- * checked against it by tests/unit/config-docs.test.ts; the schema (config-schema.ts) validates them.
+ * Every environment variable tradeops knows, with its doc line, default and group (the schema,
+ * config-schema.ts, validates them). `.env.example` and the README's configuration reference are
+ * generated from this list (`npm run docs:generate`); tests/unit/config-docs.test.ts checks they match.
  */
 
 export interface EnvVarDoc {
