@@ -205,7 +205,7 @@ function simulate(
     }
     if (risk !== undefined) g.risk = risk.view(ts[i]! + tfMs, ts[i]!, broker.qty !== 0 ? 1 : 0);
   };
-  const run: CandleRun = { c, equity, book, stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
+  const run: CandleRun = { c, equity, book, stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, waiting: 0, step: newStepResult() };
   let exposed = 0;
   const strategy = stepper.strategy;
   const chunk = x.chunk;
@@ -251,6 +251,8 @@ interface CandleRun {
   onProgress: ((f: number) => void) | undefined;
   /** Orders decided on the candle before, to fill at this one's open (carried across chunks). */
   pending: PlannedOrder[];
+  /** How many of `pending` wait (the first ones; the rest are spent orders, overwritten by the next). */
+  waiting: number;
   step: CandleStepResult;
 }
 
@@ -300,8 +302,8 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number, q
   let snapshot = broker.snapshot;
   // The previous candle's time in a local: one read of the time column per candle.
   let prevTs = from > 0 ? ts[from - 1]! : Number.NaN;
-  // How many orders wait in `pending`, as a local (kept with every push and clear).
-  let waiting = pending.length;
+  // How many orders wait in `pending`. Never truncated: a length set is a runtime call that drops the storage.
+  let waiting = r.waiting;
   // The step as a local: an imported binding is read through its module cell on every call.
   const stepCandle = candleStep;
   for (let i = from; i < to; i++) {
@@ -309,8 +311,7 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number, q
     if (i > 0 && !(t > prevTs)) throw notAscending(i);
     prevTs = t;
     if (waiting > 0) {
-      for (let k = 0; k < pending.length; k++) broker.fillOrder(pending[k]!, open[i]!, i, t, risk);
-      pending.length = 0;
+      for (let k = 0; k < waiting; k++) broker.fillOrder(pending[k]!, open[i]!, i, t, risk);
       waiting = 0;
       bookAccount(broker, book);
       position = broker.position;
@@ -343,7 +344,7 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number, q
           }
           if (risk !== undefined) risk.approved(d.order!.kind, d.order!.positionSide, t + tfMs, t);
           if (fillAtClose) broker.fillOrder(d.order!, px, i, t, risk);
-          else waiting = pending.push(d.order!);
+          else pending[waiting++] = d.order!;
         }
         if (fillAtClose && decisions.length > 0) {
           bookAccount(broker, book);
@@ -367,13 +368,14 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number, q
             position = broker.position;
             snapshot = broker.snapshot;
             e = book[CASH]!;
-          } else waiting = pending.push(flat);
+          } else pending[waiting++] = flat;
         }
       }
     }
     equity[i - base] = e;
     if (onProgress !== undefined && (i & PROGRESS_MASK) === 0 && i > 0) onProgress(i / n);
   }
+  r.waiting = waiting;
   return exposed;
 }
 

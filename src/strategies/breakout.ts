@@ -47,11 +47,17 @@ export const breakout: StrategyDefinition<Params> = {
     let range: Float64Array = new Float64Array(0);
     let base = 0;
     let close: Float64Array = new Float64Array(0);
+    // The range last prepared, for quietRows() (its mask reused from one range to the next).
+    let rangeFrom = 0;
+    let rangeTo = 0;
+    let quiet = new Uint8Array(0);
     const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'channel exit' }];
     const exitShort: readonly Intent[] = [{ kind: 'exit', reason: 'channel exit' }];
     const prepareRange = (c: Candles, from: number, to: number, keep: boolean): void => {
       if (from === 0) states = newStates(p);
       close = c.close;
+      rangeFrom = from;
+      rangeTo = to;
       for (const s of same ? [hhS, llS, rangeS] : [hhS, llS, exitHhS, exitLlS, rangeS]) s.begin(from, to, c.length, keep);
       hh = hhS.values;
       ll = llS.values;
@@ -70,6 +76,19 @@ export const breakout: StrategyDefinition<Params> = {
     return {
       prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
       prepareRange,
+      // onCandle answers only when the close breaks a channel of the row before — the entry channel
+      // when flat, the exit channel in a position: a row that breaks neither is quiet, whatever the position.
+      quietRows: () => {
+        const len = rangeTo - rangeFrom;
+        if (quiet.length < len) quiet = new Uint8Array(len);
+        for (let j = 0; j < len; j++) {
+          const i = rangeFrom + j;
+          const k = i - base;
+          const px = close[i]!;
+          quiet[j] = i >= 1 && (px > hh[k - 1]! || px < ll[k - 1]! || px < exitLl[k - 1]! || px > exitHh[k - 1]!) ? 0 : 1;
+        }
+        return quiet;
+      },
       // The entry channel a close must break is the previous candle's: drawn one candle later.
       indicators: () => {
         const high = hhS.series();

@@ -33,6 +33,10 @@ export const smaCross: StrategyDefinition<Params> = {
     let fast: Float64Array = new Float64Array(0);
     let slow: Float64Array = new Float64Array(0);
     let base = 0;
+    // The range last prepared, for quietRows() (its mask reused from one range to the next).
+    let rangeFrom = 0;
+    let rangeTo = 0;
+    let quiet = new Uint8Array(0);
     const enterLong: readonly Intent[] = [{ kind: 'enter', side: 'long', reason: 'sma cross up' }];
     const exitThenLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross up' }, ...enterLong];
     const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross down' }];
@@ -45,6 +49,8 @@ export const smaCross: StrategyDefinition<Params> = {
       }
       fastS.begin(from, to, c.length, keep);
       slowS.begin(from, to, c.length, keep);
+      rangeFrom = from;
+      rangeTo = to;
       fast = fastS.values;
       slow = slowS.values;
       base = fastS.base;
@@ -54,6 +60,17 @@ export const smaCross: StrategyDefinition<Params> = {
     return {
       prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
       prepareRange,
+      // onCandle answers only on a cross (up or down, whatever the position): every other row is quiet.
+      quietRows: () => {
+        const len = rangeTo - rangeFrom;
+        if (quiet.length < len) quiet = new Uint8Array(len);
+        for (let j = 0; j < len; j++) {
+          const i = rangeFrom + j;
+          const k = i - base;
+          quiet[j] = i >= 1 && ((fast[k - 1]! < slow[k - 1]! && fast[k]! > slow[k]!) || (fast[k - 1]! > slow[k - 1]! && fast[k]! < slow[k]!)) ? 0 : 1;
+        }
+        return quiet;
+      },
       indicators: () => {
         const f = fastS.series();
         const s = slowS.series();
