@@ -3,6 +3,7 @@ import type { Candles } from '../domain/candles.ts';
 import { newRsiState, rsiRange } from '../indicators/rsi.ts';
 import { newWindowState, rollingBandsRange } from '../indicators/rolling-moments.ts';
 import { rsiBandsRange } from '../indicators/rsi-bands.ts';
+import { QuietMask } from './quiet-mask.ts';
 import { RangeSeries } from './range-series.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
 
@@ -47,6 +48,9 @@ export const rsiBb: StrategyDefinition<Params> = {
     let upper: Float64Array | undefined;
     let base = 0;
     let close: Float64Array = new Float64Array(0);
+    // The quiet rows' mask: written by the one-pass kernel itself when that ran (`quietDone`).
+    const quiet = new QuietMask();
+    let quietDone = false;
     const protect = p.stopLossPct > 0 || p.takeProfitPct > 0;
     // The shared empty answer in this closure's own scope: read from the module on every candle, it
     // is a walk up the scope chain to the imported binding (four dependent loads) before the step
@@ -78,6 +82,8 @@ export const rsiBb: StrategyDefinition<Params> = {
         bandState = newWindowState();
       }
       close = c.close;
+      quiet.range(from, to);
+      quietDone = false;
       rs.begin(from, to, c.length, keep);
       r = rs.values;
       base = rs.base;
@@ -94,13 +100,30 @@ export const rsiBb: StrategyDefinition<Params> = {
         rsiRange(c.close, p.rsiPeriod, from, to, rsiState, r, base);
         rollingBandsRange(c.close, p.bbPeriod, p.bbStdDev, from, to, bandState, upper, lower, base);
       } else {
-        // One pass; the bands only where onCandle reads them (RSI past oversold or overbought).
-        rsiBandsRange(c.close, p.rsiPeriod, p.bbPeriod, p.bbStdDev, p.oversold, p.overbought, from, to, rsiState, bandState, r, upper, lower, base);
+        // One pass; the bands only where onCandle reads them (RSI past oversold or overbought), and
+        // the quiet rows (RSI between the two, or NaN) marked on the way. Not kept, the series start
+        // at this range (base = from), so the mask's `i − base` is quietRows' `i − from`.
+        rsiBandsRange(c.close, p.rsiPeriod, p.bbPeriod, p.bbStdDev, p.oversold, p.overbought, from, to, rsiState, bandState, r, upper, lower, base, quiet.rows());
+        quietDone = true;
       }
     };
     return {
       prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
       prepareRange,
+      // onCandle answers only when RSI is below oversold or above overbought (whatever the position:
+      // an entry needs one of the two, a long's exit the second, a short's the first); a row with RSI
+      // between the two, or NaN, is quiet.
+      quietRows: () => {
+        const m = quiet.rows();
+        if (quietDone) return m;
+        const lo = p.oversold;
+        const hi = p.overbought;
+        for (let i = quiet.from; i < quiet.to; i++) {
+          const v = r[i - base]!;
+          m[i - quiet.from] = v < lo || v > hi ? 0 : 1;
+        }
+        return m;
+      },
       indicators: () => {
         const rsiValues = rs.series();
         if (!rsiValues) return [];
