@@ -6,6 +6,7 @@ import type { PlannedOrder } from '../risk/decide.ts';
 import { ExecutionError } from '../ports/execution.ts';
 import { affordableQuantity } from '../risk/sizing.ts';
 import type { PositionSnapshot } from '../strategies/strategy.ts';
+import type { BacktestRisk } from './backtest-risk.ts';
 import type { BacktestTrade } from './types.ts';
 
 export interface BrokerOptions {
@@ -86,6 +87,13 @@ export class BacktestBroker {
     this.open = { index: i, ts, price: f.price, qty: f.qty, fee: f.fee, side: order.positionSide, reason: order.reason, sl: order.stopLoss, tp: order.takeProfit };
     this.portfolio.setProtection(this.symbol, order.stopLoss, order.takeProfit);
     this.snapshot = { side: order.positionSide, quantity: f.qty, entryPrice: f.price, openedAt: ts };
+  }
+
+  /** {@link execute}, and a position the order closes feeds the protections (cooldown, stop-loss guard). */
+  fillOrder(order: PlannedOrder, ref: number, i: number, ts: number, risk: BacktestRisk | undefined): void {
+    const before = this.trades.length;
+    this.execute(order, ref, i, ts);
+    if (risk !== undefined && this.trades.length > before) risk.onExit(ts, this.trades[before]!.exitReason);
   }
 
   /** Close the whole position at `ref` (before costs). */

@@ -205,7 +205,7 @@ function simulate(
     }
     if (risk !== undefined) g.risk = risk.view(ts[i]! + tfMs, ts[i]!, broker.qty !== 0 ? 1 : 0);
   };
-  const run: CandleRun = { c, equity, book, stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, step: newStepResult() };
+  const run: CandleRun = { c, equity, book, stepper, broker, gateInputs, risk, fillAtClose, firstDecision, signalMap, signalNames, signalSeries, onProgress, pending, waiting: 0, step: newStepResult() };
   let exposed = 0;
   const strategy = stepper.strategy;
   const chunk = x.chunk;
@@ -217,8 +217,12 @@ function simulate(
   for (let from = 0; from < n; from += chunk) {
     const to = Math.min(n, from + chunk);
     if (!x.keepCurve) base = from;
-    if (x.ranged) strategy.prepareRange!(c, from, to, x.keepIndicators);
-    exposed += simulateCandles(run, from, to, base);
+    let quiet: Uint8Array | undefined;
+    if (x.ranged) {
+      strategy.prepareRange!(c, from, to, x.keepIndicators);
+      if (strategy.quietRows !== undefined) quiet = strategy.quietRows();
+    }
+    exposed += simulateCandles(run, from, to, base, quiet);
     x.curve.add(from, Math.min(to, n - 1), base);
   }
   if (broker.qty !== 0) {
@@ -247,6 +251,8 @@ interface CandleRun {
   onProgress: ((f: number) => void) | undefined;
   /** Orders decided on the candle before, to fill at this one's open (carried across chunks). */
   pending: PlannedOrder[];
+  /** How many of `pending` wait (the first ones; the rest are spent orders, overwritten by the next). */
+  waiting: number;
   step: CandleStepResult;
 }
 
@@ -256,12 +262,13 @@ const CHUNK = 1 << 12;
 const NO_CURVE = new Float64Array(0);
 
 /**
- * Candles `[from, to)` of the loop above (candle i's equity into `equity[i − base]`); returns how many closed in a position. Called per chunk,
+ * Candles `[from, to)` of the loop above (candle i's equity into `equity[i − base]`; `quiet`, the
+ * strategy's quiet rows of the range at `i − from`); returns how many closed in a position. Called per chunk,
  * not once for the whole series: V8 compiles a single million-iteration loop "on stack" (OSR), and
  * that code boxed this loop's doubles (a heap number per candle); a function called per chunk is
  * compiled normally after a few calls. Everything it reads is in plain locals.
  */
-function simulateCandles(r: CandleRun, from: number, to: number, base: number): number {
+function simulateCandles(r: CandleRun, from: number, to: number, base: number, quiet: Uint8Array | undefined): number {
   const c = r.c;
   const n = c.length;
   const ts = c.ts;
@@ -295,8 +302,8 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
   let snapshot = broker.snapshot;
   // The previous candle's time in a local: one read of the time column per candle.
   let prevTs = from > 0 ? ts[from - 1]! : Number.NaN;
-  // How many orders wait in `pending`, as a local (kept with every push and clear).
-  let waiting = pending.length;
+  // How many orders wait in `pending`. Never truncated: a length set is a runtime call that drops the storage.
+  let waiting = r.waiting;
   // The step as a local: an imported binding is read through its module cell on every call.
   const stepCandle = candleStep;
   for (let i = from; i < to; i++) {
@@ -304,8 +311,7 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
     if (i > 0 && !(t > prevTs)) throw notAscending(i);
     prevTs = t;
     if (waiting > 0) {
-      for (let k = 0; k < pending.length; k++) fillOrder(broker, risk, pending[k]!, open[i]!, i, t);
-      pending.length = 0;
+      for (let k = 0; k < waiting; k++) broker.fillOrder(pending[k]!, open[i]!, i, t, risk);
       waiting = 0;
       bookAccount(broker, book);
       position = broker.position;
@@ -320,7 +326,9 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
     } else {
       e = book[CASH]!;
     }
-    if (i >= firstDecision) {
+    // A row the strategy marked quiet (`quietRows`: it would answer nothing) has nothing to decide
+    // unless an open position's stop-loss or take-profit is to be checked on it.
+    if (i >= firstDecision && (quiet === undefined || quiet[i - from] === 0 || (position !== undefined && (position.stopLoss !== undefined || position.takeProfit !== undefined)))) {
       if (signalMap !== undefined) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, signalSeries[k]![i]!);
       stepCandle(stepper, i, position, snapshot, true, gateInputs, step);
       // The decisions only after a step that took any: one field test on most candles, not the length
@@ -335,8 +343,8 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
             continue;
           }
           if (risk !== undefined) risk.approved(d.order!.kind, d.order!.positionSide, t + tfMs, t);
-          if (fillAtClose) fillOrder(broker, risk, d.order!, px, i, t);
-          else waiting = pending.push(d.order!);
+          if (fillAtClose) broker.fillOrder(d.order!, px, i, t, risk);
+          else pending[waiting++] = d.order!;
         }
         if (fillAtClose && decisions.length > 0) {
           bookAccount(broker, book);
@@ -355,18 +363,19 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number): 
         if (h.flatten && broker.qty !== 0) {
           const flat: PlannedOrder = { kind: 'exit', symbol: stepper.symbol, side: broker.qty > 0 ? 'sell' : 'buy', positionSide: broker.qty > 0 ? 'long' : 'short', quantity: Math.abs(broker.qty), allIn: false, reduceOnly: true, reason: `kill-all: ${h.reason}` };
           if (fillAtClose) {
-            fillOrder(broker, risk, flat, px, i, t);
+            broker.fillOrder(flat, px, i, t, risk);
             bookAccount(broker, book);
             position = broker.position;
             snapshot = broker.snapshot;
             e = book[CASH]!;
-          } else waiting = pending.push(flat);
+          } else pending[waiting++] = flat;
         }
       }
     }
     equity[i - base] = e;
     if (onProgress !== undefined && (i & PROGRESS_MASK) === 0 && i > 0) onProgress(i / n);
   }
+  r.waiting = waiting;
   return exposed;
 }
 
@@ -388,11 +397,4 @@ function bookAccount(broker: BacktestBroker, book: Float64Array): void {
 
 function notAscending(i: number): AppError {
   return new AppError('BAD_REQUEST', `candles must be ascending by time (rows ${i - 1} and ${i} are not)`);
-}
-
-/** Execute one planned order; a position it closes feeds the protections (cooldown, stop-loss guard). */
-function fillOrder(broker: BacktestBroker, risk: BacktestRisk | undefined, order: PlannedOrder, ref: number, i: number, ts: number): void {
-  const before = broker.trades.length;
-  broker.execute(order, ref, i, ts);
-  if (risk !== undefined && broker.trades.length > before) risk.onExit(ts, broker.trades[before]!.exitReason);
 }

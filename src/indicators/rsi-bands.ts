@@ -32,6 +32,10 @@ const CHUNK = 1 << 12;
  * Warm-ups and NaN restarts go row by row through the general kernels; only rows where both are in
  * their steady state (no NaN) take the fused loop, which repeats their arithmetic in their order.
  * `rsiN`, `bbN` and `k` are assumed validated.
+ *
+ * `inside`, when given, gets 1 for each row whose RSI is between `lo` and `hi` (inclusive) or NaN —
+ * the rows where the bands are not computed — and 0 for the others, at `i − base` like the series: a
+ * strategy's quiet rows (`StrategyInstance.quietRows`) at no extra pass.
  */
 export function rsiBandsRange(
   x: Float64Array,
@@ -48,12 +52,13 @@ export function rsiBandsRange(
   upper: Float64Array,
   lower: Float64Array,
   base: number,
+  inside?: Uint8Array,
 ): void {
   let i = from;
   while (i < to) {
     const v = x[i]!;
     if (rsiState[R_SEG]! > rsiN && bandState[W_SEG]! >= bbN && v === v) {
-      const stop = steadyPass(x, rsiN, bbN, k, lo, hi, i, Math.min(to, i + CHUNK), rsiState, bandState, rsiOut, upper, lower, base);
+      const stop = steadyPass(x, rsiN, bbN, k, lo, hi, i, Math.min(to, i + CHUNK), rsiState, bandState, rsiOut, upper, lower, base, inside);
       if (stop > i) {
         i = stop;
         continue;
@@ -61,6 +66,10 @@ export function rsiBandsRange(
     }
     rsiRange(x, rsiN, i, i + 1, rsiState, rsiOut, base);
     rollingBandsRange(x, bbN, k, i, i + 1, bandState, upper, lower, base);
+    if (inside !== undefined) {
+      const r = rsiOut[i - base]!;
+      inside[i - base] = r < lo || r > hi ? 0 : 1;
+    }
     i++;
   }
 }
@@ -81,6 +90,7 @@ function steadyPass(
   upper: Float64Array,
   lower: Float64Array,
   base: number,
+  inside: Uint8Array | undefined,
 ): number {
   const nm1 = rsiN - 1;
   let prevR = rsiState[R_PREV]!;
@@ -139,8 +149,10 @@ function steadyPass(
     if (r >= lo && r <= hi) {
       upper[i - base] = Number.NaN;
       lower[i - base] = Number.NaN;
+      if (inside !== undefined) inside[i - base] = 1;
       continue;
     }
+    if (inside !== undefined) inside[i - base] = 0;
     const q = s1 / bbN;
     const m = c + q;
     const variance = s2 / bbN - q * q;

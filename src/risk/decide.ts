@@ -62,7 +62,10 @@ export function decide(input: DecideInput): Decision[] {
   let available = input.available;
   const rules = input.rules ?? DEFAULT_PREFLIGHT;
   let context: PreflightContext | undefined;
-  for (const intent of input.intents) {
+  // An index loop: the intents are often a frozen array, which a for…of walks through the iterator.
+  const intents = input.intents;
+  for (let k = 0; k < intents.length; k++) {
+    const intent = intents[k]!;
     if (intent.kind === 'message') continue;
     if (intent.kind === 'exit') {
       const q = position?.quantity ?? 0;

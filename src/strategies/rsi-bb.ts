@@ -47,6 +47,12 @@ export const rsiBb: StrategyDefinition<Params> = {
     let upper: Float64Array | undefined;
     let base = 0;
     let close: Float64Array = new Float64Array(0);
+    // The range last prepared, for quietRows(); its mask is reused from one range to the next, and
+    // written by the one-pass kernel itself when that ran (`quietDone`).
+    let rangeFrom = 0;
+    let rangeTo = 0;
+    let quiet = new Uint8Array(0);
+    let quietDone = false;
     const protect = p.stopLossPct > 0 || p.takeProfitPct > 0;
     // The shared empty answer in this closure's own scope: read from the module on every candle, it
     // is a walk up the scope chain to the imported binding (four dependent loads) before the step
@@ -78,6 +84,9 @@ export const rsiBb: StrategyDefinition<Params> = {
         bandState = newWindowState();
       }
       close = c.close;
+      rangeFrom = from;
+      rangeTo = to;
+      quietDone = false;
       rs.begin(from, to, c.length, keep);
       r = rs.values;
       base = rs.base;
@@ -94,13 +103,33 @@ export const rsiBb: StrategyDefinition<Params> = {
         rsiRange(c.close, p.rsiPeriod, from, to, rsiState, r, base);
         rollingBandsRange(c.close, p.bbPeriod, p.bbStdDev, from, to, bandState, upper, lower, base);
       } else {
-        // One pass; the bands only where onCandle reads them (RSI past oversold or overbought).
-        rsiBandsRange(c.close, p.rsiPeriod, p.bbPeriod, p.bbStdDev, p.oversold, p.overbought, from, to, rsiState, bandState, r, upper, lower, base);
+        // One pass; the bands only where onCandle reads them (RSI past oversold or overbought), and
+        // the quiet rows (RSI between the two, or NaN) marked on the way. Not kept, the series start
+        // at this range (base = from), so the mask's `i − base` is quietRows' `i − from`.
+        if (quiet.length < to - from) quiet = new Uint8Array(to - from);
+        rsiBandsRange(c.close, p.rsiPeriod, p.bbPeriod, p.bbStdDev, p.oversold, p.overbought, from, to, rsiState, bandState, r, upper, lower, base, quiet);
+        quietDone = true;
       }
     };
     return {
       prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
       prepareRange,
+      // onCandle answers only when RSI is below oversold or above overbought (whatever the position:
+      // an entry needs one of the two, a long's exit the second, a short's the first); a row with RSI
+      // between the two, or NaN, is quiet.
+      quietRows: () => {
+        if (quietDone) return quiet;
+        const len = rangeTo - rangeFrom;
+        if (quiet.length < len) quiet = new Uint8Array(len);
+        const lo = p.oversold;
+        const hi = p.overbought;
+        const off = rangeFrom - base;
+        for (let j = 0; j < len; j++) {
+          const v = r[off + j]!;
+          quiet[j] = v < lo || v > hi ? 0 : 1;
+        }
+        return quiet;
+      },
       indicators: () => {
         const rsiValues = rs.series();
         if (!rsiValues) return [];

@@ -67,6 +67,18 @@ export interface StrategyInstance {
    * The result must equal `prepare(candles)` bit for bit, whatever the ranges.
    */
   prepareRange?(candles: Candles, from: number, to: number, keep: boolean): void;
+  /**
+   * Optional, with `prepareRange`: the rows of the range just prepared on which `onCandle` answers no
+   * intents whatever the position, the signals and the rest of the context, and changes nothing of
+   * its own — so the backtester may pass over them without calling it (most candles of a strategy
+   * that waits for a rare condition). Called after `prepareRange(c, from, to, keep)`; returns a
+   * mask where row i of that range is at `i - from`: 1 quiet, 0 may act — or undefined (every row
+   * may act). It needs to be exact one way only: a row marked quiet must be one where `onCandle`
+   * would answer nothing; a row marked 0 may answer nothing too. The backtester still checks an open
+   * position's stop-loss and take-profit on quiet rows. Computed on request, so paper and live
+   * trading, which never ask, pay nothing for it.
+   */
+  quietRows?(): Uint8Array | undefined;
   onCandle(ctx: StrategyContext): readonly Intent[] | undefined;
   /**
    * The indicator series `prepare` computed, aligned with its candles, for charts (the backtest

@@ -140,7 +140,13 @@ describe('indicator range forms equal the whole-series kernels', () => {
       it(`rsi(${rn}) with bollinger bands(${bn}, 2) in one pass, bands where RSI is past 30 / 70, over ranges of ${sizes.join(', ')}`, () => {
         const rs = newRsiState();
         const ws = newWindowState();
-        const [r, upper, lower] = byRanges(x.length, sizes, 3, (from, to, [ro, u, l], base) => rsiBandsRange(x, rn, bn, 2, 30, 70, from, to, rs, ws, ro!, u!, l!, base));
+        // The quiet-row mask, collected range by range from buffers filled with a value it never writes.
+        const inside = new Uint8Array(x.length).fill(9);
+        const [r, upper, lower] = byRanges(x.length, sizes, 3, (from, to, [ro, u, l], base) => {
+          const mask = new Uint8Array(to - from).fill(7);
+          rsiBandsRange(x, rn, bn, 2, 30, 70, from, to, rs, ws, ro!, u!, l!, base, mask);
+          inside.set(mask, from);
+        });
         const want = rsi(x, rn);
         expect(firstBitDifference(r!, want)).toBeNull();
         const bands = bollingerBands(x, bn, 2);
@@ -150,6 +156,8 @@ describe('indicator range forms equal the whole-series kernels', () => {
         let askedRows = 0;
         let skipped = 0;
         for (let i = 0; i < x.length; i++) {
+          // The mask: 1 exactly where RSI is between the thresholds (inclusive) or NaN.
+          expect(inside[i], `inside ${i}`).toBe(want[i]! < 30 || want[i]! > 70 ? 0 : 1);
           if (asked(i)) askedRows++;
           else if (Number.isNaN(upper![i]) && !Number.isNaN(bands.upper[i]!)) {
             skipped++;
