@@ -57,8 +57,6 @@ export interface App {
   readonly http: HttpServer;
   readonly logger: Logger;
   readonly readyLine: string;
-  /** Settles once the work left for after the ready line (the job queue, the backtest runner) has run. */
-  readonly afterReady: Promise<void>;
   stop(reason?: string): Promise<void>;
 }
 
@@ -360,7 +358,6 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
       http,
       logger,
       readyLine,
-      afterReady: late.done,
       stop(reason = 'stopped') {
         stopping ??= (async () => {
           appLog.info({ reason }, 'shutting down');
