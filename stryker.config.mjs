@@ -12,6 +12,7 @@ const PARTS = {
   secrets: [
     'src/config.ts',
     'src/config-*.ts',
+    'src/env-file.ts',
     'src/logger.ts',
     'src/adapters/exchange/scrub.ts',
     'src/adapters/chat/secret-compare.ts',

@@ -1,6 +1,6 @@
 /**
  * `npm run docs:generate`: regenerate the parts of the docs that are derived from code —
- * .env.example and README's configuration reference (src/config-schema.ts), README's command table
+ * .env.example and README's configuration reference (src/config-docs.ts), README's command table
  * and docs/commands.md's reference (commands/). Tests fail when these drift from the code.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,13 +1,25 @@
-import type { Config } from '../config.ts';
+import type { BacktestConfig } from '../config-backtest.ts';
 import type { RiskSettings } from '../engine/risk-layer.ts';
 import type { KellySettings } from '../risk/kelly-size.ts';
 import type { BacktestRiskOptions } from '../backtest/backtest-risk.ts';
+
+/**
+ * The risk and sizing variables: the whole configuration (the bot) and the part a backtest reads
+ * (src/config-backtest.ts) both carry them.
+ */
+type RiskVariables = Pick<
+  BacktestConfig,
+  | 'MAX_POSITION_PCT' | 'MAX_ORDER_NOTIONAL' | 'MAX_OPEN_POSITIONS' | 'DAILY_LOSS_PCT' | 'MAX_DRAWDOWN_PCT' | 'MAX_ORDERS_PER_MINUTE'
+  | 'PRICE_BAND_PCT' | 'MAX_PRICE_AGE' | 'MAX_SPREAD_PCT' | 'PANIC_THRESHOLD' | 'COOLDOWN_MINUTES' | 'STOPLOSS_GUARD'
+  | 'STOPLOSS_GUARD_WINDOW_MINUTES' | 'STOPLOSS_GUARD_LOCK_MINUTES' | 'DAILY_LOSS_FLATTEN' | 'PANIC_AUTO_KILL' | 'FACTOR_MAX_AGE'
+>;
+type KellyVariables = Pick<BacktestConfig, 'KELLY_LOOKBACK' | 'KELLY_FRACTION' | 'KELLY_MIN_TRADES' | 'TARGET_VOLATILITY' | 'KELLY_VOL_SCALE_CAP' | 'MAX_POSITION_PCT' | 'ORDER_SIZE_PCT'>;
 
 const MIN = 60_000;
 const offWhenZero = (v: number) => (v > 0 ? v : Infinity);
 
 /** The risk layer's limits and protections from the configuration ("Risk" group of the schema). */
-export function riskSettingsFrom(c: Config): RiskSettings {
+export function riskSettingsFrom(c: RiskVariables): RiskSettings {
   return {
     limits: {
       maxPositionPct: c.MAX_POSITION_PCT,
@@ -36,7 +48,7 @@ export function riskSettingsFrom(c: Config): RiskSettings {
 }
 
 /** Kelly sizing from the configuration ("Sizing" group): /size, ORDER_SIZING=kelly and `backtest --sizing kelly`. */
-export function kellySettingsFrom(c: Config): KellySettings {
+export function kellySettingsFrom(c: KellyVariables): KellySettings {
   return {
     lookback: c.KELLY_LOOKBACK,
     multiplier: c.KELLY_FRACTION,
@@ -52,7 +64,7 @@ export function kellySettingsFrom(c: Config): KellySettings {
  * `backtest --risk`: the live limits and protections; the panic score gates entries at PANIC_THRESHOLD,
  * or with `panicGate = false` is only reported against it (what gating would have denied).
  */
-export function backtestRiskFrom(c: Config, panicGate: boolean): BacktestRiskOptions {
+export function backtestRiskFrom(c: RiskVariables, panicGate: boolean): BacktestRiskOptions {
   const { limits, protections } = riskSettingsFrom(c);
   return { limits: panicGate ? limits : { ...limits, panicThreshold: Infinity }, protections, panicReportThreshold: c.PANIC_THRESHOLD };
 }

@@ -36,8 +36,9 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
       io.stdout.write(BACKTEST_HELP);
       return 0;
     }
-    const { loadConfig } = await import('../config.ts');
-    const config = loadConfig(await envOf(io));
+    // Only the variables a backtest reads (src/config-backtest.ts): not the bot's whole schema.
+    const { loadBacktestConfig } = await import('../config-backtest.ts');
+    const config = loadBacktestConfig(await envOf(io));
     const catalog = await loadStrategyCatalog(config.STRATEGIES_DIR);
     const def = catalog.get(args.strategy!);
     // Check the parameters before any data is read: a typo fails fast.
@@ -84,7 +85,7 @@ export async function runBacktestCommand(argv: string[], io: CliIo): Promise<num
     });
     runId = run?.id;
 
-    const queued = args.queue && database ? { database, url: config.DATABASE_URL, runs: runs! } : undefined;
+    const queued = args.queue && database ? { database, url: config.DATABASE_URL, dataDir: config.dataDir, runs: runs! } : undefined;
     if (single && queued) return await queuedRunCommand(args, io, candles, lower, config.STRATEGIES_DIR, queued, runId!);
     if (args.sweep.length > 0) return await sweepCommand(args, io, def.name, candles, lower, options, config.STRATEGIES_DIR, runs, runId, queued);
 
@@ -183,7 +184,7 @@ async function sweepCommand(
   strategiesDir: string | undefined,
   runs: BacktestRunsRepository | undefined,
   runId: number | undefined,
-  queued?: { database: Database; url?: string; runs: BacktestRunsRepository },
+  queued?: QueueTarget,
 ): Promise<number> {
   const { formatSweep, formatWalkForward } = await import('../backtest/cli/output.ts');
   const { heatmapCells } = await import('../backtest/sweep.ts');
@@ -268,7 +269,7 @@ async function queuedEngine(args: BacktestArgs, io: CliIo, candles: Candles, low
   };
 }
 
-type QueueTarget = { database: Database; url?: string; runs: BacktestRunsRepository };
+type QueueTarget = { database: Database; url?: string; dataDir: string; runs: BacktestRunsRepository };
 
 /**
  * The job queue for this command. On the embedded database no other process can open it, so this
@@ -284,9 +285,7 @@ async function openQueueHere(args: BacktestArgs, io: CliIo, strategiesDir: strin
     if (queue.backend === 'pglite') {
       const { createBacktestJobWorker } = await import('../backtest/jobs/job-worker.ts');
       const { availableParallelism } = await import('node:os');
-      const { loadConfig } = await import('../config.ts');
-      const dataDir = loadConfig(await envOf(io)).dataDir;
-      const w = createBacktestJobWorker({ queue, datasets, runs: q.runs, concurrency: args.workers ?? availableParallelism(), strategiesDir, reportsDir: join(dataDir, 'backtests') });
+      const w = createBacktestJobWorker({ queue, datasets, runs: q.runs, concurrency: args.workers ?? availableParallelism(), strategiesDir, reportsDir: join(q.dataDir, 'backtests') });
       await w.start();
       worker = w;
     }

@@ -13,6 +13,6 @@ export const processIo = (): CliIo => ({ stdin: process.stdin, stdout: process.s
 /** The environment a command configures itself from: process.env plus ./.env, or the test's own. */
 export async function envOf(io: CliIo): Promise<Record<string, string | undefined>> {
   if (io.env !== process.env) return io.env;
-  const { readEnv } = await import('../config.ts');
+  const { readEnv } = await import('../env-file.ts');
   return readEnv();
 }

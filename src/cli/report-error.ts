@@ -1,4 +1,4 @@
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config-error.ts';
 import { isAppError } from '../domain/errors.ts';
 import type { CliIo } from './io.ts';
 

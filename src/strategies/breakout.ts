@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Candles } from '../domain/candles.ts';
 import { atrRange, newAtrState } from '../indicators/atr.ts';
 import { ExtremeRangeState, rollingExtremeRange } from '../indicators/rolling-extreme.ts';
+import { QuietMask } from './quiet-mask.ts';
 import { RangeSeries } from './range-series.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
 
@@ -47,11 +48,13 @@ export const breakout: StrategyDefinition<Params> = {
     let range: Float64Array = new Float64Array(0);
     let base = 0;
     let close: Float64Array = new Float64Array(0);
+    const quiet = new QuietMask();
     const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'channel exit' }];
     const exitShort: readonly Intent[] = [{ kind: 'exit', reason: 'channel exit' }];
     const prepareRange = (c: Candles, from: number, to: number, keep: boolean): void => {
       if (from === 0) states = newStates(p);
       close = c.close;
+      quiet.range(from, to);
       for (const s of same ? [hhS, llS, rangeS] : [hhS, llS, exitHhS, exitLlS, rangeS]) s.begin(from, to, c.length, keep);
       hh = hhS.values;
       ll = llS.values;
@@ -70,6 +73,17 @@ export const breakout: StrategyDefinition<Params> = {
     return {
       prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
       prepareRange,
+      // onCandle answers only when the close breaks a channel of the row before — the entry channel
+      // when flat, the exit channel in a position: a row that breaks neither is quiet, whatever the position.
+      quietRows: () => {
+        const m = quiet.rows();
+        for (let i = quiet.from; i < quiet.to; i++) {
+          const k = i - base;
+          const px = close[i]!;
+          m[i - quiet.from] = i >= 1 && (px > hh[k - 1]! || px < ll[k - 1]! || px < exitLl[k - 1]! || px > exitHh[k - 1]!) ? 0 : 1;
+        }
+        return m;
+      },
       // The entry channel a close must break is the previous candle's: drawn one candle later.
       indicators: () => {
         const high = hhS.series();

@@ -3,6 +3,7 @@ import type { Candles } from '../domain/candles.ts';
 import { newRsiState, rsiRange } from '../indicators/rsi.ts';
 import { newWindowState, rollingBandsRange } from '../indicators/rolling-moments.ts';
 import { rsiBandsRange } from '../indicators/rsi-bands.ts';
+import { QuietMask } from './quiet-mask.ts';
 import { RangeSeries } from './range-series.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
 
@@ -47,11 +48,8 @@ export const rsiBb: StrategyDefinition<Params> = {
     let upper: Float64Array | undefined;
     let base = 0;
     let close: Float64Array = new Float64Array(0);
-    // The range last prepared, for quietRows(); its mask is reused from one range to the next, and
-    // written by the one-pass kernel itself when that ran (`quietDone`).
-    let rangeFrom = 0;
-    let rangeTo = 0;
-    let quiet = new Uint8Array(0);
+    // The quiet rows' mask: written by the one-pass kernel itself when that ran (`quietDone`).
+    const quiet = new QuietMask();
     let quietDone = false;
     const protect = p.stopLossPct > 0 || p.takeProfitPct > 0;
     // The shared empty answer in this closure's own scope: read from the module on every candle, it
@@ -84,8 +82,7 @@ export const rsiBb: StrategyDefinition<Params> = {
         bandState = newWindowState();
       }
       close = c.close;
-      rangeFrom = from;
-      rangeTo = to;
+      quiet.range(from, to);
       quietDone = false;
       rs.begin(from, to, c.length, keep);
       r = rs.values;
@@ -106,8 +103,7 @@ export const rsiBb: StrategyDefinition<Params> = {
         // One pass; the bands only where onCandle reads them (RSI past oversold or overbought), and
         // the quiet rows (RSI between the two, or NaN) marked on the way. Not kept, the series start
         // at this range (base = from), so the mask's `i − base` is quietRows' `i − from`.
-        if (quiet.length < to - from) quiet = new Uint8Array(to - from);
-        rsiBandsRange(c.close, p.rsiPeriod, p.bbPeriod, p.bbStdDev, p.oversold, p.overbought, from, to, rsiState, bandState, r, upper, lower, base, quiet);
+        rsiBandsRange(c.close, p.rsiPeriod, p.bbPeriod, p.bbStdDev, p.oversold, p.overbought, from, to, rsiState, bandState, r, upper, lower, base, quiet.rows());
         quietDone = true;
       }
     };
@@ -118,17 +114,15 @@ export const rsiBb: StrategyDefinition<Params> = {
       // an entry needs one of the two, a long's exit the second, a short's the first); a row with RSI
       // between the two, or NaN, is quiet.
       quietRows: () => {
-        if (quietDone) return quiet;
-        const len = rangeTo - rangeFrom;
-        if (quiet.length < len) quiet = new Uint8Array(len);
+        const m = quiet.rows();
+        if (quietDone) return m;
         const lo = p.oversold;
         const hi = p.overbought;
-        const off = rangeFrom - base;
-        for (let j = 0; j < len; j++) {
-          const v = r[off + j]!;
-          quiet[j] = v < lo || v > hi ? 0 : 1;
+        for (let i = quiet.from; i < quiet.to; i++) {
+          const v = r[i - base]!;
+          m[i - quiet.from] = v < lo || v > hi ? 0 : 1;
         }
-        return quiet;
+        return m;
       },
       indicators: () => {
         const rsiValues = rs.series();

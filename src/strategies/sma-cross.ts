@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { newWindowState, rollingMeanRange } from '../indicators/rolling-moments.ts';
+import { QuietMask } from './quiet-mask.ts';
 import { RangeSeries } from './range-series.ts';
 import type { Candles } from '../domain/candles.ts';
 import { NO_INTENTS, type Intent, type StrategyDefinition, type StrategyInstance } from './strategy.ts';
@@ -33,6 +34,7 @@ export const smaCross: StrategyDefinition<Params> = {
     let fast: Float64Array = new Float64Array(0);
     let slow: Float64Array = new Float64Array(0);
     let base = 0;
+    const quiet = new QuietMask();
     const enterLong: readonly Intent[] = [{ kind: 'enter', side: 'long', reason: 'sma cross up' }];
     const exitThenLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross up' }, ...enterLong];
     const exitLong: readonly Intent[] = [{ kind: 'exit', reason: 'sma cross down' }];
@@ -45,6 +47,7 @@ export const smaCross: StrategyDefinition<Params> = {
       }
       fastS.begin(from, to, c.length, keep);
       slowS.begin(from, to, c.length, keep);
+      quiet.range(from, to);
       fast = fastS.values;
       slow = slowS.values;
       base = fastS.base;
@@ -54,6 +57,15 @@ export const smaCross: StrategyDefinition<Params> = {
     return {
       prepare: (c: Candles) => prepareRange(c, 0, c.length, true),
       prepareRange,
+      // onCandle answers only on a cross (up or down, whatever the position): every other row is quiet.
+      quietRows: () => {
+        const m = quiet.rows();
+        for (let i = quiet.from; i < quiet.to; i++) {
+          const k = i - base;
+          m[i - quiet.from] = i >= 1 && ((fast[k - 1]! < slow[k - 1]! && fast[k]! > slow[k]!) || (fast[k - 1]! > slow[k - 1]! && fast[k]! < slow[k]!)) ? 0 : 1;
+        }
+        return m;
+      },
       indicators: () => {
         const f = fastS.series();
         const s = slowS.series();

@@ -135,6 +135,28 @@ describe('tradeops backtest (the real binary)', () => {
     expect(noData.stderr).toMatch(/give --data FILE, or --symbol S with --timeframe TF/);
   });
 
+  it('refuses a bad value of a variable it reads as `tradeops config` does; a bad value only the bot reads does not stop it', async () => {
+    const run = (command: string, args: string[], extra: Record<string, string>) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+        execFile(process.execPath, [BIN, command, ...args], { cwd: work, env: { ...env, ...extra } }, (err, stdout, stderr) => res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+      });
+    const problem = 'invalid configuration:\n  - KELLY_FRACTION: got "2" — expected a decimal number from 0.01 to 1\n';
+    const kelly = await run('backtest', ['--strategy', 'rsi-bb', '--data', DATA, '--json'], { KELLY_FRACTION: '2' });
+    expect(kelly.code).toBe(2);
+    expect(kelly.stdout).toBe('');
+    expect(kelly.stderr).toBe(`error: ${problem}`);
+    const checked = await run('config', [], { KELLY_FRACTION: '2' });
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toBe(problem);
+    // TICK_CRON is the engine's, refused by `config` (and `start`), not read by a backtest.
+    const botOnly = { TICK_CRON: 'every minute' };
+    expect((await run('config', [], botOnly)).stderr).toMatch(/^invalid configuration:\n {2}- TICK_CRON: got "every minute" — expected a node-cron expression/);
+    const backtest = await run('backtest', ['--strategy', 'rsi-bb', '--data', DATA, '--json'], botOnly);
+    expect(backtest.stderr).toBe('');
+    expect(backtest.code).toBe(0);
+    expect((JSON.parse(backtest.stdout) as { trades: number }).trades).toBeGreaterThan(0);
+  });
+
   it('--symbol with EXCHANGE=sim and nothing stored backtests the seeded simulated market (same period, same result)', async () => {
     const args = ['--strategy', 'breakout', '--symbol', 'ETH/USDT', '--timeframe', '1h', '--from', '2024-01-01', '--to', '2024-02-29T23:00', '--json'];
     const a = await cli(args);

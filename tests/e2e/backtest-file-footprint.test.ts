@@ -1,9 +1,10 @@
 /**
- * What a file backtest loads: the reader, the strategy and the run — not the stored-candle path,
- * Monte Carlo, walk-forward, the sweep and Monte Carlo printers, the simulated exchange's history,
- * the JSON parser for a CSV file, a database, an exchange client or the chart renderer (each
- * imported only by the runs that use it; docs/performance.md, "File backtest memory"). Checked on the
- * real binary with a module load hook.
+ * What a file backtest loads: the reader, the strategy, the run and the part of the configuration it
+ * reads — not the stored-candle path, Monte Carlo, walk-forward, the sweep and Monte Carlo printers,
+ * the simulated exchange's history, the JSON parser for a CSV file, a database, an exchange client,
+ * the chart renderer (each imported only by the runs that use it; docs/performance.md, "File
+ * backtest memory"), nor the bot's whole configuration schema with node-cron (src/config-backtest.ts).
+ * Checked on the real binary with a module load hook.
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -56,7 +57,7 @@ describe.skipIf(typeof (module as { registerHooks?: unknown }).registerHooks !==
     const file = await csvFile(3_000);
     const loaded = await loadedModules(['--strategy', 'rsi-bb', '--param', 'bands=true', '--data', file, '--fee', '0.1%', '--json']);
     // The run itself was loaded (the list is not empty or from another process).
-    for (const used of [/\/dist\/src\/backtest\/run-backtest\.js$/, /\/dist\/src\/domain\/candle-parsing\/csv-candles\.js$/, /\/dist\/src\/strategies\/rsi-bb\.js$/]) {
+    for (const used of [/\/dist\/src\/backtest\/run-backtest\.js$/, /\/dist\/src\/domain\/candle-parsing\/csv-candles\.js$/, /\/dist\/src\/strategies\/rsi-bb\.js$/, /\/dist\/src\/config-backtest\.js$/]) {
       expect(loaded.some((u) => used.test(u)), String(used)).toBe(true);
     }
     const unused = [
@@ -69,6 +70,10 @@ describe.skipIf(typeof (module as { registerHooks?: unknown }).registerHooks !==
       /\/dist\/src\/adapters\/exchange\/(?!sim\/(matching-engine|accounts|order-validation)\.js$)/,
       /\/dist\/src\/domain\/candle-parsing\/json-candles\.js$/,
       /\/(vendor\/(drizzle|pg-boss|prom-client)|node_modules\/(@electric-sql|ccxt|echarts|@resvg|postgres|telegraf|discord\.js|@line))\//,
+      // the whole configuration (its schema, cross-checks and node-cron for TICK_CRON): only the variables a backtest reads
+      /\/dist\/src\/(config|config-schema)\.js$/,
+      /\/dist\/src\/signals\//,
+      /\/node_modules\/node-cron\//,
     ];
     for (const pattern of unused) expect(loaded.filter((u) => pattern.test(u)), String(pattern)).toEqual([]);
   });

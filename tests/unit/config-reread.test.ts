@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 /**
  * `/reload_config` reads the .env file named by ENV_FILE again, under the environment the process
- * started with. config.ts takes that environment when it is first loaded, so it is loaded here (once,
- * not re-imported per test) after ENV_FILE and a startup variable are set.
+ * started with. src/env-file.ts (re-exported by config.ts) takes that environment when it is first
+ * loaded, so it is loaded here (once, not re-imported per test) after ENV_FILE and a startup variable
+ * are set.
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'tradeops-reread-'));

@@ -46,11 +46,16 @@ export async function readCandleFileDetailed(path: string, options: ReadCandleFi
       const chunk = buffer.subarray(0, bytesRead);
       if (!csv && !json) {
         // Decide the format from the first bytes (a few reads when tests read one byte at a time).
-        head = head ? concat(head, chunk) : chunk.slice();
-        if (head.length < HEAD_BYTES && head.length < size) continue;
-        const first = head;
+        // The first read is copied only when it is kept past the next read (a short probe, JSON's
+        // parts): the CSV parser copies nothing it is given, and a copy of a whole read would stay
+        // resident to the end of a file backtest (nothing collects it before).
+        const first = head ? concat(head, chunk) : chunk;
+        if (first.length < HEAD_BYTES && first.length < size) {
+          head = first === chunk ? chunk.slice() : first;
+          continue;
+        }
         head = undefined;
-        if (detectCandleFormat(name, new TextDecoder().decode(first.subarray(0, HEAD_BYTES))) === 'json') json = [first];
+        if (detectCandleFormat(name, new TextDecoder().decode(first.subarray(0, HEAD_BYTES))) === 'json') json = [first === chunk ? chunk.slice() : first];
         else (csv = new CsvCandleParser(name, rowEstimate(first, size))).push(first);
         continue;
       }

@@ -1,8 +1,9 @@
 /**
  * Quiet rows (`StrategyInstance.quietRows`): the backtester passes over the rows a strategy marks
  * quiet without calling `onCandle`, and a run is the same bit for bit as one that calls it on every
- * row; an open position's stop-loss and take-profit are still checked on quiet rows. rsi-bb's mask
- * marks only rows where it answers nothing, whatever the position.
+ * row; an open position's stop-loss and take-profit are still checked on quiet rows. The masks of
+ * rsi-bb, sma-cross and breakout mark only rows where they answer nothing, whatever the position;
+ * composite, which reads the signals, marks none.
  */
 import { describe, expect, it } from 'vitest';
 import { syntheticCandles } from '../../../bench/support/synthetic-candles.ts';
@@ -12,6 +13,7 @@ import type { Candles } from '../../../src/domain/candles.ts';
 import { NO_PROTECTIONS } from '../../../src/risk/protections/protection.ts';
 import { NO_LIMITS } from '../../../src/risk/risk-view.ts';
 import { parseStrategyParams } from '../../../src/strategies/registry.ts';
+import { BUILT_IN_STRATEGIES } from '../../../src/strategies/built-ins.ts';
 import { rsiBb } from '../../../src/strategies/rsi-bb.ts';
 import type { Intent, PositionSnapshot, StrategyContext, StrategyDefinition, StrategyInstance } from '../../../src/strategies/strategy.ts';
 import { bars } from './scripted-strategy.ts';
@@ -20,8 +22,10 @@ const N = 6_000;
 const candles = syntheticCandles(N, 7);
 const def = rsiBb as unknown as StrategyDefinition;
 
-/** rsi-bb with its mask (or without it), counting the calls of onCandle. */
-function counted(raw: Record<string, unknown>, withMask: boolean): { strategy: { instance: StrategyInstance; name: string; warmup: number }; calls: () => number } {
+const definition = (name: string) => BUILT_IN_STRATEGIES.find((d) => d.name === name) as StrategyDefinition;
+
+/** A built-in with its mask (or without it), counting the calls of onCandle. */
+function counted(raw: Record<string, unknown>, withMask: boolean, def: StrategyDefinition = definition('rsi-bb')): { strategy: { instance: StrategyInstance; name: string; warmup: number }; calls: () => number } {
   const params = parseStrategyParams(def, raw);
   const inst = def.create(params);
   let calls = 0;
@@ -34,7 +38,7 @@ function counted(raw: Record<string, unknown>, withMask: boolean): { strategy: {
     },
     ...(withMask ? { quietRows: () => inst.quietRows!() } : {}),
   };
-  return { strategy: { instance, name: 'rsi-bb', warmup: def.warmup(params) }, calls: () => calls };
+  return { strategy: { instance, name: def.name, warmup: def.warmup(params) }, calls: () => calls };
 }
 
 function comparable(r: BacktestResult) {
@@ -44,20 +48,25 @@ function comparable(r: BacktestResult) {
 }
 
 /** `calls`: at most this share of the calls made without the mask. */
-const CASES: Array<{ params: Record<string, unknown>; options?: Partial<BacktestOptions>; calls: number }> = [
+const CASES: Array<{ strategy?: string; params: Record<string, unknown>; options?: Partial<BacktestOptions>; calls: number }> = [
   { params: { rsiPeriod: 14, oversold: 30, overbought: 70, bands: true }, calls: 0.5 },
   { params: { rsiPeriod: 6, oversold: 35, overbought: 65 }, options: { allowShort: true, fee: '0.1%' }, calls: 0.6 },
   // With levels the step runs on every row in a position (the stop and target are checked): fewer calls only while flat.
   { params: { rsiPeriod: 9, oversold: 40, overbought: 60, bands: true, bbPeriod: 12, stopLossPct: 0.2, takeProfitPct: 0.3 }, options: { allowShort: true, chunkSize: 7 }, calls: 0.9 },
   { params: { rsiPeriod: 9, oversold: 35, overbought: 65, bands: true }, options: { fill: 'close', indicators: true, tradeFrom: 2_000 }, calls: 0.6 },
   { params: { rsiPeriod: 14, oversold: 30, overbought: 70 }, options: { sizing: 'kelly', risk: { limits: { ...NO_LIMITS, maxDrawdownPct: 5 }, protections: { ...NO_PROTECTIONS, cooldownMs: 3_600_000 } } }, calls: 0.5 },
+  { strategy: 'sma-cross', params: { fast: 5, slow: 20 }, options: { allowShort: true }, calls: 0.3 },
+  { strategy: 'sma-cross', params: { fast: 3, slow: 9 }, options: { fee: '0.1%', chunkSize: 7 }, calls: 0.4 },
+  // Every entry carries an ATR stop: the step runs on every row in a position, fewer calls only while flat.
+  { strategy: 'breakout', params: { period: 20, exitPeriod: 10, atrPeriod: 14 }, options: { allowShort: true }, calls: 0.95 },
+  { strategy: 'breakout', params: { period: 30, exitPeriod: 30, atrPeriod: 7 }, options: { fill: 'close' }, calls: 0.95 },
 ];
 
 describe('the backtester passes over quiet rows', () => {
   for (const c of CASES) {
-    it(`rsi-bb ${JSON.stringify(c.params)} ${JSON.stringify(c.options ?? {})}: the same run, with far fewer calls`, () => {
-      const a = counted(c.params, true);
-      const b = counted(c.params, false);
+    it(`${c.strategy ?? 'rsi-bb'} ${JSON.stringify(c.params)} ${JSON.stringify(c.options ?? {})}: the same run, with fewer calls`, () => {
+      const a = counted(c.params, true, definition(c.strategy ?? 'rsi-bb'));
+      const b = counted(c.params, false, definition(c.strategy ?? 'rsi-bb'));
       const base = { candles, symbol: 'BTC/USDT', timeframe: '1m', ...c.options } as const;
       const withMask = runBacktest({ ...base, strategy: a.strategy });
       const without = runBacktest({ ...base, strategy: b.strategy });
@@ -105,13 +114,13 @@ describe('the backtester passes over quiet rows', () => {
   });
 });
 
-describe('rsi-bb marks only rows where it answers nothing', () => {
+describe('the built-ins mark only rows where they answer nothing', () => {
   const positions: Array<PositionSnapshot | undefined> = [
     undefined,
     { side: 'long', quantity: 1, entryPrice: 100, openedAt: 0 },
     { side: 'short', quantity: -1, entryPrice: 100, openedAt: 0 },
   ];
-  const check = (raw: Record<string, unknown>, chunk: number, keep: boolean, share: number) => {
+  const check = (def: StrategyDefinition, raw: Record<string, unknown>, chunk: number, keep: boolean, share: number) => {
     const inst = def.create(parseStrategyParams(def, raw));
     let quiet = 0;
     let acting = 0;
@@ -134,14 +143,23 @@ describe('rsi-bb marks only rows where it answers nothing', () => {
     expect(quiet).toBeGreaterThan(N * share);
     expect(acting).toBeGreaterThan(10);
   };
-  for (const [raw, chunk, keep, share] of [
-    [{ rsiPeriod: 14, oversold: 30, overbought: 70, bands: true }, 4096, false, 0.7],
-    [{ rsiPeriod: 14, oversold: 30, overbought: 70, bands: true }, 13, true, 0.7],
-    [{ rsiPeriod: 5, oversold: 25, overbought: 75 }, 1000, false, 0.5],
-    [{ rsiPeriod: 9, oversold: 40, overbought: 60, bands: true, stopLossPct: 1 }, 1, false, 0.3],
+  for (const [name, raw, chunk, keep, share] of [
+    ['rsi-bb', { rsiPeriod: 14, oversold: 30, overbought: 70, bands: true }, 4096, false, 0.7],
+    ['rsi-bb', { rsiPeriod: 14, oversold: 30, overbought: 70, bands: true }, 13, true, 0.7],
+    ['rsi-bb', { rsiPeriod: 5, oversold: 25, overbought: 75 }, 1000, false, 0.5],
+    ['rsi-bb', { rsiPeriod: 9, oversold: 40, overbought: 60, bands: true, stopLossPct: 1 }, 1, false, 0.3],
+    ['sma-cross', { fast: 5, slow: 20 }, 4096, false, 0.8],
+    ['sma-cross', { fast: 1, slow: 2 }, 7, true, 0.3],
+    ['breakout', { period: 20, exitPeriod: 10, atrPeriod: 14 }, 4096, false, 0.5],
+    ['breakout', { period: 8, exitPeriod: 8, atrPeriod: 1 }, 1, true, 0.3],
   ] as const) {
-    it(`${JSON.stringify(raw)}, ranges of ${chunk}, series ${keep ? 'kept' : 'not kept'}`, () => check(raw, chunk, keep, share));
+    it(`${name} ${JSON.stringify(raw)}, ranges of ${chunk}, series ${keep ? 'kept' : 'not kept'}`, () => check(definition(name), raw, chunk, keep, share));
   }
+
+  it('composite reads the signals on every row: it marks no row quiet', () => {
+    const def = definition('composite');
+    expect(def.create(parseStrategyParams(def, {})).quietRows).toBeUndefined();
+  });
 
   it('a row with RSI exactly at a threshold is quiet (the strategy compares strictly)', () => {
     // Closes 100, 101, 100: two changes of 1 up and 1 down, RSI(2) = 50 on row 2 (between); then row 3 up.
