@@ -26,6 +26,7 @@ import { loadSimMarketState, simMarketStateSaver } from './app/sim-market-state.
 import { systemClock, type Clock } from './ports/clock.ts';
 import { buildChat, type ChatRuntime } from './app/build-chat.ts';
 import { buildBacktests, type BacktestRuntime } from './app/build-backtests.ts';
+import { lateJobQueue, startLate, type LateStart } from './app/late-job-queue.ts';
 import { buildLiveFeeds } from './app/build-live-feeds.ts';
 import { scheduleDailySummary } from './app/daily-summary.ts';
 import type { Config } from './config.ts';
@@ -86,6 +87,8 @@ export function tickSchedule(c: Config): TickSchedule {
 }
 
 const MIN_SIM_TICK_MS = 50;
+/** A job queue that did not open after the ready line is tried again this often. */
+const LATE_RETRY_MS = 5_000;
 
 /**
  * The composition root: the only place that picks and builds adapters. Order matters for a clean
@@ -212,13 +215,16 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
 
     // Backtest jobs (chat backtests, sweeps, walk-forward folds) on the database job queue: every
     // process, leader or standby, works it with JOB_WORKERS threads; `tradeops worker` only does that.
-    const { openPgBossQueue } = await import('./adapters/queue/pg-boss-queue.ts');
+    // The queue opens after the ready line (src/app/late-job-queue.ts): until then a backtest waits for it.
     // A quarter of SHUTDOWN_TIMEOUT for jobs in hand at SIGTERM: what does not finish is retried by another worker.
-    const queue = await openPgBossQueue({ database, url: config.DATABASE_URL, logger: logger.child({ component: 'jobs' }), stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT * 250) });
-    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, queue, logger, metrics });
+    const jobs = lateJobQueue(database.kind, async () => (await import('./adapters/queue/pg-boss-queue.ts')).openPgBossQueue({ database, url: config.DATABASE_URL, logger: logger.child({ component: 'jobs' }), stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT * 250) }));
+    const backtests: BacktestRuntime = await buildBacktests({ config, database, catalog, exchange, bus: kernel.bus, queue: jobs.queue, logger, metrics });
     cleanups.push(() => backtests.stop());
     // Runs before backtests.stop(): jobs in hand finish (or are left to another worker) first.
-    cleanups.push(() => queue.stop());
+    cleanups.push(() => jobs.queue.stop());
+    // And before that: no opening of the queue from now on (one in progress finishes first).
+    let late: LateStart | undefined;
+    cleanups.push(async () => late?.stop());
 
     let leadership: Leadership | undefined;
     const role = () => leadership?.role() ?? 'standby';
@@ -329,11 +335,15 @@ export async function startApp(config: Config, io: AppIo, given?: Logger, logRin
       const drained = await kernel.orders.drain((config.SHUTDOWN_TIMEOUT * 1000) / 2);
       if (!drained) appLog.warn({ unknown: await kernel.orders.markInFlightUnknown() }, 'order requests still in flight at shutdown: stored as unknown');
     });
-    await backtests.start();
     // Webhook platforms and the console answer in every process: a standby serves read-only commands
     // (trading ones answer that this process is a standby: commands/leader-only.ts).
     await chat.startShared();
     await leadership.start();
+    // Optional work, after the ready line: the job queue, then this process's backtest runner and workers.
+    late = startLate(jobs.open, () => backtests.start(), {
+      retryMs: LATE_RETRY_MS,
+      onError: (err, stage) => appLog.error({ err }, stage === 'open' ? `the job queue did not open: backtests wait for it; trying again in ${LATE_RETRY_MS / 1000} s` : 'the backtest runner did not start'),
+    });
 
     const readyLine =
       `tradeops ready: mode=${config.MODE} exchange=${config.EXCHANGE}${config.EXCHANGE === 'sim' ? '' : `(${config.EXCHANGE_MARKET})`} ` +

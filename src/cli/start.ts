@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../config.ts';
 import { compileCacheForBot, enableCompileCache } from './compile-cache.ts';
+import { compilePgliteWasm } from '../adapters/db/pglite-wasm.ts';
 import { envOf, type CliIo } from './io.ts';
 
 export const START_HELP = `Usage: tradeops start
@@ -55,6 +56,9 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
   // bin/tradeops.js leaves the compile cache to the bot: on for the embedded database only (compile-cache.ts).
   if (compileCacheForBot(config)) enableCompileCache();
   tuneForLongRun();
+  // The embedded database's WebAssembly compiles on V8's background thread while the bot's modules
+  // load (after tuneForLongRun: baseline tier only); openDatabase takes the result.
+  if (!config.DATABASE_URL) void compilePgliteWasm().catch(() => undefined);
   const { startApp } = await import('../main.ts');
   const app = await startApp(config, { stdin: io.stdin, stdout: io.stdout });
 

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from '../../logger.ts';
 import * as schema from './schema.ts';
 import { seedFromTemplate } from './pglite-template.ts';
+import { compilePgliteWasm } from './pglite-wasm.ts';
 
 /** One database type for both drivers (PGlite embedded, postgres.js server). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -55,7 +56,9 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     dir = join(dataDir, 'pgdata');
     seedFromTemplate(dir);
   }
-  const options = { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])] };
+  // Compiled once per process, possibly already under way since the start of `tradeops start` (pglite-wasm.ts).
+  const pgliteWasmModule = await compilePgliteWasm().catch(() => undefined);
+  const options = { pgliteWasmModule, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])] };
   const client = dir ? new PGlite(dir, options) : new PGlite(options);
   await client.waitReady;
   return wrapPglite(client, dir ?? 'memory');

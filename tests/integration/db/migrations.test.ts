@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../../src/adapters/db/client.ts';
-import { migrate, migrationsUpToDate } from '../../../src/adapters/db/migrate.ts';
+import { MIGRATIONS_DIR, migrate, migrationsUpToDate } from '../../../src/adapters/db/migrate.ts';
 import { childEnv } from '../../support/child-env.ts';
 import { createTempDatabase, pgServerUrl } from '../../support/pg-temp.ts';
 
@@ -41,6 +44,30 @@ describe('migrations on PGlite', () => {
       await expectFreshThenNoop(db);
       const money = await db.rows<{ data_type: string }>(sql`select data_type from information_schema.columns where table_name = 'orders' and column_name = 'amount'`);
       expect(money[0]?.data_type).toBe('numeric');
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('migrations on a database that has some of them', () => {
+  it('a newer migration in the folder is applied (the up-to-date check that skips the migrator sees it)', async () => {
+    // The folder as an older release shipped it: the journal without its newest entry.
+    const older = join(mkdtempSync(join(tmpdir(), 'migrations-older-')), 'migrations');
+    cpSync(MIGRATIONS_DIR, older, { recursive: true });
+    const journalPath = join(older, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] };
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, -1) }));
+    const db = await openDatabase({ dataDir: 'memory://' });
+    try {
+      const first = await migrate(db, older);
+      expect(first).toEqual({ applied: journal.entries.length - 1, total: journal.entries.length - 1 });
+      expect(await migrate(db, older)).toEqual({ applied: 0, total: journal.entries.length - 1 });
+      expect(await migrationsUpToDate(db)).toBe(false);
+      // The release with the newest migration: exactly that one is applied, then nothing more.
+      expect(await migrate(db)).toEqual({ applied: 1, total: journal.entries.length });
+      expect(await migrate(db)).toEqual({ applied: 0, total: journal.entries.length });
+      expect(await migrationsUpToDate(db)).toBe(true);
     } finally {
       await db.close();
     }
