@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Database, openDatabase, PGLITE_SETTINGS, wrapPglite } from '../../src/adapters/db/client.ts';
 import { migrate } from '../../src/adapters/db/migrate.ts';
 import { PGLITE_TEMPLATE_DIR } from '../../src/adapters/db/pglite-template.ts';
+import { compilePgliteWasm } from '../../src/adapters/db/pglite-wasm.ts';
 
 /**
  * A migrated in-memory PGlite for a test, without running initdb in the test's process.
@@ -52,7 +53,9 @@ export async function openMigratedPglite(): Promise<Database> {
   }
   snapshot ??= readFileSync(file);
   const { PGlite } = await import('@electric-sql/pglite');
-  const client = new PGlite({ loadDataDir: new Blob([snapshot]), startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])] });
+  // As openDatabase does: the module compiled once per process, the bot's memory settings.
+  const pgliteWasmModule = await compilePgliteWasm().catch(() => undefined);
+  const client = new PGlite({ loadDataDir: new Blob([snapshot]), pgliteWasmModule, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])] });
   await client.waitReady;
   return wrapPglite(client, 'memory (snapshot)');
 }
