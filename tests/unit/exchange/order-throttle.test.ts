@@ -12,6 +12,8 @@ describe('order creation is paced by the order budget, not ccxt\'s weight thrott
     ex.throttler.config.tokens = -10;
     const t0 = performance.now();
     await Promise.all(Array.from({ length: 20 }, () => ex.throttle(0)));
-    expect(performance.now() - t0).toBeLessThan(50);
+    // Paced by the bucket it would take ≥ 500 ms; at once it takes microseconds (the bound leaves room
+    // for a loaded machine running another test file beside this one).
+    expect(performance.now() - t0).toBeLessThan(250);
   });
 });
