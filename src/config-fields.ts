@@ -11,7 +11,8 @@ export const int = (min: number, max: number, def: number) =>
     .string()
     .default(String(def))
     .refine((s) => /^-?[0-9]+$/.test(s.trim()), { message: `expected a whole number from ${min} to ${max}` })
-    .transform((s) => Number(s.trim()))
+    // Number() ignores the blanks around the digits, as the test above does.
+    .transform((s) => Number(s))
     .refine((n) => n >= min && n <= max, { message: `expected a whole number from ${min} to ${max}` });
 
 export const num = (min: number, max: number, def: number) =>
@@ -19,7 +20,7 @@ export const num = (min: number, max: number, def: number) =>
     .string()
     .default(String(def))
     .refine((s) => /^-?[0-9]+(\.[0-9]+)?$/.test(s.trim()), { message: `expected a decimal number from ${min} to ${max}` })
-    .transform((s) => Number(s.trim()))
+    .transform((s) => Number(s))
     .refine((n) => Number.isFinite(n) && n >= min && n <= max, { message: `expected a decimal number from ${min} to ${max}` });
 
 export const bool = (def: boolean) =>
@@ -33,16 +34,9 @@ export const bool = (def: boolean) =>
 export const url = (protocols: string[]) =>
   z
     .string()
-    .refine(
-      (s) => {
-        try {
-          return protocols.includes(new URL(s).protocol);
-        } catch {
-          return false;
-        }
-      },
-      { message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
-    );
+    .refine((s) => URL.canParse(s) && protocols.includes(new URL(s).protocol), {
+      message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    });
 
 export const list = (def: string) =>
   z
@@ -55,12 +49,17 @@ export const json = (def: string) =>
     .string()
     .default(def)
     .transform((s, ctx) => {
-      try {
-        const v = JSON.parse(s) as unknown;
-        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
-        return v as Record<string, unknown>;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected a JSON object such as {"fast":10,"slow":30}' });
-        return z.NEVER;
-      }
+      const v = parsedJson(s);
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON object such as {"fast":10,"slow":30}' });
+      return z.NEVER;
     });
+
+/** The JSON value of `s`, or undefined when it is not JSON. */
+function parsedJson(s: string): unknown {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -5,9 +5,10 @@ import { ENV_DOCS } from './config-docs.ts';
 
 const SECRET_NAME = /(SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL|SIGNAL_SOURCES)/;
 
+/** A refused value as an error line shows it: JSON, or `(hidden)` for anything a secret variable holds. */
 function shown(name: string, value: unknown): string {
   if (value === undefined) return 'nothing';
-  if ((SECRET_NAME.test(name) || (SECRET_VARIABLES as readonly string[]).includes(name)) && typeof value === 'string' && value.length > 0) return '(hidden)';
+  if (SECRET_NAME.test(name) || (SECRET_VARIABLES as readonly string[]).includes(name)) return '(hidden)';
   return JSON.stringify(value);
 }
 

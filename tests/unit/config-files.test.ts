@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { ConfigError, loadConfig, readEnv, SECRET_VARIABLES } from '../../src/config.ts';
+import { validateEnv } from '../../src/config-parse.ts';
 import { configProblems } from '../support/config-problems.ts';
 
 /**
@@ -93,6 +95,19 @@ describe('ConfigError and what a refusal shows', () => {
     for (const [name, value] of [['DATABASE_URL', 'mysql://u:hunter22@db/x'], ['DISCORD_PUBLIC_KEY', 'hunter22'], ['HEARTBEAT_URL', 'hunter22']] as const) {
       expect(problemsOf({ [name]: value })[0], name).toMatch(new RegExp(`^${name}: got \\(hidden\\) — `));
     }
+  });
+
+  it('refuses JSON that is not an object, and text that is not JSON, with the same line', () => {
+    for (const value of ['[1]', 'null', '3', '{bad']) {
+      expect(problemsOf({ STRATEGY_PARAMS: value }), value).toEqual([`STRATEGY_PARAMS: got ${JSON.stringify(value)} — expected a JSON object such as {"fast":10,"slow":30}`]);
+    }
+  });
+
+  it('names a refusal of the whole configuration (no variable) "(config)"', () => {
+    const shape = { A: z.string().optional(), B: z.string().optional() };
+    const schema = z.object(shape).refine((e) => e.A === undefined || e.B !== undefined, { message: 'A needs B' });
+    expect(() => validateEnv(schema, shape, { A: 'x' })).toThrow(new ConfigError(['(config): got nothing — A needs B']));
+    expect(validateEnv(schema, shape, { A: 'x', B: 'y' })).toEqual({ A: 'x', B: 'y' });
   });
 
   it('shows the default when the refusal is about an unset variable, and "nothing" when there is none', () => {
