@@ -2,7 +2,7 @@ import { AppError } from '../domain/errors.ts';
 import type { MarketInfo } from '../domain/market.ts';
 import { timeframeToMs } from '../domain/timeframe.ts';
 import type { TradingState } from '../domain/trading-state.ts';
-import { candleStep, createCandleStepper, newStepResult, type CandleStepper, type CandleStepResult, type GateInputs } from '../engine/candle-step.ts';
+import { candleStep, createCandleStepper, hasProtectiveLevels, newStepResult, type CandleStepper, type CandleStepResult, type GateInputs } from '../engine/candle-step.ts';
 import type { PlannedOrder } from '../risk/decide.ts';
 import { DEFAULT_KELLY_SETTINGS, kellyFractionWith, realisedVolatilityPct, recentTradeStats, type KellySettings } from '../risk/kelly-size.ts';
 import type { Sizing } from '../risk/sizing.ts';
@@ -328,7 +328,7 @@ function simulateCandles(r: CandleRun, from: number, to: number, base: number, q
     }
     // A row the strategy marked quiet (`quietRows`: it would answer nothing) has nothing to decide
     // unless an open position's stop-loss or take-profit is to be checked on it.
-    if (i >= firstDecision && (quiet === undefined || quiet[i - from] === 0 || (position !== undefined && (position.stopLoss !== undefined || position.takeProfit !== undefined)))) {
+    if (i >= firstDecision && (quiet === undefined || quiet[i - from] === 0 || (position !== undefined && hasProtectiveLevels(position)))) {
       if (signalMap !== undefined) for (let k = 0; k < signalNames.length; k++) signalMap.set(signalNames[k]!, signalSeries[k]![i]!);
       stepCandle(stepper, i, position, snapshot, true, gateInputs, step);
       // The decisions only after a step that took any: one field test on most candles, not the length

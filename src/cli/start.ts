@@ -58,7 +58,7 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
   tuneForLongRun();
   // The embedded database's WebAssembly compiles on V8's background thread while the bot's modules
   // load (after tuneForLongRun: baseline tier only); openDatabase takes the result.
-  if (!config.DATABASE_URL) void compilePgliteWasm().catch(() => undefined);
+  if (!config.DATABASE_URL) void compilePgliteWasm();
   const { startApp } = await import('../main.ts');
   const app = await startApp(config, { stdin: io.stdin, stdout: io.stdout });
 

@@ -137,11 +137,19 @@ function resetResult(out: CandleStepResult): void {
   out.dirty = false;
 }
 
+/**
+ * Whether the step has a stop-loss or take-profit to check on every candle of this position (a
+ * backtest runs the step on such a position's candles even where the strategy is quiet).
+ */
+export function hasProtectiveLevels(position: Position): boolean {
+  return position.stopLoss !== undefined || position.takeProfit !== undefined;
+}
+
 /** The stop-loss / take-profit verdict for an open position on candle i, or a hit kept from a candle that could not act. */
 function protectiveHit(s: CandleStepper, i: number, position: Position): -1 | 0 | 1 {
   // A position without levels (the common case) returns before any level becomes a number: `?? NaN`
   // inlined into the backtest's loop made V8 allocate a heap number for the NaN on every candle in a position.
-  if (position.stopLoss === undefined && position.takeProfit === undefined) return s.missedHit;
+  if (!hasProtectiveLevels(position)) return s.missedHit;
   const sl = position.stopLoss ?? NaN;
   const tp = position.takeProfit ?? NaN;
   let hit: -1 | 0 | 1 = 0;

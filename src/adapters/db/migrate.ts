@@ -21,18 +21,16 @@ export interface MigrationResult {
  * connection for postgres.js; PGlite is single-connection and single-process, the lock is harmless.
  */
 export async function migrate(database: Database, migrationsDir = MIGRATIONS_DIR): Promise<MigrationResult> {
-  const journalPath = join(migrationsDir, 'meta', '_journal.json');
-  if (!existsSync(journalPath)) throw new Error(`migrations not found at ${migrationsDir}`);
-  const entries = (JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ when: number }> }).entries;
+  const entries = journal(migrationsDir);
   const total = entries.length;
   const newest = Math.max(0, ...entries.map((e) => e.when));
 
   const run = async (): Promise<number> => {
-    const before = await countApplied(database);
+    const before = await applied(database);
     // drizzle's migrator applies the journal entries newer than the newest one applied: when there
     // is none — every start on an existing database — it is not loaded at all (it reads and hashes
     // every migration file and checks its own schema and table first: ~10 ms of the bot's start).
-    if (before > 0 && (await newestApplied(database)) >= newest) return 0;
+    if (before.count > 0 && before.newest >= newest) return 0;
     if (database.kind === 'pglite') {
       const { migrate: m } = await import('drizzle-orm/pglite/migrator');
       await m(database.db as never, { migrationsFolder: migrationsDir });
@@ -40,7 +38,7 @@ export async function migrate(database: Database, migrationsDir = MIGRATIONS_DIR
       const { migrate: m } = await import('drizzle-orm/postgres-js/migrator');
       await m(database.db as never, { migrationsFolder: migrationsDir });
     }
-    return (await countApplied(database)) - before;
+    return (await applied(database)).count - before.count;
   };
 
   if (database.kind === 'pglite') {
@@ -61,23 +59,24 @@ export async function migrate(database: Database, migrationsDir = MIGRATIONS_DIR
   }
 }
 
-async function countApplied(database: Database): Promise<number> {
+/** The migrations folder's journal entries (`when`: the time drizzle stores as the migration's created_at). */
+function journal(migrationsDir: string): Array<{ when: number }> {
+  const path = join(migrationsDir, 'meta', '_journal.json');
+  if (!existsSync(path)) throw new Error(`migrations not found at ${migrationsDir}`);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { entries: Array<{ when: number }> }).entries;
+}
+
+/** How many migrations the database has applied, and the created_at of the newest (0 and 0 before the first). */
+async function applied(database: Database): Promise<{ count: number; newest: number }> {
   const exists = await database.rows<{ ok: boolean }>(
     sql`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`,
   );
-  if (!exists[0]?.ok) return 0;
-  const rows = await database.rows<{ n: number | string }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-  return Number(rows[0]?.n ?? 0);
+  if (!exists[0]?.ok) return { count: 0, newest: 0 };
+  const rows = await database.rows<{ n: number | string; t: string | null }>(sql`select count(*)::int as n, max(created_at)::text as t from drizzle.__drizzle_migrations`);
+  return { count: Number(rows[0]?.n ?? 0), newest: Number(rows[0]?.t ?? 0) };
 }
 
 /** True when every migration in the folder has been applied (readiness check). */
-/** created_at of the newest applied migration (drizzle stores the journal entry's `when` there). */
-async function newestApplied(database: Database): Promise<number> {
-  const rows = await database.rows<{ t: string | null }>(sql`select max(created_at)::text as t from drizzle.__drizzle_migrations`);
-  return Number(rows[0]?.t ?? 0);
-}
-
 export async function migrationsUpToDate(database: Database, migrationsDir = MIGRATIONS_DIR): Promise<boolean> {
-  const total = (JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
-  return (await countApplied(database)) >= total;
+  return (await applied(database)).count >= journal(migrationsDir).length;
 }
